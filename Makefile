@@ -1,0 +1,99 @@
+# cx: complaint handling as Unix tools.  Plain make, no autotools.
+#
+#   make            build bin/cx-* and the library
+#   make demo       install what is missing, build, run the main job on examples/
+#   make check      install what is missing, build, run every test (also under
+#                   AddressSanitizer and UndefinedBehaviorSanitizer)
+#   make bench      the benchmarks (ratios against jq, Miller, wc)
+#   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
+
+PREFIX ?=	/usr/local
+BINDIR ?=	$(PREFIX)/bin
+MANDIR ?=	$(PREFIX)/share/man
+SHAREDIR ?=	$(PREFIX)/share/cx
+
+CC ?=		cc
+OPT ?=		-O2 -g
+CFLAGS ?=	$(OPT)
+CX_CFLAGS =	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
+		-DCX_SHAREDIR=\"$(SHAREDIR)\"
+LDLIBS =	-lcsv -lz
+
+# O= builds elsewhere: the sanitizer build lives in build/san.
+O ?=		build
+BIN =		$(O)/bin
+
+TOOLS =		cx-ingest
+LIBSRC =	$(wildcard lib/*.c)
+LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
+UNITSRC =	$(wildcard tests/unit/t_*.c)
+UNITS =		$(UNITSRC:tests/unit/%.c=$(O)/tests/%)
+HELPERS =	$(O)/tests/cxgen $(O)/bench/roundtrip
+
+all: $(TOOLS:%=$(BIN)/%) $(UNITS) $(HELPERS) bin
+
+# bin/ holds links to the build so that examples and users find the tools.
+bin: $(TOOLS:%=$(BIN)/%)
+	@mkdir -p bin
+	@for t in $(TOOLS); do ln -sf ../$(BIN)/$$t bin/$$t; done
+
+$(O)/lib/%.o: lib/%.c lib/cx.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/libcx.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BIN)/%: cmd/%.c $(O)/libcx.a lib/cx.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/libcx.a
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+$(O)/tests/cxgen: tests/cxgen.c $(O)/libcx.a
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+$(O)/bench/roundtrip: bench/roundtrip.c $(O)/libcx.a
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+deps:
+	@sh tools/deps
+
+demo: deps
+	@$(MAKE) -s all
+	@sh examples/demo.sh
+
+SAN =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check: deps
+	@$(MAKE) -s all
+	@$(MAKE) -s O=build/san CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" all
+	@sh tests/run
+
+bench: deps
+	@$(MAKE) -s all
+	@sh bench/run
+
+lint:
+	mandoc -Tlint -W warning man/*.[157]
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(SHAREDIR)/columns
+	for t in $(TOOLS); do install -m 755 $(BIN)/$$t $(DESTDIR)$(BINDIR); done
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+	for f in share/cx/*; do [ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(SHAREDIR); done
+	install -m 644 share/cx/columns/* $(DESTDIR)$(SHAREDIR)/columns
+
+clean:
+	rm -rf build bin
+
+.PHONY: all bin deps demo check bench lint install clean

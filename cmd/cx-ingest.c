@@ -1,0 +1,617 @@
+/*
+ * cx-ingest: register complaints from CSV and JSON Lines exports.
+ *
+ * Each row becomes a ticket: its columns named through a column map, its
+ * fields validated and normalised (lib/intake.c), a ticket number given
+ * from the spool's per-day counter.  A row seen before (the same export
+ * ingested twice, the same message from two exports) registers nothing;
+ * a second complaint by the same customer about the same order, while the
+ * first is open, is added to the first ticket as a follow-up.  A row that
+ * cannot be registered is reported with its file and line and set aside
+ * in the rejects with the reason; the rest of the input goes on.
+ *
+ * In spool mode the tickets of a run are committed in batches through the
+ * registry (lib/reg.c), which makes a killed run harmless: the next one
+ * registers exactly what the dead one did not.  The whole run holds the
+ * spool lock, so concurrent ingests take turns.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+
+struct item {
+	struct cx_key		 key;
+	int			 has_order;
+	struct cx_key		 okey;
+	const char		*body;	/* CSV: members, no braces */
+	size_t			 blen;
+	struct cx_rec		*rec;	/* JSON Lines: the record */
+	const char		*file;
+	unsigned long		 line;
+};
+
+static struct {
+	struct cx_spool		 sp;
+	struct cx_reg		 reg;
+	struct cx_intake_ctx	 ctx;
+	struct cx_alias		*channels, *remedies;
+	const char		*spool;		/* NULL in filter mode */
+	const char		*charset, *format, *mapfile;
+	char			*prefix;
+	int			 dry, quiet;
+	FILE			*rejf;
+	struct cx_buf		 out;
+	struct cx_batch		 b;
+	size_t			 batch;
+	unsigned long		 nreg, nfollow, ndup, nrej;
+	int			 failed;
+} G;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: cx-ingest [-nq] [-c channel] [-e charset] "
+	    "[-f format] [-m map] [-r rejects]\n"
+	    "                 [-s spool] [-z zone] [--now time] [file ...]\n");
+	exit(CX_EXIT_ERR);
+}
+
+static void
+flush_out(int force)
+{
+	if (G.out.len == 0 || (!force && G.out.len < 65536))
+		return;
+	if (cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
+		err(CX_EXIT_ERR, "stdout");
+	G.out.len = 0;
+}
+
+static void
+now_text(struct cx_buf *b)
+{
+	cx_buf_addc(b, '"');
+	cx_time_fmt(G.ctx.now, b);
+	cx_buf_addc(b, '"');
+}
+
+static void
+reject(const char *file, unsigned long line, const char *why,
+    const char *raw, size_t rawlen)
+{
+	struct cx_buf *b = &G.b.rejects;
+	struct cx_key k;
+	size_t start;
+
+	warnx("%s:%lu: %s", file, line, why);
+	G.nrej++;
+	if (G.dry)
+		return;
+	start = b->len;
+	cx_buf_adds(b, "{\"at\":");
+	now_text(b);
+	cx_buf_adds(b, ",\"file\":");
+	cx_json_addstr(b, file, strlen(file));
+	cx_buf_printf(b, ",\"line\":%lu,\"reason\":", line);
+	cx_json_addstr(b, why, strlen(why));
+	cx_buf_adds(b, ",\"raw\":");
+	/* Raw bytes that are not UTF-8 are kept readable, not lost. */
+	if (cx_utf8_valid(raw, rawlen))
+		cx_json_addstr(b, raw, rawlen);
+	else {
+		struct cx_buf hex = { 0 };
+		for (size_t i = 0; i < rawlen; i++)
+			cx_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
+		cx_json_addstr(b, hex.p, hex.len);
+		cx_buf_adds(b, ",\"raw_encoding\":\"hex\"");
+		cx_buf_free(&hex);
+	}
+	cx_buf_adds(b, "}\n");
+	k = cx_key_of(raw, rawlen);
+	if (cx_reg_find(&G.reg, CX_REG_REJECT, k) != NULL) {
+		b->len = start;		/* already set aside by an earlier run */
+		return;
+	}
+	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
+	if (G.rejf != NULL) {
+		fwrite(b->p, 1, b->len, G.rejf);
+		b->len = 0;
+	}
+}
+
+static void
+new_id(struct cx_buf *id)
+{
+	struct cx_buf t = { 0 };
+	char date[9];
+
+	cx_time_fmt(G.ctx.now, &t);
+	memcpy(date, t.p, 4);
+	memcpy(date + 4, t.p + 5, 2);
+	memcpy(date + 6, t.p + 8, 2);
+	date[8] = '\0';
+	cx_buf_printf(id, "%s-%s-%04lu", G.prefix, date,
+	    cx_reg_next(&G.reg, date));
+	cx_buf_free(&t);
+}
+
+static void
+history(struct cx_buf *b, const char *action, const char *id)
+{
+	cx_buf_adds(b, "{\"at\":");
+	now_text(b);
+	cx_buf_printf(b, ",\"by\":\"cx-ingest\",\"action\":\"%s\"", action);
+	if (id != NULL)
+		cx_buf_printf(b, ",\"ticket\":\"%s\"", id);
+	cx_buf_addc(b, '}');
+}
+
+/* The ticket's JSON text, with its newline. */
+static void
+ticket_text(const struct item *it, const char *id, const char *linkkey,
+    struct cx_buf *b)
+{
+	struct cx_buf h = { 0 };
+
+	if (it->rec == NULL) {
+		cx_buf_printf(b, "{\"%s\":", linkkey);
+		cx_json_addstr(b, id, strlen(id));
+		cx_buf_addc(b, ',');
+		cx_buf_add(b, it->body, it->blen);
+		cx_buf_adds(b, ",\"status\":\"new\",\"history\":[");
+		history(b, "registered", NULL);
+		cx_buf_adds(b, "]}\n");
+		return;
+	}
+	cx_rec_del(it->rec, "followup_of");
+	cx_rec_del(it->rec, "id");
+	cx_json_addstr(&h, id, strlen(id));
+	cx_rec_set_raw(it->rec, linkkey, h.p, h.len);
+	if (cx_rec_get(it->rec, "status") == NULL)
+		cx_rec_set_raw(it->rec, "status", "\"new\"", 5);
+	h.len = 0;
+	history(&h, "registered", NULL);
+	cx_rec_append(it->rec, "history", h.p, h.len);
+	cx_rec_write(it->rec, b);
+	cx_buf_free(&h);
+}
+
+static void
+followup_elem(const struct item *it, struct cx_buf *b)
+{
+	if (it->rec != NULL) {
+		cx_rec_write(it->rec, b);
+		b->len--;		/* the newline */
+		return;
+	}
+	cx_buf_addc(b, '{');
+	cx_buf_add(b, it->body, it->blen);
+	cx_buf_addc(b, '}');
+}
+
+static int
+followup(const struct item *it, const struct cx_reg_entry *e)
+{
+	struct cx_buf elem = { 0 }, hist = { 0 };
+	int r;
+
+	followup_elem(it, &elem);
+	history(&hist, "followup", NULL);
+	r = cx_batch_followup(&G.b, &G.sp, e, G.reg.batch + 1,
+	    cx_buf_str(&elem), cx_buf_str(&hist));
+	cx_buf_free(&elem);
+	cx_buf_free(&hist);
+	return r;
+}
+
+static void commit(void);
+
+static void
+register_item(const struct item *it)
+{
+	const struct cx_reg_entry *e;
+	struct cx_buf id = { 0 }, text = { 0 };
+
+	if (cx_reg_find(&G.reg, CX_REG_SOURCE, it->key) != NULL) {
+		G.ndup++;
+		return;
+	}
+	if (it->has_order &&
+	    (e = cx_reg_find(&G.reg, CX_REG_ORDER, it->okey)) != NULL) {
+		if (G.spool == NULL) {
+			ticket_text(it, e->id, "followup_of", &text);
+			if (!G.dry)
+				cx_buf_add(&G.out, text.p, text.len);
+			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e->id);
+			G.nfollow++;
+			goto out;
+		}
+		if (followup(it, e) == 0) {
+			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e->id);
+			G.nfollow++;
+			goto out;
+		}
+	}
+	new_id(&id);
+	ticket_text(it, cx_buf_str(&id), "id", &text);
+	cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, id.p);
+	if (it->has_order)
+		cx_reg_add(&G.reg, CX_REG_ORDER, it->okey, id.p);
+	G.nreg++;
+	if (G.spool == NULL) {
+		if (!G.dry)
+			cx_buf_add(&G.out, text.p, text.len);
+	} else
+		cx_batch_ticket(&G.b, id.p, text.p, text.len);
+out:
+	cx_buf_free(&id);
+	cx_buf_free(&text);
+	if (G.spool == NULL)
+		flush_out(0);
+	else if (G.b.nt >= G.batch)
+		commit();
+}
+
+/* Spool mode: the batch, its rejects and follow-ups, committed. */
+static void
+commit(void)
+{
+	struct cx_err e;
+
+	if (G.spool != NULL && cx_batch_commit(&G.b, &G.reg, &G.sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+}
+
+static int
+columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
+{
+	struct cx_colmap *map;
+	struct cx_err e;
+	size_t i;
+
+	map = G.mapfile ? cx_colmap_load(G.mapfile, &e) :
+	    cx_colmap_guess(G.spool, hdr, &e);
+	if (map == NULL) {
+		warnx("%s:%lu: %s", file, hdr->line, e.msg);
+		return -1;
+	}
+	cx_cols_open(c, map, hdr);
+	for (i = 0; i < c->n; i++)
+		if (c->idx[i] == CX_COL_UNKNOWN)
+			warnx("%s:%lu: unknown column \"%.*s\", kept under "
+			    "extra", file, hdr->line, (int)c->xlen[i],
+			    c->xname[i]);
+	return 0;
+}
+
+static void
+csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
+    struct cx_intake *t, struct cx_intake_out *o)
+{
+	struct cx_err e;
+	struct item it = { 0 };
+
+	cx_intake_reset(t);
+	t->file = file;
+	t->line = row->line;
+	o->key = cx_cols_fill(c, row, t);
+	if (cx_intake_build(t, &G.ctx, o, &e) == -1) {
+		reject(file, row->line, e.msg, row->raw.p, row->raw.len);
+		return;
+	}
+	if (o->warn.len > 0)
+		warnx("%s:%lu: %s", file, row->line, cx_buf_str(&o->warn));
+	it.key = o->key;
+	it.has_order = o->has_order;
+	it.okey = o->order_key;
+	it.body = o->body.p;
+	it.blen = o->body.len;
+	it.file = file;
+	it.line = row->line;
+	register_item(&it);
+}
+
+static void
+csv_file(struct cx_in *in)
+{
+	struct cx_intake t = { 0 };
+	struct cx_intake_out o = { 0 };
+	struct cx_cols c = { 0 };
+	struct cx_csvrow *row;
+	struct cx_csv *csv;
+	struct cx_err e;
+	int r, header = 1;
+
+	if ((csv = cx_csv_open(in, G.charset, &e)) == NULL) {
+		warnx("%s", e.msg);
+		G.failed = 1;
+		return;
+	}
+	while ((r = cx_csv_next(csv, &row, &e)) == 1) {
+		if (header) {
+			header = 0;
+			if (row->err != NULL) {
+				warnx("%s:%lu: header: %s", in->name, row->line,
+				    row->err);
+				G.failed = 1;
+				break;
+			}
+			if (columns(&c, in->name, row) == -1) {
+				G.failed = 1;
+				break;
+			}
+			continue;
+		}
+		if (row->err != NULL)
+			reject(in->name, row->line, row->err, row->raw.p,
+			    row->raw.len);
+		else if (row->n != c.n) {
+			char why[96];
+			snprintf(why, sizeof(why), "row has %zu fields, the "
+			    "header has %zu", row->n, c.n);
+			reject(in->name, row->line, why, row->raw.p,
+			    row->raw.len);
+		} else
+			csv_row(&c, in->name, row, &t, &o);
+	}
+	if (r == -1) {
+		warnx("%s", e.msg);
+		G.failed = 1;
+	}
+	cx_cols_free(&c);
+	cx_intake_free(&t);
+	cx_buf_free(&o.body);
+	cx_buf_free(&o.warn);
+	cx_csv_close(csv);
+}
+
+static void
+jsonl_file(struct cx_in *in)
+{
+	struct cx_rec r = { 0 };
+	struct cx_err e, e2;
+	struct item it;
+	const char *l;
+	size_t n, pos;
+	int rc;
+
+	while ((rc = cx_in_line(in, &l, &n, &e)) == 1) {
+		if (n == 0)
+			continue;
+		memset(&it, 0, sizeof(it));
+		if (cx_rec_parse(&r, l, n, &e2, &pos) == -1) {
+			char *why = cx_strndup(e2.msg, strlen(e2.msg));
+			cx_seterr(&e2, "invalid JSON: %s", why);
+			free(why);
+			reject(in->name, in->lineno, e2.msg, l, n);
+			continue;
+		}
+		if (cx_intake_rec(&r, &G.ctx, in->name, in->lineno, &it.key,
+		    &it.has_order, &it.okey, &e2) == -1) {
+			reject(in->name, in->lineno, e2.msg, l, n);
+			continue;
+		}
+		it.rec = &r;
+		it.file = in->name;
+		it.line = in->lineno;
+		register_item(&it);
+	}
+	if (rc == -1) {
+		warnx("%s", e.msg);
+		G.failed = 1;
+	}
+	cx_rec_free(&r);
+}
+
+static int
+is_jsonl(const char *path, struct cx_in *in)
+{
+	size_t n = strlen(path);
+	const char *ext;
+
+	if (G.format != NULL)
+		return strcmp(G.format, "jsonl") == 0;
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+		n -= 3;
+	for (ext = path + n; ext > path && ext[-1] != '.' && ext[-1] != '/';)
+		ext--;
+	if (ext > path && ext[-1] == '.') {
+		if (strncmp(ext, "jsonl", 5) == 0 || strncmp(ext, "json", 4)
+		    == 0 || strncmp(ext, "ndjson", 6) == 0)
+			return 1;
+		if (strncmp(ext, "csv", 3) == 0)
+			return 0;
+	}
+	/* No telling name (stdin): a record starts with '{'. */
+	if (in->gz)
+		return 0;
+	for (size_t i = in->zpos; i < in->zlen; i++)
+		if (!strchr(" \t\r\n", in->zbuf[i]))
+			return in->zbuf[i] == '{';
+	return 0;
+}
+
+static void
+ingest(const char *path)
+{
+	struct cx_in in;
+	struct cx_err e;
+
+	if (cx_in_open(&in, path, &e) == -1) {
+		warnx("%s", e.msg);
+		G.failed = 1;
+		return;
+	}
+	if (is_jsonl(path, &in))
+		jsonl_file(&in);
+	else
+		csv_file(&in);
+	cx_in_close(&in);
+}
+
+static struct cx_alias *
+load_alias(const char *name)
+{
+	struct cx_alias *a;
+	struct cx_err e;
+	char *path;
+
+	if ((path = cx_conf_path(G.spool, name)) == NULL)
+		errx(CX_EXIT_ERR, "no %s file in %s or the spool's etc/", name,
+		    cx_share_dir());
+	if ((a = cx_alias_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	return a;
+}
+
+static void
+setup(const char *zone, const char *now)
+{
+	struct cx_err e;
+	char *tz = NULL, *v = NULL;
+
+	if (G.spool != NULL && !G.dry) {
+		if (cx_spool_open(&G.sp, G.spool, 1, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	} else if (G.spool != NULL &&
+	    cx_spool_open(&G.sp, G.spool, 0, &e) == -1)
+		G.spool = NULL;		/* a dry run on a spool to be */
+	if (cx_setting(G.spool, "timezone", &tz, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (zone == NULL && (zone = getenv("CX_TZ")) != NULL && *zone == '\0')
+		zone = NULL;
+	if (cx_tz_set(zone ? zone : tz ? tz : "UTC", &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(tz);
+	if (now != NULL && cx_now_set(now, &e) == -1)
+		errx(CX_EXIT_ERR, "--now: %s", e.msg);
+	G.ctx.now = cx_now();
+	if (cx_setting(G.spool, "id_prefix", &G.prefix, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.prefix == NULL)
+		G.prefix = cx_strndup("CX", 2);
+	if (cx_setting(G.spool, "batch_size", &v, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	G.batch = v ? strtoul(v, NULL, 10) : 5000;
+	if (G.batch == 0)
+		G.batch = 5000;
+	free(v);
+	G.channels = load_alias("channels");
+	G.remedies = load_alias("remedies");
+	G.ctx.channels = G.channels;
+	G.ctx.remedies = G.remedies;
+	if (G.spool != NULL) {
+		if (cx_spool_lock(&G.sp, &e) == -1 ||
+		    cx_reg_open(&G.reg, &G.sp, G.dry, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	} else
+		G.reg.dry = 1;
+}
+
+static void
+finish(void)
+{
+	commit();
+	flush_out(1);
+	if (G.rejf != NULL && fclose(G.rejf) == EOF)
+		warn("rejects file");
+	if (!G.quiet && (G.spool != NULL || G.dry))
+		fprintf(stderr, "cx-ingest: %s%lu registered, %lu follow-ups, "
+		    "%lu duplicates, %lu rejected\n",
+		    G.dry ? "dry run: would have " : "", G.nreg, G.nfollow,
+		    G.ndup, G.nrej);
+	else if (G.nrej > 0)
+		fprintf(stderr, "cx-ingest: %lu rejected\n", G.nrej);
+	cx_reg_free(&G.reg);
+	if (G.spool != NULL)
+		cx_spool_close(&G.sp);
+	cx_alias_free(G.channels);
+	cx_alias_free(G.remedies);
+	cx_buf_free(&G.out);
+	cx_batch_free(&G.b);
+	free(G.prefix);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *zone = NULL, *now = NULL, *rejects = NULL;
+	int ch, i;
+
+	G.spool = getenv("CX_SPOOL");
+	if (G.spool != NULL && *G.spool == '\0')
+		G.spool = NULL;
+	while ((ch = getopt_long(argc, argv, "c:e:f:m:nqr:s:z:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			G.ctx.channel = optarg;
+			break;
+		case 'e':
+			G.charset = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "jsonl") != 0)
+				errx(CX_EXIT_ERR, "-f: csv or jsonl, not "
+				    "\"%s\"", optarg);
+			G.format = optarg;
+			break;
+		case 'm':
+			G.mapfile = optarg;
+			break;
+		case 'n':
+			G.dry = 1;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		case 'q':
+			G.quiet = 1;
+			break;
+		case 'r':
+			rejects = optarg;
+			break;
+		case 's':
+			G.spool = optarg;
+			break;
+		case 'z':
+			zone = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (rejects != NULL && G.spool != NULL)
+		errx(CX_EXIT_ERR, "-r is for filter mode: a spool keeps its "
+		    "rejects in rejects/");
+	if (rejects != NULL && !G.dry) {
+		umask(077);
+		if ((G.rejf = fopen(rejects, "a")) == NULL)
+			err(CX_EXIT_ERR, "%s", rejects);
+	}
+	umask(027);
+	setup(zone, now);
+	if (argc == 0)
+		ingest("-");
+	for (i = 0; i < argc; i++)
+		ingest(argv[i]);
+	finish();
+	if (G.failed)
+		return CX_EXIT_ERR;
+	return G.nrej > 0 ? CX_EXIT_NO : CX_EXIT_OK;
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# The main job on the shipped examples: register the exports into a fresh
+# spool and say what was registered and what was set aside.  `make demo`
+# runs this after building; it grows as the tools land.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/bin:$PATH
+export CX_SHARE="$top/share/cx"
+export CX_NOW="${CX_NOW:-2026-11-24T09:00:00+08:00}"
+spool=${1:-$top/demo-spool}
+rm -rf "$spool"
+
+echo "== registering examples/helpdesk-zh.csv and examples/chat.csv into $spool"
+cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
+echo "(exit status $?: 1 means some rows were set aside in rejects/)"
+
+echo
+echo "== the same exports again: nothing new"
+cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
+
+echo
+echo "== registered tickets"
+cat "$spool"/new/*.jsonl | jq -r '[.id, .channel, (.customer.phone // "-"),
+    (.amount // "-" | tostring), ((.followups // []) | length | tostring) + " follow-ups",
+    (.subject // .text | .[0:30])] | @tsv'
+
+echo
+echo "== set aside, with the reason"
+cat "$spool"/rejects/*.jsonl | jq -r '"\(.file | sub(".*/"; "")):\(.line): \(.reason)"'

@@ -1,0 +1,285 @@
+/*
+ * batch.c: what one registration commit writes to a spool.
+ *
+ * New tickets go to a batch file in new/; rejected rows to a file in
+ * rejects/; a follow-up to a ticket registered earlier rewrites the file
+ * that ticket lives in (its batch in new/, or open/ID).  All of it is
+ * staged in tmp/ and moved into place by one registry commit (reg.c), so
+ * a crash leaves the spool before or after the whole batch.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+
+void
+cx_batch_ticket(struct cx_batch *b, const char *id, const char *text,
+    size_t len)
+{
+	if (b->nt == b->capt) {
+		b->capt = b->capt ? b->capt * 2 : 256;
+		b->t = cx_realloc(b->t, b->capt * sizeof(*b->t));
+	}
+	b->t[b->nt].id = cx_strndup(id, strlen(id));
+	b->t[b->nt].text = cx_strndup(text, len);
+	b->t[b->nt].len = len;
+	b->nt++;
+}
+
+char *
+cx_ticket_followup(const char *text, size_t len, const char *elem,
+    const char *hist, size_t *newlen)
+{
+	struct cx_rec r = { 0 };
+	struct cx_buf b = { 0 };
+
+	if (cx_rec_parse(&r, text, len, NULL, NULL) == -1)
+		return NULL;
+	cx_rec_append(&r, "followups", elem, strlen(elem));
+	cx_rec_append(&r, "history", hist, strlen(hist));
+	cx_rec_write(&r, &b);
+	cx_rec_free(&r);
+	*newlen = b.len;
+	return b.p;
+}
+
+static int
+in_batch(struct cx_batch *b, const char *id, const char *elem,
+    const char *hist)
+{
+	size_t i, n;
+	char *t;
+
+	for (i = b->nt; i-- > 0;)
+		if (strcmp(b->t[i].id, id) == 0) {
+			t = cx_ticket_followup(b->t[i].text, b->t[i].len - 1,
+			    elem, hist, &n);
+			if (t == NULL)
+				return 0;
+			free(b->t[i].text);
+			b->t[i].text = t;
+			b->t[i].len = n;
+			return 1;
+		}
+	return 0;
+}
+
+/* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
+static int
+locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
+    char **name)
+{
+	struct cx_buf b = { 0 };
+	int fd;
+
+	if ((fd = cx_spool_dir(sp, "open", NULL)) != -1 &&
+	    faccessat(fd, e->id, F_OK, 0) == 0) {
+		*dir = cx_strndup("open", 4);
+		*name = cx_strndup(e->id, strlen(e->id));
+		return 0;
+	}
+	cx_buf_printf(&b, "B%010lu.jsonl", e->batch);
+	if ((fd = cx_spool_dir(sp, "new", NULL)) != -1 &&
+	    faccessat(fd, cx_buf_str(&b), F_OK, 0) == 0) {
+		*dir = cx_strndup("new", 3);
+		*name = b.p;
+		return 0;
+	}
+	cx_buf_free(&b);
+	return -1;
+}
+
+int
+cx_batch_followup(struct cx_batch *b, struct cx_spool *sp,
+    const struct cx_reg_entry *e, unsigned long thisbatch, const char *elem,
+    const char *hist)
+{
+	struct cx_followup *f;
+	char *dir, *name;
+
+	if (e->batch == thisbatch && in_batch(b, e->id, elem, hist))
+		return 0;
+	if (locate(sp, e, &dir, &name) == -1)
+		return -1;
+	b->fu = cx_realloc(b->fu, (b->nfu + 1) * sizeof(*b->fu));
+	f = &b->fu[b->nfu++];
+	f->dir = dir;
+	f->name = name;
+	f->id = cx_strndup(e->id, strlen(e->id));
+	f->elem = cx_strndup(elem, strlen(elem));
+	f->hist = cx_strndup(hist, strlen(hist));
+	return 0;
+}
+
+static int
+has_id(const char *line, size_t len, const char *id)
+{
+	struct cx_rec r = { 0 };
+	const struct cx_field *f;
+	struct cx_buf b = { 0 };
+	int yes = 0;
+
+	if (cx_rec_parse(&r, line, len, NULL, NULL) == 0 &&
+	    (f = cx_rec_get(&r, "id")) != NULL &&
+	    cx_json_str(f->v, f->vlen, &b) == 0)
+		yes = strcmp(cx_buf_str(&b), id) == 0;
+	cx_rec_free(&r);
+	cx_buf_free(&b);
+	return yes;
+}
+
+static void
+fu_free(struct cx_followup *f)
+{
+	free(f->dir);
+	free(f->name);
+	free(f->id);
+	free(f->elem);
+	free(f->hist);
+	memset(f, 0, sizeof(*f));
+}
+
+static int
+same_file(const struct cx_followup *a, const struct cx_followup *b)
+{
+	return a->dir != NULL && b->dir != NULL &&
+	    strcmp(a->dir, b->dir) == 0 && strcmp(a->name, b->name) == 0;
+}
+
+/* One line of a ticket file with every follow-up meant for it applied. */
+static void
+apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
+    struct cx_buf *out)
+{
+	char *t = NULL, *u;
+	size_t j, n = len;
+
+	for (j = first; j < b->nfu; j++) {
+		if (!same_file(&b->fu[j], &b->fu[first]) ||
+		    !has_id(t ? t : line, t ? n - 1 : len, b->fu[j].id))
+			continue;
+		u = cx_ticket_followup(t ? t : line, t ? n - 1 : len,
+		    b->fu[j].elem, b->fu[j].hist, &n);
+		if (u == NULL)
+			continue;
+		free(t);
+		t = u;
+	}
+	if (t != NULL) {
+		cx_buf_add(out, t, n);
+		free(t);
+	} else if (len > 0) {
+		cx_buf_add(out, line, len);
+		cx_buf_addc(out, '\n');
+	}
+}
+
+static int
+stage(struct cx_reg *g, struct cx_spool *sp, const char *dir,
+    const char *name, const struct cx_buf *data, struct cx_err *err)
+{
+	if (cx_spool_stage(sp, name, data->p ? data->p : "", data->len, err)
+	    == -1)
+		return -1;
+	cx_reg_stage(g, dir, name);
+	return 0;
+}
+
+/* Rewrite each file that got follow-ups and stage it with the batch. */
+static int
+stage_followups(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
+    struct cx_err *err)
+{
+	struct cx_buf file = { 0 }, out = { 0 };
+	const char *p, *nl, *end;
+	size_t i, j;
+	int r = 0;
+
+	for (i = 0; i < b->nfu && r == 0; i++) {
+		if (b->fu[i].dir == NULL)
+			continue;
+		file.len = out.len = 0;
+		if (cx_spool_read(sp, b->fu[i].dir, b->fu[i].name, &file,
+		    err) == -1) {
+			r = -1;
+			break;
+		}
+		for (p = file.p, end = p + file.len; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				nl = end;
+			apply_all(b, p, (size_t)(nl - p), i, &out);
+		}
+		r = stage(g, sp, b->fu[i].dir, b->fu[i].name, &out, err);
+		for (j = b->nfu; j-- > i + 1;)
+			if (same_file(&b->fu[j], &b->fu[i]))
+				fu_free(&b->fu[j]);
+	}
+	for (i = 0; i < b->nfu; i++)
+		fu_free(&b->fu[i]);
+	b->nfu = 0;
+	cx_buf_free(&file);
+	cx_buf_free(&out);
+	return r;
+}
+
+int
+cx_batch_commit(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
+    struct cx_err *err)
+{
+	struct cx_buf all = { 0 }, name = { 0 };
+	size_t i;
+	int r = -1;
+
+	if (g->dry) {
+		cx_batch_clear(b);
+		return 0;
+	}
+	if (b->nt > 0) {
+		for (i = 0; i < b->nt; i++)
+			cx_buf_add(&all, b->t[i].text, b->t[i].len);
+		cx_buf_printf(&name, "B%010lu.jsonl", g->batch + 1);
+		if (stage(g, sp, "new", cx_buf_str(&name), &all, err) == -1)
+			goto out;
+	}
+	if (b->rejects.len > 0) {
+		name.len = 0;
+		cx_buf_printf(&name, "R%010lu.jsonl", g->batch + 1);
+		if (stage(g, sp, "rejects", cx_buf_str(&name), &b->rejects,
+		    err) == -1)
+			goto out;
+	}
+	if (stage_followups(b, g, sp, err) == -1 || cx_reg_commit(g, err) == -1)
+		goto out;
+	cx_batch_clear(b);
+	r = 0;
+out:
+	cx_buf_free(&all);
+	cx_buf_free(&name);
+	return r;
+}
+
+void
+cx_batch_clear(struct cx_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nt; i++) {
+		free(b->t[i].id);
+		free(b->t[i].text);
+	}
+	for (i = 0; i < b->nfu; i++)
+		fu_free(&b->fu[i]);
+	b->nt = b->nfu = 0;
+	b->rejects.len = 0;
+}
+
+void
+cx_batch_free(struct cx_batch *b)
+{
+	cx_batch_clear(b);
+	free(b->t);
+	free(b->fu);
+	cx_buf_free(&b->rejects);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,298 @@
+/*
+ * conf.c: where configuration lives and how its lines are read.
+ *
+ * A spool's etc/NAME overrides the shipped share/cx/NAME, file by file.
+ * The shipped directory is $CX_SHARE, or found next to the program: an
+ * installed tool in PREFIX/bin uses PREFIX/share/cx, and a tool in the
+ * build tree (build/bin, build/san/bin) finds the checkout's share/cx.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+
+static char *sharedir;
+
+static int
+isdir_with(const char *dir, const char *file)
+{
+	struct cx_buf b = { 0 };
+	int ok;
+
+	cx_buf_printf(&b, "%s/%s", dir, file);
+	ok = access(cx_buf_str(&b), R_OK) == 0;
+	cx_buf_free(&b);
+	return ok;
+}
+
+const char *
+cx_share_dir(void)
+{
+	static const char *up[] = { "/..", "/../..", "/../../.." };
+	struct cx_buf b = { 0 };
+	char exe[PATH_MAX], *slash;
+	const char *env;
+	ssize_t n;
+	size_t i;
+
+	if (sharedir != NULL)
+		return sharedir;
+	if ((env = getenv("CX_SHARE")) != NULL && *env != '\0')
+		return sharedir = cx_strndup(env, strlen(env));
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+			b.len = 0;
+			cx_buf_printf(&b, "%s%s/share/cx", exe, up[i]);
+			if (isdir_with(cx_buf_str(&b), "cx.conf")) {
+				sharedir = cx_strndup(b.p, b.len);
+				break;
+			}
+		}
+	}
+	if (sharedir == NULL)
+		sharedir = cx_strndup(CX_SHAREDIR, strlen(CX_SHAREDIR));
+	cx_buf_free(&b);
+	return sharedir;
+}
+
+char *
+cx_conf_path(const char *spool, const char *name)
+{
+	struct cx_buf b = { 0 };
+
+	if (spool != NULL) {
+		cx_buf_printf(&b, "%s/etc/%s", spool, name);
+		if (access(cx_buf_str(&b), R_OK) == 0)
+			return b.p;
+		b.len = 0;
+	}
+	cx_buf_printf(&b, "%s/%s", cx_share_dir(), name);
+	if (access(cx_buf_str(&b), R_OK) == 0)
+		return b.p;
+	cx_buf_free(&b);
+	return NULL;
+}
+
+int
+cx_conf_lines(const char *path,
+    int (*fn)(void *, const char *, size_t, unsigned long, struct cx_err *),
+    void *arg, struct cx_err *err)
+{
+	struct cx_in in;
+	struct cx_err e2;
+	const char *l;
+	size_t n;
+	int r;
+
+	if (cx_in_open(&in, path, err) == -1)
+		return -1;
+	while ((r = cx_in_line(&in, &l, &n, err)) == 1) {
+		if (in.lineno == 1 && n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
+			l += 3;
+			n -= 3;
+		}
+		cx_trim(&l, &n);
+		if (n == 0 || l[0] == '#')
+			continue;
+		if (!cx_utf8_valid(l, n)) {
+			cx_seterr(err, "%s:%lu: invalid UTF-8", path, in.lineno);
+			r = -1;
+			break;
+		}
+		if (fn(arg, l, n, in.lineno, &e2) == -1) {
+			cx_seterr(err, "%s:%lu: %s", path, in.lineno, e2.msg);
+			r = -1;
+			break;
+		}
+	}
+	cx_in_close(&in);
+	return r == -1 ? -1 : 0;
+}
+
+/* Alias tables: "code: alias, alias, ..." */
+struct alias {
+	char	*code;
+	char	*alias;
+	size_t	 len;
+};
+struct cx_alias {
+	struct alias	*a;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+alias_add(struct cx_alias *t, const char *code, const char *s, size_t n)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->a = cx_realloc(t->a, t->cap * sizeof(*t->a));
+	}
+	t->a[t->n].code = (char *)code;
+	t->a[t->n].alias = cx_strndup(s, n);
+	t->a[t->n].len = n;
+	t->n++;
+}
+
+static int
+alias_line(void *arg, const char *l, size_t n, unsigned long line,
+    struct cx_err *err)
+{
+	struct cx_alias *t = arg;
+	const char *colon, *p, *end = l + n, *comma;
+	size_t cn, an;
+	char *code;
+
+	(void)line;
+	if ((colon = memchr(l, ':', n)) == NULL) {
+		cx_seterr(err, "expected \"code: alias, alias, ...\"");
+		return -1;
+	}
+	p = l;
+	cn = (size_t)(colon - l);
+	cx_trim(&p, &cn);
+	if (cn == 0 || memchr(p, ' ', cn) != NULL) {
+		cx_seterr(err, "the code before ':' must be one word");
+		return -1;
+	}
+	code = cx_strndup(p, cn);
+	alias_add(t, code, code, cn);	/* a code is its own alias */
+	for (p = colon + 1; p < end; p = comma + 1) {
+		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
+			comma = end;
+		const char *a = p;
+		an = (size_t)(comma - p);
+		cx_trim(&a, &an);
+		if (an > 0)
+			alias_add(t, code, a, an);
+	}
+	return 0;
+}
+
+struct cx_alias *
+cx_alias_load(const char *path, struct cx_err *err)
+{
+	struct cx_alias *t;
+
+	t = cx_alloc(sizeof(*t));
+	if (cx_conf_lines(path, alias_line, t, err) == -1) {
+		cx_alias_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+const char *
+cx_alias_code(const struct cx_alias *t, const char *s, size_t n)
+{
+	size_t i;
+
+	cx_trim(&s, &n);
+	for (i = 0; i < t->n; i++)
+		if (cx_streqi(t->a[i].alias, t->a[i].len, s, n))
+			return t->a[i].code;
+	return NULL;
+}
+
+static int
+contains_i(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	size_t i;
+
+	for (i = 0; nn > 0 && i + nn <= hn; i++)
+		if (cx_streqi(h + i, nn, nd, nn))
+			return 1;
+	return 0;
+}
+
+const char *
+cx_alias_find(const struct cx_alias *t, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (contains_i(s, n, t->a[i].alias, t->a[i].len))
+			return t->a[i].code;
+	return NULL;
+}
+
+void
+cx_alias_free(struct cx_alias *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		if (t->a[i].alias != t->a[i].code)
+			free(t->a[i].alias);
+		else
+			free(t->a[i].code);
+	}
+	free(t->a);
+	free(t);
+}
+
+struct setting {
+	const char	*key;
+	char		*val;
+};
+
+static int
+setting_line(void *arg, const char *l, size_t n, unsigned long line,
+    struct cx_err *err)
+{
+	struct setting *s = arg;
+	const char *eq, *k = l, *v;
+	size_t kn, vn;
+
+	(void)line;
+	if ((eq = memchr(l, '=', n)) == NULL) {
+		cx_seterr(err, "expected \"key = value\"");
+		return -1;
+	}
+	kn = (size_t)(eq - l);
+	cx_trim(&k, &kn);
+	v = eq + 1;
+	vn = (size_t)(l + n - v);
+	cx_trim(&v, &vn);
+	if (kn == strlen(s->key) && memcmp(k, s->key, kn) == 0) {
+		free(s->val);
+		s->val = cx_strndup(v, vn);
+	}
+	return 0;
+}
+
+/*
+ * A setting from cx.conf; a spool's etc/cx.conf is read after the shipped
+ * one, so its lines win.  *val is NULL if the key is set nowhere.
+ */
+int
+cx_setting(const char *spool, const char *key, char **val, struct cx_err *err)
+{
+	struct setting s = { key, NULL };
+	struct cx_buf b = { 0 };
+	int r = 0;
+
+	cx_buf_printf(&b, "%s/cx.conf", cx_share_dir());
+	if (access(cx_buf_str(&b), R_OK) == 0)
+		r = cx_conf_lines(b.p, setting_line, &s, err);
+	if (r == 0 && spool != NULL) {
+		b.len = 0;
+		cx_buf_printf(&b, "%s/etc/cx.conf", spool);
+		if (access(cx_buf_str(&b), R_OK) == 0)
+			r = cx_conf_lines(b.p, setting_line, &s, err);
+	}
+	cx_buf_free(&b);
+	if (r == -1) {
+		free(s.val);
+		s.val = NULL;
+	}
+	*val = s.val;
+	return r;
+}

@@ -1,0 +1,305 @@
+/*
+ * csv.c: CSV records through libcsv, each with the line it starts on.
+ *
+ * libcsv is fed one physical line at a time, so that every record knows
+ * its first and last line and its raw text (for the rejects), and so that
+ * a malformed record costs only itself: the parser is restarted on the
+ * next line and the stream goes on.
+ *
+ * Line ends: a file whose first chunk holds a line feed ends its records
+ * with LF or CRLF, and a bare CR inside a field is data (a Twitter export
+ * has "\r\r" in an unquoted field); a file with no LF at all uses bare CR.
+ * libcsv trims "spaces" around unquoted fields, so the only space it is
+ * told about is CR: nothing a customer typed is trimmed away.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+#define CHUNK		(256 * 1024)
+#define ROW_NOT_BEGUN	0		/* libcsv's pstate between records */
+
+struct cx_csv {
+	struct cx_in		*in;
+	struct csv_parser	 p;
+	char			 charset[32];
+	iconv_t			 cd;		/* (iconv_t)-1 for UTF-8 */
+	struct cx_buf		 raw;		/* bytes read, not converted */
+	struct cx_buf		 text;		/* UTF-8, not yet fed */
+	size_t			 tpos;
+	int			 eof;		/* input exhausted */
+	int			 finished;	/* csv_fini done */
+	int			 started;	/* BOM handled */
+	unsigned char		 term;		/* '\n' or '\r' */
+	unsigned long		 line;		/* of the slice being fed */
+	int			 inrec;
+	int			 complete;
+	struct cx_csvrow	 row;
+};
+
+static int
+is_term_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int
+is_term_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static int
+is_space_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static int
+is_space_none(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+parser_init(struct cx_csv *c)
+{
+	csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	if (c->term == '\r') {
+		csv_set_term_func(&c->p, is_term_cr);
+		csv_set_space_func(&c->p, is_space_none);
+	} else {
+		csv_set_term_func(&c->p, is_term_lf);
+		csv_set_space_func(&c->p, is_space_cr);
+	}
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct cx_csv *c = data;
+	struct cx_csvrow *r = &c->row;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 32;
+		r->off = cx_realloc(r->off, r->cap * sizeof(*r->off));
+		r->flen = cx_realloc(r->flen, r->cap * sizeof(*r->flen));
+	}
+	r->off[r->n] = r->data.len;
+	r->flen[r->n] = n;
+	cx_buf_add(&r->data, s, n);
+	cx_buf_addc(&r->data, '\0');
+	r->n++;
+}
+
+static void
+on_record(int term, void *data)
+{
+	struct cx_csv *c = data;
+
+	(void)term;
+	c->complete = 1;
+	c->row.endline = c->line;
+}
+
+static void
+row_reset(struct cx_csvrow *r)
+{
+	r->data.len = 0;
+	r->raw.len = 0;
+	r->n = 0;
+	free(r->err);
+	r->err = NULL;
+}
+
+struct cx_csv *
+cx_csv_open(struct cx_in *in, const char *charset, struct cx_err *err)
+{
+	struct cx_csv *c;
+
+	c = cx_alloc(sizeof(*c));
+	c->in = in;
+	c->cd = (iconv_t)-1;
+	if (charset != NULL) {
+		snprintf(c->charset, sizeof(c->charset), "%s", charset);
+		if (cx_streqi(charset, strlen(charset), "utf-8", 5) ||
+		    cx_streqi(charset, strlen(charset), "utf8", 4))
+			snprintf(c->charset, sizeof(c->charset), "UTF-8");
+	}
+	(void)err;
+	return c;
+}
+
+const char *
+cx_csv_charset(const struct cx_csv *c)
+{
+	return c->charset;
+}
+
+/* Decode raw bytes into text; a byte that is not in the charset becomes
+ * 0xFF, which no UTF-8 validation lets through, so its row is rejected. */
+static void
+convert(struct cx_csv *c, int last)
+{
+	char *in = c->raw.p, *o;
+	size_t inleft = c->raw.len, oleft, r;
+
+	if (c->cd == (iconv_t)-1) {
+		cx_buf_add(&c->text, c->raw.p, c->raw.len);
+		c->raw.len = 0;
+		return;
+	}
+	while (inleft > 0) {
+		cx_buf_grow(&c->text, inleft * 2 + 16);
+		o = c->text.p + c->text.len;
+		oleft = c->text.cap - c->text.len - 1;
+		r = iconv(c->cd, &in, &inleft, &o, &oleft);
+		c->text.len = (size_t)(o - c->text.p);
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !last)
+			break;		/* a character cut by the chunk */
+		cx_buf_addc(&c->text, (char)0xff);
+		in++;
+		inleft--;
+	}
+	memmove(c->raw.p, in, inleft);
+	c->raw.len = inleft;
+}
+
+static int
+fill(struct cx_csv *c, struct cx_err *err)
+{
+	long r;
+
+	if (c->tpos > 0) {
+		memmove(c->text.p, c->text.p + c->tpos, c->text.len - c->tpos);
+		c->text.len -= c->tpos;
+		c->tpos = 0;
+	}
+	cx_buf_grow(&c->raw, CHUNK);
+	if ((r = cx_in_read(c->in, c->raw.p + c->raw.len, CHUNK, err)) == -1)
+		return -1;
+	c->raw.len += (size_t)r;
+	if (r == 0)
+		c->eof = 1;
+	if (!c->started) {
+		if (c->charset[0] == '\0')
+			snprintf(c->charset, sizeof(c->charset), "%s",
+			    cx_conv_guess(c->raw.p, c->raw.len));
+		if (strcmp(c->charset, "UTF-8") != 0 &&
+		    (c->cd = iconv_open("UTF-8", c->charset)) == (iconv_t)-1) {
+			cx_seterr(err, "%s: unknown character set \"%s\"",
+			    c->in->name, c->charset);
+			return -1;
+		}
+	}
+	convert(c, c->eof);
+	if (!c->started) {
+		c->started = 1;
+		if (c->text.len >= 3 && memcmp(c->text.p, "\xef\xbb\xbf", 3) == 0)
+			c->tpos = 3;
+		c->term = memchr(c->text.p, '\n', c->text.len) == NULL &&
+		    memchr(c->text.p, '\r', c->text.len) != NULL ? '\r' : '\n';
+		parser_init(c);
+		c->line = 1;
+	}
+	return 0;
+}
+
+static void
+malformed(struct cx_csv *c, const char *why)
+{
+	struct cx_csvrow *r = &c->row;
+
+	free(r->err);
+	r->err = cx_strndup(why, strlen(why));
+	r->endline = c->line;
+	csv_free(&c->p);
+	parser_init(c);
+	c->complete = 1;
+}
+
+int
+cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
+{
+	char *nl;
+	size_t n, used;
+
+	row_reset(&c->row);
+	c->complete = 0;
+	c->inrec = 0;
+	while (!c->complete) {
+		nl = NULL;
+		if (c->started && c->tpos < c->text.len)
+			nl = memchr(c->text.p + c->tpos, c->term,
+			    c->text.len - c->tpos);
+		if (nl == NULL && !c->eof) {
+			if (fill(c, err) == -1)
+				return -1;
+			continue;
+		}
+		if (nl == NULL && c->tpos >= c->text.len) {
+			if (c->finished)
+				return 0;
+			c->finished = 1;
+			if (csv_fini(&c->p, on_field, on_record, c) != 0) {
+				malformed(c, "unterminated quoted field at "
+				    "end of file");
+				break;
+			}
+			if (!c->complete && c->inrec)
+				c->complete = 1;
+			if (!c->complete)
+				return 0;
+			break;
+		}
+		n = nl ? (size_t)(nl - (c->text.p + c->tpos)) + 1 :
+		    c->text.len - c->tpos;
+		if (!c->inrec) {
+			c->row.raw.len = 0;
+			c->row.line = c->line;
+		}
+		cx_buf_add(&c->row.raw, c->text.p + c->tpos, n);
+		used = csv_parse(&c->p, c->text.p + c->tpos, n, on_field,
+		    on_record, c);
+		c->tpos += n;
+		if (used < n) {
+			malformed(c, c->p.quoted ?
+			    "stray quote after a quoted field" :
+			    "quote inside an unquoted field");
+			c->line++;
+			break;
+		}
+		c->inrec = c->p.pstate != ROW_NOT_BEGUN || c->row.n > 0;
+		c->line++;
+		if (!c->inrec && !c->complete)
+			c->row.raw.len = 0;
+	}
+	*rowp = &c->row;
+	return 1;
+}
+
+void
+cx_csv_close(struct cx_csv *c)
+{
+	if (c == NULL)
+		return;
+	if (c->started)
+		csv_free(&c->p);
+	if (c->cd != (iconv_t)-1)
+		iconv_close(c->cd);
+	cx_buf_free(&c->raw);
+	cx_buf_free(&c->text);
+	row_reset(&c->row);
+	cx_buf_free(&c->row.data);
+	cx_buf_free(&c->row.raw);
+	free(c->row.off);
+	free(c->row.flen);
+	free(c);
+}

@@ -1,0 +1,427 @@
+/*
+ * cx.h: the one header of libcx, the library under every cx tool.
+ *
+ * The library never prints and never exits.  Errors are return values: 0 on
+ * success and -1 on failure, with a message a tool can show in the error
+ * buffer the call was given (struct cx_err) where there is one.  The only
+ * exception is running out of memory, which aborts: no tool can do anything
+ * useful then, and checking every append would hide the logic.
+ *
+ * Ownership: a pointer a function returns into a structure it was given
+ * (a record, a line reader) is borrowed and valid until the next call on
+ * that structure.  Everything a caller allocates with *_init it releases
+ * with the matching *_free.  Strings are byte ranges (pointer and length),
+ * UTF-8, not necessarily NUL-terminated, unless a comment says otherwise.
+ *
+ * The names are grouped by the file that defines them.
+ */
+#ifndef CX_H
+#define CX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* The exit statuses of every cx tool (cx(7)). */
+#define CX_EXIT_OK	0	/* success */
+#define CX_EXIT_NO	1	/* the documented "no": rejects, breaches */
+#define CX_EXIT_ERR	2	/* usage, setup or input error */
+
+/* An error message for the caller to show; filled by a failing call. */
+struct cx_err {
+	char	msg[256];
+};
+void	cx_seterr(struct cx_err *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* buf.c: growable byte buffers. */
+struct cx_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+void	*cx_alloc(size_t);
+void	*cx_realloc(void *, size_t);
+char	*cx_strndup(const char *, size_t);
+void	 cx_buf_grow(struct cx_buf *, size_t);
+void	 cx_buf_add(struct cx_buf *, const void *, size_t);
+void	 cx_buf_addc(struct cx_buf *, int);
+void	 cx_buf_adds(struct cx_buf *, const char *);
+void	 cx_buf_printf(struct cx_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+const char *cx_buf_str(struct cx_buf *);	/* NUL-terminates in place */
+void	 cx_buf_free(struct cx_buf *);
+
+/* utf8.c: small text helpers (validation is in json.c). */
+int	 cx_streqi(const char *, size_t, const char *, size_t);
+void	 cx_trim(const char **, size_t *);
+
+/* hash.c: 128-bit content keys and a set of them. */
+struct cx_key {
+	uint64_t h[2];
+};
+struct cx_key cx_key_of(const void *, size_t);
+void	 cx_key_hex(struct cx_key, char out[33]);
+int	 cx_key_parse(const char *, size_t, struct cx_key *);
+struct cx_keyset {
+	struct cx_key	*k;
+	uint32_t	*v;		/* a value per key: a ticket index */
+	size_t		 n;
+	size_t		 cap;
+};
+/* Returns 1 and the stored value if present, else adds it and returns 0. */
+int	 cx_keyset_put(struct cx_keyset *, struct cx_key, uint32_t,
+	    uint32_t *);
+/* Add, or replace the value of a key already present. */
+void	 cx_keyset_put_replace(struct cx_keyset *, struct cx_key, uint32_t);
+int	 cx_keyset_get(const struct cx_keyset *, struct cx_key, uint32_t *);
+void	 cx_keyset_free(struct cx_keyset *);
+
+/* json.c: JSON Lines records, read and set without re-serialising. */
+struct cx_field {
+	const char	*k;		/* key as written, without quotes */
+	size_t		 klen;
+	const char	*v;		/* value as written */
+	size_t		 vlen;
+	unsigned	 flags;
+};
+#define CX_F_KESC	0x1		/* key contains escapes */
+#define CX_F_OWNED	0x2		/* v was allocated by a set */
+#define CX_F_DEL	0x4		/* deleted */
+#define CX_F_KOWNED	0x8		/* k was allocated by a set */
+struct cx_rec {
+	const char	*line;		/* borrowed: the input line */
+	size_t		 len;
+	struct cx_field	*f;		/* top-level members, in order */
+	size_t		 n;
+	size_t		 cap;
+	int		 dirty;		/* something was set or deleted */
+};
+enum cx_jtype { CX_J_BAD, CX_J_NULL, CX_J_FALSE, CX_J_TRUE, CX_J_NUM,
+	CX_J_STR, CX_J_ARR, CX_J_OBJ };
+/*
+ * Parse one line (without its newline) as a JSON object and validate it
+ * completely (RFC 8259, UTF-8).  On failure *errpos is the byte offset.
+ */
+int	 cx_rec_parse(struct cx_rec *, const char *, size_t,
+	    struct cx_err *, size_t *errpos);
+void	 cx_rec_free(struct cx_rec *);
+/* The raw value of a top-level key, or NULL. */
+const struct cx_field *cx_rec_get(const struct cx_rec *, const char *);
+/* Set a top-level key to raw JSON (already valid); appended if new. */
+void	 cx_rec_set_raw(struct cx_rec *, const char *, const char *, size_t);
+void	 cx_rec_set_str(struct cx_rec *, const char *, const char *, size_t);
+/* Append a raw JSON value to an array member, made if missing. */
+void	 cx_rec_append(struct cx_rec *, const char *, const char *, size_t);
+void	 cx_rec_del(struct cx_rec *, const char *);
+/* Append the record, with a final newline, to a buffer. */
+void	 cx_rec_write(const struct cx_rec *, struct cx_buf *);
+
+int	 cx_utf8_valid(const char *, size_t);
+size_t	 cx_utf8_prefix(const char *, size_t);	/* bytes of whole chars */
+enum cx_jtype cx_json_type(const char *, size_t);
+/* Validate one JSON value; returns bytes used or 0 with *err set. */
+size_t	 cx_json_check(const char *, size_t, struct cx_err *);
+/* Decode a raw JSON string value into out (appended); -1 if not a string. */
+int	 cx_json_str(const char *, size_t, struct cx_buf *);
+/* Find a member of a raw object value; the value's range, or -1. */
+int	 cx_json_member(const char *, size_t, const char *,
+	    const char **, size_t *);
+/* Dotted path through nested objects: "customer.phone". */
+int	 cx_json_path(const struct cx_rec *, const char *,
+	    const char **, size_t *);
+/* Writers: append JSON text for a string, or a "key": prefix. */
+void	 cx_json_addstr(struct cx_buf *, const char *, size_t);
+void	 cx_json_addkey(struct cx_buf *, int first, const char *);
+
+/* lines.c: input of any kind (file, stdin, gzip) read as lines. */
+struct cx_in {
+	int		 fd;
+	void		*z;		/* zlib stream when gzipped */
+	unsigned char	*zbuf;		/* raw input not yet used */
+	size_t		 zlen, zpos;
+	int		 zeof, zmid;
+	char		*name;		/* for messages: "-" is "(stdin)" */
+	int		 gz;
+	/* line reader state */
+	char		*buf;
+	size_t		 cap, beg, end;
+	int		 eof;
+	unsigned long	 lineno;	/* of the last line returned */
+};
+int	 cx_in_open(struct cx_in *, const char *path, struct cx_err *);
+/* Raw bytes, decompressed; returns bytes read, 0 at end, -1 on error. */
+long	 cx_in_read(struct cx_in *, void *, size_t, struct cx_err *);
+/* Next line without its terminator (LF or CRLF); 1, 0 at end, -1 error. */
+int	 cx_in_line(struct cx_in *, const char **, size_t *, struct cx_err *);
+void	 cx_in_close(struct cx_in *);
+/* Write all of a buffer to a file descriptor. */
+int	 cx_write_all(int, const void *, size_t);
+
+/* gz.c: gzip output (archives, compressed exports). */
+int	 cx_gz_compress(const void *, size_t, struct cx_buf *, struct cx_err *);
+
+/* conv.c: character sets. */
+/* Convert from a named charset to UTF-8, appending; -1 on bad bytes. */
+int	 cx_conv(const char *charset, const char *, size_t, struct cx_buf *,
+	    struct cx_err *);
+/* Guess: "UTF-8" or "GB18030" from a sample of raw bytes. */
+const char *cx_conv_guess(const char *, size_t);
+
+/* csv.c: CSV records through libcsv, with line numbers. */
+struct cx_csvrow {
+	struct cx_buf	 data;		/* fields, each NUL-terminated */
+	struct cx_buf	 raw;		/* the record's text, as read */
+	size_t		*off;		/* offset of field i in data */
+	size_t		*flen;
+	size_t		 n;
+	size_t		 cap;
+	unsigned long	 line;		/* where the record starts */
+	unsigned long	 endline;
+	char		*err;		/* a malformed record: why */
+};
+struct cx_csv;
+/* charset NULL means guess (UTF-8 unless the start is not, then GB18030). */
+struct cx_csv *cx_csv_open(struct cx_in *, const char *charset,
+	    struct cx_err *);
+/* 1 with a row (row->err set if malformed), 0 at end, -1 on I/O error. */
+int	 cx_csv_next(struct cx_csv *, struct cx_csvrow **, struct cx_err *);
+const char *cx_csv_charset(const struct cx_csv *);
+void	 cx_csv_close(struct cx_csv *);
+
+/* colmap.c: column maps, an export's headers to our fields. */
+struct cx_colmap {
+	char	*name;			/* the file's name without ".map" */
+	struct {
+		char	*field;		/* "customer.phone", "extra.x", "-" */
+		char	*header;
+	}	*col;
+	size_t	 n, cap;
+};
+struct cx_colmap *cx_colmap_load(const char *path, struct cx_err *);
+/* The map in etc/columns or share/cx/columns matching most headers. */
+struct cx_colmap *cx_colmap_guess(const char *spool,
+	    const struct cx_csvrow *header, struct cx_err *);
+/* The field a header maps to, or NULL. */
+const char *cx_colmap_field(const struct cx_colmap *, const char *, size_t);
+void	 cx_colmap_free(struct cx_colmap *);
+/* The columns of one export's header, resolved against its map. */
+#define CX_COL_EXTRA	(-1)		/* kept under "extra" */
+#define CX_COL_UNKNOWN	(-2)		/* not in the map: kept under "extra" */
+#define CX_COL_IGNORE	(-3)		/* mapped to "-" */
+struct cx_cols {
+	struct cx_colmap	*map;
+	char			*hdr;	/* a copy of the header's fields */
+	int			*idx;	/* intake index or CX_COL_* */
+	const char		**xname;	/* name under "extra" */
+	size_t			*xlen;
+	size_t			 n;
+};
+struct cx_intake;
+void	 cx_cols_open(struct cx_cols *, struct cx_colmap *,
+	    const struct cx_csvrow *);
+struct cx_key cx_cols_fill(const struct cx_cols *, const struct cx_csvrow *,
+	    struct cx_intake *);
+void	 cx_cols_free(struct cx_cols *);
+
+/* intake.c: a complaint as an export gives it, made into a ticket body. */
+enum {
+	CX_I_AGENT, CX_I_AMOUNT, CX_I_ANON, CX_I_ATTACH, CX_I_BATCH,
+	CX_I_CARRIER, CX_I_CHANNEL, CX_I_CURRENCY, CX_I_EMAIL, CX_I_CUSTID,
+	CX_I_NAME, CX_I_PHONE, CX_I_TIER, CX_I_EXPECT, CX_I_EXTID,
+	CX_I_HAPPENED, CX_I_ORDER, CX_I_RECEIVED, CX_I_REGION, CX_I_SKU,
+	CX_I_SUBJECT, CX_I_TEXT, CX_I_WAREHOUSE, CX_I_N
+};
+struct cx_intake {
+	const char	*v[CX_I_N];	/* borrowed raw text of each field */
+	size_t		 n[CX_I_N];
+	struct {
+		const char	*k, *v;
+		size_t		 kn, vn;
+	}		*extra;		/* extra.NAME and unknown columns */
+	size_t		 nextra, capextra;
+	const char	*file;
+	unsigned long	 line;
+	const char	*map;		/* the column map's name, or NULL */
+	const char	*key;
+	size_t		 keylen;
+};
+struct cx_intake_ctx {
+	const char		*channel;	/* -c, for rows without one */
+	const struct cx_alias	*channels;
+	const struct cx_alias	*remedies;
+	time_t			 now;
+};
+struct cx_intake_out {
+	struct cx_key	 key;		/* in: the source key */
+	struct cx_buf	 body;		/* members, no braces, no id */
+	struct cx_buf	 warn;		/* a note worth a warning, or empty */
+	struct cx_key	 order_key;	/* customer and order */
+	int		 has_order;
+	time_t		 received;
+};
+/* A field name from a column map to its index; -1 if not one. */
+int	 cx_intake_index(const char *);
+void	 cx_intake_reset(struct cx_intake *);
+void	 cx_intake_extra(struct cx_intake *, const char *, size_t,
+	    const char *, size_t);
+int	 cx_intake_build(const struct cx_intake *,
+	    const struct cx_intake_ctx *, struct cx_intake_out *,
+	    struct cx_err *);
+void	 cx_intake_free(struct cx_intake *);
+/* A JSON Lines record made a ticket body in place; its keys. */
+int	 cx_intake_rec(struct cx_rec *, const struct cx_intake_ctx *,
+	    const char *file, unsigned long line, struct cx_key *,
+	    int *has_order, struct cx_key *order_key, struct cx_err *);
+
+/* norm.c: contact details and amounts as registration stores them. */
+int	 cx_norm_phone(const char *, size_t, struct cx_buf *);
+int	 cx_norm_email(const char *, size_t, struct cx_buf *);
+/* An amount as an exact decimal ("1299.00") and its currency or NULL. */
+int	 cx_norm_amount(const char *, size_t, struct cx_buf *,
+	    const char **currency);
+
+/* time.c: times in and out. */
+/*
+ * Set the zone used for times that carry none and for output: an IANA
+ * name ("Asia/Shanghai"); -1 if the zone is unknown.
+ */
+int	 cx_tz_set(const char *, struct cx_err *);
+const char *cx_tz_name(void);
+/* Parse the formats exports use; *t seconds since the epoch. */
+int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
+/* RFC 3339 with the zone's offset: "2026-11-22T10:30:00+08:00". */
+void	 cx_time_fmt(time_t, struct cx_buf *);
+/* Now: CX_NOW or --now if set (cx_now_set), else the clock. */
+int	 cx_now_set(const char *, struct cx_err *);
+time_t	 cx_now(void);
+
+/* conf.c: configuration files, a spool's etc/ before the shipped share/. */
+/* Path of a configuration file; NULL if none (caller frees). */
+char	*cx_conf_path(const char *spool, const char *name);
+const char *cx_share_dir(void);
+/* A line-oriented file: calls fn per non-blank, non-comment line. */
+int	 cx_conf_lines(const char *path,
+	    int (*fn)(void *, const char *, size_t, unsigned long,
+	    struct cx_err *), void *, struct cx_err *);
+/* Alias tables: "code: alias, alias, ..." lines (channels, remedies). */
+struct cx_alias;
+struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
+/* The code for a value (matched case-insensitively, trimmed), or NULL. */
+const char *cx_alias_code(const struct cx_alias *, const char *, size_t);
+/* The first code whose alias occurs inside the text, or NULL. */
+const char *cx_alias_find(const struct cx_alias *, const char *, size_t);
+void	 cx_alias_free(struct cx_alias *);
+/* Simple settings: "key = value" lines (cx.conf). */
+int	 cx_setting(const char *spool, const char *key, char **,
+	    struct cx_err *);
+
+/* spool.c: the spool directory. */
+struct cx_spool {
+	char	*path;
+	int	 dfd;			/* the spool directory */
+	int	 lockfd;		/* -1 unless locked */
+	struct {
+		char	*name;
+		int	 fd;
+	}	*dirs;			/* subdirectories opened so far */
+	size_t	 ndirs;
+};
+int	 cx_spool_open(struct cx_spool *, const char *, int create,
+	    struct cx_err *);
+void	 cx_spool_close(struct cx_spool *);
+int	 cx_spool_lock(struct cx_spool *, struct cx_err *);
+void	 cx_spool_unlock(struct cx_spool *);
+/* Subdirectory descriptor ("new", "open", ...), created if missing. */
+int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
+/* Atomically replace dir/name with data: tmp, fsync, rename, fsync dir. */
+int	 cx_spool_put(struct cx_spool *, const char *dir, const char *name,
+	    const void *, size_t, struct cx_err *);
+/* Write tmp/name durably, not yet visible anywhere. */
+int	 cx_spool_stage(struct cx_spool *, const char *name, const void *,
+	    size_t, struct cx_err *);
+/* Rename tmp/name to dir/name durably. */
+int	 cx_spool_publish(struct cx_spool *, const char *name, const char *dir,
+	    struct cx_err *);
+/* Read a whole file below the spool; -1 with errno ENOENT if absent. */
+int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_buf *, struct cx_err *);
+
+/* reg.c: the registry: ticket numbers and what was ingested, under lock. */
+struct cx_reg_entry {
+	char		*id;		/* the ticket */
+	unsigned long	 batch;		/* the batch that registered it */
+};
+struct cx_reg {
+	struct cx_spool		*sp;
+	int			 dry;		/* read only: --dry-run */
+	unsigned long		 batch;		/* last committed batch */
+	unsigned long		 committed;	/* batch when opened */
+	off_t			 keyslen;
+	struct {
+		char		 date[9];	/* YYYYMMDD */
+		unsigned long	 n;
+	}			*seq;
+	size_t			 nseq;
+	struct cx_reg_entry	*e;
+	size_t			 n, cap;
+	struct cx_keyset	 keys;		/* kind and key to entry */
+	struct cx_buf		 pending;	/* staged by the last commit */
+	struct cx_buf		 staged;	/* staged by this batch */
+	struct cx_buf		 log;		/* keys of this batch */
+	struct cx_buf		 path;
+};
+#define CX_REG_SOURCE	's'
+#define CX_REG_ORDER	'c'
+#define CX_REG_REJECT	'r'
+/* Lock the spool first.  Repairs what a crash left, loads the keys. */
+int	 cx_reg_open(struct cx_reg *, struct cx_spool *, int dry,
+	    struct cx_err *);
+void	 cx_reg_free(struct cx_reg *);
+const struct cx_reg_entry *cx_reg_find(const struct cx_reg *, int kind,
+	    struct cx_key);
+/* Record a key for the batch being built (batch number g->batch + 1). */
+void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
+/* Next ticket number of a day ("20261122"), counted in this batch. */
+unsigned long cx_reg_next(struct cx_reg *, const char *date);
+/* Name a file written with cx_spool_stage to move to dir on commit. */
+void	 cx_reg_stage(struct cx_reg *, const char *dir, const char *name);
+int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
+
+/* batch.c: what one registration commit writes to a spool. */
+struct cx_batch {
+	struct {
+		char	*id;
+		char	*text;		/* the record, with its newline */
+		size_t	 len;
+	}			*t;	/* new tickets, for new/ */
+	size_t			 nt, capt;
+	struct cx_followup {
+		char	*dir, *name;	/* where the ticket lives */
+		char	*id;
+		char	*elem;		/* the follow-up, a JSON object */
+		char	*hist;		/* its history entry */
+	}			*fu;	/* follow-ups to earlier tickets */
+	size_t			 nfu;
+	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
+};
+void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
+	    size_t);
+/*
+ * Add a follow-up to an open ticket: in this batch (thisbatch is the
+ * number it will get), in new/ or in open/; -1 if it is no longer open.
+ */
+int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
+	    const struct cx_reg_entry *, unsigned long thisbatch,
+	    const char *elem, const char *hist);
+int	 cx_batch_commit(struct cx_batch *, struct cx_reg *, struct cx_spool *,
+	    struct cx_err *);
+void	 cx_batch_clear(struct cx_batch *);
+void	 cx_batch_free(struct cx_batch *);
+/* A ticket's text with a follow-up and its history entry appended. */
+char	*cx_ticket_followup(const char *, size_t, const char *elem,
+	    const char *hist, size_t *);
+
+#endif

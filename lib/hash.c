@@ -1,0 +1,180 @@
+/*
+ * hash.c: 128-bit content keys, for dedupe, and an open-addressing set.
+ *
+ * The keys decide that two rows are the same complaint, so they are wide
+ * enough that an accidental collision (which would silently merge two
+ * complaints) is out of the question for any real spool; they are not a
+ * defence against someone forging a colliding row on purpose.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+struct cx_key
+cx_key_of(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	struct cx_key k;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL + n;
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		a = (a ^ w) * 0x100000001b3ULL;
+		a = (a << 29) | (a >> 35);
+		b = (b + w) * 0xff51afd7ed558ccdULL;
+		b ^= b >> 33;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	a = (a ^ w ^ ((uint64_t)n << 56)) * 0x100000001b3ULL;
+	b = (b + w + n) * 0xff51afd7ed558ccdULL;
+	k.h[0] = mix(a ^ mix(b));
+	k.h[1] = mix(b + mix(a));
+	return k;
+}
+
+void
+cx_key_hex(struct cx_key k, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 16; j++)
+			out[i * 16 + j] = hex[(k.h[i] >> (60 - 4 * j)) & 15];
+	out[32] = '\0';
+}
+
+int
+cx_key_parse(const char *s, size_t n, struct cx_key *k)
+{
+	size_t i;
+	int c, v;
+
+	if (n != 32)
+		return -1;
+	k->h[0] = k->h[1] = 0;
+	for (i = 0; i < 32; i++) {
+		c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return -1;
+		k->h[i / 16] = (k->h[i / 16] << 4) | (uint64_t)v;
+	}
+	return 0;
+}
+
+static int
+keyeq(struct cx_key a, struct cx_key b)
+{
+	return a.h[0] == b.h[0] && a.h[1] == b.h[1];
+}
+
+/* A zero key marks an empty slot; a real zero key is nudged to 1. */
+static struct cx_key
+nonzero(struct cx_key k)
+{
+	if (k.h[0] == 0 && k.h[1] == 0)
+		k.h[1] = 1;
+	return k;
+}
+
+static void
+rehash(struct cx_keyset *s)
+{
+	struct cx_keyset t = { 0 };
+	size_t i;
+
+	t.cap = s->cap ? s->cap * 2 : 1024;
+	t.k = cx_alloc(t.cap * sizeof(*t.k));
+	t.v = cx_alloc(t.cap * sizeof(*t.v));
+	for (i = 0; i < s->cap; i++)
+		if (s->k[i].h[0] != 0 || s->k[i].h[1] != 0)
+			cx_keyset_put(&t, s->k[i], s->v[i], NULL);
+	free(s->k);
+	free(s->v);
+	*s = t;
+}
+
+int
+cx_keyset_put(struct cx_keyset *s, struct cx_key k, uint32_t v, uint32_t *old)
+{
+	size_t i;
+
+	k = nonzero(k);
+	if ((s->n + 1) * 2 > s->cap)
+		rehash(s);
+	for (i = k.h[0] & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->k[i].h[0] == 0 && s->k[i].h[1] == 0)
+			break;
+		if (keyeq(s->k[i], k)) {
+			if (old != NULL)
+				*old = s->v[i];
+			return 1;
+		}
+	}
+	s->k[i] = k;
+	s->v[i] = v;
+	s->n++;
+	return 0;
+}
+
+void
+cx_keyset_put_replace(struct cx_keyset *s, struct cx_key k, uint32_t v)
+{
+	size_t i;
+
+	if (!cx_keyset_put(s, k, v, NULL))
+		return;
+	k = nonzero(k);
+	for (i = k.h[0] & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
+		if (keyeq(s->k[i], k)) {
+			s->v[i] = v;
+			return;
+		}
+}
+
+int
+cx_keyset_get(const struct cx_keyset *s, struct cx_key k, uint32_t *v)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	k = nonzero(k);
+	for (i = k.h[0] & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->k[i].h[0] == 0 && s->k[i].h[1] == 0)
+			return 0;
+		if (keyeq(s->k[i], k)) {
+			if (v != NULL)
+				*v = s->v[i];
+			return 1;
+		}
+	}
+}
+
+void
+cx_keyset_free(struct cx_keyset *s)
+{
+	free(s->k);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,539 @@
+/*
+ * intake.c: one complaint as an export gives it, made into a ticket.
+ *
+ * Whatever the source (a CSV row through a column map, later a mail), the
+ * reader fills a struct cx_intake with the raw text of each field, and
+ * cx_intake_build validates and normalises it: times parsed in the team's
+ * zone, phone and email normalised, amounts made exact decimals, the
+ * channel and the expected remedy reduced to their codes.  What it builds
+ * is the body of the ticket; the caller adds the number once dedupe has
+ * decided there is to be a new ticket at all.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+static const char *names[CX_I_N] = {
+	[CX_I_AGENT] = "agent",
+	[CX_I_AMOUNT] = "amount",
+	[CX_I_ANON] = "anonymous",
+	[CX_I_ATTACH] = "attachments",
+	[CX_I_BATCH] = "batch",
+	[CX_I_CARRIER] = "carrier",
+	[CX_I_CHANNEL] = "channel",
+	[CX_I_CURRENCY] = "currency",
+	[CX_I_EMAIL] = "customer.email",
+	[CX_I_CUSTID] = "customer.id",
+	[CX_I_NAME] = "customer.name",
+	[CX_I_PHONE] = "customer.phone",
+	[CX_I_TIER] = "customer.tier",
+	[CX_I_EXPECT] = "expectation",
+	[CX_I_EXTID] = "external_id",
+	[CX_I_HAPPENED] = "happened_at",
+	[CX_I_ORDER] = "order_id",
+	[CX_I_RECEIVED] = "received_at",
+	[CX_I_REGION] = "region",
+	[CX_I_SKU] = "sku",
+	[CX_I_SUBJECT] = "subject",
+	[CX_I_TEXT] = "text",
+	[CX_I_WAREHOUSE] = "warehouse",
+};
+
+int
+cx_intake_index(const char *field)
+{
+	int i;
+
+	for (i = 0; i < CX_I_N; i++)
+		if (strcmp(names[i], field) == 0)
+			return i;
+	return -1;
+}
+
+void
+cx_intake_reset(struct cx_intake *t)
+{
+	memset(t->v, 0, sizeof(t->v));
+	memset(t->n, 0, sizeof(t->n));
+	t->nextra = 0;
+	t->key = NULL;
+	t->keylen = 0;
+}
+
+void
+cx_intake_extra(struct cx_intake *t, const char *k, size_t kn, const char *v,
+    size_t vn)
+{
+	if (t->nextra == t->capextra) {
+		t->capextra = t->capextra ? t->capextra * 2 : 16;
+		t->extra = cx_realloc(t->extra, t->capextra * sizeof(*t->extra));
+	}
+	t->extra[t->nextra].k = k;
+	t->extra[t->nextra].kn = kn;
+	t->extra[t->nextra].v = v;
+	t->extra[t->nextra].vn = vn;
+	t->nextra++;
+}
+
+void
+cx_intake_free(struct cx_intake *t)
+{
+	free(t->extra);
+	t->extra = NULL;
+	t->capextra = t->nextra = 0;
+}
+
+static int
+has(const struct cx_intake *t, int i)
+{
+	const char *s = t->v[i];
+	size_t n = t->n[i];
+
+	if (s == NULL)
+		return 0;
+	cx_trim(&s, &n);
+	return n > 0;
+}
+
+static void
+field(const struct cx_intake *t, int i, const char **s, size_t *n)
+{
+	*s = t->v[i];
+	*n = t->n[i];
+	cx_trim(s, n);
+}
+
+static void
+addstr(struct cx_buf *b, const char *key, const char *s, size_t n)
+{
+	cx_json_addkey(b, 0, key);
+	cx_json_addstr(b, s, n);
+}
+
+static void
+addfield(struct cx_buf *b, const struct cx_intake *t, int i, const char *key)
+{
+	const char *s;
+	size_t n;
+
+	if (!has(t, i))
+		return;
+	field(t, i, &s, &n);
+	addstr(b, key, s, n);
+}
+
+static int
+addtime(struct cx_buf *b, const struct cx_intake *t, int i, const char *key,
+    time_t *when, struct cx_err *err)
+{
+	struct cx_err e;
+	const char *s;
+	size_t n;
+
+	if (!has(t, i))
+		return 0;
+	field(t, i, &s, &n);
+	if (cx_time_parse(s, n, when, &e) == -1) {
+		cx_seterr(err, "%s: %s", key, e.msg);
+		return -1;
+	}
+	cx_json_addkey(b, 0, key);
+	cx_buf_addc(b, '"');
+	cx_time_fmt(*when, b);
+	cx_buf_addc(b, '"');
+	return 0;
+}
+
+static int
+truthy(const char *s, size_t n)
+{
+	static const char *yes[] = { "1", "true", "yes", "y", "是", "匿名",
+	    "t" };
+	size_t i;
+
+	cx_trim(&s, &n);
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (cx_streqi(s, n, yes[i], strlen(yes[i])))
+			return 1;
+	return 0;
+}
+
+/* customer {id, name, phone, email, tier, anonymous}; its dedupe name. */
+static void
+customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
+    struct cx_buf *warn)
+{
+	struct cx_buf v = { 0 };
+	const char *s;
+	size_t n, mark;
+	int anon;
+
+	anon = (has(t, CX_I_ANON) && truthy(t->v[CX_I_ANON], t->n[CX_I_ANON]))
+	    || (!has(t, CX_I_CUSTID) && !has(t, CX_I_NAME) &&
+	    !has(t, CX_I_PHONE) && !has(t, CX_I_EMAIL));
+	cx_json_addkey(b, 0, "customer");
+	cx_buf_addc(b, '{');
+	mark = b->len;
+	addfield(b, t, CX_I_CUSTID, "id");
+	addfield(b, t, CX_I_NAME, "name");
+	if (has(t, CX_I_PHONE)) {
+		field(t, CX_I_PHONE, &s, &n);
+		if (cx_norm_phone(s, n, &v) == 0)
+			addstr(b, "phone", v.p, v.len);
+		else {
+			addstr(b, "phone_raw", s, n);
+			cx_buf_printf(warn, "phone number \"%.*s\" not "
+			    "understood, kept as written", (int)n, s);
+		}
+	}
+	if (who->len == 0 && v.len > 0)
+		cx_buf_printf(who, "p:%.*s", (int)v.len, v.p);
+	if (has(t, CX_I_EMAIL)) {
+		v.len = 0;
+		field(t, CX_I_EMAIL, &s, &n);
+		if (cx_norm_email(s, n, &v) == 0)
+			addstr(b, "email", v.p, v.len);
+		else {
+			addstr(b, "email_raw", s, n);
+			if (warn->len == 0)
+				cx_buf_printf(warn, "email address \"%.*s\" "
+				    "not understood, kept as written",
+				    (int)n, s);
+		}
+		if (who->len == 0 && v.len > 0)
+			cx_buf_printf(who, "e:%.*s", (int)v.len, v.p);
+	}
+	addfield(b, t, CX_I_TIER, "tier");
+	if (anon)
+		cx_buf_adds(b, ",\"anonymous\":true");
+	/* The fields were written with leading commas: drop the first. */
+	if (b->len > mark) {
+		memmove(b->p + mark, b->p + mark + 1, b->len - mark - 1);
+		b->len--;
+	}
+	cx_buf_addc(b, '}');
+	if (has(t, CX_I_CUSTID)) {
+		field(t, CX_I_CUSTID, &s, &n);
+		who->len = 0;
+		cx_buf_printf(who, "i:%.*s", (int)n, s);
+	}
+	cx_buf_free(&v);
+}
+
+static void
+attachments(struct cx_buf *b, const struct cx_intake *t)
+{
+	const char *s, *p, *end, *sep, *a;
+	size_t n, an;
+	int first = 1;
+
+	if (!has(t, CX_I_ATTACH))
+		return;
+	field(t, CX_I_ATTACH, &s, &n);
+	cx_json_addkey(b, 0, "attachments");
+	cx_buf_addc(b, '[');
+	for (p = s, end = s + n; p < end; p = sep + 1) {
+		for (sep = p; sep < end && !strchr(";|\n,", *sep); sep++)
+			;
+		a = p;
+		an = (size_t)(sep - p);
+		cx_trim(&a, &an);
+		if (an > 0) {
+			if (!first)
+				cx_buf_addc(b, ',');
+			first = 0;
+			cx_json_addstr(b, a, an);
+		}
+		if (sep == end)
+			break;
+	}
+	cx_buf_addc(b, ']');
+}
+
+static int
+amount(struct cx_buf *b, const struct cx_intake *t, struct cx_err *err)
+{
+	struct cx_buf v = { 0 };
+	const char *s, *cur;
+	size_t n;
+
+	if (has(t, CX_I_AMOUNT)) {
+		field(t, CX_I_AMOUNT, &s, &n);
+		if (cx_norm_amount(s, n, &v, &cur) == -1) {
+			cx_seterr(err, "invalid amount \"%.*s\"", (int)n, s);
+			cx_buf_free(&v);
+			return -1;
+		}
+		cx_json_addkey(b, 0, "amount");
+		cx_buf_add(b, v.p, v.len);
+		if (has(t, CX_I_CURRENCY))
+			addfield(b, t, CX_I_CURRENCY, "currency");
+		else if (cur != NULL)
+			addstr(b, "currency", cur, strlen(cur));
+	} else
+		addfield(b, t, CX_I_CURRENCY, "currency");
+	cx_buf_free(&v);
+	return 0;
+}
+
+static void
+expectation(struct cx_buf *b, const struct cx_intake *t,
+    const struct cx_intake_ctx *c)
+{
+	const char *s, *code;
+	size_t n;
+
+	if (!has(t, CX_I_EXPECT))
+		return;
+	field(t, CX_I_EXPECT, &s, &n);
+	code = NULL;
+	if (c->remedies != NULL && (code = cx_alias_code(c->remedies, s, n))
+	    == NULL)
+		code = cx_alias_find(c->remedies, s, n);
+	addstr(b, "expectation", code ? code : "other",
+	    strlen(code ? code : "other"));
+	if (code == NULL || !cx_streqi(s, n, code, strlen(code)))
+		addstr(b, "expectation_text", s, n);
+}
+
+static void
+channel(struct cx_buf *b, const struct cx_intake *t,
+    const struct cx_intake_ctx *c, struct cx_buf *out)
+{
+	const char *s = "unknown", *code;
+	size_t n = 7, i;
+
+	if (has(t, CX_I_CHANNEL))
+		field(t, CX_I_CHANNEL, &s, &n);
+	else if (c->channel != NULL) {
+		s = c->channel;
+		n = strlen(s);
+	}
+	if (c->channels != NULL && (code = cx_alias_code(c->channels, s, n))
+	    != NULL) {
+		s = code;
+		n = strlen(code);
+	}
+	for (i = 0; i < n; i++)
+		cx_buf_addc(out, s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	addstr(b, "channel", out->p, out->len);
+}
+
+static void
+extras(struct cx_buf *b, const struct cx_intake *t)
+{
+	size_t i;
+
+	if (t->nextra == 0)
+		return;
+	cx_json_addkey(b, 0, "extra");
+	cx_buf_addc(b, '{');
+	for (i = 0; i < t->nextra; i++) {
+		if (i > 0)
+			cx_buf_addc(b, ',');
+		cx_json_addstr(b, t->extra[i].k, t->extra[i].kn);
+		cx_buf_addc(b, ':');
+		cx_json_addstr(b, t->extra[i].v, t->extra[i].vn);
+	}
+	cx_buf_addc(b, '}');
+}
+
+/* The first field whose text is not UTF-8, or -1. */
+static int
+bad_utf8(const struct cx_intake *t, const char **name)
+{
+	size_t i;
+
+	for (i = 0; i < CX_I_N; i++)
+		if (t->v[i] != NULL && !cx_utf8_valid(t->v[i], t->n[i])) {
+			*name = names[i];
+			return 0;
+		}
+	for (i = 0; i < t->nextra; i++)
+		if (!cx_utf8_valid(t->extra[i].v, t->extra[i].vn)) {
+			*name = "extra";
+			return 0;
+		}
+	return -1;
+}
+
+int
+cx_intake_build(const struct cx_intake *t, const struct cx_intake_ctx *c,
+    struct cx_intake_out *o, struct cx_err *err)
+{
+	struct cx_buf *b = &o->body, ch = { 0 }, who = { 0 };
+	const char *bad, *s;
+	size_t n;
+	time_t when;
+	char hex[33];
+
+	b->len = o->warn.len = 0;
+	o->has_order = 0;
+	if (bad_utf8(t, &bad) == 0) {
+		cx_seterr(err, "invalid UTF-8 in %s", bad);
+		return -1;
+	}
+	if (!has(t, CX_I_TEXT) && !has(t, CX_I_SUBJECT)) {
+		cx_seterr(err, "empty complaint: no subject and no description");
+		return -1;
+	}
+	channel(b, t, c, &ch);
+	/* source {channel, file, line, key, ext, map}: the dedupe key. */
+	cx_json_addkey(b, 0, "source");
+	cx_buf_addc(b, '{');
+	cx_json_addkey(b, 1, "file");
+	cx_json_addstr(b, t->file, strlen(t->file));
+	cx_buf_printf(b, ",\"line\":%lu", t->line);
+	if (t->map != NULL)
+		addstr(b, "map", t->map, strlen(t->map));
+	addfield(b, t, CX_I_EXTID, "ext");
+	cx_key_hex(o->key, hex);
+	addstr(b, "key", hex, 32);
+	cx_buf_addc(b, '}');
+	when = c->now;
+	if (addtime(b, t, CX_I_RECEIVED, "received_at", &when, err) == -1)
+		goto bad;
+	if (!has(t, CX_I_RECEIVED)) {
+		cx_json_addkey(b, 0, "received_at");
+		cx_buf_addc(b, '"');
+		cx_time_fmt(c->now, b);
+		cx_buf_addc(b, '"');
+	}
+	o->received = when;
+	cx_json_addkey(b, 0, "registered_at");
+	cx_buf_addc(b, '"');
+	cx_time_fmt(c->now, b);
+	cx_buf_addc(b, '"');
+	customer(b, t, &who, &o->warn);
+	addfield(b, t, CX_I_ORDER, "order_id");
+	addfield(b, t, CX_I_SKU, "sku");
+	addfield(b, t, CX_I_BATCH, "batch");
+	addfield(b, t, CX_I_WAREHOUSE, "warehouse");
+	addfield(b, t, CX_I_CARRIER, "carrier");
+	addfield(b, t, CX_I_REGION, "region");
+	if (amount(b, t, err) == -1)
+		goto bad;
+	if (addtime(b, t, CX_I_HAPPENED, "happened_at", &when, err) == -1)
+		goto bad;
+	addfield(b, t, CX_I_SUBJECT, "subject");
+	addfield(b, t, CX_I_TEXT, "text");
+	expectation(b, t, c);
+	attachments(b, t);
+	addfield(b, t, CX_I_AGENT, "received_by");
+	extras(b, t);
+	/* Same customer, same order: one complaint, whatever the channel. */
+	if (who.len > 0 && has(t, CX_I_ORDER)) {
+		field(t, CX_I_ORDER, &s, &n);
+		cx_buf_add(&who, "\0", 1);
+		cx_buf_add(&who, s, n);
+		o->order_key = cx_key_of(who.p, who.len);
+		o->has_order = 1;
+	}
+	/* Drop the comma the first member was written with. */
+	memmove(b->p, b->p + 1, b->len - 1);
+	b->len--;
+	cx_buf_free(&ch);
+	cx_buf_free(&who);
+	return 0;
+bad:
+	cx_buf_free(&ch);
+	cx_buf_free(&who);
+	return -1;
+}
+
+/* The string at a path of a record, trimmed, into b; 0 if there is one. */
+static int
+rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
+{
+	const char *v;
+	size_t n;
+
+	b->len = 0;
+	if (cx_json_path(r, path, &v, &n) == -1 ||
+	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, b) == -1)
+		return -1;
+	return b->len > 0 ? 0 : -1;
+}
+
+/* Prefix what identifies a customer with how it does. */
+static int
+who(struct cx_buf *b, const char *how)
+{
+	struct cx_buf t = { 0 };
+
+	cx_buf_adds(&t, how);
+	cx_buf_add(&t, b->p, b->len);
+	cx_buf_free(b);
+	*b = t;
+	return 1;
+}
+
+static void
+set_now(struct cx_rec *r, const char *key, time_t now)
+{
+	struct cx_buf v = { 0 };
+
+	if (cx_rec_get(r, key) != NULL)
+		return;
+	cx_buf_addc(&v, '"');
+	cx_time_fmt(now, &v);
+	cx_buf_addc(&v, '"');
+	cx_rec_set_raw(r, key, v.p, v.len);
+	cx_buf_free(&v);
+}
+
+/*
+ * A record read as JSON Lines is a ticket already (from another spool, or
+ * cx-ingest in filter mode): check its times, fill in what registration
+ * adds, and find its source key and its customer-and-order key.
+ */
+int
+cx_intake_rec(struct cx_rec *r, const struct cx_intake_ctx *c,
+    const char *file, unsigned long line, struct cx_key *key, int *has_order,
+    struct cx_key *okey, struct cx_err *err)
+{
+	struct cx_buf s = { 0 }, v = { 0 };
+	const char *ch, *code;
+	time_t t;
+	char hex[33];
+	int rc = -1;
+
+	if (rec_str(r, "received_at", &s) == 0 &&
+	    cx_time_parse(s.p, s.len, &t, err) == -1)
+		goto out;
+	set_now(r, "received_at", c->now);
+	set_now(r, "registered_at", c->now);
+	if (cx_rec_get(r, "channel") == NULL) {
+		ch = c->channel ? c->channel : "unknown";
+		code = c->channels ? cx_alias_code(c->channels, ch, strlen(ch))
+		    : NULL;
+		cx_rec_set_str(r, "channel", code ? code : ch,
+		    strlen(code ? code : ch));
+	}
+	if (rec_str(r, "source.key", &s) == -1 ||
+	    cx_key_parse(s.p, s.len, key) == -1) {
+		*key = cx_key_of(r->line, r->len);
+		cx_key_hex(*key, hex);
+		cx_buf_adds(&v, "{\"file\":");
+		cx_json_addstr(&v, file, strlen(file));
+		cx_buf_printf(&v, ",\"line\":%lu,\"key\":\"%s\"}", line, hex);
+		cx_rec_set_raw(r, "source", v.p, v.len);
+	}
+	/* The same customer name as a CSV row gives (see customer()). */
+	*has_order = 0;
+	if (rec_str(r, "order_id", &v) == 0 &&
+	    (rec_str(r, "customer.id", &s) == 0 ? who(&s, "i:") :
+	    rec_str(r, "customer.phone", &s) == 0 ? who(&s, "p:") :
+	    rec_str(r, "customer.email", &s) == 0 ? who(&s, "e:") : 0)) {
+		cx_buf_addc(&s, 0);
+		cx_buf_add(&s, v.p, v.len);
+		*okey = cx_key_of(s.p, s.len);
+		*has_order = 1;
+	}
+	rc = 0;
+out:
+	cx_buf_free(&s);
+	cx_buf_free(&v);
+	return rc;
+}

@@ -1,0 +1,814 @@
+/*
+ * json.c: the record codec.
+ *
+ * A record is one JSON object on one line.  Parsing validates the whole
+ * line (RFC 8259 grammar, UTF-8 inside strings, nesting up to 256 deep as
+ * jq does) but keeps only the byte ranges of the top-level members: a tool
+ * reads the few fields it needs, sets a few, and writes every member it did
+ * not touch back as the bytes it read.  That keeps identifiers, amounts and
+ * unknown fields exact through every tool, and it is most of the speed: no
+ * tree is built and nothing is re-serialised that did not change.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+#define MAXDEPTH	256
+
+/* Byte classes inside a string: 0 passes, others need a look. */
+enum { C_OK, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
+static const unsigned char strcls[256] = {
+	[0 ... 0x1f] = C_CTRL, ['"'] = C_QUOTE, ['\\'] = C_BSLASH,
+	[0x80 ... 0xff] = C_HIGH,
+};
+
+struct pstate {
+	const char	*s;		/* start of the text, for positions */
+	const char	*end;
+	struct cx_err	*err;
+	const char	*errp;
+};
+
+static const char *
+fail(struct pstate *ps, const char *p, const char *what)
+{
+	if (ps->errp == NULL) {
+		ps->errp = p;
+		if (p >= ps->end)
+			cx_seterr(ps->err, "%s at end of line", what);
+		else
+			cx_seterr(ps->err, "%s at column %zu", what,
+			    (size_t)(p - ps->s) + 1);
+	}
+	return NULL;
+}
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at p if it is valid, else 0. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (end - p >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (end - p < 3 || (p[1] & 0xc0) != 0x80 ||
+		    (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && p[1] < 0xa0)
+			return 0;	/* overlong */
+		if (c == 0xed && p[1] >= 0xa0)
+			return 0;	/* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (end - p < 4 || (p[1] & 0xc0) != 0x80 ||
+		    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && p[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && p[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int
+cx_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+	uint64_t w;
+
+	while (p < end) {
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
+		if ((k = utf8_seq(p, end)) == 0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+size_t
+cx_utf8_prefix(const char *s, size_t n)
+{
+	size_t i = n, back = 0;
+
+	/* Step back over an incomplete final sequence, if any. */
+	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		back++;
+	}
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
+		if (utf8_seq((const unsigned char *)s + i - 1,
+		    (const unsigned char *)s + n) == 0)
+			return i - 1;
+	}
+	return n;
+}
+
+/* A string starting at the quote p; returns the byte after the close. */
+static const char *
+parse_string(struct pstate *ps, const char *p, int *esc)
+{
+	const unsigned char *q = (const unsigned char *)p + 1;
+	const unsigned char *end = (const unsigned char *)ps->end;
+	size_t k;
+	int i;
+
+	for (;;) {
+		while (q + 4 <= end && !strcls[q[0]] && !strcls[q[1]] &&
+		    !strcls[q[2]] && !strcls[q[3]])
+			q += 4;
+		if (q >= end)
+			return fail(ps, (const char *)q, "unterminated string");
+		switch (strcls[*q]) {
+		case C_OK:
+			q++;
+			break;
+		case C_QUOTE:
+			return (const char *)q + 1;
+		case C_BSLASH:
+			*esc = 1;
+			if (q + 1 >= end)
+				return fail(ps, (const char *)q,
+				    "unterminated string");
+			switch (q[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				q += 2;
+				break;
+			case 'u':
+				for (i = 2; i < 6; i++)
+					if (q + i >= end || hexval(q[i]) < 0)
+						return fail(ps, (const char *)q,
+						    "invalid \\u escape");
+				q += 6;
+				break;
+			default:
+				return fail(ps, (const char *)q,
+				    "invalid escape");
+			}
+			break;
+		case C_CTRL:
+			return fail(ps, (const char *)q,
+			    "control character in string");
+		default:
+			if ((k = utf8_seq(q, end)) == 0)
+				return fail(ps, (const char *)q,
+				    "invalid UTF-8");
+			q += k;
+		}
+	}
+}
+
+static const char *
+parse_number(struct pstate *ps, const char *p)
+{
+	const char *end = ps->end, *start = p;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return fail(ps, start, "invalid number");
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return fail(ps, start, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return fail(ps, start, "invalid number");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+static const char *
+parse_word(struct pstate *ps, const char *p, const char *w, size_t n)
+{
+	if ((size_t)(ps->end - p) < n || memcmp(p, w, n) != 0)
+		return fail(ps, p, "invalid literal");
+	return p + n;
+}
+
+static const char *parse_value(struct pstate *, const char *, int);
+
+static const char *
+parse_container(struct pstate *ps, const char *p, int depth)
+{
+	int obj = *p == '{', esc;
+	char close = obj ? '}' : ']';
+
+	if (depth >= MAXDEPTH)
+		return fail(ps, p, "nesting too deep");
+	p = skip_ws(p + 1, ps->end);
+	if (p < ps->end && *p == close)
+		return p + 1;
+	for (;;) {
+		if (obj) {
+			if (p >= ps->end || *p != '"')
+				return fail(ps, p, "expected a key");
+			if ((p = parse_string(ps, p, &esc)) == NULL)
+				return NULL;
+			p = skip_ws(p, ps->end);
+			if (p >= ps->end || *p != ':')
+				return fail(ps, p, "expected ':'");
+			p = skip_ws(p + 1, ps->end);
+		}
+		if ((p = parse_value(ps, p, depth + 1)) == NULL)
+			return NULL;
+		p = skip_ws(p, ps->end);
+		if (p < ps->end && *p == ',') {
+			p = skip_ws(p + 1, ps->end);
+			continue;
+		}
+		if (p < ps->end && *p == close)
+			return p + 1;
+		return fail(ps, p, obj ? "expected ',' or '}'" :
+		    "expected ',' or ']'");
+	}
+}
+
+static const char *
+parse_value(struct pstate *ps, const char *p, int depth)
+{
+	int esc;
+
+	if (p >= ps->end)
+		return fail(ps, p, "expected a value");
+	switch (*p) {
+	case '"':
+		return parse_string(ps, p, &esc);
+	case '{':
+	case '[':
+		return parse_container(ps, p, depth);
+	case 't':
+		return parse_word(ps, p, "true", 4);
+	case 'f':
+		return parse_word(ps, p, "false", 5);
+	case 'n':
+		return parse_word(ps, p, "null", 4);
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return parse_number(ps, p);
+		return fail(ps, p, "expected a value");
+	}
+}
+
+size_t
+cx_json_check(const char *s, size_t n, struct cx_err *err)
+{
+	struct pstate ps = { s, s + n, err, NULL };
+	const char *p;
+
+	p = skip_ws(s, s + n);
+	if ((p = parse_value(&ps, p, 0)) == NULL)
+		return 0;
+	return (size_t)(p - s);
+}
+
+static void
+field_release(struct cx_field *f)
+{
+	if (f->flags & CX_F_OWNED)
+		free((char *)f->v);
+	if (f->flags & CX_F_KOWNED)
+		free((char *)f->k);
+}
+
+static struct cx_field *
+field_add(struct cx_rec *r)
+{
+	struct cx_field *f;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 32;
+		r->f = cx_realloc(r->f, r->cap * sizeof(*r->f));
+	}
+	f = &r->f[r->n++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+static void
+rec_reset(struct cx_rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		field_release(&r->f[i]);
+	r->n = 0;
+	r->dirty = 0;
+}
+
+int
+cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
+    struct cx_err *err, size_t *errpos)
+{
+	struct pstate ps = { line, line + len, err, NULL };
+	struct cx_field *f;
+	const char *p, *end = line + len, *k, *v;
+	int esc;
+
+	rec_reset(r);
+	r->line = line;
+	r->len = len;
+	p = skip_ws(line, end);
+	if (p >= end || *p != '{') {
+		fail(&ps, p, p >= end ? "empty record" : "not a JSON object");
+		goto bad;
+	}
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+		goto done;
+	}
+	for (;;) {
+		if (p >= end || *p != '"') {
+			fail(&ps, p, "expected a key");
+			goto bad;
+		}
+		k = p;
+		esc = 0;
+		if ((p = parse_string(&ps, p, &esc)) == NULL)
+			goto bad;
+		f = field_add(r);
+		f->k = k + 1;
+		f->klen = (size_t)(p - k) - 2;
+		f->flags = esc ? CX_F_KESC : 0;
+		p = skip_ws(p, end);
+		if (p >= end || *p != ':') {
+			fail(&ps, p, "expected ':'");
+			goto bad;
+		}
+		v = p = skip_ws(p + 1, end);
+		if ((p = parse_value(&ps, p, 1)) == NULL)
+			goto bad;
+		f->v = v;
+		f->vlen = (size_t)(p - v);
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}') {
+			p++;
+			break;
+		}
+		fail(&ps, p, "expected ',' or '}'");
+		goto bad;
+	}
+done:
+	p = skip_ws(p, end);
+	if (p < end) {
+		fail(&ps, p, "trailing characters after the object");
+		goto bad;
+	}
+	return 0;
+bad:
+	if (errpos != NULL)
+		*errpos = (size_t)(ps.errp - line);
+	rec_reset(r);
+	return -1;
+}
+
+void
+cx_rec_free(struct cx_rec *r)
+{
+	rec_reset(r);
+	free(r->f);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+key_is(const struct cx_field *f, const char *key, size_t klen)
+{
+	struct cx_buf b = { 0 };
+	struct cx_buf raw = { 0 };
+	int eq;
+
+	if (!(f->flags & CX_F_KESC))
+		return f->klen == klen && memcmp(f->k, key, klen) == 0;
+	/* Rare: an escaped key is decoded before comparing. */
+	cx_buf_addc(&raw, '"');
+	cx_buf_add(&raw, f->k, f->klen);
+	cx_buf_addc(&raw, '"');
+	cx_json_str(raw.p, raw.len, &b);
+	eq = b.len == klen && memcmp(b.p, key, klen) == 0;
+	cx_buf_free(&b);
+	cx_buf_free(&raw);
+	return eq;
+}
+
+/* The last member with that key wins, as in jq. */
+static struct cx_field *
+find(const struct cx_rec *r, const char *key, size_t klen)
+{
+	size_t i;
+
+	for (i = r->n; i-- > 0;)
+		if (!(r->f[i].flags & CX_F_DEL) && key_is(&r->f[i], key, klen))
+			return &r->f[i];
+	return NULL;
+}
+
+const struct cx_field *
+cx_rec_get(const struct cx_rec *r, const char *key)
+{
+	return find(r, key, strlen(key));
+}
+
+void
+cx_rec_set_raw(struct cx_rec *r, const char *key, const char *v, size_t n)
+{
+	struct cx_field *f;
+	size_t klen = strlen(key);
+
+	if ((f = find(r, key, klen)) == NULL) {
+		f = field_add(r);
+		f->k = cx_strndup(key, klen);
+		f->klen = klen;
+		f->flags = CX_F_KOWNED;
+	} else if (f->flags & CX_F_OWNED)
+		free((char *)f->v);
+	f->v = cx_strndup(v, n);
+	f->vlen = n;
+	f->flags |= CX_F_OWNED;
+	r->dirty = 1;
+}
+
+void
+cx_rec_set_str(struct cx_rec *r, const char *key, const char *s, size_t n)
+{
+	struct cx_buf b = { 0 };
+
+	cx_json_addstr(&b, s, n);
+	cx_rec_set_raw(r, key, b.p, b.len);
+	cx_buf_free(&b);
+}
+
+void
+cx_rec_append(struct cx_rec *r, const char *key, const char *v, size_t n)
+{
+	const struct cx_field *f;
+	struct cx_buf b = { 0 };
+
+	f = cx_rec_get(r, key);
+	if (f == NULL || cx_json_type(f->v, f->vlen) != CX_J_ARR) {
+		cx_buf_addc(&b, '[');
+	} else {
+		cx_buf_add(&b, f->v, f->vlen - 1);
+		if (*skip_ws(f->v + 1, f->v + f->vlen) != ']')
+			cx_buf_addc(&b, ',');
+	}
+	cx_buf_add(&b, v, n);
+	cx_buf_addc(&b, ']');
+	cx_rec_set_raw(r, key, b.p, b.len);
+	cx_buf_free(&b);
+}
+
+void
+cx_rec_del(struct cx_rec *r, const char *key)
+{
+	struct cx_field *f;
+	size_t klen = strlen(key);
+
+	while ((f = find(r, key, klen)) != NULL) {
+		f->flags |= CX_F_DEL;
+		r->dirty = 1;
+	}
+}
+
+void
+cx_rec_write(const struct cx_rec *r, struct cx_buf *out)
+{
+	const struct cx_field *f;
+	size_t i, need = 2;
+	char *p;
+	int first = 1;
+
+	if (!r->dirty) {
+		cx_buf_grow(out, r->len + 1);
+		memcpy(out->p + out->len, r->line, r->len);
+		out->len += r->len;
+		out->p[out->len++] = '\n';
+		return;
+	}
+	for (i = 0; i < r->n; i++)
+		need += r->f[i].klen + r->f[i].vlen + 4;
+	cx_buf_grow(out, need + 1);
+	p = out->p + out->len;
+	*p++ = '{';
+	for (i = 0; i < r->n; i++) {
+		f = &r->f[i];
+		if (f->flags & CX_F_DEL)
+			continue;
+		if (!first)
+			*p++ = ',';
+		first = 0;
+		*p++ = '"';
+		memcpy(p, f->k, f->klen);
+		p += f->klen;
+		*p++ = '"';
+		*p++ = ':';
+		memcpy(p, f->v, f->vlen);
+		p += f->vlen;
+	}
+	*p++ = '}';
+	*p++ = '\n';
+	out->len = (size_t)(p - out->p);
+}
+
+enum cx_jtype
+cx_json_type(const char *v, size_t n)
+{
+	if (n == 0)
+		return CX_J_BAD;
+	switch (v[0]) {
+	case '"':
+		return CX_J_STR;
+	case '{':
+		return CX_J_OBJ;
+	case '[':
+		return CX_J_ARR;
+	case 't':
+		return CX_J_TRUE;
+	case 'f':
+		return CX_J_FALSE;
+	case 'n':
+		return CX_J_NULL;
+	default:
+		return CX_J_NUM;
+	}
+}
+
+static void
+put_utf8(struct cx_buf *b, unsigned long c)
+{
+	char u[4];
+
+	if (c < 0x80) {
+		cx_buf_addc(b, (int)c);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 4);
+	}
+}
+
+static unsigned long
+hex4(const char *p)
+{
+	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+	    hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+/* Decode a validated string; lone surrogates become U+FFFD, as in jq. */
+int
+cx_json_str(const char *v, size_t n, struct cx_buf *out)
+{
+	const char *p, *end, *run;
+	unsigned long c, lo;
+
+	if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+		return -1;
+	p = v + 1;
+	end = v + n - 1;
+	while (p < end) {
+		run = p;
+		while (p < end && *p != '\\')
+			p++;
+		cx_buf_add(out, run, (size_t)(p - run));
+		if (p >= end)
+			break;
+		switch (p[1]) {
+		case 'b': cx_buf_addc(out, '\b'); break;
+		case 'f': cx_buf_addc(out, '\f'); break;
+		case 'n': cx_buf_addc(out, '\n'); break;
+		case 'r': cx_buf_addc(out, '\r'); break;
+		case 't': cx_buf_addc(out, '\t'); break;
+		case 'u':
+			c = hex4(p + 2);
+			if (c >= 0xd800 && c < 0xdc00 && end - p >= 12 &&
+			    p[6] == '\\' && p[7] == 'u' &&
+			    (lo = hex4(p + 8)) >= 0xdc00 && lo < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				p += 6;
+			} else if (c >= 0xd800 && c < 0xe000)
+				c = 0xfffd;
+			put_utf8(out, c);
+			p += 4;
+			break;
+		default:
+			cx_buf_addc(out, p[1]);
+		}
+		p += 2;
+	}
+	return 0;
+}
+
+/* Skip one value of text already validated. */
+static const char *
+skip_valid(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		p = skip_ws(p, end);
+		if (p >= end)
+			return end;
+		switch (*p) {
+		case '"':
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			p++;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			p++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			p++;
+			break;
+		case ',':
+		case ':':
+			p++;
+			break;
+		default:
+			while (p < end && *p != ',' && *p != '}' &&
+			    *p != ']' && *p != ' ' && *p != '\t' &&
+			    *p != '\n' && *p != '\r')
+				p++;
+		}
+	} while (depth > 0);
+	return p;
+}
+
+int
+cx_json_member(const char *o, size_t n, const char *key, const char **v,
+    size_t *vlen)
+{
+	const char *p = o, *end = o + n, *k, *val;
+	size_t klen = strlen(key);
+	struct cx_field f;
+	int found = -1;
+
+	p = skip_ws(p, end);
+	if (p >= end || *p != '{')
+		return -1;
+	p = skip_ws(p + 1, end);
+	while (p < end && *p == '"') {
+		k = p;
+		p = skip_valid(p, end);
+		f.k = k + 1;
+		f.klen = (size_t)(p - k) - 2;
+		f.flags = memchr(f.k, '\\', f.klen) ? CX_F_KESC : 0;
+		p = skip_ws(p, end);
+		p = skip_ws(p + 1, end);	/* the colon */
+		val = p;
+		p = skip_valid(p, end);
+		if (key_is(&f, key, klen)) {
+			*v = val;
+			*vlen = (size_t)(p - val);
+			found = 0;
+		}
+		p = skip_ws(p, end);
+		if (p < end && *p == ',')
+			p = skip_ws(p + 1, end);
+	}
+	return found;
+}
+
+int
+cx_json_path(const struct cx_rec *r, const char *path, const char **v,
+    size_t *vlen)
+{
+	const struct cx_field *f;
+	const char *dot, *cur;
+	char seg[128];
+	size_t n;
+
+	dot = strchr(path, '.');
+	n = dot ? (size_t)(dot - path) : strlen(path);
+	if ((f = find(r, path, n)) == NULL)
+		return -1;
+	*v = f->v;
+	*vlen = f->vlen;
+	while (dot != NULL) {
+		cur = dot + 1;
+		dot = strchr(cur, '.');
+		n = dot ? (size_t)(dot - cur) : strlen(cur);
+		if (n >= sizeof(seg))
+			return -1;
+		memcpy(seg, cur, n);
+		seg[n] = '\0';
+		if (cx_json_member(*v, *vlen, seg, v, vlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *run;
+
+	cx_buf_grow(b, n + 2);
+	b->p[b->len++] = '"';
+	while (p < end) {
+		run = p;
+		while (p < end && strcls[*p] != C_QUOTE &&
+		    strcls[*p] != C_BSLASH && strcls[*p] != C_CTRL)
+			p++;
+		cx_buf_add(b, run, (size_t)(p - run));
+		if (p >= end)
+			break;
+		cx_buf_addc(b, '\\');
+		switch (*p) {
+		case '"': cx_buf_addc(b, '"'); break;
+		case '\\': cx_buf_addc(b, '\\'); break;
+		case '\n': cx_buf_addc(b, 'n'); break;
+		case '\r': cx_buf_addc(b, 'r'); break;
+		case '\t': cx_buf_addc(b, 't'); break;
+		case '\b': cx_buf_addc(b, 'b'); break;
+		case '\f': cx_buf_addc(b, 'f'); break;
+		default:
+			cx_buf_adds(b, "u00");
+			cx_buf_addc(b, hex[*p >> 4]);
+			cx_buf_addc(b, hex[*p & 15]);
+		}
+		p++;
+	}
+	cx_buf_addc(b, '"');
+}
+
+void
+cx_json_addkey(struct cx_buf *b, int first, const char *key)
+{
+	if (!first)
+		cx_buf_addc(b, ',');
+	cx_json_addstr(b, key, strlen(key));
+	cx_buf_addc(b, ':');
+}

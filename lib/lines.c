@@ -1,0 +1,216 @@
+/*
+ * lines.c: input from a file, stdin or a gzip stream, as bytes or lines.
+ *
+ * Gzip is recognised by its magic number rather than the file name, so a
+ * compressed export arriving on stdin works too.  Concatenated gzip members
+ * (what `cat a.gz b.gz` makes) are read as one stream.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cx.h"
+
+#define CHUNK	(256 * 1024)
+
+static long
+raw_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
+{
+	ssize_t r;
+
+	do
+		r = read(in->fd, dst, n);
+	while (r == -1 && errno == EINTR);
+	if (r == -1) {
+		cx_seterr(err, "%s: %s", in->name, strerror(errno));
+		return -1;
+	}
+	return (long)r;
+}
+
+int
+cx_in_open(struct cx_in *in, const char *path, struct cx_err *err)
+{
+	z_stream *z;
+	long r;
+
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") == 0) {
+		in->fd = 0;
+		in->name = cx_strndup("(stdin)", 7);
+	} else {
+		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			cx_seterr(err, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		in->name = cx_strndup(path, strlen(path));
+	}
+	in->zbuf = cx_alloc(CHUNK);
+	/* Read enough to see the magic number, however the bytes trickle. */
+	while (in->zlen < 2) {
+		if ((r = raw_read(in, in->zbuf + in->zlen, CHUNK - in->zlen,
+		    err)) == -1) {
+			cx_in_close(in);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		in->zlen += (size_t)r;
+	}
+	if (in->zlen >= 2 && in->zbuf[0] == 0x1f && in->zbuf[1] == 0x8b) {
+		z = cx_alloc(sizeof(*z));
+		if (inflateInit2(z, 15 + 32) != Z_OK) {
+			free(z);
+			cx_seterr(err, "%s: cannot start gzip", in->name);
+			cx_in_close(in);
+			return -1;
+		}
+		z->next_in = in->zbuf;
+		z->avail_in = (uInt)in->zlen;
+		in->z = z;
+		in->gz = 1;
+	}
+	return 0;
+}
+
+static long
+gz_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
+{
+	z_stream *z = in->z;
+	long r;
+	int rc;
+
+	z->next_out = dst;
+	z->avail_out = (uInt)(n > CHUNK ? CHUNK : n);
+	while (z->avail_out > 0) {
+		if (z->avail_in == 0 && !in->zeof) {
+			if ((r = raw_read(in, in->zbuf, CHUNK, err)) == -1)
+				return -1;
+			if (r == 0)
+				in->zeof = 1;
+			z->next_in = in->zbuf;
+			z->avail_in = (uInt)r;
+		}
+		if (z->avail_in == 0 && in->zeof) {
+			if (in->zmid) {
+				cx_seterr(err, "%s: truncated gzip stream",
+				    in->name);
+				return -1;
+			}
+			break;
+		}
+		rc = inflate(z, Z_NO_FLUSH);
+		in->zmid = 1;
+		if (rc == Z_STREAM_END) {
+			in->zmid = 0;
+			inflateReset(z);
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			cx_seterr(err, "%s: corrupt gzip data", in->name);
+			return -1;
+		}
+		if (z->next_out != (unsigned char *)dst)
+			break;
+	}
+	return (long)((unsigned char *)z->next_out - (unsigned char *)dst);
+}
+
+long
+cx_in_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
+{
+	size_t k;
+
+	if (in->gz)
+		return gz_read(in, dst, n, err);
+	if (in->zpos < in->zlen) {
+		k = in->zlen - in->zpos;
+		if (k > n)
+			k = n;
+		memcpy(dst, in->zbuf + in->zpos, k);
+		in->zpos += k;
+		return (long)k;
+	}
+	return raw_read(in, dst, n, err);
+}
+
+int
+cx_in_line(struct cx_in *in, const char **line, size_t *len,
+    struct cx_err *err)
+{
+	char *nl;
+	size_t scan = in->beg;
+	long r;
+
+	for (;;) {
+		nl = in->end > scan ?
+		    memchr(in->buf + scan, '\n', in->end - scan) : NULL;
+		if (nl != NULL || in->eof)
+			break;
+		scan = in->end;
+		if (in->beg > 0 && in->end - in->beg < in->cap / 2) {
+			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
+			scan -= in->beg;
+			in->end -= in->beg;
+			in->beg = 0;
+		}
+		if (in->cap - in->end < CHUNK) {
+			in->cap = in->cap ? in->cap * 2 : 2 * CHUNK;
+			in->buf = cx_realloc(in->buf, in->cap);
+		}
+		if ((r = cx_in_read(in, in->buf + in->end, in->cap - in->end,
+		    err)) == -1)
+			return -1;
+		if (r == 0)
+			in->eof = 1;
+		in->end += (size_t)r;
+	}
+	if (nl == NULL) {
+		if (in->beg == in->end)
+			return 0;
+		/* A missing final newline is accepted. */
+		nl = in->buf + in->end;
+	}
+	*line = in->buf + in->beg;
+	*len = (size_t)(nl - *line);
+	in->beg = nl - in->buf + (nl < in->buf + in->end ? 1 : 0);
+	if (*len > 0 && (*line)[*len - 1] == '\r')
+		(*len)--;
+	in->lineno++;
+	return 1;
+}
+
+void
+cx_in_close(struct cx_in *in)
+{
+	if (in->z != NULL) {
+		inflateEnd(in->z);
+		free(in->z);
+	}
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->zbuf);
+	free(in->buf);
+	free(in->name);
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+}
+
+int
+cx_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}

@@ -1,0 +1,382 @@
+/*
+ * reg.c: the registry of a spool: ticket numbers and what was ingested.
+ *
+ * Two files hold it.  "keys" is an append-only log, a line per thing
+ * registered: "BATCH KIND KEY TICKET", where KIND is s (a source row or
+ * message), c (a customer and order) or r (a rejected row).  "state" is
+ * small and replaced whole: the last committed batch, how many bytes of
+ * "keys" are committed, the per-day ticket counters, and the files of the
+ * last commit that were staged in tmp/ to be moved into place.
+ *
+ * Committing a batch: stage every file it writes in tmp/ (flushed), append
+ * its keys to the log (flushed), then replace "state": that rename is the
+ * commit.  Only then are the staged files renamed into place.  Opening the
+ * registry repairs whatever a crash left: keys past the committed length
+ * are cut off (their batch never happened), and staged files of the last
+ * commit still in tmp/ are moved into place (their batch did happen).  So
+ * a row is registered exactly once whatever instant a run dies at, and the
+ * counter never hands out a number twice.  All of it runs under the spool
+ * lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+
+static struct cx_reg_entry *
+entry_add(struct cx_reg *g, const char *id, size_t idlen, unsigned long batch)
+{
+	struct cx_reg_entry *e;
+
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->e = cx_realloc(g->e, g->cap * sizeof(*g->e));
+	}
+	e = &g->e[g->n++];
+	e->id = cx_strndup(id, idlen);
+	e->batch = batch;
+	return e;
+}
+
+static int
+parse_ulong(const char *s, size_t n, unsigned long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (n == 0 || n > 18)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 0;
+}
+
+/* Split a line into at most max words on single spaces. */
+static size_t
+words(const char *l, size_t n, const char **w, size_t *wl, size_t max)
+{
+	size_t k = 0;
+	const char *p = l, *end = l + n, *sp;
+
+	while (p < end && k < max) {
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL || k == max - 1)
+			sp = end;
+		w[k] = p;
+		wl[k++] = (size_t)(sp - p);
+		p = sp + 1;
+	}
+	return k;
+}
+
+static void
+seq_set(struct cx_reg *g, const char *date, unsigned long n)
+{
+	size_t i;
+
+	for (i = 0; i < g->nseq; i++)
+		if (memcmp(g->seq[i].date, date, 8) == 0) {
+			g->seq[i].n = n;
+			return;
+		}
+	g->seq = cx_realloc(g->seq, (g->nseq + 1) * sizeof(*g->seq));
+	memcpy(g->seq[g->nseq].date, date, 8);
+	g->seq[g->nseq].date[8] = '\0';
+	g->seq[g->nseq].n = n;
+	g->nseq++;
+}
+
+static int
+state_line(struct cx_reg *g, const char *l, size_t n, struct cx_err *err)
+{
+	const char *w[3];
+	size_t wl[3], k;
+	unsigned long v;
+
+	k = words(l, n, w, wl, 3);
+	if (k == 2 && wl[0] == 5 && memcmp(w[0], "batch", 5) == 0 &&
+	    parse_ulong(w[1], wl[1], &g->batch) == 0)
+		return 0;
+	if (k == 2 && wl[0] == 4 && memcmp(w[0], "keys", 4) == 0 &&
+	    parse_ulong(w[1], wl[1], &v) == 0) {
+		g->keyslen = (off_t)v;
+		return 0;
+	}
+	if (k == 3 && wl[0] == 3 && memcmp(w[0], "seq", 3) == 0 &&
+	    wl[1] == 8 && parse_ulong(w[2], wl[2], &v) == 0) {
+		seq_set(g, w[1], v);
+		return 0;
+	}
+	if (k == 3 && wl[0] == 7 && memcmp(w[0], "pending", 7) == 0) {
+		cx_buf_add(&g->pending, w[1], wl[1]);
+		cx_buf_addc(&g->pending, ' ');
+		cx_buf_add(&g->pending, w[2], wl[2]);
+		cx_buf_addc(&g->pending, '\n');
+		return 0;
+	}
+	if (k >= 1 && wl[0] == 8 && memcmp(w[0], "cx-state", 8) == 0)
+		return 0;
+	cx_seterr(err, "%s/state: unreadable line \"%.*s\"", g->sp->path,
+	    (int)(n > 60 ? 60 : n), l);
+	return -1;
+}
+
+static int
+read_state(struct cx_reg *g, struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	const char *p, *nl, *end;
+	int fd;
+
+	if ((fd = openat(g->sp->dfd, "state", O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		cx_seterr(err, "%s/state: %s", g->sp->path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (cx_spool_read(g->sp, ".", "state", &b, err) == -1)
+		return -1;
+	for (p = b.p, end = b.p + b.len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p && state_line(g, p, (size_t)(nl - p), err) == -1) {
+			cx_buf_free(&b);
+			return -1;
+		}
+	}
+	cx_buf_free(&b);
+	return 0;
+}
+
+/* Move what the last commit staged, and is still in tmp/, into place. */
+static int
+finish_pending(struct cx_reg *g, struct cx_err *err)
+{
+	const char *p, *nl, *end, *sp;
+	char *dir, *name;
+	int tfd, r = 0;
+
+	if (g->dry || g->pending.len == 0)
+		return 0;
+	if ((tfd = cx_spool_dir(g->sp, "tmp", err)) == -1)
+		return -1;
+	for (p = g->pending.p, end = p + g->pending.len; p < end && r == 0;
+	    p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		dir = cx_strndup(p, (size_t)(sp - p));
+		name = cx_strndup(sp + 1, (size_t)(nl - sp - 1));
+		if (faccessat(tfd, name, F_OK, 0) == 0)
+			r = cx_spool_publish(g->sp, name, dir, err);
+		free(dir);
+		free(name);
+	}
+	return r;
+}
+
+static struct cx_key
+kinded(struct cx_key k, int kind)
+{
+	k.h[0] ^= (uint64_t)(unsigned char)kind;
+	return k;
+}
+
+static int
+load_keys(struct cx_reg *g, struct cx_err *err)
+{
+	struct cx_in in;
+	struct cx_key key;
+	const char *l, *w[4];
+	size_t n, wl[4], k;
+	off_t seen = 0;
+	unsigned long b;
+	int fd, r;
+
+	if ((fd = openat(g->sp->dfd, "keys", g->dry ? O_RDONLY | O_CLOEXEC :
+	    O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		if (g->dry && errno == ENOENT)
+			return 0;
+		cx_seterr(err, "%s/keys: %s", g->sp->path, strerror(errno));
+		return -1;
+	}
+	/* Keys past the committed length belong to a batch that died. */
+	if (!g->dry && ftruncate(fd, g->keyslen) == -1) {
+		cx_seterr(err, "%s/keys: %s", g->sp->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	cx_buf_printf(&g->path, "%s/keys", g->sp->path);
+	if (cx_in_open(&in, cx_buf_str(&g->path), err) == -1)
+		return -1;
+	while (seen < g->keyslen && (r = cx_in_line(&in, &l, &n, err)) == 1) {
+		seen += (off_t)n + 1;
+		k = words(l, n, w, wl, 4);
+		if (k != 4 || parse_ulong(w[0], wl[0], &b) == -1 ||
+		    wl[1] != 1 || cx_key_parse(w[2], wl[2], &key) == -1) {
+			cx_seterr(err, "%s/keys:%lu: unreadable line",
+			    g->sp->path, in.lineno);
+			cx_in_close(&in);
+			return -1;
+		}
+		entry_add(g, w[3], wl[3], b);
+		cx_keyset_put_replace(&g->keys, kinded(key, w[1][0]),
+		    (uint32_t)(g->n - 1));
+	}
+	cx_in_close(&in);
+	return 0;
+}
+
+int
+cx_reg_open(struct cx_reg *g, struct cx_spool *sp, int dry,
+    struct cx_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->sp = sp;
+	g->dry = dry;
+	if (read_state(g, err) == -1 || finish_pending(g, err) == -1 ||
+	    load_keys(g, err) == -1)
+		return -1;
+	g->committed = g->batch;
+	return 0;
+}
+
+void
+cx_reg_free(struct cx_reg *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->e[i].id);
+	free(g->e);
+	free(g->seq);
+	cx_keyset_free(&g->keys);
+	cx_buf_free(&g->pending);
+	cx_buf_free(&g->log);
+	cx_buf_free(&g->staged);
+	cx_buf_free(&g->path);
+	memset(g, 0, sizeof(*g));
+}
+
+const struct cx_reg_entry *
+cx_reg_find(const struct cx_reg *g, int kind, struct cx_key key)
+{
+	uint32_t i;
+
+	if (!cx_keyset_get(&g->keys, kinded(key, kind), &i))
+		return NULL;
+	return &g->e[i];
+}
+
+void
+cx_reg_add(struct cx_reg *g, int kind, struct cx_key key, const char *id)
+{
+	char hex[33];
+
+	entry_add(g, id, strlen(id), g->batch + 1);
+	cx_keyset_put_replace(&g->keys, kinded(key, kind), (uint32_t)(g->n - 1));
+	cx_key_hex(key, hex);
+	cx_buf_printf(&g->log, "%lu %c %s %s\n", g->batch + 1, kind, hex, id);
+}
+
+unsigned long
+cx_reg_next(struct cx_reg *g, const char *date)
+{
+	size_t i;
+
+	for (i = 0; i < g->nseq; i++)
+		if (memcmp(g->seq[i].date, date, 8) == 0)
+			return ++g->seq[i].n;
+	seq_set(g, date, 1);
+	return 1;
+}
+
+void
+cx_reg_stage(struct cx_reg *g, const char *dir, const char *name)
+{
+	cx_buf_printf(&g->staged, "%s %s\n", dir, name);
+}
+
+static void
+state_text(const struct cx_reg *g, off_t keyslen, struct cx_buf *b)
+{
+	const char *p, *nl, *end;
+	size_t i;
+
+	cx_buf_adds(b, "cx-state 1\n");
+	cx_buf_printf(b, "batch %lu\n", g->batch + 1);
+	cx_buf_printf(b, "keys %lld\n", (long long)keyslen);
+	for (i = 0; i < g->nseq; i++)
+		cx_buf_printf(b, "seq %s %lu\n", g->seq[i].date, g->seq[i].n);
+	for (p = g->staged.p, end = p + g->staged.len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		cx_buf_printf(b, "pending %.*s\n", (int)(nl - p), p);
+	}
+}
+
+static int
+append_log(struct cx_reg *g, off_t *len, struct cx_err *err)
+{
+	int fd;
+
+	if ((fd = openat(g->sp->dfd, "keys", O_WRONLY | O_APPEND | O_CLOEXEC))
+	    == -1) {
+		cx_seterr(err, "%s/keys: %s", g->sp->path, strerror(errno));
+		return -1;
+	}
+	if (cx_write_all(fd, g->log.p, g->log.len) == -1 || fsync(fd) == -1 ||
+	    (*len = lseek(fd, 0, SEEK_END)) == -1) {
+		cx_seterr(err, "%s/keys: %s", g->sp->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * The files of this batch are already staged in tmp/ and named with
+ * cx_reg_stage.  Append the keys, commit the state, move the files.
+ */
+int
+cx_reg_commit(struct cx_reg *g, struct cx_err *err)
+{
+	struct cx_buf st = { 0 };
+	off_t len = g->keyslen;
+	const char *p, *nl, *end, *sp;
+	char *dir, *name;
+	int r = -1;
+
+	if (g->dry)
+		return 0;
+	if (g->log.len > 0 && append_log(g, &len, err) == -1)
+		return -1;
+	state_text(g, len, &st);
+	if (cx_spool_put(g->sp, ".", "state", st.p, st.len, err) == -1)
+		goto out;
+	g->batch++;
+	g->keyslen = len;
+	g->log.len = 0;
+	for (p = g->staged.p, end = p + g->staged.len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		dir = cx_strndup(p, (size_t)(sp - p));
+		name = cx_strndup(sp + 1, (size_t)(nl - sp - 1));
+		r = cx_spool_publish(g->sp, name, dir, err);
+		free(dir);
+		free(name);
+		if (r == -1)
+			goto out;
+	}
+	g->staged.len = 0;
+	r = 0;
+out:
+	cx_buf_free(&st);
+	return r;
+}
