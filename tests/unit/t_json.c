@@ -1,0 +1,170 @@
+/*
+ * t_json: the record codec.  Tables of valid and invalid lines, what a
+ * round trip keeps byte for byte, and what set, delete and append write.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+#include "tap.h"
+
+static const char *valid[] = {
+	"{}",
+	" { } ",
+	"{\"a\":1}",
+	"{\"id\":\"CX-1\",\"n\":12345678901234567890123}",
+	"{\"a\":-0.5e+10,\"b\":0,\"c\":1E5,\"d\":-0}",
+	"{\"s\":\"\\u4e2d\\ud83d\\ude00\\n\\t\\\"\\\\\\/\"}",
+	"{\"s\":\"中文 😀\"}",
+	"{\"a\":[1,[2,[3,{}]],{\"b\":null}],\"t\":true,\"f\":false}",
+	"{\"dup\":1,\"dup\":2}",
+	"{\"lone\":\"\\udc00\"}",
+	"{\"k\\u0041\":1}",
+	"{\"a\" : [ 1 , 2 ] , \"b\" : { } }",
+};
+
+static const char *invalid[] = {
+	"", "[]", "1", "\"s\"", "null", "{", "}", "{\"a\"}", "{\"a\":}",
+	"{\"a\":1,}", "{,}", "{\"a\":1 \"b\":2}", "{a:1}", "{'a':1}",
+	"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e}",
+	"{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}",
+	"{\"a\":\"unterminated}", "{\"a\":\"tab\there\"}", "{\"a\":1}x",
+	"{\"a\":1}{}", "{\"a\":[1,2}", "{\"a\":NaN}", "{\"a\":Infinity}",
+	"{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
+	"{\"a\":\"\xe4\xb8\"}",
+};
+
+static void
+test_valid(void)
+{
+	struct cx_rec r = { 0 };
+	struct cx_buf out = { 0 };
+	struct cx_err e;
+	size_t i, pos;
+
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		ok(cx_rec_parse(&r, valid[i], strlen(valid[i]), &e, &pos) == 0,
+		    "valid: %s", valid[i]);
+		out.len = 0;
+		cx_rec_write(&r, &out);
+		ok(out.len == strlen(valid[i]) + 1 &&
+		    memcmp(out.p, valid[i], out.len - 1) == 0,
+		    "untouched record written back byte for byte: %s",
+		    valid[i]);
+	}
+	cx_rec_free(&r);
+	cx_buf_free(&out);
+}
+
+static void
+test_invalid(void)
+{
+	struct cx_rec r = { 0 };
+	struct cx_err e;
+	size_t i, pos;
+
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		e.msg[0] = '\0';
+		ok(cx_rec_parse(&r, invalid[i], strlen(invalid[i]), &e, &pos)
+		    == -1 && e.msg[0] != '\0' && pos <= strlen(invalid[i]),
+		    "invalid (%s): %s", e.msg, invalid[i]);
+	}
+	cx_rec_free(&r);
+}
+
+static void
+test_depth(void)
+{
+	struct cx_rec r = { 0 };
+	struct cx_buf b = { 0 };
+	size_t i;
+
+	cx_buf_adds(&b, "{\"a\":");
+	for (i = 0; i < 254; i++)
+		cx_buf_addc(&b, '[');
+	for (i = 0; i < 254; i++)
+		cx_buf_addc(&b, ']');
+	cx_buf_addc(&b, '}');
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0, "255 deep parses");
+	b.len = 0;
+	cx_buf_adds(&b, "{\"a\":");
+	for (i = 0; i < 100000; i++)
+		cx_buf_addc(&b, '[');
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == -1,
+	    "100000 deep is refused, not a stack overflow");
+	cx_rec_free(&r);
+	cx_buf_free(&b);
+}
+
+static void
+test_edit(void)
+{
+	const char *in = "{\"id\":\"7\", \"amount\":176.14,\"big\":"
+	    "123456789012345678901,\"h\":[],\"x\":{\"y\":\"z\"}}";
+	struct cx_rec r = { 0 };
+	struct cx_buf out = { 0 }, s = { 0 };
+	const struct cx_field *f;
+	const char *v;
+	size_t n;
+
+	ok(cx_rec_parse(&r, in, strlen(in), NULL, NULL) == 0, "parse");
+	f = cx_rec_get(&r, "amount");
+	ok(f != NULL && f->vlen == 6 && memcmp(f->v, "176.14", 6) == 0,
+	    "get keeps the number's text");
+	ok(cx_rec_get(&r, "missing") == NULL, "get of a missing key");
+	ok(cx_json_path(&r, "x.y", &v, &n) == 0 && n == 3 &&
+	    memcmp(v, "\"z\"", 3) == 0, "path into an object");
+	ok(cx_json_path(&r, "x.q", &v, &n) == -1, "path to nothing");
+	cx_rec_set_str(&r, "status", "new \"one\"", 9);
+	cx_rec_set_raw(&r, "id", "\"8\"", 3);
+	cx_rec_append(&r, "h", "{\"a\":1}", 7);
+	cx_rec_append(&r, "h", "2", 1);
+	cx_rec_append(&r, "g", "3", 1);
+	cx_rec_del(&r, "x");
+	cx_rec_write(&r, &out);
+	is_str(cx_buf_str(&out), "{\"id\":\"8\",\"amount\":176.14,\"big\":"
+	    "123456789012345678901,\"h\":[{\"a\":1},2],"
+	    "\"status\":\"new \\\"one\\\"\",\"g\":[3]}\n",
+	    "set, append and delete touch only what they name");
+	f = cx_rec_get(&r, "status");
+	ok(f != NULL && cx_json_str(f->v, f->vlen, &s) == 0 &&
+	    strcmp(cx_buf_str(&s), "new \"one\"") == 0, "string decodes");
+	cx_rec_free(&r);
+	cx_buf_free(&out);
+	cx_buf_free(&s);
+}
+
+static void
+test_strings(void)
+{
+	struct cx_buf b = { 0 }, d = { 0 };
+	const char raw[] = "a\"b\\c\n\x01\x1f中😀";
+
+	cx_json_addstr(&b, raw, sizeof(raw) - 1);
+	is_str(cx_buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001\\u001f中😀\"",
+	    "escaping");
+	ok(cx_json_check(b.p, b.len, NULL) == b.len, "escaped text is JSON");
+	ok(cx_json_str(b.p, b.len, &d) == 0 && d.len == sizeof(raw) - 1 &&
+	    memcmp(d.p, raw, d.len) == 0, "decoding undoes escaping");
+	d.len = 0;
+	cx_json_str("\"\\ud83d\\ude00\\udc00\"", 20, &d);
+	is_str(cx_buf_str(&d), "😀\xef\xbf\xbd",
+	    "surrogate pair joined, lone surrogate U+FFFD");
+	ok(cx_utf8_valid("ok 中", 6) && !cx_utf8_valid("\xe4\xb8", 2),
+	    "UTF-8 validation");
+	ok(cx_utf8_prefix("ab\xe4\xb8", 4) == 2 &&
+	    cx_utf8_prefix("ab\xe4\xb8\xad", 5) == 5, "whole-character prefix");
+	cx_buf_free(&b);
+	cx_buf_free(&d);
+}
+
+int
+main(void)
+{
+	test_valid();
+	test_invalid();
+	test_depth();
+	test_edit();
+	test_strings();
+	return done_testing();
+}
