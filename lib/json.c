@@ -65,6 +65,26 @@ hexval(int c)
 	return -1;
 }
 
+static unsigned long
+hex4(const void *v)
+{
+	const unsigned char *p = v;
+
+	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+	    hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+static int
+hex4ok(const unsigned char *p, const unsigned char *end)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (p + i >= end || hexval(p[i]) < 0)
+			return 0;
+	return 1;
+}
+
 /* Length of the UTF-8 sequence at p if it is valid, else 0. */
 static size_t
 utf8_seq(const unsigned char *p, const unsigned char *end)
@@ -146,7 +166,6 @@ parse_string(struct pstate *ps, const char *p, int *esc)
 	const unsigned char *q = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)ps->end;
 	size_t k;
-	int i;
 
 	for (;;) {
 		while (q + 4 <= end && !strcls[q[0]] && !strcls[q[1]] &&
@@ -171,10 +190,18 @@ parse_string(struct pstate *ps, const char *p, int *esc)
 				q += 2;
 				break;
 			case 'u':
-				for (i = 2; i < 6; i++)
-					if (q + i >= end || hexval(q[i]) < 0)
-						return fail(ps, (const char *)q,
-						    "invalid \\u escape");
+				if (!hex4ok(q + 2, end))
+					return fail(ps, (const char *)q,
+					    "invalid \\u escape");
+				/* As jq: a high surrogate needs its pair. */
+				if (hex4(q + 2) >= 0xd800 &&
+				    hex4(q + 2) < 0xdc00 &&
+				    (end - q < 12 || q[6] != '\\' ||
+				    q[7] != 'u' || !hex4ok(q + 8, end) ||
+				    hex4(q + 8) < 0xdc00 ||
+				    hex4(q + 8) >= 0xe000))
+					return fail(ps, (const char *)q,
+					    "unpaired \\u surrogate");
 				q += 6;
 				break;
 			default:
@@ -609,13 +636,6 @@ put_utf8(struct cx_buf *b, unsigned long c)
 		u[3] = (char)(0x80 | (c & 0x3f));
 		cx_buf_add(b, u, 4);
 	}
-}
-
-static unsigned long
-hex4(const char *p)
-{
-	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-	    hexval(p[2]) << 4 | hexval(p[3]));
 }
 
 /* Decode a validated string; lone surrogates become U+FFFD, as in jq. */
