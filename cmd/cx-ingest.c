@@ -76,9 +76,7 @@ flush_out(int force)
 static void
 now_text(struct cx_buf *b)
 {
-	cx_buf_addc(b, '"');
-	cx_time_fmt(G.ctx.now, b);
-	cx_buf_addc(b, '"');
+	cx_buf_adds(b, G.ctx.nowtext);
 }
 
 static void
@@ -125,30 +123,35 @@ reject(const char *file, unsigned long line, const char *why,
 	}
 }
 
+/* PREFIX-YYYYMMDD-NNNN, the day of registration in the team's zone. */
 static void
 new_id(struct cx_buf *id)
 {
-	struct cx_buf t = { 0 };
+	const char *t = G.ctx.nowtext + 1;
+	unsigned long n;
 	char date[9];
 
-	cx_time_fmt(G.ctx.now, &t);
-	memcpy(date, t.p, 4);
-	memcpy(date + 4, t.p + 5, 2);
-	memcpy(date + 6, t.p + 8, 2);
+	memcpy(date, t, 4);
+	memcpy(date + 4, t + 5, 2);
+	memcpy(date + 6, t + 8, 2);
 	date[8] = '\0';
-	cx_buf_printf(id, "%s-%s-%04lu", G.prefix, date,
-	    cx_reg_next(&G.reg, date));
-	cx_buf_free(&t);
+	n = cx_reg_next(&G.reg, date);
+	cx_buf_adds(id, G.prefix);
+	cx_buf_addc(id, '-');
+	cx_buf_add(id, date, 8);
+	cx_buf_addc(id, '-');
+	if (n < 1000)
+		cx_buf_add(id, "000", n < 10 ? 3 : n < 100 ? 2 : 1);
+	cx_buf_ulong(id, n);
 }
 
 static void
-history(struct cx_buf *b, const char *action, const char *id)
+history(struct cx_buf *b, const char *action)
 {
 	cx_buf_adds(b, "{\"at\":");
 	now_text(b);
-	cx_buf_printf(b, ",\"by\":\"cx-ingest\",\"action\":\"%s\"", action);
-	if (id != NULL)
-		cx_buf_printf(b, ",\"ticket\":\"%s\"", id);
+	cx_buf_adds(b, ",\"by\":\"cx-ingest\",\"action\":");
+	cx_json_addstr(b, action, strlen(action));
 	cx_buf_addc(b, '}');
 }
 
@@ -160,12 +163,13 @@ ticket_text(const struct item *it, const char *id, const char *linkkey,
 	struct cx_buf h = { 0 };
 
 	if (it->rec == NULL) {
-		cx_buf_printf(b, "{\"%s\":", linkkey);
+		cx_buf_addc(b, '{');
+		cx_json_addkey(b, 1, linkkey);
 		cx_json_addstr(b, id, strlen(id));
 		cx_buf_addc(b, ',');
 		cx_buf_add(b, it->body, it->blen);
 		cx_buf_adds(b, ",\"status\":\"new\",\"history\":[");
-		history(b, "registered", NULL);
+		history(b, "registered");
 		cx_buf_adds(b, "]}\n");
 		return;
 	}
@@ -176,7 +180,7 @@ ticket_text(const struct item *it, const char *id, const char *linkkey,
 	if (cx_rec_get(it->rec, "status") == NULL)
 		cx_rec_set_raw(it->rec, "status", "\"new\"", 5);
 	h.len = 0;
-	history(&h, "registered", NULL);
+	history(&h, "registered");
 	cx_rec_append(it->rec, "history", h.p, h.len);
 	cx_rec_write(it->rec, b);
 	cx_buf_free(&h);
@@ -202,7 +206,7 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 	int r;
 
 	followup_elem(it, &elem);
-	history(&hist, "followup", NULL);
+	history(&hist, "followup");
 	r = cx_batch_followup(&G.b, &G.sp, e, G.reg.batch + 1,
 	    cx_buf_str(&elem), cx_buf_str(&hist));
 	cx_buf_free(&elem);
@@ -474,6 +478,7 @@ load_alias(const char *name)
 static void
 setup(const char *zone, const char *now)
 {
+	struct cx_buf b = { 0 };
 	struct cx_err e;
 	char *tz = NULL, *v = NULL;
 
@@ -493,6 +498,11 @@ setup(const char *zone, const char *now)
 	if (now != NULL && cx_now_set(now, &e) == -1)
 		errx(CX_EXIT_ERR, "--now: %s", e.msg);
 	G.ctx.now = cx_now();
+	cx_buf_addc(&b, '"');
+	cx_time_fmt(G.ctx.now, &b);
+	cx_buf_addc(&b, '"');
+	snprintf(G.ctx.nowtext, sizeof(G.ctx.nowtext), "%s", cx_buf_str(&b));
+	cx_buf_free(&b);
 	if (cx_setting(G.spool, "id_prefix", &G.prefix, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.prefix == NULL)

@@ -89,6 +89,18 @@ cx_buf_adds(struct cx_buf *b, const char *s)
 }
 
 void
+cx_buf_ulong(struct cx_buf *b, unsigned long v)
+{
+	char d[24];
+	size_t n = 0;
+
+	do
+		d[sizeof(d) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	cx_buf_add(b, d + sizeof(d) - n, n);
+}
+
+void
 cx_buf_printf(struct cx_buf *b, const char *fmt, ...)
 {
 	va_list ap;

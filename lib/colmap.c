@@ -266,10 +266,11 @@ cx_cols_fill(const struct cx_cols *c, const struct cx_csvrow *row,
 			    row->flen[i]);
 	}
 	/* The export's own id names the row; without one, its content. */
-	if (t->v[CX_I_EXTID] != NULL && t->n[CX_I_EXTID] > 0)
-		cx_buf_printf(&k, "x%c%s%c%.*s", 0, c->map->name, 0,
-		    (int)t->n[CX_I_EXTID], t->v[CX_I_EXTID]);
-	else
+	if (t->v[CX_I_EXTID] != NULL && t->n[CX_I_EXTID] > 0) {
+		cx_buf_add(&k, "x", 2);
+		cx_buf_add(&k, c->map->name, strlen(c->map->name) + 1);
+		cx_buf_add(&k, t->v[CX_I_EXTID], t->n[CX_I_EXTID]);
+	} else
 		for (i = 0; i < row->n; i++) {
 			cx_buf_addc(&k, 0);
 			cx_buf_add(&k, row->data.p + row->off[i], row->flen[i]);

@@ -49,6 +49,7 @@ void	 cx_buf_grow(struct cx_buf *, size_t);
 void	 cx_buf_add(struct cx_buf *, const void *, size_t);
 void	 cx_buf_addc(struct cx_buf *, int);
 void	 cx_buf_adds(struct cx_buf *, const char *);
+void	 cx_buf_ulong(struct cx_buf *, unsigned long);
 void	 cx_buf_printf(struct cx_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *cx_buf_str(struct cx_buf *);	/* NUL-terminates in place */
@@ -253,6 +254,7 @@ struct cx_intake_ctx {
 	const struct cx_alias	*channels;
 	const struct cx_alias	*remedies;
 	time_t			 now;
+	char			 nowtext[40];	/* now as a JSON string */
 };
 struct cx_intake_out {
 	struct cx_key	 key;		/* in: the source key */

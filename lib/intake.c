@@ -159,6 +159,13 @@ truthy(const char *s, size_t n)
 	return 0;
 }
 
+static void
+tagged(struct cx_buf *b, const char *tag, const char *s, size_t n)
+{
+	cx_buf_adds(b, tag);
+	cx_buf_add(b, s, n);
+}
+
 /* customer {id, name, phone, email, tier, anonymous}; its dedupe name. */
 static void
 customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
@@ -188,7 +195,7 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 		}
 	}
 	if (who->len == 0 && v.len > 0)
-		cx_buf_printf(who, "p:%.*s", (int)v.len, v.p);
+		tagged(who, "p:", v.p, v.len);
 	if (has(t, CX_I_EMAIL)) {
 		v.len = 0;
 		field(t, CX_I_EMAIL, &s, &n);
@@ -202,7 +209,7 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 				    (int)n, s);
 		}
 		if (who->len == 0 && v.len > 0)
-			cx_buf_printf(who, "e:%.*s", (int)v.len, v.p);
+			tagged(who, "e:", v.p, v.len);
 	}
 	addfield(b, t, CX_I_TIER, "tier");
 	if (anon)
@@ -216,7 +223,7 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 	if (has(t, CX_I_CUSTID)) {
 		field(t, CX_I_CUSTID, &s, &n);
 		who->len = 0;
-		cx_buf_printf(who, "i:%.*s", (int)n, s);
+		tagged(who, "i:", s, n);
 	}
 	cx_buf_free(&v);
 }
@@ -384,7 +391,8 @@ cx_intake_build(const struct cx_intake *t, const struct cx_intake_ctx *c,
 	cx_buf_addc(b, '{');
 	cx_json_addkey(b, 1, "file");
 	cx_json_addstr(b, t->file, strlen(t->file));
-	cx_buf_printf(b, ",\"line\":%lu", t->line);
+	cx_buf_adds(b, ",\"line\":");
+	cx_buf_ulong(b, t->line);
 	if (t->map != NULL)
 		addstr(b, "map", t->map, strlen(t->map));
 	addfield(b, t, CX_I_EXTID, "ext");
@@ -396,15 +404,11 @@ cx_intake_build(const struct cx_intake *t, const struct cx_intake_ctx *c,
 		goto bad;
 	if (!has(t, CX_I_RECEIVED)) {
 		cx_json_addkey(b, 0, "received_at");
-		cx_buf_addc(b, '"');
-		cx_time_fmt(c->now, b);
-		cx_buf_addc(b, '"');
+		cx_buf_add(b, c->nowtext, strlen(c->nowtext));
 	}
 	o->received = when;
 	cx_json_addkey(b, 0, "registered_at");
-	cx_buf_addc(b, '"');
-	cx_time_fmt(c->now, b);
-	cx_buf_addc(b, '"');
+	cx_buf_add(b, c->nowtext, strlen(c->nowtext));
 	customer(b, t, &who, &o->warn);
 	addfield(b, t, CX_I_ORDER, "order_id");
 	addfield(b, t, CX_I_SKU, "sku");

@@ -361,12 +361,73 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/*
+ * The zone's offset at an instant.  glibc re-parses the zone's POSIX rule
+ * on every localtime_r past the last transition in its file, which is
+ * most of the cost of a registration; so offsets are remembered per hour
+ * of UTC, for hours whose start and end have the same offset (every hour
+ * but the ones a change falls in, which are asked each time).
+ */
+#define OFFCACHE	4096
+static struct {
+	long long	hour;		/* t / 3600, or -1: empty */
+	long		off;
+} offcache[OFFCACHE];
+static int offcache_ready;
+
 static long
-offset_at(time_t t)
+offset_raw(time_t t)
 {
 	struct tm tm;
 
 	return localtime_r(&t, &tm) != NULL ? tm.tm_gmtoff : 0;
+}
+
+static void
+offcache_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < OFFCACHE; i++)
+		offcache[i].hour = -1;
+	offcache_ready = 1;
+}
+
+static long
+offset_at(time_t t)
+{
+	long long h = (long long)t / 3600 - ((long long)t % 3600 < 0);
+	size_t slot = (size_t)(h & (OFFCACHE - 1));
+	long a, b;
+
+	if (!offcache_ready)
+		offcache_clear();
+	if (offcache[slot].hour == h)
+		return offcache[slot].off;
+	a = offset_raw((time_t)(h * 3600));
+	b = offset_raw((time_t)(h * 3600 + 3599));
+	if (a != b)
+		return offset_raw(t);
+	offcache[slot].hour = h;
+	offcache[slot].off = a;
+	return a;
+}
+
+/* Year, month, day of a count of days since 1970-01-01. */
+static void
+civil_from_days(long long z, int *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 /*
@@ -448,6 +509,7 @@ tz_apply(const char *name)
 	if (setenv("TZ", strcmp(name, "UTC") == 0 ? "UTC0" : name, 1) == -1)
 		abort();	/* only ENOMEM: see cx.h */
 	tzset();
+	offcache_clear();
 	zone_ready = 1;
 }
 
@@ -535,33 +597,69 @@ cx_time_parse(const char *s, size_t n, time_t *t, struct cx_err *err)
 	return fail(err, "unrecognised time", s, n);
 }
 
+static char *
+put2(char *p, int v)
+{
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* By hand, not printf: every registered ticket writes a few of these. */
+static void
+put_fields(struct cx_buf *b, int y, int mo, int d, int h, int mi, int s,
+    long off)
+{
+	char *p;
+	long a = labs(off);
+
+	cx_buf_grow(b, 25);
+	p = b->p + b->len;
+	p = put2(p, y / 100);
+	p = put2(p, y % 100);
+	*p++ = '-';
+	p = put2(p, mo);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, h);
+	*p++ = ':';
+	p = put2(p, mi);
+	*p++ = ':';
+	p = put2(p, s);
+	*p++ = off < 0 ? '-' : '+';
+	p = put2(p, (int)(a / 3600));
+	*p++ = ':';
+	p = put2(p, (int)(a / 60 % 60));
+	b->len = (size_t)(p - b->p);
+}
+
 void
 cx_time_fmt(time_t t, struct cx_buf *b)
 {
-	struct tm tm;
-	time_t wall;
+	long long wall, days, secs;
 	long off;
+	int y, m, d;
 
 	tz_init();
-	if (localtime_r(&t, &tm) == NULL) {
-		/* Only for years beyond an int: say the number, not a lie. */
-		cx_buf_printf(b, "%lld", (long long)t);
-		return;
-	}
 	/*
 	 * RFC 3339 offsets are whole minutes, but before 1972 some zones'
 	 * were not (Africa/Monrovia was -0:44:30).  Write the wall time for
 	 * the cut offset so that the text still names the same instant.
 	 */
-	off = tm.tm_gmtoff - tm.tm_gmtoff % 60;
-	if (off != tm.tm_gmtoff) {
-		wall = t + off;
-		gmtime_r(&wall, &tm);
+	off = offset_at(t);
+	off -= off % 60;
+	wall = (long long)t + off;
+	days = wall / 86400 - (wall % 86400 < 0);
+	secs = wall - days * 86400;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		/* Beyond what RFC 3339 can say: the number, not a lie. */
+		cx_buf_printf(b, "%lld", (long long)t);
+		return;
 	}
-	cx_buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 3600,
-	    labs(off) / 60 % 60);
+	put_fields(b, y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
+	    (int)(secs % 60), off);
 }
 
 int
