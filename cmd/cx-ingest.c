@@ -112,7 +112,7 @@ reject(const char *file, unsigned long line, const char *why,
 	}
 	cx_buf_adds(b, "}\n");
 	k = cx_key_of(raw, rawlen);
-	if (cx_reg_find(&G.reg, CX_REG_REJECT, k) != NULL) {
+	if (cx_reg_claim(&G.reg, CX_REG_REJECT, k)) {
 		b->len = start;		/* already set aside by an earlier run */
 		return;
 	}
@@ -219,25 +219,23 @@ static void commit(void);
 static void
 register_item(const struct item *it)
 {
-	const struct cx_reg_entry *e;
+	struct cx_reg_entry e;
 	struct cx_buf id = { 0 }, text = { 0 };
 
-	if (cx_reg_find(&G.reg, CX_REG_SOURCE, it->key) != NULL) {
+	if (cx_reg_claim(&G.reg, CX_REG_SOURCE, it->key)) {
 		G.ndup++;
 		return;
 	}
-	if (it->has_order &&
-	    (e = cx_reg_find(&G.reg, CX_REG_ORDER, it->okey)) != NULL) {
+	if (it->has_order && cx_reg_find(&G.reg, CX_REG_ORDER, it->okey, &e)) {
 		if (G.spool == NULL) {
-			ticket_text(it, e->id, "followup_of", &text);
+			ticket_text(it, e.id, "followup_of", &text);
 			if (!G.dry)
 				cx_buf_add(&G.out, text.p, text.len);
-			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e->id);
 			G.nfollow++;
 			goto out;
 		}
-		if (followup(it, e) == 0) {
-			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e->id);
+		if (followup(it, &e) == 0) {
+			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e.id);
 			G.nfollow++;
 			goto out;
 		}

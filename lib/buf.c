@@ -53,7 +53,7 @@ cx_strndup(const char *s, size_t n)
 }
 
 void
-cx_buf_grow(struct cx_buf *b, size_t need)
+cx_buf_reserve(struct cx_buf *b, size_t need)
 {
 	size_t cap;
 
@@ -64,22 +64,6 @@ cx_buf_grow(struct cx_buf *b, size_t need)
 		cap *= 2;
 	b->p = cx_realloc(b->p, cap);
 	b->cap = cap;
-}
-
-void
-cx_buf_add(struct cx_buf *b, const void *s, size_t n)
-{
-	cx_buf_grow(b, n);
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void
-cx_buf_addc(struct cx_buf *b, int c)
-{
-	cx_buf_grow(b, 1);
-	b->p[b->len++] = (char)c;
 }
 
 void

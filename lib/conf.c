@@ -124,6 +124,8 @@ struct cx_alias {
 	struct alias	*a;
 	size_t		 n;
 	size_t		 cap;
+	struct cx_buf	 lastq;		/* the last value asked for */
+	const char	*last;		/* and its code */
 };
 
 static void
@@ -187,16 +189,23 @@ cx_alias_load(const char *path, struct cx_err *err)
 	return t;
 }
 
+/* Exports repeat a handful of values: the last answer is kept. */
 const char *
-cx_alias_code(const struct cx_alias *t, const char *s, size_t n)
+cx_alias_code(struct cx_alias *t, const char *s, size_t n)
 {
 	size_t i;
 
 	cx_trim(&s, &n);
-	for (i = 0; i < t->n; i++)
+	if (t->lastq.p != NULL && t->lastq.len == n &&
+	    memcmp(t->lastq.p, s, n) == 0)
+		return t->last;
+	t->last = NULL;
+	for (i = 0; i < t->n && t->last == NULL; i++)
 		if (cx_streqi(t->a[i].alias, t->a[i].len, s, n))
-			return t->a[i].code;
-	return NULL;
+			t->last = t->a[i].code;
+	t->lastq.len = 0;
+	cx_buf_add(&t->lastq, s, n);
+	return t->last;
 }
 
 static int
@@ -235,6 +244,7 @@ cx_alias_free(struct cx_alias *t)
 			free(t->a[i].code);
 	}
 	free(t->a);
+	cx_buf_free(&t->lastq);
 	free(t);
 }
 

@@ -37,6 +37,7 @@ struct cx_csv {
 	unsigned char		 term;		/* '\n' or '\r' */
 	unsigned long		 line;		/* of the slice being fed */
 	int			 inrec;
+	int			 crdata;	/* term is LF alone */
 	int			 complete;
 	struct cx_csvrow	 row;
 };
@@ -70,13 +71,32 @@ static void
 parser_init(struct cx_csv *c)
 {
 	csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-	if (c->term == '\r') {
+	csv_set_space_func(&c->p, is_space_none);
+	if (c->term == '\r')
 		csv_set_term_func(&c->p, is_term_cr);
-		csv_set_space_func(&c->p, is_space_none);
-	} else {
-		csv_set_term_func(&c->p, is_term_lf);
-		csv_set_space_func(&c->p, is_space_cr);
-	}
+	c->crdata = 0;
+}
+
+/*
+ * In an LF file, a line with a CR that does not end it needs LF alone to
+ * end records, and CR trimmed as the space before the LF.  Any other line
+ * can use libcsv's own test (CR or LF), which costs no call per byte.
+ */
+static void
+set_term(struct cx_csv *c, const char *s, size_t n)
+{
+	int cr;
+
+	if (c->term == '\r')
+		return;
+	if (n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r')
+		n -= 2;
+	cr = memchr(s, '\r', n) != NULL;
+	if (cr == c->crdata)
+		return;
+	csv_set_term_func(&c->p, cr ? is_term_lf : NULL);
+	csv_set_space_func(&c->p, cr ? is_space_cr : is_space_none);
+	c->crdata = cr;
 }
 
 static void
@@ -266,6 +286,7 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 			c->row.line = c->line;
 		}
 		cx_buf_add(&c->row.raw, c->text.p + c->tpos, n);
+		set_term(c, c->text.p + c->tpos, n);
 		used = csv_parse(&c->p, c->text.p + c->tpos, n, on_field,
 		    on_record, c);
 		c->tpos += n;

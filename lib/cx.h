@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -45,9 +46,28 @@ struct cx_buf {
 void	*cx_alloc(size_t);
 void	*cx_realloc(void *, size_t);
 char	*cx_strndup(const char *, size_t);
-void	 cx_buf_grow(struct cx_buf *, size_t);
-void	 cx_buf_add(struct cx_buf *, const void *, size_t);
-void	 cx_buf_addc(struct cx_buf *, int);
+void	 cx_buf_reserve(struct cx_buf *, size_t);	/* the slow path */
+/* Room for n more bytes and a NUL; inline, as it is on every hot path. */
+static inline void
+cx_buf_grow(struct cx_buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		cx_buf_reserve(b, n);
+}
+static inline void
+cx_buf_add(struct cx_buf *b, const void *s, size_t n)
+{
+	cx_buf_grow(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+static inline void
+cx_buf_addc(struct cx_buf *b, int c)
+{
+	cx_buf_grow(b, 1);
+	b->p[b->len++] = (char)c;
+}
 void	 cx_buf_adds(struct cx_buf *, const char *);
 void	 cx_buf_ulong(struct cx_buf *, unsigned long);
 void	 cx_buf_printf(struct cx_buf *, const char *, ...)
@@ -251,8 +271,8 @@ struct cx_intake {
 };
 struct cx_intake_ctx {
 	const char		*channel;	/* -c, for rows without one */
-	const struct cx_alias	*channels;
-	const struct cx_alias	*remedies;
+	struct cx_alias		*channels;
+	struct cx_alias		*remedies;
 	time_t			 now;
 	char			 nowtext[40];	/* now as a JSON string */
 };
@@ -312,7 +332,7 @@ int	 cx_conf_lines(const char *path,
 struct cx_alias;
 struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
 /* The code for a value (matched case-insensitively, trimmed), or NULL. */
-const char *cx_alias_code(const struct cx_alias *, const char *, size_t);
+const char *cx_alias_code(struct cx_alias *, const char *, size_t);
 /* The first code whose alias occurs inside the text, or NULL. */
 const char *cx_alias_find(const struct cx_alias *, const char *, size_t);
 void	 cx_alias_free(struct cx_alias *);
@@ -353,7 +373,7 @@ int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 
 /* reg.c: the registry: ticket numbers and what was ingested, under lock. */
 struct cx_reg_entry {
-	char		*id;		/* the ticket */
+	const char	*id;		/* the ticket */
 	unsigned long	 batch;		/* the batch that registered it */
 };
 struct cx_reg {
@@ -367,8 +387,12 @@ struct cx_reg {
 		unsigned long	 n;
 	}			*seq;
 	size_t			 nseq;
-	struct cx_reg_entry	*e;
+	struct {
+		uint32_t	 off;		/* of the id in ids */
+		uint32_t	 batch;
+	}			*e;		/* customer-and-order tickets */
 	size_t			 n, cap;
+	struct cx_buf		 ids;
 	struct cx_keyset	 keys;		/* kind and key to entry */
 	struct cx_buf		 pending;	/* staged by the last commit */
 	struct cx_buf		 staged;	/* staged by this batch */
@@ -382,9 +406,12 @@ struct cx_reg {
 int	 cx_reg_open(struct cx_reg *, struct cx_spool *, int dry,
 	    struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);
-const struct cx_reg_entry *cx_reg_find(const struct cx_reg *, int kind,
-	    struct cx_key);
-/* Record a key for the batch being built (batch number g->batch + 1). */
+/* 1 if the key is known; for CX_REG_ORDER, e says which ticket. */
+int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
+	    struct cx_reg_entry *e);
+/* Note a key as seen, in memory only; 1 if it was seen before. */
+int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
+/* Record a key and its ticket for the batch being built (g->batch + 1). */
 void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
 /* Next ticket number of a day ("20261122"), counted in this batch. */
 unsigned long cx_reg_next(struct cx_reg *, const char *date);

@@ -86,7 +86,7 @@ hex4ok(const unsigned char *p, const unsigned char *end)
 }
 
 /* Length of the UTF-8 sequence at p if it is valid, else 0. */
-static size_t
+static inline size_t
 utf8_seq(const unsigned char *p, const unsigned char *end)
 {
 	unsigned c = p[0];
@@ -132,8 +132,17 @@ cx_utf8_valid(const char *s, size_t n)
 				break;
 			p += 8;
 		}
+		/* Most of what is not ASCII here is CJK: three bytes, led by
+		 * E1 to EC, where no overlong or surrogate can hide. */
+		while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
+		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+			p += 3;
 		if (p >= end)
 			break;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
 		if ((k = utf8_seq(p, end)) == 0)
 			return 0;
 		p += k;
@@ -788,40 +797,64 @@ cx_json_path(const struct cx_rec *r, const char *path, const char **v,
 	return 0;
 }
 
+/* Any byte of w that is '"', '\\' or below 0x20. */
+static int
+needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	uint64_t q = w ^ (ones * '"'), s = w ^ (ones * '\\');
+
+	return (((q - ones) & ~q) | ((s - ones) & ~s) | ((w - ones * 0x20) &
+	    ~w)) & high ? 1 : 0;
+}
+
 void
 cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *run;
+	uint64_t w;
+	char *o;
 
-	cx_buf_grow(b, n + 2);
-	b->p[b->len++] = '"';
+	/* The worst case, every byte a \u00XX, so the loop needs no checks. */
+	cx_buf_grow(b, 6 * n + 2);
+	o = b->p + b->len;
+	*o++ = '"';
 	while (p < end) {
 		run = p;
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (needs_escape(w))
+				break;
+			p += 8;
+		}
 		while (p < end && strcls[*p] != C_QUOTE &&
 		    strcls[*p] != C_BSLASH && strcls[*p] != C_CTRL)
 			p++;
-		cx_buf_add(b, run, (size_t)(p - run));
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
 		if (p >= end)
 			break;
-		cx_buf_addc(b, '\\');
+		*o++ = '\\';
 		switch (*p) {
-		case '"': cx_buf_addc(b, '"'); break;
-		case '\\': cx_buf_addc(b, '\\'); break;
-		case '\n': cx_buf_addc(b, 'n'); break;
-		case '\r': cx_buf_addc(b, 'r'); break;
-		case '\t': cx_buf_addc(b, 't'); break;
-		case '\b': cx_buf_addc(b, 'b'); break;
-		case '\f': cx_buf_addc(b, 'f'); break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
 		default:
-			cx_buf_adds(b, "u00");
-			cx_buf_addc(b, hex[*p >> 4]);
-			cx_buf_addc(b, hex[*p & 15]);
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
 		}
 		p++;
 	}
-	cx_buf_addc(b, '"');
+	*o++ = '"';
+	b->len = (size_t)(o - b->p);
 }
 
 void

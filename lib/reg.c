@@ -26,19 +26,21 @@
 
 #include "cx.h"
 
-static struct cx_reg_entry *
+#define NOENTRY	UINT32_MAX
+
+/* Ticket ids live in one arena; an entry is its offset and batch. */
+static uint32_t
 entry_add(struct cx_reg *g, const char *id, size_t idlen, unsigned long batch)
 {
-	struct cx_reg_entry *e;
-
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 1024;
 		g->e = cx_realloc(g->e, g->cap * sizeof(*g->e));
 	}
-	e = &g->e[g->n++];
-	e->id = cx_strndup(id, idlen);
-	e->batch = batch;
-	return e;
+	g->e[g->n].off = (uint32_t)g->ids.len;
+	g->e[g->n].batch = (uint32_t)batch;
+	cx_buf_add(&g->ids, id, idlen);
+	cx_buf_addc(&g->ids, '\0');
+	return (uint32_t)g->n++;
 }
 
 static int
@@ -225,9 +227,10 @@ load_keys(struct cx_reg *g, struct cx_err *err)
 			cx_in_close(&in);
 			return -1;
 		}
-		entry_add(g, w[3], wl[3], b);
+		/* Only a customer and order needs its ticket back. */
 		cx_keyset_put_replace(&g->keys, kinded(key, w[1][0]),
-		    (uint32_t)(g->n - 1));
+		    w[1][0] == CX_REG_ORDER ? entry_add(g, w[3], wl[3], b) :
+		    NOENTRY);
 	}
 	cx_in_close(&in);
 	return 0;
@@ -250,11 +253,8 @@ cx_reg_open(struct cx_reg *g, struct cx_spool *sp, int dry,
 void
 cx_reg_free(struct cx_reg *g)
 {
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		free(g->e[i].id);
 	free(g->e);
+	cx_buf_free(&g->ids);
 	free(g->seq);
 	cx_keyset_free(&g->keys);
 	cx_buf_free(&g->pending);
@@ -264,25 +264,54 @@ cx_reg_free(struct cx_reg *g)
 	memset(g, 0, sizeof(*g));
 }
 
-const struct cx_reg_entry *
-cx_reg_find(const struct cx_reg *g, int kind, struct cx_key key)
+int
+cx_reg_find(const struct cx_reg *g, int kind, struct cx_key key,
+    struct cx_reg_entry *e)
 {
 	uint32_t i;
 
 	if (!cx_keyset_get(&g->keys, kinded(key, kind), &i))
-		return NULL;
-	return &g->e[i];
+		return 0;
+	if (e != NULL && i != NOENTRY) {
+		e->id = g->ids.p + g->e[i].off;
+		e->batch = g->e[i].batch;
+	}
+	return 1;
 }
 
+/* Note a key as seen; 1 if it was already. */
+int
+cx_reg_claim(struct cx_reg *g, int kind, struct cx_key key)
+{
+	return cx_keyset_put(&g->keys, kinded(key, kind), NOENTRY, NULL);
+}
+
+/*
+ * Record a key for the batch being built.  Only customer-and-order keys
+ * keep their ticket in memory: the others are asked only whether they
+ * were seen, and cx_reg_claim has noted that already.
+ */
 void
 cx_reg_add(struct cx_reg *g, int kind, struct cx_key key, const char *id)
 {
 	char hex[33];
 
-	entry_add(g, id, strlen(id), g->batch + 1);
-	cx_keyset_put_replace(&g->keys, kinded(key, kind), (uint32_t)(g->n - 1));
+	if (kind == CX_REG_ORDER)
+		cx_keyset_put_replace(&g->keys, kinded(key, kind),
+		    entry_add(g, id, strlen(id), g->batch + 1));
+	else
+		(void)cx_reg_claim(g, kind, key);
+	if (g->sp == NULL)
+		return;		/* filter mode keeps no log */
 	cx_key_hex(key, hex);
-	cx_buf_printf(&g->log, "%lu %c %s %s\n", g->batch + 1, kind, hex, id);
+	cx_buf_ulong(&g->log, g->batch + 1);
+	cx_buf_addc(&g->log, ' ');
+	cx_buf_addc(&g->log, kind);
+	cx_buf_addc(&g->log, ' ');
+	cx_buf_add(&g->log, hex, 32);
+	cx_buf_addc(&g->log, ' ');
+	cx_buf_adds(&g->log, id);
+	cx_buf_addc(&g->log, '\n');
 }
 
 unsigned long

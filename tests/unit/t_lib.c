@@ -219,9 +219,9 @@ test_registry(void)
 	cx_reg_next(&g, "20261124");
 	cx_reg_free(&g);
 	ok(cx_reg_open(&g, &sp, 0, &e) == 0 &&
-	    cx_reg_find(&g, 's', cx_key_of("a", 1)) != NULL &&
-	    cx_reg_find(&g, 's', cx_key_of("b", 1)) == NULL &&
-	    cx_reg_find(&g, 'c', cx_key_of("a", 1)) == NULL,
+	    cx_reg_find(&g, 's', cx_key_of("a", 1), NULL) &&
+	    !cx_reg_find(&g, 's', cx_key_of("b", 1), NULL) &&
+	    !cx_reg_find(&g, 'c', cx_key_of("a", 1), NULL),
 	    "reopened: committed keys kept, kinds kept apart");
 	ok(cx_reg_next(&g, "20261124") == 3, "counter resumes after commit");
 	/* A commit whose files were not yet moved is finished on open. */

@@ -1,0 +1,150 @@
+# helper.bash: what every bats file of cx loads first (`load helper`).
+#
+# The suite runs through tests/run, which sets CX_BIN (the directory with
+# the tools: build/bin, or build/san/bin for the sanitizer build) and
+# CX_BUILD (build or build/san: $CX_BUILD/tests/cxgen is the complaint
+# generator).  Run by hand, both default to the plain build of this
+# checkout.  Every test runs in its own fresh directory and builds its own
+# spool there; nothing reads the wall clock (CX_NOW) or the caller's
+# CX_SPOOL and CX_TZ.
+#
+# Golden files live in tests/golden/ and are compared with `diff -u`.  To
+# regenerate them after a deliberate change of output, run the suite with
+# CX_GOLDEN_UPDATE=1 (each golden() call then writes its file instead of
+# comparing), read `git diff tests/golden` line by line, and commit.
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+CX_BIN=${CX_BIN:-$TOP/build/bin}
+CX_BUILD=${CX_BUILD:-$(dirname "$CX_BIN")}
+CXGEN=$CX_BUILD/tests/cxgen
+GOLDEN=$TOP/tests/golden
+TESTDATA=$TOP/tests/data
+SHARED_DATA=$TOP/../shared/data
+EXAMPLES=$TOP/examples
+PATH=$CX_BIN:$PATH
+CX_SHARE=$TOP/share/cx
+CX_NOW=2026-11-24T09:00:00+08:00
+export PATH CX_SHARE CX_NOW CX_BIN CX_BUILD
+unset CX_SPOOL CX_TZ
+# Sorting and error texts must not depend on the caller's locale.
+export LC_ALL=C
+# A sanitizer report must never pass for the tool's own exit status 1.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# The summary line of a spool run over examples/helpdesk-zh.csv and
+# examples/chat.csv: 8 + 2 tickets, GD-1007 and C-88001 follow up GD-1001,
+# line 13 repeats line 3, lines 11 and 12 are rejected.
+EXAMPLES_SUMMARY='cx-ingest: 10 registered, 2 follow-ups, 1 duplicates, 2 rejected'
+HELPDESK_REJECTS='cx-ingest: examples/helpdesk-zh.csv:11: received_at: invalid date "2026-11-31 09:00:00"
+cx-ingest: examples/helpdesk-zh.csv:12: invalid amount "十元"'
+
+# A bats file with a setup of its own calls cx_setup first.
+cx_setup() {
+	T=$BATS_TEST_TMPDIR
+	cd "$T" || return 1
+	# Relative paths keep source.file and the messages the same on every
+	# machine: examples/helpdesk-zh.csv, not /home/.../examples/...
+	ln -s "$EXAMPLES" examples
+}
+
+setup() {
+	cx_setup
+}
+
+# run_to FILE CMD...: CMD with stdout into FILE (`run` keeps stderr apart).
+run_to() {
+	local out=$1
+	shift
+	"$@" >"$out"
+}
+
+# run_io IN OUT CMD...: CMD reading IN, writing OUT.
+run_io() {
+	local in=$1 out=$2
+	shift 2
+	"$@" <"$in" >"$out"
+}
+
+# check_status N: the last `run` exited N; shows stderr if not.
+check_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "exit status $status, expected $1; stderr was:" >&2
+		printf '%s\n' "${stderr-$output}" >&2
+		return 1
+	fi
+}
+
+# check_stderr LINE...: the last `run --separate-stderr` wrote exactly these
+# lines on stderr (none: nothing at all).
+check_stderr() {
+	local want=''
+	[ $# -gt 0 ] && want=$(printf '%s\n' "$@")
+	if [ "$stderr" != "$want" ]; then
+		diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$stderr") >&2
+		return 1
+	fi
+}
+
+# check_eq WHAT GOT WANT: a value, with a readable message when it differs.
+check_eq() {
+	if [ "$2" != "$3" ]; then
+		printf '%s: got "%s", expected "%s"\n' "$1" "$2" "$3" >&2
+		return 1
+	fi
+}
+
+# golden NAME FILE: FILE is byte for byte tests/golden/NAME.
+golden() {
+	if [ -n "${CX_GOLDEN_UPDATE-}" ]; then
+		cp "$2" "$GOLDEN/$1"
+		return 0
+	fi
+	diff -u "$GOLDEN/$1" "$2"
+}
+
+# need_cxgen: the generator is part of `make all`; its absence is a broken
+# build, not a reason to skip.
+need_cxgen() {
+	if [ ! -x "$CXGEN" ]; then
+		echo "no $CXGEN: run make all (O=build/san for the sanitizer build)" >&2
+		return 1
+	fi
+}
+
+# shared FILE: DATA is the path of FILE under ../shared/data; skips the
+# test where that folder is absent (a user's checkout has none).  Not in
+# $(...): skip has to run in the test's own shell.
+shared() {
+	[ -d "$SHARED_DATA" ] || skip "no ../shared/data"
+	[ -f "$SHARED_DATA/$1" ] || skip "no ../shared/data/$1"
+	DATA=$SHARED_DATA/$1
+}
+
+# tickets SPOOL: every record in SPOOL/new, batch by batch.
+tickets() {
+	cat "$1"/new/*.jsonl
+}
+
+# same_tree A B: two spools hold the same files with the same bytes
+# (the lock file and the directory itself aside).
+same_tree() {
+	diff -u <(cd "$1" && find . ! -name lock -print | sort) \
+	    <(cd "$2" && find . ! -name lock -print | sort) || return 1
+	(cd "$1" && find . -type f ! -name lock -print) | while read -r f; do
+		cmp "$1/$f" "$2/$f" || exit 1
+	done
+}
+
+# no_world_access DIR: directories 750 or stricter, files 640 or stricter.
+no_world_access() {
+	local bad
+	bad=$(find "$1" \( -type d -perm /027 \) -o \( -type f -perm /137 \))
+	if [ -n "$bad" ]; then
+		echo "too open:" >&2
+		find "$1" -exec stat -c '%a %n' {} + >&2
+		return 1
+	fi
+}
