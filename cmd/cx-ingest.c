@@ -241,16 +241,16 @@ register_item(const struct item *it)
 		}
 	}
 	new_id(&id);
-	ticket_text(it, cx_buf_str(&id), "id", &text);
+	cx_buf_str(&id);
 	cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, id.p);
 	if (it->has_order)
 		cx_reg_add(&G.reg, CX_REG_ORDER, it->okey, id.p);
 	G.nreg++;
-	if (G.spool == NULL) {
-		if (!G.dry)
-			cx_buf_add(&G.out, text.p, text.len);
-	} else
+	if (G.spool != NULL) {
+		ticket_text(it, id.p, "id", &text);
 		cx_batch_ticket(&G.b, id.p, text.p, text.len);
+	} else if (!G.dry)
+		ticket_text(it, id.p, "id", &G.out);
 out:
 	cx_buf_free(&id);
 	cx_buf_free(&text);
@@ -304,7 +304,7 @@ csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
 	t->line = row->line;
 	o->key = cx_cols_fill(c, row, t);
 	if (cx_intake_build(t, &G.ctx, o, &e) == -1) {
-		reject(file, row->line, e.msg, row->raw.p, row->raw.len);
+		reject(file, row->line, e.msg, row->rawp, row->rawn);
 		return;
 	}
 	if (o->warn.len > 0)
@@ -351,14 +351,14 @@ csv_file(struct cx_in *in)
 			continue;
 		}
 		if (row->err != NULL)
-			reject(in->name, row->line, row->err, row->raw.p,
-			    row->raw.len);
+			reject(in->name, row->line, row->err, row->rawp,
+			    row->rawn);
 		else if (row->n != c.n) {
 			char why[96];
 			snprintf(why, sizeof(why), "row has %zu fields, the "
 			    "header has %zu", row->n, c.n);
-			reject(in->name, row->line, why, row->raw.p,
-			    row->raw.len);
+			reject(in->name, row->line, why, row->rawp,
+			    row->rawn);
 		} else
 			csv_row(&c, in->name, row, &t, &o);
 	}

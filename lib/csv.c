@@ -38,6 +38,7 @@ struct cx_csv {
 	unsigned long		 line;		/* of the slice being fed */
 	int			 inrec;
 	int			 crdata;	/* term is LF alone */
+	size_t			 rawstart;	/* of this record in text */
 	int			 complete;
 	struct cx_csvrow	 row;
 };
@@ -197,6 +198,12 @@ fill(struct cx_csv *c, struct cx_err *err)
 {
 	long r;
 
+	if (c->inrec) {
+		/* Keep the start of a record the compaction will move. */
+		cx_buf_add(&c->row.raw, c->text.p + c->rawstart,
+		    c->tpos - c->rawstart);
+		c->rawstart = 0;
+	}
 	if (c->tpos > 0) {
 		memmove(c->text.p, c->text.p + c->tpos, c->text.len - c->tpos);
 		c->text.len -= c->tpos;
@@ -284,8 +291,8 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 		if (!c->inrec) {
 			c->row.raw.len = 0;
 			c->row.line = c->line;
+			c->rawstart = c->tpos;
 		}
-		cx_buf_add(&c->row.raw, c->text.p + c->tpos, n);
 		set_term(c, c->text.p + c->tpos, n);
 		used = csv_parse(&c->p, c->text.p + c->tpos, n, on_field,
 		    on_record, c);
@@ -299,8 +306,16 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 		}
 		c->inrec = c->p.pstate != ROW_NOT_BEGUN || c->row.n > 0;
 		c->line++;
-		if (!c->inrec && !c->complete)
-			c->row.raw.len = 0;
+	}
+	/* The record's text: in place, unless a refill moved some of it. */
+	if (c->row.raw.len == 0) {
+		c->row.rawp = c->text.p + c->rawstart;
+		c->row.rawn = c->tpos - c->rawstart;
+	} else {
+		cx_buf_add(&c->row.raw, c->text.p + c->rawstart,
+		    c->tpos - c->rawstart);
+		c->row.rawp = c->row.raw.p;
+		c->row.rawn = c->row.raw.len;
 	}
 	*rowp = &c->row;
 	return 1;

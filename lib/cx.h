@@ -194,7 +194,9 @@ const char *cx_conv_guess(const char *, size_t);
 /* csv.c: CSV records through libcsv, with line numbers. */
 struct cx_csvrow {
 	struct cx_buf	 data;		/* fields, each NUL-terminated */
-	struct cx_buf	 raw;		/* the record's text, as read */
+	const char	*rawp;		/* the record's text, as read */
+	size_t		 rawn;
+	struct cx_buf	 raw;		/* where rawp points if it must */
 	size_t		*off;		/* offset of field i in data */
 	size_t		*flen;
 	size_t		 n;

@@ -120,7 +120,7 @@ cx_keyset_put(struct cx_keyset *s, struct cx_key k, uint32_t v, uint32_t *old)
 	size_t i;
 
 	k = nonzero(k);
-	if ((s->n + 1) * 2 > s->cap)
+	if ((s->n + 1) * 4 > s->cap * 3)
 		rehash(s);
 	for (i = k.h[0] & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (s->k[i].h[0] == 0 && s->k[i].h[1] == 0)

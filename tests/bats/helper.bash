@@ -48,6 +48,7 @@ cx_setup() {
 	# Relative paths keep source.file and the messages the same on every
 	# machine: examples/helpdesk-zh.csv, not /home/.../examples/...
 	ln -s "$EXAMPLES" examples
+	ln -s "$TESTDATA" data
 }
 
 setup() {
@@ -121,6 +122,12 @@ shared() {
 	[ -d "$SHARED_DATA" ] || skip "no ../shared/data"
 	[ -f "$SHARED_DATA/$1" ] || skip "no ../shared/data/$1"
 	DATA=$SHARED_DATA/$1
+}
+
+# unfile FILE: the records of FILE with source.file blanked, to compare
+# what two inputs (plain and gzip, UTF-8 and GBK) made of the same rows.
+unfile() {
+	sed 's/"source":{"file":"[^"]*"/"source":{"file":"-"/' "$1"
 }
 
 # tickets SPOOL: every record in SPOOL/new, batch by batch.
