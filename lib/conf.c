@@ -126,6 +126,8 @@ struct cx_alias {
 	size_t		 cap;
 	struct cx_buf	 lastq;		/* the last value asked for */
 	const char	*last;		/* and its code */
+	struct cx_buf	 findq;		/* the same for cx_alias_find */
+	const char	*found;
 };
 
 static void
@@ -220,14 +222,20 @@ contains_i(const char *h, size_t hn, const char *nd, size_t nn)
 }
 
 const char *
-cx_alias_find(const struct cx_alias *t, const char *s, size_t n)
+cx_alias_find(struct cx_alias *t, const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++)
+	if (t->findq.p != NULL && t->findq.len == n &&
+	    memcmp(t->findq.p, s, n) == 0)
+		return t->found;
+	t->found = NULL;
+	for (i = 0; i < t->n && t->found == NULL; i++)
 		if (contains_i(s, n, t->a[i].alias, t->a[i].len))
-			return t->a[i].code;
-	return NULL;
+			t->found = t->a[i].code;
+	t->findq.len = 0;
+	cx_buf_add(&t->findq, s, n);
+	return t->found;
 }
 
 void
@@ -245,6 +253,7 @@ cx_alias_free(struct cx_alias *t)
 	}
 	free(t->a);
 	cx_buf_free(&t->lastq);
+	cx_buf_free(&t->findq);
 	free(t);
 }
 

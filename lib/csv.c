@@ -209,6 +209,16 @@ fill(struct cx_csv *c, struct cx_err *err)
 		c->text.len -= c->tpos;
 		c->tpos = 0;
 	}
+	if (c->started && c->cd == (iconv_t)-1) {
+		/* UTF-8 needs no conversion: read straight into the text. */
+		cx_buf_grow(&c->text, CHUNK);
+		if ((r = cx_in_read(c->in, c->text.p + c->text.len, CHUNK,
+		    err)) == -1)
+			return -1;
+		c->text.len += (size_t)r;
+		c->eof = r == 0;
+		return 0;
+	}
 	cx_buf_grow(&c->raw, CHUNK);
 	if ((r = cx_in_read(c->in, c->raw.p + c->raw.len, CHUNK, err)) == -1)
 		return -1;

@@ -291,7 +291,7 @@ int	 cx_intake_index(const char *);
 void	 cx_intake_reset(struct cx_intake *);
 void	 cx_intake_extra(struct cx_intake *, const char *, size_t,
 	    const char *, size_t);
-int	 cx_intake_build(const struct cx_intake *,
+int	 cx_intake_build(struct cx_intake *,
 	    const struct cx_intake_ctx *, struct cx_intake_out *,
 	    struct cx_err *);
 void	 cx_intake_free(struct cx_intake *);
@@ -336,7 +336,7 @@ struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
 /* The code for a value (matched case-insensitively, trimmed), or NULL. */
 const char *cx_alias_code(struct cx_alias *, const char *, size_t);
 /* The first code whose alias occurs inside the text, or NULL. */
-const char *cx_alias_find(const struct cx_alias *, const char *, size_t);
+const char *cx_alias_find(struct cx_alias *, const char *, size_t);
 void	 cx_alias_free(struct cx_alias *);
 /* Simple settings: "key = value" lines (cx.conf). */
 int	 cx_setting(const char *spool, const char *key, char **,

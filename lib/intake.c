@@ -84,16 +84,11 @@ cx_intake_free(struct cx_intake *t)
 	t->capextra = t->nextra = 0;
 }
 
+/* Fields are trimmed once, when the build starts. */
 static int
 has(const struct cx_intake *t, int i)
 {
-	const char *s = t->v[i];
-	size_t n = t->n[i];
-
-	if (s == NULL)
-		return 0;
-	cx_trim(&s, &n);
-	return n > 0;
+	return t->v[i] != NULL && t->n[i] > 0;
 }
 
 static void
@@ -101,7 +96,6 @@ field(const struct cx_intake *t, int i, const char **s, size_t *n)
 {
 	*s = t->v[i];
 	*n = t->n[i];
-	cx_trim(s, n);
 }
 
 static void
@@ -366,16 +360,19 @@ bad_utf8(const struct cx_intake *t, const char **name)
 }
 
 int
-cx_intake_build(const struct cx_intake *t, const struct cx_intake_ctx *c,
+cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
     struct cx_intake_out *o, struct cx_err *err)
 {
 	struct cx_buf *b = &o->body, ch = { 0 }, who = { 0 };
 	const char *bad, *s;
-	size_t n;
+	size_t n, i;
 	time_t when;
 	char hex[33];
 
 	b->len = o->warn.len = 0;
+	for (i = 0; i < CX_I_N; i++)
+		if (t->v[i] != NULL)
+			cx_trim(&t->v[i], &t->n[i]);
 	o->has_order = 0;
 	if (bad_utf8(t, &bad) == 0) {
 		cx_seterr(err, "invalid UTF-8 in %s", bad);
