@@ -32,10 +32,11 @@ HELPERS =	$(O)/tests/cxgen $(O)/bench/roundtrip
 
 all: $(TOOLS:%=$(BIN)/%) $(UNITS) $(HELPERS) bin
 
-# bin/ holds links to the build so that examples and users find the tools.
+# bin/ holds links to the normal build (never the sanitizer one), so that
+# examples and users find the tools.
 bin: $(TOOLS:%=$(BIN)/%)
 	@mkdir -p bin
-	@for t in $(TOOLS); do ln -sf ../$(BIN)/$$t bin/$$t; done
+	@for t in $(TOOLS); do ln -sf ../build/bin/$$t bin/$$t; done
 
 $(O)/lib/%.o: lib/%.c lib/cx.h
 	@mkdir -p $(@D)

@@ -44,13 +44,14 @@ static struct {
 	struct cx_alias		*channels, *remedies;
 	const char		*spool;		/* NULL in filter mode */
 	const char		*charset, *format, *mapfile;
+	struct cx_colmap	*map;		/* -m */
 	char			*prefix;
 	int			 dry, quiet;
 	FILE			*rejf;
 	struct cx_buf		 out;
 	struct cx_batch		 b;
 	size_t			 batch;
-	unsigned long		 nreg, nfollow, ndup, nrej;
+	unsigned long		 nreg, nfollow, ndup, nrej, nold;
 	int			 failed;
 } G;
 
@@ -79,48 +80,56 @@ now_text(struct cx_buf *b)
 	cx_buf_adds(b, G.ctx.nowtext);
 }
 
+/*
+ * Set a row aside: a warning, and a line in the rejects with the reason
+ * and the row as read.  A row an earlier run set aside already is only
+ * counted, so a cron job re-reading an export does not report it again.
+ */
 static void
 reject(const char *file, unsigned long line, const char *why,
     const char *raw, size_t rawlen)
 {
-	struct cx_buf *b = &G.b.rejects;
+	struct cx_buf *b = &G.b.rejects, reason = { 0 };
 	struct cx_key k;
-	size_t start;
 
-	warnx("%s:%lu: %s", file, line, why);
+	while (rawlen > 0 && (raw[rawlen - 1] == '\n' || raw[rawlen - 1] == '\r'))
+		rawlen--;
+	k = cx_key_of(raw, rawlen);
+	if (cx_reg_claim(&G.reg, CX_REG_REJECT, k)) {
+		G.nold++;
+		return;
+	}
+	cx_utf8_scrub(why, strlen(why), &reason);
+	warnx("%s:%lu: %s", file, line, cx_buf_str(&reason));
 	G.nrej++;
 	if (G.dry)
-		return;
-	start = b->len;
+		goto out;
+	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
 	cx_buf_adds(b, "{\"at\":");
 	now_text(b);
 	cx_buf_adds(b, ",\"file\":");
 	cx_json_addstr(b, file, strlen(file));
-	cx_buf_printf(b, ",\"line\":%lu,\"reason\":", line);
-	cx_json_addstr(b, why, strlen(why));
+	cx_buf_adds(b, ",\"line\":");
+	cx_buf_ulong(b, line);
+	cx_buf_adds(b, ",\"reason\":");
+	cx_json_addstr(b, reason.p, reason.len);
 	cx_buf_adds(b, ",\"raw\":");
 	/* Raw bytes that are not UTF-8 are kept readable, not lost. */
 	if (cx_utf8_valid(raw, rawlen))
 		cx_json_addstr(b, raw, rawlen);
 	else {
-		struct cx_buf hex = { 0 };
+		cx_buf_addc(b, '"');
 		for (size_t i = 0; i < rawlen; i++)
-			cx_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
-		cx_json_addstr(b, hex.p, hex.len);
-		cx_buf_adds(b, ",\"raw_encoding\":\"hex\"");
-		cx_buf_free(&hex);
+			cx_buf_printf(b, "%02x", (unsigned char)raw[i]);
+		cx_buf_adds(b, "\",\"raw_encoding\":\"hex\"");
 	}
 	cx_buf_adds(b, "}\n");
-	k = cx_key_of(raw, rawlen);
-	if (cx_reg_claim(&G.reg, CX_REG_REJECT, k)) {
-		b->len = start;		/* already set aside by an earlier run */
-		return;
-	}
-	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
 	if (G.rejf != NULL) {
 		fwrite(b->p, 1, b->len, G.rejf);
 		b->len = 0;
 	}
+out:
+	cx_buf_free(&reason);
 }
 
 /* PREFIX-YYYYMMDD-NNNN, the day of registration in the team's zone. */
@@ -155,35 +164,57 @@ history(struct cx_buf *b, const char *action)
 	cx_buf_addc(b, '}');
 }
 
-/* The ticket's JSON text, with its newline. */
+/*
+ * The ticket's JSON text, with its newline; or, for a follow-up in filter
+ * mode (followup set), the record that links it to its ticket.
+ */
 static void
-ticket_text(const struct item *it, const char *id, const char *linkkey,
+ticket_text(const struct item *it, const char *id, int followup,
     struct cx_buf *b)
 {
-	struct cx_buf h = { 0 };
+	struct cx_buf h = { 0 }, s = { 0 };
+	const struct cx_field *f;
 
 	if (it->rec == NULL) {
 		cx_buf_addc(b, '{');
-		cx_json_addkey(b, 1, linkkey);
+		cx_json_addkey(b, 1, followup ? "followup_of" : "id");
 		cx_json_addstr(b, id, strlen(id));
 		cx_buf_addc(b, ',');
 		cx_buf_add(b, it->body, it->blen);
-		cx_buf_adds(b, ",\"status\":\"new\",\"history\":[");
-		history(b, "registered");
+		cx_buf_adds(b, followup ? ",\"history\":[" :
+		    ",\"status\":\"new\",\"history\":[");
+		history(b, followup ? "followup" : "registered");
 		cx_buf_adds(b, "]}\n");
 		return;
 	}
-	cx_rec_del(it->rec, "followup_of");
-	cx_rec_del(it->rec, "id");
+	/* A ticket already numbered, or a follow-up already linked, passes
+	 * through filter mode as it is. */
+	if (G.spool == NULL && cx_rec_get(it->rec, followup ? "followup_of" :
+	    "id") != NULL) {
+		cx_rec_write(it->rec, b);
+		return;
+	}
+	/* Into a spool, it gets the spool's number and keeps its old one. */
+	if (!followup && (f = cx_rec_get(it->rec, "id")) != NULL) {
+		cx_buf_add(&h, f->v, f->vlen);
+		f = cx_rec_get(it->rec, "source");
+		if (cx_json_setmember(f->v, f->vlen, "id", h.p, h.len, &s) == 0)
+			cx_rec_set_raw(it->rec, "source", s.p, s.len);
+		h.len = 0;
+	}
+	cx_rec_del(it->rec, followup ? "id" : "followup_of");
 	cx_json_addstr(&h, id, strlen(id));
-	cx_rec_set_raw(it->rec, linkkey, h.p, h.len);
-	if (cx_rec_get(it->rec, "status") == NULL)
+	cx_rec_set_raw(it->rec, followup ? "followup_of" : "id", h.p, h.len);
+	if (followup)
+		cx_rec_del(it->rec, "status");
+	else if (cx_rec_get(it->rec, "status") == NULL)
 		cx_rec_set_raw(it->rec, "status", "\"new\"", 5);
 	h.len = 0;
-	history(&h, "registered");
+	history(&h, followup ? "followup" : "registered");
 	cx_rec_append(it->rec, "history", h.p, h.len);
 	cx_rec_write(it->rec, b);
 	cx_buf_free(&h);
+	cx_buf_free(&s);
 }
 
 static void
@@ -216,6 +247,17 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 
 static void commit(void);
 
+static int
+rec_id(const struct cx_rec *r, struct cx_buf *id)
+{
+	const struct cx_field *f;
+
+	if ((f = cx_rec_get(r, "id")) == NULL ||
+	    cx_json_type(f->v, f->vlen) != CX_J_STR)
+		return -1;
+	return cx_json_str(f->v, f->vlen, id);
+}
+
 static void
 register_item(const struct item *it)
 {
@@ -228,7 +270,7 @@ register_item(const struct item *it)
 	}
 	if (it->has_order && cx_reg_find(&G.reg, CX_REG_ORDER, it->okey, &e)) {
 		if (G.spool == NULL) {
-			ticket_text(it, e.id, "followup_of", &text);
+			ticket_text(it, e.id, 1, &text);
 			if (!G.dry)
 				cx_buf_add(&G.out, text.p, text.len);
 			G.nfollow++;
@@ -240,17 +282,20 @@ register_item(const struct item *it)
 			goto out;
 		}
 	}
-	new_id(&id);
+	if (G.spool == NULL && it->rec != NULL && rec_id(it->rec, &id) == 0)
+		;		/* filter mode keeps a ticket's number */
+	else
+		new_id(&id);
 	cx_buf_str(&id);
 	cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, id.p);
 	if (it->has_order)
 		cx_reg_add(&G.reg, CX_REG_ORDER, it->okey, id.p);
 	G.nreg++;
 	if (G.spool != NULL) {
-		ticket_text(it, id.p, "id", &text);
+		ticket_text(it, id.p, 0, &text);
 		cx_batch_ticket(&G.b, id.p, text.p, text.len);
 	} else if (!G.dry)
-		ticket_text(it, id.p, "id", &G.out);
+		ticket_text(it, id.p, 0, &G.out);
 out:
 	cx_buf_free(&id);
 	cx_buf_free(&text);
@@ -270,26 +315,30 @@ commit(void)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
-static int
+/* The map for a header: -m's, or the best fit; NULL if none fits. */
+static struct cx_colmap *
 columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 {
-	struct cx_colmap *map;
+	struct cx_colmap *guess = NULL;
 	struct cx_err e;
 	size_t i;
 
-	map = G.mapfile ? cx_colmap_load(G.mapfile, &e) :
-	    cx_colmap_guess(G.spool, hdr, &e);
-	if (map == NULL) {
-		warnx("%s:%lu: %s", file, hdr->line, e.msg);
-		return -1;
+	if (G.map == NULL) {
+		if (cx_colmap_guess(G.spool, hdr, &guess, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		if (guess == NULL) {
+			warnx("%s:%lu: no column map fits this header; give one "
+			    "with -m", file, hdr->line);
+			return NULL;
+		}
 	}
-	cx_cols_open(c, map, hdr);
+	cx_cols_open(c, G.map ? G.map : guess, hdr);
 	for (i = 0; i < c->n; i++)
 		if (c->idx[i] == CX_COL_UNKNOWN)
 			warnx("%s:%lu: unknown column \"%.*s\", kept under "
 			    "extra", file, hdr->line, (int)c->xlen[i],
 			    c->xname[i]);
-	return 0;
+	return G.map ? G.map : guess;
 }
 
 static void
@@ -325,6 +374,7 @@ csv_file(struct cx_in *in)
 	struct cx_intake t = { 0 };
 	struct cx_intake_out o = { 0 };
 	struct cx_cols c = { 0 };
+	struct cx_colmap *map = NULL;
 	struct cx_csvrow *row;
 	struct cx_csv *csv;
 	struct cx_err e;
@@ -344,7 +394,7 @@ csv_file(struct cx_in *in)
 				G.failed = 1;
 				break;
 			}
-			if (columns(&c, in->name, row) == -1) {
+			if ((map = columns(&c, in->name, row)) == NULL) {
 				G.failed = 1;
 				break;
 			}
@@ -367,6 +417,8 @@ csv_file(struct cx_in *in)
 		G.failed = 1;
 	}
 	cx_cols_free(&c);
+	if (map != G.map)
+		cx_colmap_free(map);
 	cx_intake_free(&t);
 	cx_buf_free(&o.body);
 	cx_buf_free(&o.warn);
@@ -495,6 +547,9 @@ setup(const char *zone, const char *now)
 	free(tz);
 	if (now != NULL && cx_now_set(now, &e) == -1)
 		errx(CX_EXIT_ERR, "--now: %s", e.msg);
+	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now != '\0' &&
+	    cx_now_set(now, &e) == -1)
+		errx(CX_EXIT_ERR, "CX_NOW: %s", e.msg);
 	G.ctx.now = cx_now();
 	cx_buf_addc(&b, '"');
 	cx_time_fmt(G.ctx.now, &b);
@@ -507,10 +562,13 @@ setup(const char *zone, const char *now)
 		G.prefix = cx_strndup("CX", 2);
 	if (cx_setting(G.spool, "batch_size", &v, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	G.batch = v ? strtoul(v, NULL, 10) : 5000;
-	if (G.batch == 0)
-		G.batch = 5000;
+	G.batch = 5000;
+	if (v != NULL && cx_number(v, 1, 10000000, &G.batch) == -1)
+		errx(CX_EXIT_ERR, "cx.conf: batch_size: \"%s\" is not a number "
+		    "from 1 to 10000000", v);
 	free(v);
+	if (G.mapfile != NULL && (G.map = cx_colmap_load(G.mapfile, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.channels = load_alias("channels");
 	G.remedies = load_alias("remedies");
 	G.ctx.channels = G.channels;
@@ -530,16 +588,20 @@ finish(void)
 	flush_out(1);
 	if (G.rejf != NULL && fclose(G.rejf) == EOF)
 		warn("rejects file");
-	if (!G.quiet && (G.spool != NULL || G.dry))
+	if (!G.quiet && (G.spool != NULL || G.dry)) {
 		fprintf(stderr, "cx-ingest: %s%lu registered, %lu follow-ups, "
-		    "%lu duplicates, %lu rejected\n",
+		    "%lu duplicates, %lu rejected",
 		    G.dry ? "dry run: would have " : "", G.nreg, G.nfollow,
 		    G.ndup, G.nrej);
-	else if (G.nrej > 0)
+		if (G.nold > 0)
+			fprintf(stderr, " (%lu set aside before)", G.nold);
+		fputc('\n', stderr);
+	} else if (G.nrej > 0)
 		fprintf(stderr, "cx-ingest: %lu rejected\n", G.nrej);
 	cx_reg_free(&G.reg);
 	if (G.spool != NULL)
 		cx_spool_close(&G.sp);
+	cx_colmap_free(G.map);
 	cx_alias_free(G.channels);
 	cx_alias_free(G.remedies);
 	cx_buf_free(&G.out);
@@ -561,7 +623,8 @@ main(int argc, char *argv[])
 	G.spool = getenv("CX_SPOOL");
 	if (G.spool != NULL && *G.spool == '\0')
 		G.spool = NULL;
-	while ((ch = getopt_long(argc, argv, "c:e:f:m:nqr:s:z:", longopts,
+	opterr = 0;		/* our own messages, named cx-ingest */
+	while ((ch = getopt_long(argc, argv, ":c:e:f:m:nqr:s:z:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -598,7 +661,12 @@ main(int argc, char *argv[])
 		case 'z':
 			zone = optarg;
 			break;
+		case ':':
+			warnx("option %s needs a value", argv[optind - 1]);
+			usage();
+			break;
 		default:
+			warnx("unknown option %s", argv[optind - 1]);
 			usage();
 		}
 	}

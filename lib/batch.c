@@ -66,24 +66,26 @@ in_batch(struct cx_batch *b, const char *id, const char *elem,
 }
 
 /* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
+/* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
 static int
 locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
     char **name)
 {
 	struct cx_buf b = { 0 };
-	int fd;
 
-	if ((fd = cx_spool_dir(sp, "open", NULL)) != -1 &&
-	    faccessat(fd, e->id, F_OK, 0) == 0) {
+	cx_buf_printf(&b, "open/%s", e->id);
+	if (faccessat(sp->dfd, cx_buf_str(&b), F_OK, 0) == 0) {
 		*dir = cx_strndup("open", 4);
 		*name = cx_strndup(e->id, strlen(e->id));
+		cx_buf_free(&b);
 		return 0;
 	}
-	cx_buf_printf(&b, "B%010lu.jsonl", e->batch);
-	if ((fd = cx_spool_dir(sp, "new", NULL)) != -1 &&
-	    faccessat(fd, cx_buf_str(&b), F_OK, 0) == 0) {
+	b.len = 0;
+	cx_buf_printf(&b, "new/B%010lu.jsonl", e->batch);
+	if (faccessat(sp->dfd, cx_buf_str(&b), F_OK, 0) == 0) {
 		*dir = cx_strndup("new", 3);
-		*name = b.p;
+		*name = cx_strndup(b.p + 4, b.len - 4);
+		cx_buf_free(&b);
 		return 0;
 	}
 	cx_buf_free(&b);
@@ -176,14 +178,11 @@ apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
 }
 
 static int
-stage(struct cx_reg *g, struct cx_spool *sp, const char *dir,
-    const char *name, const struct cx_buf *data, struct cx_err *err)
+stage(struct cx_reg *g, const char *dir, const char *name,
+    const struct cx_buf *data, struct cx_err *err)
 {
-	if (cx_spool_stage(sp, name, data->p ? data->p : "", data->len, err)
-	    == -1)
-		return -1;
-	cx_reg_stage(g, dir, name);
-	return 0;
+	return cx_reg_stage(g, dir, name, data->p ? data->p : "", data->len,
+	    err);
 }
 
 /* Rewrite each file that got follow-ups and stage it with the batch. */
@@ -210,7 +209,7 @@ stage_followups(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 				nl = end;
 			apply_all(b, p, (size_t)(nl - p), i, &out);
 		}
-		r = stage(g, sp, b->fu[i].dir, b->fu[i].name, &out, err);
+		r = stage(g, b->fu[i].dir, b->fu[i].name, &out, err);
 		for (j = b->nfu; j-- > i + 1;)
 			if (same_file(&b->fu[j], &b->fu[i]))
 				fu_free(&b->fu[j]);
@@ -231,21 +230,22 @@ cx_batch_commit(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 	size_t i;
 	int r = -1;
 
-	if (g->dry) {
+	if (g->dry || (b->nt == 0 && b->nfu == 0 && b->rejects.len == 0 &&
+	    g->log.len == 0)) {
 		cx_batch_clear(b);
-		return 0;
+		return 0;	/* nothing new: the spool is not touched */
 	}
 	if (b->nt > 0) {
 		for (i = 0; i < b->nt; i++)
 			cx_buf_add(&all, b->t[i].text, b->t[i].len);
 		cx_buf_printf(&name, "B%010lu.jsonl", g->batch + 1);
-		if (stage(g, sp, "new", cx_buf_str(&name), &all, err) == -1)
+		if (stage(g, "new", cx_buf_str(&name), &all, err) == -1)
 			goto out;
 	}
 	if (b->rejects.len > 0) {
 		name.len = 0;
 		cx_buf_printf(&name, "R%010lu.jsonl", g->batch + 1);
-		if (stage(g, sp, "rejects", cx_buf_str(&name), &b->rejects,
+		if (stage(g, "rejects", cx_buf_str(&name), &b->rejects,
 		    err) == -1)
 			goto out;
 	}

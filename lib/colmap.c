@@ -179,40 +179,39 @@ scan(const char *dir, const struct cx_csvrow *hdr, struct cx_colmap **best,
 	return r;
 }
 
-struct cx_colmap *
+/* -1 if a map file is broken; else 0, and *out NULL if none fits. */
+int
 cx_colmap_guess(const char *spool, const struct cx_csvrow *hdr,
-    struct cx_err *err)
+    struct cx_colmap **out, struct cx_err *err)
 {
 	struct cx_buf dir = { 0 };
-	struct cx_colmap *best = NULL;
 	int bestscore = 1;	/* one matching header is not a fit */
+	int r = 0;
 
+	*out = NULL;
 	if (spool != NULL) {
 		cx_buf_printf(&dir, "%s/etc/columns", spool);
-		if (scan(cx_buf_str(&dir), hdr, &best, &bestscore, err) == -1)
-			goto bad;
+		r = scan(cx_buf_str(&dir), hdr, out, &bestscore, err);
 	}
-	dir.len = 0;
-	cx_buf_printf(&dir, "%s/columns", cx_share_dir());
-	if (scan(cx_buf_str(&dir), hdr, &best, &bestscore, err) == -1)
-		goto bad;
+	if (r == 0) {
+		dir.len = 0;
+		cx_buf_printf(&dir, "%s/columns", cx_share_dir());
+		r = scan(cx_buf_str(&dir), hdr, out, &bestscore, err);
+	}
 	cx_buf_free(&dir);
-	if (best == NULL)
-		cx_seterr(err, "no column map fits this header; give one "
-		    "with -m");
-	return best;
-bad:
-	cx_colmap_free(best);
-	cx_buf_free(&dir);
-	return NULL;
+	if (r == -1) {
+		cx_colmap_free(*out);
+		*out = NULL;
+	}
+	return r;
 }
 
 /*
- * A header's columns as intake fields.  The map is taken over, the header
- * copied: rows read later reuse the CSV reader's buffers.
+ * A header's columns as intake fields.  The map stays the caller's; the
+ * header is copied, as rows read later reuse the CSV reader's buffers.
  */
 void
-cx_cols_open(struct cx_cols *c, struct cx_colmap *map,
+cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
     const struct cx_csvrow *hdr)
 {
 	const char *f, *h;
@@ -259,8 +258,11 @@ cx_cols_fill(const struct cx_cols *c, const struct cx_csvrow *row,
 	for (i = 0; i < row->n && i < c->n; i++) {
 		v = row->data.p + row->off[i];
 		if (c->idx[i] >= 0) {
-			t->v[c->idx[i]] = v;
-			t->n[c->idx[i]] = row->flen[i];
+			/* Two columns for one field: the first not empty. */
+			if (t->v[c->idx[i]] == NULL || t->n[c->idx[i]] == 0) {
+				t->v[c->idx[i]] = v;
+				t->n[c->idx[i]] = row->flen[i];
+			}
 		} else if (c->idx[i] != CX_COL_IGNORE && row->flen[i] > 0)
 			cx_intake_extra(t, c->xname[i], c->xlen[i], v,
 			    row->flen[i]);
@@ -287,6 +289,5 @@ cx_cols_free(struct cx_cols *c)
 	free(c->xname);
 	free(c->xlen);
 	free(c->hdr);
-	cx_colmap_free(c->map);
 	memset(c, 0, sizeof(*c));
 }

@@ -116,9 +116,10 @@ cx_conf_lines(const char *path,
 
 /* Alias tables: "code: alias, alias, ..." */
 struct alias {
-	char	*code;
+	char	*code;			/* shared by a code's aliases */
 	char	*alias;
 	size_t	 len;
+	int	 owner;			/* this entry frees code */
 };
 struct cx_alias {
 	struct alias	*a;
@@ -140,6 +141,7 @@ alias_add(struct cx_alias *t, const char *code, const char *s, size_t n)
 	t->a[t->n].code = (char *)code;
 	t->a[t->n].alias = cx_strndup(s, n);
 	t->a[t->n].len = n;
+	t->a[t->n].owner = s == code;
 	t->n++;
 }
 
@@ -246,10 +248,9 @@ cx_alias_free(struct cx_alias *t)
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->n; i++) {
-		if (t->a[i].alias != t->a[i].code)
-			free(t->a[i].alias);
-		else
+		if (t->a[i].owner)
 			free(t->a[i].code);
+		free(t->a[i].alias);
 	}
 	free(t->a);
 	cx_buf_free(&t->lastq);

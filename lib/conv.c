@@ -11,8 +11,8 @@
 
 #include "cx.h"
 
-static const char *
-widen(const char *cs)
+const char *
+cx_conv_name(const char *cs)
 {
 	if (cx_streqi(cs, strlen(cs), "gb2312", 6) ||
 	    cx_streqi(cs, strlen(cs), "gbk", 3) ||
@@ -30,7 +30,7 @@ cx_conv(const char *charset, const char *s, size_t n, struct cx_buf *out,
 	char *in = (char *)(uintptr_t)s, *o;
 	size_t inleft = n, oleft, r;
 
-	if ((cd = iconv_open("UTF-8", widen(charset))) == (iconv_t)-1) {
+	if ((cd = iconv_open("UTF-8", cx_conv_name(charset))) == (iconv_t)-1) {
 		cx_seterr(err, "unknown character set \"%s\"", charset);
 		return -1;
 	}

@@ -229,8 +229,9 @@ fill(struct cx_csv *c, struct cx_err *err)
 		if (c->charset[0] == '\0')
 			snprintf(c->charset, sizeof(c->charset), "%s",
 			    cx_conv_guess(c->raw.p, c->raw.len));
-		if (strcmp(c->charset, "UTF-8") != 0 &&
-		    (c->cd = iconv_open("UTF-8", c->charset)) == (iconv_t)-1) {
+		if (strcmp(c->charset, "UTF-8") != 0 && (c->cd =
+		    iconv_open("UTF-8", cx_conv_name(c->charset))) ==
+		    (iconv_t)-1) {
 			cx_seterr(err, "%s: unknown character set \"%s\"",
 			    c->in->name, c->charset);
 			return -1;

@@ -73,11 +73,13 @@ void	 cx_buf_ulong(struct cx_buf *, unsigned long);
 void	 cx_buf_printf(struct cx_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *cx_buf_str(struct cx_buf *);	/* NUL-terminates in place */
+int	 cx_number(const char *, size_t lo, size_t hi, size_t *);
 void	 cx_buf_free(struct cx_buf *);
 
 /* utf8.c: small text helpers (validation is in json.c). */
 int	 cx_streqi(const char *, size_t, const char *, size_t);
 void	 cx_trim(const char **, size_t *);
+void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
 
 /* hash.c: 128-bit content keys and a set of them. */
 struct cx_key {
@@ -150,6 +152,9 @@ int	 cx_json_str(const char *, size_t, struct cx_buf *);
 /* Find a member of a raw object value; the value's range, or -1. */
 int	 cx_json_member(const char *, size_t, const char *,
 	    const char **, size_t *);
+/* A raw object with a member set, written to out; -1 if not an object. */
+int	 cx_json_setmember(const char *, size_t, const char *key,
+	    const char *, size_t, struct cx_buf *);
 /* Dotted path through nested objects: "customer.phone". */
 int	 cx_json_path(const struct cx_rec *, const char *,
 	    const char **, size_t *);
@@ -188,6 +193,8 @@ int	 cx_gz_compress(const void *, size_t, struct cx_buf *, struct cx_err *);
 /* Convert from a named charset to UTF-8, appending; -1 on bad bytes. */
 int	 cx_conv(const char *charset, const char *, size_t, struct cx_buf *,
 	    struct cx_err *);
+/* The name iconv knows a charset by: GB2312 and GBK are read as GB18030. */
+const char *cx_conv_name(const char *);
 /* Guess: "UTF-8" or "GB18030" from a sample of raw bytes. */
 const char *cx_conv_guess(const char *, size_t);
 
@@ -225,8 +232,8 @@ struct cx_colmap {
 };
 struct cx_colmap *cx_colmap_load(const char *path, struct cx_err *);
 /* The map in etc/columns or share/cx/columns matching most headers. */
-struct cx_colmap *cx_colmap_guess(const char *spool,
-	    const struct cx_csvrow *header, struct cx_err *);
+int	 cx_colmap_guess(const char *spool, const struct cx_csvrow *header,
+	    struct cx_colmap **, struct cx_err *);
 /* The field a header maps to, or NULL. */
 const char *cx_colmap_field(const struct cx_colmap *, const char *, size_t);
 void	 cx_colmap_free(struct cx_colmap *);
@@ -235,7 +242,7 @@ void	 cx_colmap_free(struct cx_colmap *);
 #define CX_COL_UNKNOWN	(-2)		/* not in the map: kept under "extra" */
 #define CX_COL_IGNORE	(-3)		/* mapped to "-" */
 struct cx_cols {
-	struct cx_colmap	*map;
+	const struct cx_colmap	*map;
 	char			*hdr;	/* a copy of the header's fields */
 	int			*idx;	/* intake index or CX_COL_* */
 	const char		**xname;	/* name under "extra" */
@@ -243,7 +250,7 @@ struct cx_cols {
 	size_t			 n;
 };
 struct cx_intake;
-void	 cx_cols_open(struct cx_cols *, struct cx_colmap *,
+void	 cx_cols_open(struct cx_cols *, const struct cx_colmap *,
 	    const struct cx_csvrow *);
 struct cx_key cx_cols_fill(const struct cx_cols *, const struct cx_csvrow *,
 	    struct cx_intake *);
@@ -347,12 +354,14 @@ struct cx_spool {
 	char	*path;
 	int	 dfd;			/* the spool directory */
 	int	 lockfd;		/* -1 unless locked */
+	int	 rdonly;		/* opened to read: nothing created */
 	struct {
 		char	*name;
 		int	 fd;
 	}	*dirs;			/* subdirectories opened so far */
 	size_t	 ndirs;
 };
+/* create: make it if missing; 0 opens it to read, creating nothing. */
 int	 cx_spool_open(struct cx_spool *, const char *, int create,
 	    struct cx_err *);
 void	 cx_spool_close(struct cx_spool *);
@@ -366,9 +375,9 @@ int	 cx_spool_put(struct cx_spool *, const char *dir, const char *name,
 /* Write tmp/name durably, not yet visible anywhere. */
 int	 cx_spool_stage(struct cx_spool *, const char *name, const void *,
 	    size_t, struct cx_err *);
-/* Rename tmp/name to dir/name durably. */
-int	 cx_spool_publish(struct cx_spool *, const char *name, const char *dir,
-	    struct cx_err *);
+/* Rename tmp/tmpname to dir/name durably. */
+int	 cx_spool_publish(struct cx_spool *, const char *tmpname,
+	    const char *dir, const char *name, struct cx_err *);
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *, struct cx_err *);
@@ -417,8 +426,9 @@ int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
 void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
 /* Next ticket number of a day ("20261122"), counted in this batch. */
 unsigned long cx_reg_next(struct cx_reg *, const char *date);
-/* Name a file written with cx_spool_stage to move to dir on commit. */
-void	 cx_reg_stage(struct cx_reg *, const char *dir, const char *name);
+/* Write a file of this batch to tmp/, to go to dir/name on commit. */
+int	 cx_reg_stage(struct cx_reg *, const char *dir, const char *name,
+	    const void *, size_t, struct cx_err *);
 int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
 
 /* batch.c: what one registration commit writes to a spool. */

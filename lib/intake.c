@@ -170,12 +170,19 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 	size_t n, mark;
 	int anon;
 
-	anon = (has(t, CX_I_ANON) && truthy(t->v[CX_I_ANON], t->n[CX_I_ANON]))
-	    || (!has(t, CX_I_CUSTID) && !has(t, CX_I_NAME) &&
-	    !has(t, CX_I_PHONE) && !has(t, CX_I_EMAIL));
 	cx_json_addkey(b, 0, "customer");
 	cx_buf_addc(b, '{');
 	mark = b->len;
+	/* Asked to stay anonymous: no contact is kept at all (R1.6). */
+	if (has(t, CX_I_ANON) && truthy(t->v[CX_I_ANON], t->n[CX_I_ANON])) {
+		addfield(b, t, CX_I_TIER, "tier");
+		cx_buf_adds(b, ",\"anonymous\":true}");
+		memmove(b->p + mark, b->p + mark + 1, b->len - mark - 1);
+		b->len--;
+		return;
+	}
+	anon = !has(t, CX_I_CUSTID) && !has(t, CX_I_NAME) &&
+	    !has(t, CX_I_PHONE) && !has(t, CX_I_EMAIL);
 	addfield(b, t, CX_I_CUSTID, "id");
 	addfield(b, t, CX_I_NAME, "name");
 	if (has(t, CX_I_PHONE)) {
@@ -457,17 +464,11 @@ rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
 	return b->len > 0 ? 0 : -1;
 }
 
-/* Prefix what identifies a customer with how it does. */
-static int
-who(struct cx_buf *b, const char *how)
+static void
+who_is(struct cx_buf *who, const char *how, const struct cx_buf *v)
 {
-	struct cx_buf t = { 0 };
-
-	cx_buf_adds(&t, how);
-	cx_buf_add(&t, b->p, b->len);
-	cx_buf_free(b);
-	*b = t;
-	return 1;
+	cx_buf_adds(who, how);
+	cx_buf_add(who, v->p, v->len);
 }
 
 static void
@@ -484,57 +485,154 @@ set_now(struct cx_rec *r, const char *key, time_t now)
 	cx_buf_free(&v);
 }
 
+/* Set a member of an object member of r ("customer", "phone"). */
+static void
+set_in(struct cx_rec *r, const char *obj, const char *key, const char *v,
+    size_t vn)
+{
+	const struct cx_field *f;
+	struct cx_buf b = { 0 };
+
+	if ((f = cx_rec_get(r, obj)) == NULL)
+		cx_rec_set_raw(r, obj, "{}", 2);
+	f = cx_rec_get(r, obj);
+	if (cx_json_setmember(f->v, f->vlen, key, v, vn, &b) == 0)
+		cx_rec_set_raw(r, obj, b.p, b.len);
+	cx_buf_free(&b);
+}
+
+/* Normalise a contact the way a CSV row's is; 0 if it was normalised. */
+static int
+norm_contact(struct cx_rec *r, const char *path, const char *key,
+    int (*norm)(const char *, size_t, struct cx_buf *), struct cx_buf *out)
+{
+	struct cx_buf s = { 0 }, j = { 0 };
+	int rc = -1;
+
+	out->len = 0;
+	if (rec_str(r, path, &s) == 0 && norm(s.p, s.len, out) == 0) {
+		cx_json_addstr(&j, out->p, out->len);
+		if (j.len != s.len + 2 || memcmp(j.p + 1, s.p, s.len) != 0)
+			set_in(r, "customer", key, j.p, j.len);
+		rc = 0;
+	}
+	cx_buf_free(&s);
+	cx_buf_free(&j);
+	return rc;
+}
+
+/* received_at as RFC 3339, or now if there is none. */
+static int
+rec_received(struct cx_rec *r, const struct cx_intake_ctx *c,
+    struct cx_err *err)
+{
+	struct cx_buf s = { 0 }, v = { 0 };
+	struct cx_err e;
+	time_t t;
+	int rc = 0;
+
+	if (rec_str(r, "received_at", &s) == 0) {
+		if (cx_time_parse(s.p, s.len, &t, &e) == -1) {
+			cx_seterr(err, "received_at: %s", e.msg);
+			rc = -1;
+		} else {
+			cx_buf_addc(&v, '"');
+			cx_time_fmt(t, &v);
+			cx_buf_addc(&v, '"');
+			if (v.len != s.len + 2 || memcmp(v.p + 1, s.p, s.len))
+				cx_rec_set_raw(r, "received_at", v.p, v.len);
+		}
+	} else if (cx_rec_get(r, "received_at") != NULL) {
+		cx_seterr(err, "received_at: not a time");
+		rc = -1;
+	} else
+		set_now(r, "received_at", c->now);
+	cx_buf_free(&s);
+	cx_buf_free(&v);
+	return rc;
+}
+
+static void
+rec_channel(struct cx_rec *r, const struct cx_intake_ctx *c)
+{
+	struct cx_buf s = { 0 };
+	const char *ch, *code;
+	size_t n;
+
+	if (rec_str(r, "channel", &s) == 0) {
+		ch = s.p;
+		n = s.len;
+	} else {
+		ch = c->channel ? c->channel : "unknown";
+		n = strlen(ch);
+	}
+	code = c->channels ? cx_alias_code(c->channels, ch, n) : NULL;
+	if (code != NULL) {
+		ch = code;
+		n = strlen(code);
+	}
+	if (s.len != n || memcmp(s.p, ch, n) != 0)
+		cx_rec_set_str(r, "channel", ch, n);
+	cx_buf_free(&s);
+}
+
 /*
  * A record read as JSON Lines is a ticket already (from another spool, or
- * cx-ingest in filter mode): check its times, fill in what registration
- * adds, and find its source key and its customer-and-order key.
+ * cx-ingest in filter mode): it is checked and normalised as a CSV row
+ * would be, and given what registration adds; its source key and its
+ * customer-and-order key are found.
  */
 int
 cx_intake_rec(struct cx_rec *r, const struct cx_intake_ctx *c,
     const char *file, unsigned long line, struct cx_key *key, int *has_order,
     struct cx_key *okey, struct cx_err *err)
 {
-	struct cx_buf s = { 0 }, v = { 0 };
-	const char *ch, *code;
-	time_t t;
+	struct cx_buf s = { 0 }, v = { 0 }, who = { 0 };
 	char hex[33];
 	int rc = -1;
 
-	if (rec_str(r, "received_at", &s) == 0 &&
-	    cx_time_parse(s.p, s.len, &t, err) == -1)
+	if (rec_str(r, "text", &s) == -1 && rec_str(r, "subject", &s) == -1) {
+		cx_seterr(err, "empty complaint: no subject and no description");
 		goto out;
-	set_now(r, "received_at", c->now);
-	set_now(r, "registered_at", c->now);
-	if (cx_rec_get(r, "channel") == NULL) {
-		ch = c->channel ? c->channel : "unknown";
-		code = c->channels ? cx_alias_code(c->channels, ch, strlen(ch))
-		    : NULL;
-		cx_rec_set_str(r, "channel", code ? code : ch,
-		    strlen(code ? code : ch));
 	}
+	if (rec_received(r, c, err) == -1)
+		goto out;
+	set_now(r, "registered_at", c->now);
+	rec_channel(r, c);
 	if (rec_str(r, "source.key", &s) == -1 ||
 	    cx_key_parse(s.p, s.len, key) == -1) {
 		*key = cx_key_of(r->line, r->len);
 		cx_key_hex(*key, hex);
 		cx_buf_adds(&v, "{\"file\":");
 		cx_json_addstr(&v, file, strlen(file));
-		cx_buf_printf(&v, ",\"line\":%lu,\"key\":\"%s\"}", line, hex);
+		cx_buf_adds(&v, ",\"line\":");
+		cx_buf_ulong(&v, line);
+		cx_buf_adds(&v, ",\"key\":\"");
+		cx_buf_add(&v, hex, 32);
+		cx_buf_adds(&v, "\"}");
 		cx_rec_set_raw(r, "source", v.p, v.len);
 	}
 	/* The same customer name as a CSV row gives (see customer()). */
+	if (norm_contact(r, "customer.phone", "phone", cx_norm_phone, &s) == 0)
+		who_is(&who, "p:", &s);
+	if (norm_contact(r, "customer.email", "email", cx_norm_email, &s) == 0 &&
+	    who.len == 0)
+		who_is(&who, "e:", &s);
+	if (rec_str(r, "customer.id", &s) == 0) {
+		who.len = 0;
+		who_is(&who, "i:", &s);
+	}
 	*has_order = 0;
-	if (rec_str(r, "order_id", &v) == 0 &&
-	    (rec_str(r, "customer.id", &s) == 0 ? who(&s, "i:") :
-	    rec_str(r, "customer.phone", &s) == 0 ? who(&s, "p:") :
-	    rec_str(r, "customer.email", &s) == 0 ? who(&s, "e:") : 0)) {
-		cx_buf_addc(&s, 0);
-		cx_buf_add(&s, v.p, v.len);
-		*okey = cx_key_of(s.p, s.len);
+	if (who.len > 0 && rec_str(r, "order_id", &v) == 0) {
+		cx_buf_addc(&who, 0);
+		cx_buf_add(&who, v.p, v.len);
+		*okey = cx_key_of(who.p, who.len);
 		*has_order = 1;
 	}
 	rc = 0;
 out:
 	cx_buf_free(&s);
 	cx_buf_free(&v);
+	cx_buf_free(&who);
 	return rc;
 }

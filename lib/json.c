@@ -768,6 +768,55 @@ cx_json_member(const char *o, size_t n, const char *key, const char **v,
 	return found;
 }
 
+/*
+ * A raw object with one member set (replaced where it was, or added at
+ * the end), written to out; the other members keep their bytes.
+ */
+int
+cx_json_setmember(const char *o, size_t n, const char *key, const char *v,
+    size_t vn, struct cx_buf *out)
+{
+	const char *p = o, *end = o + n, *k, *val;
+	size_t klen = strlen(key);
+	struct cx_field f;
+	int first = 1, done = 0;
+
+	p = skip_ws(p, end);
+	if (p >= end || *p != '{')
+		return -1;
+	cx_buf_addc(out, '{');
+	p = skip_ws(p + 1, end);
+	while (p < end && *p == '"') {
+		k = p;
+		p = skip_valid(p, end);
+		f.k = k + 1;
+		f.klen = (size_t)(p - k) - 2;
+		f.flags = memchr(f.k, '\\', f.klen) ? CX_F_KESC : 0;
+		p = skip_ws(skip_ws(p, end) + 1, end);
+		val = p;
+		p = skip_valid(p, end);
+		if (!first)
+			cx_buf_addc(out, ',');
+		first = 0;
+		cx_buf_add(out, k, f.klen + 2);
+		cx_buf_addc(out, ':');
+		if (!done && key_is(&f, key, klen)) {
+			cx_buf_add(out, v, vn);
+			done = 1;
+		} else
+			cx_buf_add(out, val, (size_t)(p - val));
+		p = skip_ws(p, end);
+		if (p < end && *p == ',')
+			p = skip_ws(p + 1, end);
+	}
+	if (!done) {
+		cx_json_addkey(out, first, key);
+		cx_buf_add(out, v, vn);
+	}
+	cx_buf_addc(out, '}');
+	return 0;
+}
+
 int
 cx_json_path(const struct cx_rec *r, const char *path, const char **v,
     size_t *vlen)

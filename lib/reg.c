@@ -18,6 +18,7 @@
  * counter never hands out a number twice.  All of it runs under the spool
  * lock.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -156,30 +157,70 @@ read_state(struct cx_reg *g, struct cx_err *err)
 	return 0;
 }
 
-/* Move what the last commit staged, and is still in tmp/, into place. */
+/*
+ * Move the files a commit staged into place.  In tmp/ each is named for
+ * its batch ("7.B0000000007.jsonl"), so a staged file left by a batch
+ * that died before its commit is never taken for the committed one's.
+ */
 static int
-finish_pending(struct cx_reg *g, struct cx_err *err)
+publish(struct cx_reg *g, const struct cx_buf *list, unsigned long batch,
+    int missing_ok, struct cx_err *err)
 {
+	struct cx_buf tmpname = { 0 };
 	const char *p, *nl, *end, *sp;
 	char *dir, *name;
 	int tfd, r = 0;
 
-	if (g->dry || g->pending.len == 0)
-		return 0;
 	if ((tfd = cx_spool_dir(g->sp, "tmp", err)) == -1)
 		return -1;
-	for (p = g->pending.p, end = p + g->pending.len; p < end && r == 0;
-	    p = nl + 1) {
+	for (p = list->p, end = p + list->len; p < end && r == 0; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		sp = memchr(p, ' ', (size_t)(nl - p));
 		dir = cx_strndup(p, (size_t)(sp - p));
 		name = cx_strndup(sp + 1, (size_t)(nl - sp - 1));
-		if (faccessat(tfd, name, F_OK, 0) == 0)
-			r = cx_spool_publish(g->sp, name, dir, err);
+		tmpname.len = 0;
+		cx_buf_ulong(&tmpname, batch);
+		cx_buf_addc(&tmpname, '.');
+		cx_buf_adds(&tmpname, name);
+		if (!missing_ok || faccessat(tfd, cx_buf_str(&tmpname), F_OK, 0)
+		    == 0)
+			r = cx_spool_publish(g->sp, cx_buf_str(&tmpname), dir,
+			    name, err);
 		free(dir);
 		free(name);
 	}
+	cx_buf_free(&tmpname);
 	return r;
+}
+
+/*
+ * Finish the last commit, then empty tmp/: what else is there was being
+ * written by a run that died (writers hold the lock, so none is live).
+ */
+static int
+recover(struct cx_reg *g, struct cx_err *err)
+{
+	struct dirent *d;
+	DIR *dp;
+	int tfd, fd;
+
+	if (g->dry)
+		return 0;
+	if (publish(g, &g->pending, g->batch, 1, err) == -1 ||
+	    (tfd = cx_spool_dir(g->sp, "tmp", err)) == -1)
+		return -1;
+	if ((fd = dup(tfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+		cx_seterr(err, "%s/tmp: %s", g->sp->path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	rewinddir(dp);		/* the offset is shared with tfd */
+	while ((d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.')
+			(void)unlinkat(tfd, d->d_name, 0);
+	closedir(dp);
+	return 0;
 }
 
 static struct cx_key
@@ -243,7 +284,7 @@ cx_reg_open(struct cx_reg *g, struct cx_spool *sp, int dry,
 	memset(g, 0, sizeof(*g));
 	g->sp = sp;
 	g->dry = dry;
-	if (read_state(g, err) == -1 || finish_pending(g, err) == -1 ||
+	if (read_state(g, err) == -1 || recover(g, err) == -1 ||
 	    load_keys(g, err) == -1)
 		return -1;
 	g->committed = g->batch;
@@ -326,10 +367,24 @@ cx_reg_next(struct cx_reg *g, const char *date)
 	return 1;
 }
 
-void
-cx_reg_stage(struct cx_reg *g, const char *dir, const char *name)
+/* Write a file of this batch to tmp/, to be moved to dir/name on commit. */
+int
+cx_reg_stage(struct cx_reg *g, const char *dir, const char *name,
+    const void *data, size_t n, struct cx_err *err)
 {
-	cx_buf_printf(&g->staged, "%s %s\n", dir, name);
+	struct cx_buf t = { 0 };
+	int r;
+
+	if (g->dry)
+		return 0;
+	cx_buf_ulong(&t, g->batch + 1);
+	cx_buf_addc(&t, '.');
+	cx_buf_adds(&t, name);
+	r = cx_spool_stage(g->sp, cx_buf_str(&t), data, n, err);
+	cx_buf_free(&t);
+	if (r == 0)
+		cx_buf_printf(&g->staged, "%s %s\n", dir, name);
+	return r;
 }
 
 static void
@@ -378,8 +433,6 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 {
 	struct cx_buf st = { 0 };
 	off_t len = g->keyslen;
-	const char *p, *nl, *end, *sp;
-	char *dir, *name;
 	int r = -1;
 
 	if (g->dry)
@@ -392,17 +445,8 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 	g->batch++;
 	g->keyslen = len;
 	g->log.len = 0;
-	for (p = g->staged.p, end = p + g->staged.len; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		sp = memchr(p, ' ', (size_t)(nl - p));
-		dir = cx_strndup(p, (size_t)(sp - p));
-		name = cx_strndup(sp + 1, (size_t)(nl - sp - 1));
-		r = cx_spool_publish(g->sp, name, dir, err);
-		free(dir);
-		free(name);
-		if (r == -1)
-			goto out;
-	}
+	if (publish(g, &g->staged, g->batch, 0, err) == -1)
+		goto out;
 	g->staged.len = 0;
 	r = 0;
 out:

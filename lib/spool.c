@@ -38,6 +38,7 @@ cx_spool_open(struct cx_spool *sp, const char *path, int create,
 		return -1;
 	}
 	sp->path = cx_strndup(path, strlen(path));
+	sp->rdonly = !create;
 	return 0;
 }
 
@@ -64,12 +65,16 @@ cx_spool_lock(struct cx_spool *sp, struct cx_err *err)
 {
 	if (sp->lockfd != -1)
 		return 0;
-	if ((sp->lockfd = openat(sp->dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC,
-	    FILEMODE)) == -1) {
+	/* A reader (a dry run) shares the lock, and makes no file for it. */
+	if (sp->rdonly && (sp->lockfd = openat(sp->dfd, "lock",
+	    O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (!sp->rdonly && (sp->lockfd = openat(sp->dfd, "lock",
+	    O_RDWR | O_CREAT | O_CLOEXEC, FILEMODE)) == -1) {
 		cx_seterr(err, "%s/lock: %s", sp->path, strerror(errno));
 		return -1;
 	}
-	while (flock(sp->lockfd, LOCK_EX) == -1) {
+	while (flock(sp->lockfd, sp->rdonly ? LOCK_SH : LOCK_EX) == -1) {
 		if (errno == EINTR)
 			continue;
 		cx_seterr(err, "%s/lock: %s", sp->path, strerror(errno));
@@ -99,7 +104,8 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 	for (i = 0; i < sp->ndirs; i++)
 		if (strcmp(sp->dirs[i].name, name) == 0)
 			return sp->dirs[i].fd;
-	if (mkdirat(sp->dfd, name, DIRMODE) == -1 && errno != EEXIST) {
+	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == -1 &&
+	    errno != EEXIST) {
 		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(errno));
 		return -1;
 	}
@@ -152,15 +158,15 @@ cx_spool_stage(struct cx_spool *sp, const char *name, const void *data,
 }
 
 int
-cx_spool_publish(struct cx_spool *sp, const char *name, const char *dir,
-    struct cx_err *err)
+cx_spool_publish(struct cx_spool *sp, const char *tmpname, const char *dir,
+    const char *name, struct cx_err *err)
 {
 	int tfd, dfd;
 
 	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1 ||
 	    (dfd = cx_spool_dir(sp, dir, err)) == -1)
 		return -1;
-	if (renameat(tfd, name, dfd, name) == -1) {
+	if (renameat(tfd, tmpname, dfd, name) == -1) {
 		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
 		    strerror(errno));
 		return -1;

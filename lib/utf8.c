@@ -68,3 +68,24 @@ cx_trim(const char **s, size_t *n)
 	while (*n > 0 && (k = space_before(*s, *n)) > 0)
 		*n -= k;
 }
+
+/* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
+void
+cx_utf8_scrub(const char *s, size_t n, struct cx_buf *out)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		for (k = 1; k <= 4 && i + k <= n; k++)
+			if (cx_utf8_valid(s + i, k))
+				break;
+		if (k <= 4 && i + k <= n && ((unsigned char)s[i] < 0x80 ||
+		    k > 1)) {
+			cx_buf_add(out, s + i, k);
+			i += k;
+		} else {
+			cx_buf_adds(out, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+}

@@ -191,6 +191,22 @@ count(const char *dir)
 	return n;
 }
 
+static int
+file_is(const char *name, const char *want)
+{
+	char path[600], got[256];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(got, 1, sizeof(got) - 1, fp);
+	fclose(fp);
+	got[n] = '\0';
+	return strcmp(got, want) == 0;
+}
+
 static void
 test_registry(void)
 {
@@ -209,29 +225,31 @@ test_registry(void)
 	ok(cx_reg_next(&g, "20261124") == 1 && cx_reg_next(&g, "20261124") == 2
 	    && cx_reg_next(&g, "20261125") == 1, "per-day counters");
 	cx_reg_add(&g, 's', cx_key_of("a", 1), "CX-20261124-0001");
-	ok(cx_spool_stage(&sp, "B1.jsonl", "{}\n", 3, &e) == 0,
+	ok(cx_reg_stage(&g, "new", "B1.jsonl", "{}\n", 3, &e) == 0,
 	    "batch staged");
-	cx_reg_stage(&g, "new", "B1.jsonl");
 	ok(cx_reg_commit(&g, &e) == 0 && count("spool/new") == 1 &&
 	    count("spool/tmp") == 0, "commit moves the batch into new/");
-	/* A batch that dies before its commit leaves no trace. */
+	/* A batch that dies before its commit leaves no trace... */
 	cx_reg_add(&g, 's', cx_key_of("b", 1), "CX-20261124-0003");
 	cx_reg_next(&g, "20261124");
+	cx_reg_stage(&g, "new", "B1.jsonl", "{\"dead\":1}\n", 11, &e);
 	cx_reg_free(&g);
 	ok(cx_reg_open(&g, &sp, 0, &e) == 0 &&
 	    cx_reg_find(&g, 's', cx_key_of("a", 1), NULL) &&
 	    !cx_reg_find(&g, 's', cx_key_of("b", 1), NULL) &&
 	    !cx_reg_find(&g, 'c', cx_key_of("a", 1), NULL),
 	    "reopened: committed keys kept, kinds kept apart");
+	/* ...not even a staged rewrite of a file the last commit wrote. */
+	ok(count("spool/tmp") == 0 && file_is("spool/new/B1.jsonl", "{}\n"),
+	    "a dead batch's staged file is not published by recovery");
 	ok(cx_reg_next(&g, "20261124") == 3, "counter resumes after commit");
 	/* A commit whose files were not yet moved is finished on open. */
 	cx_reg_add(&g, 's', cx_key_of("c", 1), "CX-20261124-0003");
-	cx_spool_stage(&sp, "B2.jsonl", "{}\n", 3, &e);
-	cx_reg_stage(&g, "new", "B2.jsonl");
+	cx_reg_stage(&g, "new", "B2.jsonl", "{}\n", 3, &e);
 	ok(cx_reg_commit(&g, &e) == 0, "second commit");
 	cx_reg_free(&g);
 	rename(strcat(strcpy(path, tmpdir), "/spool/new/B2.jsonl"),
-	    strcat(strcpy(path + 256, tmpdir), "/spool/tmp/B2.jsonl"));
+	    strcat(strcpy(path + 256, tmpdir), "/spool/tmp/2.B2.jsonl"));
 	ok(cx_reg_open(&g, &sp, 0, &e) == 0 && count("spool/new") == 2 &&
 	    count("spool/tmp") == 0, "recovery moves staged files into place");
 	cx_reg_free(&g);
