@@ -466,8 +466,8 @@ jsonl_file(struct cx_in *in)
 static int
 is_jsonl(const char *path, struct cx_in *in)
 {
-	size_t n = strlen(path);
-	const char *ext;
+	size_t n = strlen(path), i;
+	const char *ext, *p;
 
 	if (G.format != NULL)
 		return strcmp(G.format, "jsonl") == 0;
@@ -483,11 +483,11 @@ is_jsonl(const char *path, struct cx_in *in)
 			return 0;
 	}
 	/* No telling name (stdin): a record starts with '{'. */
-	if (in->gz)
+	if (cx_in_peek(in, &p, &n, NULL) == -1)
 		return 0;
-	for (size_t i = in->zpos; i < in->zlen; i++)
-		if (!strchr(" \t\r\n", in->zbuf[i]))
-			return in->zbuf[i] == '{';
+	for (i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", p[i]))
+			return p[i] == '{';
 	return 0;
 }
 

@@ -178,6 +178,8 @@ struct cx_in {
 	unsigned long	 lineno;	/* of the last line returned */
 };
 int	 cx_in_open(struct cx_in *, const char *path, struct cx_err *);
+/* The first bytes, decompressed, left to be read again. */
+int	 cx_in_peek(struct cx_in *, const char **, size_t *, struct cx_err *);
 /* Raw bytes, decompressed; returns bytes read, 0 at end, -1 on error. */
 long	 cx_in_read(struct cx_in *, void *, size_t, struct cx_err *);
 /* Next line without its terminator (LF or CRLF); 1, 0 at end, -1 error. */

@@ -76,6 +76,8 @@ cx_in_open(struct cx_in *in, const char *path, struct cx_err *err)
 	return 0;
 }
 
+static long in_fill(struct cx_in *, void *, size_t, struct cx_err *);
+
 static long
 gz_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
 {
@@ -117,8 +119,46 @@ gz_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
 	return (long)((unsigned char *)z->next_out - (unsigned char *)dst);
 }
 
+/*
+ * The first bytes of the (decompressed) input, without using them up:
+ * they are kept in the line buffer, which both readers drain first.
+ */
+int
+cx_in_peek(struct cx_in *in, const char **p, size_t *n, struct cx_err *err)
+{
+	long r;
+
+	if (in->end == 0 && !in->eof) {
+		in->cap = 2 * CHUNK;
+		in->buf = cx_realloc(in->buf, in->cap);
+		if ((r = in_fill(in, in->buf, in->cap, err)) == -1)
+			return -1;
+		in->end = (size_t)r;
+		in->eof = r == 0;
+	}
+	*p = in->buf + in->beg;
+	*n = in->end - in->beg;
+	return 0;
+}
+
 long
 cx_in_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
+{
+	size_t k;
+
+	if (in->end > in->beg) {
+		k = in->end - in->beg < n ? in->end - in->beg : n;
+		memcpy(dst, in->buf + in->beg, k);
+		in->beg += k;
+		return (long)k;
+	}
+	if (in->eof)
+		return 0;
+	return in_fill(in, dst, n, err);
+}
+
+static long
+in_fill(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
 {
 	size_t k;
 
@@ -159,7 +199,7 @@ cx_in_line(struct cx_in *in, const char **line, size_t *len,
 			in->cap = in->cap ? in->cap * 2 : 2 * CHUNK;
 			in->buf = cx_realloc(in->buf, in->cap);
 		}
-		if ((r = cx_in_read(in, in->buf + in->end, in->cap - in->end,
+		if ((r = in_fill(in, in->buf + in->end, in->cap - in->end,
 		    err)) == -1)
 			return -1;
 		if (r == 0)
