@@ -121,14 +121,18 @@ struct alias {
 	size_t	 len;
 	int	 owner;			/* this entry frees code */
 };
+#define ALIAS_MEMO	64
+struct alias_memo {
+	char		*q;		/* a value asked for */
+	size_t		 n;
+	const char	*code;		/* and its code */
+};
 struct cx_alias {
 	struct alias	*a;
 	size_t		 n;
 	size_t		 cap;
-	struct cx_buf	 lastq;		/* the last value asked for */
-	const char	*last;		/* and its code */
-	struct cx_buf	 findq;		/* the same for cx_alias_find */
-	const char	*found;
+	struct alias_memo memo[ALIAS_MEMO];	/* for cx_alias_code */
+	struct alias_memo fmemo[ALIAS_MEMO];	/* for cx_alias_find */
 };
 
 static void
@@ -193,23 +197,37 @@ cx_alias_load(const char *path, struct cx_err *err)
 	return t;
 }
 
-/* Exports repeat a handful of values: the last answer is kept. */
+/* Exports repeat a handful of values: recent answers are kept. */
+static const char **
+memo(struct alias_memo *tab, const char *s, size_t n, int *hit)
+{
+	struct cx_key k = cx_key_of(s, n);
+	struct alias_memo *m = &tab[k.h[0] % ALIAS_MEMO];
+
+	*hit = m->q != NULL && m->n == n && memcmp(m->q, s, n) == 0;
+	if (!*hit) {
+		free(m->q);
+		m->q = cx_strndup(s, n);
+		m->n = n;
+	}
+	return &m->code;
+}
+
 const char *
 cx_alias_code(struct cx_alias *t, const char *s, size_t n)
 {
+	const char **code;
 	size_t i;
+	int hit;
 
 	cx_trim(&s, &n);
-	if (t->lastq.p != NULL && t->lastq.len == n &&
-	    memcmp(t->lastq.p, s, n) == 0)
-		return t->last;
-	t->last = NULL;
-	for (i = 0; i < t->n && t->last == NULL; i++)
+	if ((code = memo(t->memo, s, n, &hit)) != NULL && hit)
+		return *code;
+	*code = NULL;
+	for (i = 0; i < t->n && *code == NULL; i++)
 		if (cx_streqi(t->a[i].alias, t->a[i].len, s, n))
-			t->last = t->a[i].code;
-	t->lastq.len = 0;
-	cx_buf_add(&t->lastq, s, n);
-	return t->last;
+			*code = t->a[i].code;
+	return *code;
 }
 
 static int
@@ -226,18 +244,17 @@ contains_i(const char *h, size_t hn, const char *nd, size_t nn)
 const char *
 cx_alias_find(struct cx_alias *t, const char *s, size_t n)
 {
+	const char **code;
 	size_t i;
+	int hit;
 
-	if (t->findq.p != NULL && t->findq.len == n &&
-	    memcmp(t->findq.p, s, n) == 0)
-		return t->found;
-	t->found = NULL;
-	for (i = 0; i < t->n && t->found == NULL; i++)
+	if ((code = memo(t->fmemo, s, n, &hit)) != NULL && hit)
+		return *code;
+	*code = NULL;
+	for (i = 0; i < t->n && *code == NULL; i++)
 		if (contains_i(s, n, t->a[i].alias, t->a[i].len))
-			t->found = t->a[i].code;
-	t->findq.len = 0;
-	cx_buf_add(&t->findq, s, n);
-	return t->found;
+			*code = t->a[i].code;
+	return *code;
 }
 
 void
@@ -253,8 +270,10 @@ cx_alias_free(struct cx_alias *t)
 		free(t->a[i].alias);
 	}
 	free(t->a);
-	cx_buf_free(&t->lastq);
-	cx_buf_free(&t->findq);
+	for (i = 0; i < ALIAS_MEMO; i++) {
+		free(t->memo[i].q);
+		free(t->fmemo[i].q);
+	}
 	free(t);
 }
 

@@ -160,6 +160,8 @@ int	 cx_json_path(const struct cx_rec *, const char *,
 	    const char **, size_t *);
 /* Writers: append JSON text for a string, or a "key": prefix. */
 void	 cx_json_addstr(struct cx_buf *, const char *, size_t);
+/* The same, checking the text is UTF-8 on the way; -1 if it is not. */
+int	 cx_json_addstr_utf8(struct cx_buf *, const char *, size_t);
 void	 cx_json_addkey(struct cx_buf *, int first, const char *);
 
 /* lines.c: input of any kind (file, stdin, gzip) read as lines. */

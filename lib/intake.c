@@ -98,14 +98,30 @@ field(const struct cx_intake *t, int i, const char **s, size_t *n)
 	*n = t->n[i];
 }
 
-static void
+/*
+ * The field whose text was not UTF-8, if any: strings are checked as they
+ * are escaped (one pass over each byte), and the build fails at its end.
+ */
+static const char *badfield;
+
+/* Inlined, so that the length of each literal key is known at compile. */
+#define HOT	static inline __attribute__((always_inline))
+
+HOT void
 addstr(struct cx_buf *b, const char *key, const char *s, size_t n)
 {
-	cx_json_addkey(b, 0, key);
-	cx_json_addstr(b, s, n);
+	cx_buf_addc(b, ',');
+	cx_buf_addc(b, '"');
+	cx_buf_add(b, key, strlen(key));
+	cx_buf_add(b, "\":", 2);
+	if (cx_json_addstr_utf8(b, s, n) == -1) {
+		if (badfield == NULL)
+			badfield = key;
+		cx_buf_adds(b, "null");
+	}
 }
 
-static void
+HOT void
 addfield(struct cx_buf *b, const struct cx_intake *t, int i, const char *key)
 {
 	const char *s;
@@ -251,7 +267,10 @@ attachments(struct cx_buf *b, const struct cx_intake *t)
 			if (!first)
 				cx_buf_addc(b, ',');
 			first = 0;
-			cx_json_addstr(b, a, an);
+			if (cx_json_addstr_utf8(b, a, an) == -1) {
+				badfield = "attachments";
+				cx_buf_adds(b, "null");
+			}
 		}
 		if (sep == end)
 			break;
@@ -342,28 +361,14 @@ extras(struct cx_buf *b, const struct cx_intake *t)
 			cx_buf_addc(b, ',');
 		cx_json_addstr(b, t->extra[i].k, t->extra[i].kn);
 		cx_buf_addc(b, ':');
-		cx_json_addstr(b, t->extra[i].v, t->extra[i].vn);
+		if (cx_json_addstr_utf8(b, t->extra[i].v, t->extra[i].vn)
+		    == -1) {
+			if (badfield == NULL)
+				badfield = "extra";
+			cx_buf_adds(b, "null");
+		}
 	}
 	cx_buf_addc(b, '}');
-}
-
-/* The first field whose text is not UTF-8, or -1. */
-static int
-bad_utf8(const struct cx_intake *t, const char **name)
-{
-	size_t i;
-
-	for (i = 0; i < CX_I_N; i++)
-		if (t->v[i] != NULL && !cx_utf8_valid(t->v[i], t->n[i])) {
-			*name = names[i];
-			return 0;
-		}
-	for (i = 0; i < t->nextra; i++)
-		if (!cx_utf8_valid(t->extra[i].v, t->extra[i].vn)) {
-			*name = "extra";
-			return 0;
-		}
-	return -1;
 }
 
 int
@@ -371,7 +376,7 @@ cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
     struct cx_intake_out *o, struct cx_err *err)
 {
 	struct cx_buf *b = &o->body, ch = { 0 }, who = { 0 };
-	const char *bad, *s;
+	const char *s;
 	size_t n, i;
 	time_t when;
 	char hex[33];
@@ -381,10 +386,7 @@ cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
 		if (t->v[i] != NULL)
 			cx_trim(&t->v[i], &t->n[i]);
 	o->has_order = 0;
-	if (bad_utf8(t, &bad) == 0) {
-		cx_seterr(err, "invalid UTF-8 in %s", bad);
-		return -1;
-	}
+	badfield = NULL;
 	if (!has(t, CX_I_TEXT) && !has(t, CX_I_SUBJECT)) {
 		cx_seterr(err, "empty complaint: no subject and no description");
 		return -1;
@@ -437,6 +439,10 @@ cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
 		cx_buf_add(&who, s, n);
 		o->order_key = cx_key_of(who.p, who.len);
 		o->has_order = 1;
+	}
+	if (badfield != NULL) {
+		cx_seterr(err, "invalid UTF-8 in %s", badfield);
+		goto bad;
 	}
 	/* Drop the comma the first member was written with. */
 	memmove(b->p, b->p + 1, b->len - 1);

@@ -857,12 +857,41 @@ needs_escape(uint64_t w)
 	    ~w)) & high ? 1 : 0;
 }
 
-void
-cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
+static const char *
+escape(char *o, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
+
+	*o++ = '\\';
+	switch (c) {
+	case '"': *o++ = '"'; break;
+	case '\\': *o++ = '\\'; break;
+	case '\n': *o++ = 'n'; break;
+	case '\r': *o++ = 'r'; break;
+	case '\t': *o++ = 't'; break;
+	case '\b': *o++ = 'b'; break;
+	case '\f': *o++ = 'f'; break;
+	default:
+		memcpy(o, "u00", 3);
+		o[3] = hex[c >> 4];
+		o[4] = hex[c & 15];
+		o += 5;
+	}
+	return o;
+}
+
+/*
+ * A JSON string for s, appended; with check, -1 (and b as it was) if s is
+ * not UTF-8.  One pass does both, as registration escapes and validates
+ * every field: runs of plain bytes are copied whole, eight at a time
+ * where they are ASCII and three at a time where they are CJK.
+ */
+static int
+addstr(struct cx_buf *b, const char *s, size_t n, int check)
+{
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *run;
+	size_t k, start = b->len;
 	uint64_t w;
 	char *o;
 
@@ -870,40 +899,53 @@ cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
 	cx_buf_grow(b, 6 * n + 2);
 	o = b->p + b->len;
 	*o++ = '"';
+	run = p;
 	while (p < end) {
-		run = p;
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
-			if (needs_escape(w))
+			if ((w & 0x8080808080808080ULL) || needs_escape(w))
 				break;
 			p += 8;
 		}
-		while (p < end && strcls[*p] != C_QUOTE &&
-		    strcls[*p] != C_BSLASH && strcls[*p] != C_CTRL)
-			p++;
-		memcpy(o, run, (size_t)(p - run));
-		o += p - run;
+		while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
+		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+			p += 3;
 		if (p >= end)
 			break;
-		*o++ = '\\';
-		switch (*p) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
-		case '\b': *o++ = 'b'; break;
-		case '\f': *o++ = 'f'; break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[*p >> 4];
-			o[4] = hex[*p & 15];
-			o += 5;
-		}
-		p++;
+		if (*p >= 0x80) {
+			if ((k = utf8_seq(p, end)) == 0) {
+				if (check) {
+					b->len = start;
+					return -1;
+				}
+				k = 1;
+			}
+			p += k;
+		} else if (strcls[*p] != C_OK) {
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			o = (char *)escape(o, *p);
+			run = ++p;
+		} else
+			p++;
 	}
+	memcpy(o, run, (size_t)(p - run));
+	o += p - run;
 	*o++ = '"';
 	b->len = (size_t)(o - b->p);
+	return 0;
+}
+
+void
+cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
+{
+	(void)addstr(b, s, n, 0);
+}
+
+int
+cx_json_addstr_utf8(struct cx_buf *b, const char *s, size_t n)
+{
+	return addstr(b, s, n, 1);
 }
 
 void
