@@ -17,13 +17,13 @@ OPT ?=		-O2 -g
 CFLAGS ?=	$(OPT)
 CX_CFLAGS =	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 		-DCX_SHAREDIR=\"$(SHAREDIR)\"
-LDLIBS =	-lcsv -lz
+LDLIBS =	-lcsv -lz -lopencc -lm
 
 # O= builds elsewhere: the sanitizer build lives in build/san.
 O ?=		build
 BIN =		$(O)/bin
 
-TOOLS =		cx-ingest
+TOOLS =		cx-classify cx-ingest
 LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)

@@ -64,6 +64,16 @@ usage(void)
 	exit(CX_EXIT_ERR);
 }
 
+/* A getopt complaint: the option as given, alone ("-x" of "-nx"). */
+static void
+bad_option(const char *fmt, const char *arg)
+{
+	char opt[3] = { '-', (char)optopt, '\0' };
+
+	warnx(fmt, optopt != 0 ? opt : arg);
+	usage();
+}
+
 static void
 flush_out(int force)
 {
@@ -221,6 +231,9 @@ static void
 followup_elem(const struct item *it, struct cx_buf *b)
 {
 	if (it->rec != NULL) {
+		cx_rec_del(it->rec, "id");
+		cx_rec_del(it->rec, "status");
+		cx_rec_del(it->rec, "history");
 		cx_rec_write(it->rec, b);
 		b->len--;		/* the newline */
 		return;
@@ -268,7 +281,9 @@ register_item(const struct item *it)
 		G.ndup++;
 		return;
 	}
-	if (it->has_order && cx_reg_find(&G.reg, CX_REG_ORDER, it->okey, &e)) {
+	if (it->has_order && !(G.spool == NULL && it->rec != NULL &&
+	    cx_rec_get(it->rec, "id") != NULL) &&
+	    cx_reg_find(&G.reg, CX_REG_ORDER, it->okey, &e)) {
 		if (G.spool == NULL) {
 			ticket_text(it, e.id, 1, &text);
 			if (!G.dry)
@@ -525,6 +540,18 @@ load_alias(const char *name)
 	return a;
 }
 
+/* Every map that guessing might read is checked now, not at a header. */
+static void
+check_maps(void)
+{
+	struct cx_csvrow none = { 0 };
+	struct cx_colmap *m;
+	struct cx_err e;
+
+	if (G.map == NULL && cx_colmap_guess(G.spool, &none, &m, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+}
+
 static void
 setup(const char *zone, const char *now)
 {
@@ -532,12 +559,6 @@ setup(const char *zone, const char *now)
 	struct cx_err e;
 	char *tz = NULL, *v = NULL;
 
-	if (G.spool != NULL && !G.dry) {
-		if (cx_spool_open(&G.sp, G.spool, 1, &e) == -1)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-	} else if (G.spool != NULL &&
-	    cx_spool_open(&G.sp, G.spool, 0, &e) == -1)
-		G.spool = NULL;		/* a dry run on a spool to be */
 	if (cx_setting(G.spool, "timezone", &tz, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (zone == NULL && (zone = getenv("CX_TZ")) != NULL && *zone == '\0')
@@ -573,6 +594,14 @@ setup(const char *zone, const char *now)
 	G.remedies = load_alias("remedies");
 	G.ctx.channels = G.channels;
 	G.ctx.remedies = G.remedies;
+	check_maps();
+	/* Only now, with every setting good, is the spool made. */
+	if (G.spool != NULL && !G.dry) {
+		if (cx_spool_open(&G.sp, G.spool, 1, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	} else if (G.spool != NULL &&
+	    cx_spool_open(&G.sp, G.spool, 0, &e) == -1)
+		G.spool = NULL;		/* a dry run on a spool to be */
 	if (G.spool != NULL) {
 		if (cx_spool_lock(&G.sp, &e) == -1 ||
 		    cx_reg_open(&G.reg, &G.sp, G.dry, &e) == -1)
@@ -662,12 +691,10 @@ main(int argc, char *argv[])
 			zone = optarg;
 			break;
 		case ':':
-			warnx("option %s needs a value", argv[optind - 1]);
-			usage();
+			bad_option("option %s needs a value", argv[optind - 1]);
 			break;
 		default:
-			warnx("unknown option %s", argv[optind - 1]);
-			usage();
+			bad_option("unknown option %s", argv[optind - 1]);
 		}
 	}
 	argc -= optind;

@@ -318,6 +318,51 @@ int	 cx_norm_email(const char *, size_t, struct cx_buf *);
 int	 cx_norm_amount(const char *, size_t, struct cx_buf *,
 	    const char **currency);
 
+/* ac.c: Aho-Corasick over UTF-8 bytes, ASCII case folded. */
+#define CX_AC_WORD_START 0x1		/* an ASCII word starts here */
+#define CX_AC_WORD_END	0x2		/* an ASCII word ends here */
+struct cx_ac;
+struct cx_ac *cx_ac_new(void);
+void	 cx_ac_add(struct cx_ac *, const char *, size_t, int id, unsigned);
+void	 cx_ac_build(struct cx_ac *);
+/* hit(arg, id, end) for each match, end the offset of its last byte. */
+void	 cx_ac_scan(const struct cx_ac *, const char *, size_t,
+	    void (*)(void *, int, size_t), void *);
+void	 cx_ac_free(struct cx_ac *);
+
+/* rules.c: the taxonomy and the classification rules. */
+struct cx_taxon {
+	char		*code;		/* "logistics" or "logistics.late" */
+	const char	*priority;	/* the default: urgent, normal, low */
+	char		*zh, *en;
+};
+struct cx_taxonomy;
+struct cx_taxonomy *cx_taxonomy_load(const char *path, struct cx_err *);
+const struct cx_taxon *cx_taxonomy_get(const struct cx_taxonomy *,
+	    const char *);
+void	 cx_taxonomy_free(struct cx_taxonomy *);
+/* "urgent", "normal" or "low" as a static string, or NULL. */
+const char *cx_priority_name(const char *, size_t);
+#define CX_MAXTAGS	16
+struct cx_verdict {
+	const char	*category;	/* a taxonomy code, or NULL */
+	const char	*priority;
+	const char	*scope;
+	int		 crule, prule, srule;	/* deciding rules, or -1 */
+	const char	*tag[CX_MAXTAGS];
+	int		 ntag;
+};
+struct cx_rules;
+struct cx_rules *cx_rules_load(const char *path, const struct cx_taxonomy *,
+	    struct cx_err *);
+void	 cx_rules_apply(struct cx_rules *, const struct cx_rec *,
+	    struct cx_verdict *);
+int	 cx_rules_count(const struct cx_rules *);
+const char *cx_rules_name(const struct cx_rules *, int);
+/* The keywords of a rule that hit in the last record, a JSON array. */
+void	 cx_rules_words(const struct cx_rules *, int, struct cx_buf *);
+void	 cx_rules_free(struct cx_rules *);
+
 /* time.c: times in and out. */
 /*
  * Set the zone used for times that carry none and for output: an IANA

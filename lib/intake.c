@@ -467,6 +467,11 @@ rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
 	if (cx_json_path(r, path, &v, &n) == -1 ||
 	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, b) == -1)
 		return -1;
+	v = b->p;
+	n = b->len;
+	cx_trim(&v, &n);
+	memmove(b->p, v, n);
+	b->len = n;
 	return b->len > 0 ? 0 : -1;
 }
 
@@ -532,6 +537,7 @@ static int
 rec_received(struct cx_rec *r, const struct cx_intake_ctx *c,
     struct cx_err *err)
 {
+	const struct cx_field *f;
 	struct cx_buf s = { 0 }, v = { 0 };
 	struct cx_err e;
 	time_t t;
@@ -548,11 +554,15 @@ rec_received(struct cx_rec *r, const struct cx_intake_ctx *c,
 			if (v.len != s.len + 2 || memcmp(v.p + 1, s.p, s.len))
 				cx_rec_set_raw(r, "received_at", v.p, v.len);
 		}
-	} else if (cx_rec_get(r, "received_at") != NULL) {
+	} else if ((f = cx_rec_get(r, "received_at")) != NULL &&
+	    cx_json_type(f->v, f->vlen) != CX_J_STR &&
+	    cx_json_type(f->v, f->vlen) != CX_J_NULL) {
 		cx_seterr(err, "received_at: not a time");
 		rc = -1;
-	} else
+	} else {
+		cx_rec_del(r, "received_at");	/* "" or null: none given */
 		set_now(r, "received_at", c->now);
+	}
 	cx_buf_free(&s);
 	cx_buf_free(&v);
 	return rc;
@@ -561,9 +571,9 @@ rec_received(struct cx_rec *r, const struct cx_intake_ctx *c,
 static void
 rec_channel(struct cx_rec *r, const struct cx_intake_ctx *c)
 {
-	struct cx_buf s = { 0 };
+	struct cx_buf s = { 0 }, low = { 0 };
 	const char *ch, *code;
-	size_t n;
+	size_t n, i;
 
 	if (rec_str(r, "channel", &s) == 0) {
 		ch = s.p;
@@ -577,9 +587,14 @@ rec_channel(struct cx_rec *r, const struct cx_intake_ctx *c)
 		ch = code;
 		n = strlen(code);
 	}
-	if (s.len != n || memcmp(s.p, ch, n) != 0)
-		cx_rec_set_str(r, "channel", ch, n);
+	/* Lower case, as a CSV row's channel is. */
+	for (i = 0; i < n; i++)
+		cx_buf_addc(&low, ch[i] >= 'A' && ch[i] <= 'Z' ? ch[i] + 32 :
+		    ch[i]);
+	if (s.len != n || memcmp(s.p, low.p, n) != 0)
+		cx_rec_set_str(r, "channel", low.p, n);
 	cx_buf_free(&s);
+	cx_buf_free(&low);
 }
 
 /*

@@ -249,7 +249,8 @@ load_keys(struct cx_reg *g, struct cx_err *err)
 		return -1;
 	}
 	/* Keys past the committed length belong to a batch that died. */
-	if (!g->dry && ftruncate(fd, g->keyslen) == -1) {
+	if (!g->dry && lseek(fd, 0, SEEK_END) != g->keyslen &&
+	    ftruncate(fd, g->keyslen) == -1) {
 		cx_seterr(err, "%s/keys: %s", g->sp->path, strerror(errno));
 		close(fd);
 		return -1;

@@ -1,0 +1,718 @@
+/*
+ * cx-classify: category, subcategory, priority and scope for each ticket.
+ *
+ * The rules an admin writes (cx-rules(5)) decide first, and the record
+ * says which rule decided and which words it matched; a model learnt from
+ * the team's own labelled history (cx-learn(1)) decides what no rule did,
+ * and says with what confidence.  What an agent set by hand (-S) is kept
+ * in "manual" and never changed by a later run.
+ *
+ * Filter mode reads records and writes them classified.  Spool mode
+ * classifies the batches waiting in new/, each rewritten atomically under
+ * the spool lock, so cx-ingest and cx-route can run at the same time.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+#include "nb.h"
+
+
+#define MAXSET	8
+
+static struct {
+	struct cx_taxonomy	*tax;
+	struct cx_rules		*rules;
+	struct cx_nb		*model;
+	const char		*spool;
+	const char		*agent;
+	char			*set[MAXSET];	/* field=value, by hand */
+	int			 nset;
+	char			**ids;		/* tickets -S applies to */
+	int			 nids;
+	int			 explain;
+	int			 quiet;
+	char			 nowtext[40];
+	struct cx_buf		 out;
+	unsigned long		 nrec, nbad, nset_done;
+} G;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: cx-classify [-q] [-M model] [-R rules] "
+	    "[-s spool] [-T taxonomy] [--explain]\n"
+	    "                   [--now time] [file ...]\n"
+	    "       cx-classify -a agent -S field=value ... [-s spool] "
+	    "[-i id ...] [file ...]\n");
+	exit(CX_EXIT_ERR);
+}
+
+/* Set a member to a JSON string. */
+static void
+set_str(struct cx_rec *r, const char *key, const char *s)
+{
+	cx_rec_set_str(r, key, s, strlen(s));
+}
+
+/* The category part of a code: "logistics" of "logistics.late". */
+static void
+category_of(const char *code, struct cx_buf *b)
+{
+	const char *dot = strchr(code, '.');
+
+	b->len = 0;
+	cx_buf_add(b, code, dot ? (size_t)(dot - code) : strlen(code));
+	cx_buf_str(b);
+}
+
+/* The string at a member of the record's "manual", or NULL. */
+static char *
+manual(const struct cx_rec *r, const char *key)
+{
+	struct cx_buf b = { 0 };
+	const struct cx_field *f;
+	const char *v;
+	size_t n;
+
+	if ((f = cx_rec_get(r, "manual")) == NULL ||
+	    cx_json_member(f->v, f->vlen, key, &v, &n) == -1 ||
+	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, &b) == -1)
+		return NULL;
+	return (char *)cx_buf_str(&b);
+}
+
+static void
+by_rule(struct cx_buf *b, const char *what, int rule, int words)
+{
+	cx_json_addkey(b, 0, what);
+	cx_buf_adds(b, "{\"by\":\"rules\",\"rule\":");
+	cx_json_addstr(b, cx_rules_name(G.rules, rule),
+	    strlen(cx_rules_name(G.rules, rule)));
+	if (words) {
+		cx_buf_adds(b, ",\"words\":");
+		cx_rules_words(G.rules, rule, b);
+	}
+	cx_buf_addc(b, '}');
+}
+
+static void
+by_what(struct cx_buf *b, const char *what, const char *by)
+{
+	cx_json_addkey(b, 0, what);
+	cx_buf_printf(b, "{\"by\":\"%s\"}", by);
+}
+
+/* The model, for a text no rule placed; 0 and a category if it knows. */
+static int
+predict(const struct cx_rec *r, const char **code, double *conf)
+{
+	struct cx_buf t = { 0 }, s = { 0 };
+	const char *v;
+	size_t n;
+	int rc = -1;
+
+	if (G.model == NULL)
+		return -1;
+	if (cx_json_path(r, "subject", &v, &n) == 0 &&
+	    cx_json_type(v, n) == CX_J_STR)
+		cx_json_str(v, n, &t);
+	cx_buf_addc(&t, '\n');
+	if (cx_json_path(r, "text", &v, &n) == 0 &&
+	    cx_json_type(v, n) == CX_J_STR)
+		cx_json_str(v, n, &t);
+	*code = cx_nb_predict(G.model, t.p, t.len, conf);
+	if (*code != NULL && cx_taxonomy_get(G.tax, *code) != NULL)
+		rc = 0;
+	cx_buf_free(&t);
+	cx_buf_free(&s);
+	return rc;
+}
+
+/* Classify one record in place; how each field was decided goes in cb. */
+static void
+classify(struct cx_rec *r)
+{
+	struct cx_verdict v;
+	struct cx_buf cb = { 0 }, cat = { 0 }, tags = { 0 };
+	char *mcat, *mpri, *mscope;
+	const char *code = NULL;
+	double conf = 0;
+	int i, j, bymodel = 0;
+
+	cx_rules_apply(G.rules, r, &v);
+	mcat = manual(r, "subcategory");
+	if (mcat == NULL)
+		mcat = manual(r, "category");
+	mpri = manual(r, "priority");
+	mscope = manual(r, "scope");
+	if (v.category == NULL && mcat == NULL && predict(r, &code, &conf)
+	    == 0) {
+		v.category = code;
+		bymodel = 1;
+		if (v.priority == NULL)
+			v.priority = cx_taxonomy_get(G.tax, code)->priority;
+	}
+	if (mcat != NULL)
+		by_what(&cb, "category", "agent");
+	else if (bymodel) {
+		cx_json_addkey(&cb, 0, "category");
+		cx_buf_printf(&cb, "{\"by\":\"model\",\"confidence\":%.3f}",
+		    conf);
+	} else if (v.crule >= 0)
+		by_rule(&cb, "category", v.crule, 1);
+	else
+		by_what(&cb, "category", "none");
+	if (mcat == NULL && v.category != NULL) {
+		category_of(v.category, &cat);
+		set_str(r, "category", cat.p);
+		if (strchr(v.category, '.') != NULL)
+			set_str(r, "subcategory", v.category);
+		else
+			cx_rec_del(r, "subcategory");
+	} else if (mcat == NULL) {
+		cx_rec_del(r, "category");
+		cx_rec_del(r, "subcategory");
+	}
+	if (mpri != NULL)
+		by_what(&cb, "priority", "agent");
+	else if (v.prule >= 0)
+		by_rule(&cb, "priority", v.prule, 1);
+	else if (v.priority != NULL)
+		by_what(&cb, "priority", bymodel ? "model" : "taxonomy");
+	else
+		by_what(&cb, "priority", "none");
+	if (mpri == NULL && v.priority != NULL)
+		set_str(r, "priority", v.priority);
+	if (mscope != NULL)
+		by_what(&cb, "scope", "agent");
+	else if (v.srule >= 0)
+		by_rule(&cb, "scope", v.srule, 1);
+	else
+		by_what(&cb, "scope", "default");
+	if (mscope == NULL)
+		set_str(r, "scope", v.scope);
+	cx_buf_addc(&tags, '[');
+	for (i = 0; i < v.ntag; i++) {
+		for (j = 0; j < i && strcmp(v.tag[j], v.tag[i]) != 0; j++)
+			;
+		if (j < i)
+			continue;
+		if (tags.len > 1)
+			cx_buf_addc(&tags, ',');
+		cx_json_addstr(&tags, v.tag[i], strlen(v.tag[i]));
+	}
+	cx_buf_addc(&tags, ']');
+	if (v.ntag > 0)
+		cx_rec_set_raw(r, "tags", tags.p, tags.len);
+	cb.p[0] = '{';
+	cx_buf_addc(&cb, '}');
+	cx_rec_set_raw(r, "classified_by", cb.p, cb.len);
+	free(mcat);
+	free(mpri);
+	free(mscope);
+	cx_buf_free(&cb);
+	cx_buf_free(&cat);
+	cx_buf_free(&tags);
+}
+
+static int
+member_str(const char *o, size_t n, const char *key, struct cx_buf *b)
+{
+	const char *v;
+	size_t vn;
+
+	b->len = 0;
+	if (cx_json_member(o, n, key, &v, &vn) == -1 ||
+	    cx_json_type(v, vn) != CX_J_STR)
+		return -1;
+	return cx_json_str(v, vn, b);
+}
+
+/* One line of words per record for --explain. */
+static void
+explain(const struct cx_rec *r, struct cx_buf *b)
+{
+	static const char *what[] = { "category", "priority", "scope" };
+	const struct cx_field *id, *cb, *f;
+	struct cx_buf s = { 0 };
+	const char *v, *raw;
+	size_t n, rn, i;
+
+	id = cx_rec_get(r, "id");
+	if (id != NULL && cx_json_str(id->v, id->vlen, &s) == 0)
+		cx_buf_add(b, s.p, s.len);
+	else
+		cx_buf_adds(b, "(no id)");
+	cx_buf_addc(b, ':');
+	cb = cx_rec_get(r, "classified_by");
+	for (i = 0; i < 3; i++) {
+		f = cx_rec_get(r, i == 0 && cx_rec_get(r, "subcategory") ?
+		    "subcategory" : what[i]);
+		s.len = 0;
+		if (f == NULL || cx_json_str(f->v, f->vlen, &s) == -1 ||
+		    s.len == 0)
+			cx_buf_adds(&s, "-");
+		cx_buf_printf(b, "%s %s %.*s", i ? ";" : "", what[i],
+		    (int)s.len, s.p);
+		if (cb == NULL || cx_json_member(cb->v, cb->vlen, what[i], &v,
+		    &n) == -1)
+			continue;
+		if (member_str(v, n, "rule", &s) == 0) {
+			cx_buf_printf(b, " by rule %.*s", (int)s.len, s.p);
+			if (cx_json_member(v, n, "words", &raw, &rn) == 0 &&
+			    rn > 2)
+				cx_buf_printf(b, ", words %.*s", (int)rn, raw);
+		} else if (member_str(v, n, "by", &s) == 0)
+			cx_buf_printf(b, " (%.*s)", (int)s.len, s.p);
+		if (cx_json_member(v, n, "confidence", &raw, &rn) == 0)
+			cx_buf_printf(b, ", confidence %.*s", (int)rn, raw);
+	}
+	cx_buf_addc(b, '\n');
+	cx_buf_free(&s);
+}
+
+/* Set a member of the raw object in m; NULL sets it to null. */
+static void
+mset(struct cx_buf *m, const char *key, const char *val)
+{
+	struct cx_buf v = { 0 }, out = { 0 };
+
+	if (val != NULL)
+		cx_json_addstr(&v, val, strlen(val));
+	else
+		cx_buf_adds(&v, "null");
+	cx_json_setmember(m->p, m->len, key, v.p, v.len, &out);
+	cx_buf_free(m);
+	*m = out;
+	cx_buf_free(&v);
+}
+
+/* -S: what an agent set by hand, kept in "manual" with who and when. */
+static void
+set_by_hand(struct cx_rec *r)
+{
+	struct cx_buf m = { 0 }, t = { 0 }, h = { 0 }, cat = { 0 };
+	const struct cx_field *f;
+	const char *eq;
+	int i;
+
+	f = cx_rec_get(r, "manual");
+	cx_buf_add(&m, f ? f->v : "{}", f ? f->vlen : 2);
+	cx_buf_adds(&h, "{\"at\":");
+	cx_buf_adds(&h, G.nowtext);
+	cx_buf_adds(&h, ",\"by\":");
+	cx_json_addstr(&h, G.agent, strlen(G.agent));
+	cx_buf_adds(&h, ",\"action\":\"reclassified\"");
+	for (i = 0; i < G.nset; i++) {
+		eq = strchr(G.set[i], '=');
+		t.len = 0;
+		cx_json_addstr(&t, eq + 1, strlen(eq + 1));
+		if (strncmp(G.set[i], "category=", 9) == 0) {
+			category_of(eq + 1, &cat);
+			set_str(r, "category", cat.p);
+			mset(&m, "category", cat.p);
+			if (strchr(eq + 1, '.') != NULL) {
+				set_str(r, "subcategory", eq + 1);
+				mset(&m, "subcategory", eq + 1);
+			} else {
+				cx_rec_del(r, "subcategory");
+				mset(&m, "subcategory", NULL);
+			}
+		} else {
+			*(char *)eq = '\0';
+			set_str(r, G.set[i], eq + 1);
+			mset(&m, G.set[i], eq + 1);
+			*(char *)eq = '=';
+		}
+		cx_buf_printf(&h, ",\"%.*s\":%.*s", (int)(eq - G.set[i]),
+		    G.set[i], (int)t.len, t.p);
+	}
+	mset(&m, "by", G.agent);
+	t.len = 0;
+	cx_buf_add(&t, G.nowtext + 1, strlen(G.nowtext) - 2);
+	mset(&m, "at", cx_buf_str(&t));
+	cx_rec_set_raw(r, "manual", m.p, m.len);
+	cx_buf_addc(&h, '}');
+	cx_rec_append(r, "history", h.p, h.len);
+	G.nset_done++;
+	cx_buf_free(&m);
+	cx_buf_free(&t);
+	cx_buf_free(&h);
+	cx_buf_free(&cat);
+}
+
+static int
+wanted(const struct cx_rec *r)
+{
+	struct cx_buf s = { 0 };
+	const struct cx_field *f;
+	int i, yes = 0;
+
+	if (G.nids == 0)
+		return 1;
+	if ((f = cx_rec_get(r, "id")) != NULL &&
+	    cx_json_str(f->v, f->vlen, &s) == 0)
+		for (i = 0; i < G.nids && !yes; i++)
+			yes = strcmp(G.ids[i], cx_buf_str(&s)) == 0;
+	cx_buf_free(&s);
+	return yes;
+}
+
+static int
+has_text(const struct cx_rec *r)
+{
+	const struct cx_field *f;
+
+	return ((f = cx_rec_get(r, "text")) != NULL &&
+	    cx_json_type(f->v, f->vlen) == CX_J_STR && f->vlen > 2) ||
+	    ((f = cx_rec_get(r, "subject")) != NULL &&
+	    cx_json_type(f->v, f->vlen) == CX_J_STR && f->vlen > 2);
+}
+
+/*
+ * One record: classified (and corrected by hand, with -S) into out.  A
+ * line that is no record, or has no text, goes through as it was.
+ */
+static void
+process(struct cx_rec *r, const char *file, unsigned long lineno,
+    const char *line, size_t n, struct cx_buf *out)
+{
+	struct cx_err e;
+	size_t pos;
+
+	if (cx_rec_parse(r, line, n, &e, &pos) == -1) {
+		warnx("%s:%lu: %s; passed through unclassified", file, lineno,
+		    e.msg);
+		G.nbad++;
+		cx_buf_add(out, line, n);
+		cx_buf_addc(out, '\n');
+		return;
+	}
+	G.nrec++;
+	if (G.nset > 0 && !wanted(r)) {
+		cx_rec_write(r, out);
+		return;
+	}
+	if (!has_text(r)) {
+		warnx("%s:%lu: no subject and no text; passed through "
+		    "unclassified", file, lineno);
+		G.nbad++;
+		cx_rec_write(r, out);
+		return;
+	}
+	if (G.nset > 0)
+		set_by_hand(r);
+	classify(r);
+	if (G.explain)
+		explain(r, out);
+	else
+		cx_rec_write(r, out);
+}
+
+static void
+filter(const char *path)
+{
+	struct cx_rec r = { 0 };
+	struct cx_in in;
+	struct cx_err e;
+	const char *l;
+	size_t n;
+	int rc;
+
+	if (cx_in_open(&in, path, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	while ((rc = cx_in_line(&in, &l, &n, &e)) == 1) {
+		if (n == 0)
+			continue;
+		process(&r, in.name, in.lineno, l, n, &G.out);
+		if (G.out.len >= 65536) {
+			if (cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
+				err(CX_EXIT_ERR, "stdout");
+			G.out.len = 0;
+		}
+	}
+	if (rc == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_rec_free(&r);
+	cx_in_close(&in);
+}
+
+/* Rewrite one ticket file of the spool if classifying changed it. */
+static void
+spool_file(struct cx_spool *sp, const char *dir, const char *name)
+{
+	struct cx_buf in = { 0 }, out = { 0 }, label = { 0 };
+	struct cx_rec r = { 0 };
+	struct cx_err e;
+	const char *p, *nl, *end;
+	unsigned long lineno = 0;
+
+	if (cx_spool_read(sp, dir, name, &in, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_buf_printf(&label, "%s/%s/%s", sp->path, dir, name);
+	for (p = in.p, end = in.p + in.len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		lineno++;
+		if (nl > p)
+			process(&r, cx_buf_str(&label), lineno, p,
+			    (size_t)(nl - p), &out);
+	}
+	if (G.explain) {
+		if (cx_write_all(STDOUT_FILENO, out.p, out.len) == -1)
+			err(CX_EXIT_ERR, "stdout");
+	} else if (out.len != in.len || memcmp(out.p, in.p, in.len) != 0) {
+		if (cx_spool_put(sp, dir, name, out.p, out.len, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	}
+	cx_rec_free(&r);
+	cx_buf_free(&in);
+	cx_buf_free(&out);
+	cx_buf_free(&label);
+}
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files of a spool directory, sorted; NULL-terminated. */
+static char **
+listdir(struct cx_spool *sp, const char *dir)
+{
+	struct cx_err e;
+	struct dirent *d;
+	char **names = NULL;
+	size_t n = 0;
+	DIR *dp;
+	int fd;
+
+	if ((fd = cx_spool_dir(sp, dir, &e)) == -1 || (fd = dup(fd)) == -1 ||
+	    (dp = fdopendir(fd)) == NULL)
+		errx(CX_EXIT_ERR, "%s/%s: cannot read", sp->path, dir);
+	rewinddir(dp);
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		names = cx_realloc(names, (n + 2) * sizeof(*names));
+		names[n++] = cx_strndup(d->d_name, strlen(d->d_name));
+	}
+	closedir(dp);
+	if (names == NULL)
+		names = cx_alloc(sizeof(*names));
+	qsort(names, n, sizeof(*names), cmpname);
+	names[n] = NULL;
+	return names;
+}
+
+static void
+spool(void)
+{
+	struct cx_spool sp;
+	struct cx_err e;
+	char **names;
+	size_t i;
+
+	if (cx_spool_open(&sp, G.spool, 1, &e) == -1 ||
+	    cx_spool_lock(&sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	names = listdir(&sp, "new");
+	for (i = 0; names[i] != NULL; i++) {
+		spool_file(&sp, "new", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	/* A hand correction may be for a ticket already routed. */
+	if (G.nset > 0) {
+		names = listdir(&sp, "open");
+		for (i = 0; names[i] != NULL; i++) {
+			if (G.nids == 0 || bsearch(&names[i], G.ids,
+			    (size_t)G.nids, sizeof(*G.ids), cmpname) != NULL)
+				spool_file(&sp, "open", names[i]);
+			free(names[i]);
+		}
+		free(names);
+	}
+	cx_spool_close(&sp);
+}
+
+static char *
+conf(const char *given, const char *name)
+{
+	char *path;
+
+	if (given != NULL)
+		return cx_strndup(given, strlen(given));
+	if ((path = cx_conf_path(G.spool, name)) == NULL)
+		errx(CX_EXIT_ERR, "no %s file in %s or the spool's etc/", name,
+		    cx_share_dir());
+	return path;
+}
+
+/* field=value for -S: category (a taxonomy code), priority or scope. */
+static void
+check_set(const char *s)
+{
+	static const char *scopes[] = { "one", "group", "public" };
+	const char *eq = strchr(s, '=');
+	size_t i;
+
+	if (eq == NULL)
+		errx(CX_EXIT_ERR, "-S %s: expected field=value", s);
+	if (strncmp(s, "category=", 9) == 0) {
+		if (cx_taxonomy_get(G.tax, eq + 1) == NULL)
+			errx(CX_EXIT_ERR, "-S %s: not in the taxonomy", s);
+	} else if (strncmp(s, "priority=", 9) == 0) {
+		if (cx_priority_name(eq + 1, strlen(eq + 1)) == NULL)
+			errx(CX_EXIT_ERR, "-S %s: urgent, normal or low", s);
+	} else if (strncmp(s, "scope=", 6) == 0) {
+		for (i = 0; i < 3 && strcmp(eq + 1, scopes[i]) != 0; i++)
+			;
+		if (i == 3)
+			errx(CX_EXIT_ERR, "-S %s: one, group or public", s);
+	} else
+		errx(CX_EXIT_ERR, "-S %s: category, priority or scope", s);
+}
+
+static void
+setup(const char *taxfile, const char *rulefile, const char *modelfile,
+    const char *now)
+{
+	struct cx_buf b = { 0 };
+	struct cx_err e;
+	char *path, *tz = NULL;
+	int i;
+
+	if (cx_setting(G.spool, "timezone", &tz, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (cx_tz_set(tz ? tz : "UTC", &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(tz);
+	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now == '\0')
+		now = NULL;
+	if (now != NULL && cx_now_set(now, &e) == -1)
+		errx(CX_EXIT_ERR, "now: %s", e.msg);
+	cx_buf_addc(&b, '"');
+	cx_time_fmt(cx_now(), &b);
+	cx_buf_addc(&b, '"');
+	snprintf(G.nowtext, sizeof(G.nowtext), "%s", cx_buf_str(&b));
+	cx_buf_free(&b);
+	path = conf(taxfile, "taxonomy");
+	if ((G.tax = cx_taxonomy_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	path = conf(rulefile, "rules");
+	if ((G.rules = cx_rules_load(path, G.tax, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	if (modelfile != NULL && (G.model = cx_nb_load(modelfile, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	for (i = 0; i < G.nset; i++)
+		check_set(G.set[i]);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "explain", no_argument, NULL, 'X' },
+		{ "now", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *taxfile = NULL, *rulefile = NULL, *model = NULL;
+	const char *now = NULL;
+	int ch, i;
+
+	G.spool = getenv("CX_SPOOL");
+	if (G.spool != NULL && *G.spool == '\0')
+		G.spool = NULL;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":a:i:M:qR:S:s:T:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			G.agent = optarg;
+			break;
+		case 'i':
+			G.ids = cx_realloc(G.ids, (size_t)(G.nids + 1) *
+			    sizeof(*G.ids));
+			G.ids[G.nids++] = optarg;
+			break;
+		case 'M':
+			model = optarg;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		case 'q':
+			G.quiet = 1;
+			break;
+		case 'R':
+			rulefile = optarg;
+			break;
+		case 'S':
+			if (G.nset == MAXSET)
+				errx(CX_EXIT_ERR, "-S: at most %d", MAXSET);
+			G.set[G.nset++] = optarg;
+			break;
+		case 's':
+			G.spool = optarg;
+			break;
+		case 'T':
+			taxfile = optarg;
+			break;
+		case 'X':
+			G.explain = 1;
+			break;
+		case ':':
+			warnx("option %s needs a value", argv[optind - 1]);
+			usage();
+			break;
+		default:
+			warnx("unknown option %s", argv[optind - 1]);
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (G.nset > 0 && G.agent == NULL)
+		errx(CX_EXIT_ERR, "-S needs -a: who corrects it");
+	if (G.nset > 0 && G.spool != NULL && G.nids == 0)
+		errx(CX_EXIT_ERR, "-S in a spool needs the tickets: -i ID");
+	if (G.spool != NULL && argc > 0)
+		errx(CX_EXIT_ERR, "a spool is its own input: no files with -s");
+	if (G.nids > 0)
+		qsort(G.ids, (size_t)G.nids, sizeof(*G.ids), cmpname);
+	setup(taxfile, rulefile, model, now);
+	if (G.spool != NULL)
+		spool();
+	else if (argc == 0)
+		filter("-");
+	for (i = 0; i < argc; i++)
+		filter(argv[i]);
+	if (G.out.len > 0 && cx_write_all(STDOUT_FILENO, G.out.p, G.out.len)
+	    == -1)
+		err(CX_EXIT_ERR, "stdout");
+	if (G.nset > 0 && G.nset_done == 0)
+		warnx("no ticket to correct");
+	if (!G.quiet && G.spool != NULL)
+		fprintf(stderr, "cx-classify: %lu classified, %lu passed "
+		    "through\n", G.nrec - (G.nbad > G.nrec ? G.nrec : 0),
+		    G.nbad);
+	cx_rules_free(G.rules);
+	cx_taxonomy_free(G.tax);
+	cx_nb_free(G.model);
+	cx_buf_free(&G.out);
+	free(G.ids);
+	return G.nbad > 0 || (G.nset > 0 && G.nset_done == 0) ? CX_EXIT_NO :
+	    CX_EXIT_OK;
+}

@@ -1,0 +1,1174 @@
+/*
+ * nb.c: a text classifier for complaint texts in Chinese and English,
+ * multinomial naive Bayes over hashed features, with its evaluation.
+ *
+ * Features.  Chinese has no spaces, and a word segmenter would need a
+ * dictionary; character unigrams and bigrams classify about as well and
+ * need nothing.  So a run of CJK characters (or of any script without
+ * spaced words: kana, Hangul, Thai) gives each character and each pair of
+ * neighbours.  ASCII, and the other alphabets written in spaced words
+ * (Latin, Greek, Cyrillic), give lower-cased words of two or more
+ * letters or digits and each pair of neighbouring words.  Full-width
+ * letters and digits are read as ASCII.  Punctuation separates; emoji and
+ * dingbats, which say a lot in a review, are features of their own.
+ *
+ * Each feature is hashed (cx_key_of) into a fixed number of buckets, so a
+ * model never holds more than buckets x classes weights whatever the
+ * vocabulary, and collisions at 2^20 buckets cost nothing measurable.
+ * A feature counts once per text ("binary" naive Bayes): a complaint that
+ * repeats a word ten times is not ten times the evidence, and counting
+ * presence did better on every data set measured (see cx-nb(5)).
+ *
+ * Model.  Only the (class, bucket) pairs seen in training are stored.
+ * With Lidstone smoothing the weight of an unseen pair is the same for
+ * every bucket of a class, so the score of class c for a text is
+ *
+ *	log P(c) + L log(alpha / (N_c + alpha V)) + sum log(1 + n_cf / alpha)
+ *
+ * where L is the number of the text's features that training saw and the
+ * sum runs over the pairs stored: prediction touches only what is kept.
+ * V is the number of buckets training saw, not the number there are, so
+ * smoothing does not depend on the table size, and features training
+ * never saw are skipped, as a vocabulary-based classifier would.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nb.h"
+
+int nbx_norm, nbx_tf, nbx_cnb, nbx_noprior, nbx_tri, nbx_nobi, nbx_nowbi;
+
+/* One stored (class, bucket) pair: the count and its weight. */
+struct ent {
+	uint32_t	 cls;
+	uint32_t	 n;
+	float		 w;
+};
+
+struct class {
+	char		*label;
+	unsigned long	 docs;
+	double		 prior;		/* log P(c) */
+	double		 miss;		/* log(alpha / (N_c + alpha V)) */
+	size_t		 was;		/* index before sorting */
+};
+
+struct cx_nb {
+	double		 alpha;
+	uint32_t	 buckets;
+	struct class	*c;
+	size_t		 nc, capc;
+	struct cx_keyset idx;		/* label to class */
+	unsigned long	 docs;
+	/* Training: counts in an open-addressing table keyed by class and
+	 * bucket, class + 1 in the high half so that 0 marks a free slot. */
+	uint64_t	*hk;
+	uint32_t	*hn;
+	size_t		 hlen, hcap;
+	/* Finished: the pairs of bucket b are e[off[b]] to e[off[b + 1]]. */
+	int		 done;
+	uint32_t	*off;
+	struct ent	*e;
+};
+
+/* The features of one text: bucket numbers, with repeats until dedup. */
+struct feats {
+	uint32_t	*b;
+	size_t		 n, cap;
+	struct cx_buf	 word;		/* scratch for the word being read */
+};
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static void
+feat_put(struct feats *f, struct cx_key k, uint32_t buckets)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->b = cx_realloc(f->b, f->cap * sizeof(*f->b));
+	}
+	f->b[f->n++] = (uint32_t)(k.h[0] % buckets);
+}
+
+/* A code point and its length in bytes; a bad byte is U+FFFD, 1 long. */
+static uint32_t
+decode(const unsigned char *p, const unsigned char *end, size_t *len)
+{
+	uint32_t c;
+	size_t i, n;
+
+	*len = 1;
+	if (p[0] < 0x80)
+		return p[0];
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0xfffd;
+	if ((size_t)(end - p) < n)
+		return 0xfffd;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0xfffd;
+	*len = n;
+	return c;
+}
+
+enum { CH_SEP, CH_WORD, CH_RUN, CH_SYM };
+
+static int
+charclass(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') ? CH_WORD : CH_SEP;
+	if (c < 0xc0 || c == 0xd7 || c == 0xf7)
+		return CH_SEP;
+	/* Latin, IPA, combining marks, Greek, Cyrillic, Armenian, Hebrew,
+	 * Arabic, and Latin and Greek extended: spaced words. */
+	if (c < 0x700 || (c >= 0x1e00 && c < 0x2000))
+		return CH_WORD;
+	if ((c >= 0x2600 && c < 0x27c0) || (c >= 0x1f000 && c < 0x1fb00))
+		return CH_SYM;
+	if ((c >= 0x2000 && c < 0x2c00) || (c >= 0x2e00 && c < 0x2e80) ||
+	    (c >= 0x3000 && c < 0x3040) || (c >= 0xd800 && c < 0xf900) ||
+	    (c >= 0xfe00 && c < 0xfe70) || (c >= 0xff00 && c < 0xff66) ||
+	    c >= 0xffe0)
+		return CH_SEP;
+	return CH_RUN;
+}
+
+/* The key of a tagged byte string: tags keep feature kinds apart. */
+static struct cx_key
+tagged(int tag, const void *p, size_t n)
+{
+	unsigned char b[24];
+
+	b[0] = (unsigned char)tag;
+	memcpy(b + 1, p, n);
+	return cx_key_of(b, n + 1);
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The buckets of a text's features, each once, ascending. */
+static void
+featurize(const char *text, size_t len, uint32_t buckets, struct feats *f)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	unsigned char run[8], pair[16], prev[8];
+	size_t prevlen = 0;
+	struct cx_key k;
+	uint64_t prevword = 0;
+	size_t n, runlen = 0, nchar, i, j;
+	uint32_t c;
+	int cls, haveword = 0;
+
+	f->n = 0;
+	while (p < end) {
+		c = decode(p, end, &n);
+		/* Full-width letters and digits are ASCII in disguise. */
+		if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 &&
+		    c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a))
+			c -= 0xfee0;
+		cls = charclass(c);
+		if (cls == CH_WORD) {
+			f->word.len = 0;
+			cx_buf_addc(&f->word, 'w');
+			nchar = 0;
+			while (p < end && cls == CH_WORD) {
+				if (c < 0x80)
+					cx_buf_addc(&f->word, c >= 'A' &&
+					    c <= 'Z' ? (int)c + 32 : (int)c);
+				else
+					cx_buf_add(&f->word, p, n);
+				nchar++;
+				p += n;
+				if (p < end) {
+					c = decode(p, end, &n);
+					if ((c >= 0xff10 && c <= 0xff19) ||
+					    (c >= 0xff21 && c <= 0xff3a) ||
+					    (c >= 0xff41 && c <= 0xff5a))
+						c -= 0xfee0;
+					cls = charclass(c);
+				}
+			}
+			runlen = 0;
+			prevlen = 0;
+			if (nchar < 2)
+				continue;
+			k = cx_key_of(f->word.p, f->word.len);
+			feat_put(f, k, buckets);
+			if (haveword && !nbx_nowbi) {
+				memcpy(pair, &prevword, 8);
+				memcpy(pair + 8, &k.h[1], 8);
+				feat_put(f, tagged('v', pair, 16), buckets);
+			}
+			prevword = k.h[1];
+			haveword = 1;
+			continue;
+		}
+		if (cls == CH_RUN) {
+			feat_put(f, tagged('c', p, n), buckets);
+			if (runlen > 0 && !nbx_nobi) {
+				memcpy(run + runlen, p, n);
+				feat_put(f, tagged('b', run, runlen + n),
+				    buckets);
+			}
+			if (nbx_tri && prevlen > 0 && runlen > 0) {
+				unsigned char t3[16];
+				memcpy(t3, prev, prevlen);
+				memcpy(t3 + prevlen, run, runlen);
+				memcpy(t3 + prevlen + runlen, p, n);
+				feat_put(f, tagged('t', t3, prevlen + runlen + n), buckets);
+			}
+			memcpy(prev, run, runlen);
+			prevlen = runlen;
+			memcpy(run, p, n);
+			runlen = n;
+			haveword = 0;
+		} else {
+			prevlen = 0;
+			if (cls == CH_SYM)
+				feat_put(f, tagged('s', p, n), buckets);
+			runlen = 0;
+			if (c >= 0x80)
+				haveword = 0;
+		}
+		p += n;
+	}
+	if (f->n < 2 || nbx_tf)
+		return;
+	qsort(f->b, f->n, sizeof(*f->b), cmp_u32);
+	for (i = j = 1; i < f->n; i++)
+		if (f->b[i] != f->b[j - 1])
+			f->b[j++] = f->b[i];
+	f->n = j;
+}
+
+static void
+feats_free(struct feats *f)
+{
+	free(f->b);
+	cx_buf_free(&f->word);
+}
+
+struct cx_nb *
+cx_nb_new_opts(const struct cx_nb_opts *o)
+{
+	struct cx_nb *nb;
+
+	nb = cx_alloc(sizeof(*nb));
+	nb->alpha = o != NULL && o->alpha > 0 ? o->alpha : CX_NB_ALPHA;
+	nb->buckets = o != NULL && o->buckets > 0 ? o->buckets :
+	    CX_NB_BUCKETS;
+	return nb;
+}
+
+struct cx_nb *
+cx_nb_new(void)
+{
+	return cx_nb_new_opts(NULL);
+}
+
+static void
+count_grow(struct cx_nb *nb)
+{
+	uint64_t *ok = nb->hk;
+	uint32_t *on = nb->hn;
+	size_t ocap = nb->hcap, i, j;
+
+	nb->hcap = ocap ? ocap * 2 : 1 << 16;
+	nb->hk = cx_alloc(nb->hcap * sizeof(*nb->hk));
+	nb->hn = cx_alloc(nb->hcap * sizeof(*nb->hn));
+	for (i = 0; i < ocap; i++) {
+		if (ok[i] == 0)
+			continue;
+		for (j = mix64(ok[i]) & (nb->hcap - 1); nb->hk[j] != 0;
+		    j = (j + 1) & (nb->hcap - 1))
+			;
+		nb->hk[j] = ok[i];
+		nb->hn[j] = on[i];
+	}
+	free(ok);
+	free(on);
+}
+
+/* The count of a pair, made if missing; NULL if missing and !make. */
+static uint32_t *
+count_at(struct cx_nb *nb, uint32_t cls, uint32_t b, int make)
+{
+	uint64_t key = ((uint64_t)cls + 1) << 32 | b;
+	size_t j;
+
+	if (make && (nb->hlen + 1) * 2 > nb->hcap)
+		count_grow(nb);
+	if (nb->hcap == 0)
+		return NULL;
+	for (j = mix64(key) & (nb->hcap - 1); nb->hk[j] != 0;
+	    j = (j + 1) & (nb->hcap - 1))
+		if (nb->hk[j] == key)
+			return &nb->hn[j];
+	if (!make)
+		return NULL;
+	nb->hk[j] = key;
+	nb->hlen++;
+	return &nb->hn[j];
+}
+
+static size_t
+class_of(struct cx_nb *nb, const char *label)
+{
+	uint32_t v;
+
+	if (cx_keyset_put(&nb->idx, cx_key_of(label, strlen(label)),
+	    (uint32_t)nb->nc, &v))
+		return v;
+	if (nb->nc == nb->capc) {
+		nb->capc = nb->capc ? nb->capc * 2 : 16;
+		nb->c = cx_realloc(nb->c, nb->capc * sizeof(*nb->c));
+	}
+	memset(&nb->c[nb->nc], 0, sizeof(nb->c[0]));
+	nb->c[nb->nc].label = cx_strndup(label, strlen(label));
+	return nb->nc++;
+}
+
+/* Back to counting: the stored pairs return to the table. */
+static void
+reopen(struct cx_nb *nb)
+{
+	uint32_t b, i;
+
+	for (b = 0; b < nb->buckets; b++)
+		for (i = nb->off[b]; i < nb->off[b + 1]; i++)
+			*count_at(nb, nb->e[i].cls, b, 1) = nb->e[i].n;
+	free(nb->off);
+	free(nb->e);
+	nb->off = NULL;
+	nb->e = NULL;
+	nb->done = 0;
+}
+
+void
+cx_nb_add(struct cx_nb *nb, const char *label, const char *text, size_t n)
+{
+	struct feats f = { 0 };
+	size_t c, i;
+	uint32_t *cnt;
+
+	if (*label == '\0')
+		return;
+	if (nb->done)
+		reopen(nb);
+	c = class_of(nb, label);
+	nb->c[c].docs++;
+	nb->docs++;
+	featurize(text, n, nb->buckets, &f);
+	uint32_t inc = 1;
+	if (nbx_norm == 1 && f.n > 0) inc = (uint32_t)(1000 / sqrt((double)f.n) + 0.5);
+	if (nbx_norm == 2 && f.n > 0) inc = (uint32_t)(10000 / ((double)f.n) + 0.5);
+	if (nbx_norm == 3 && f.n > 0) inc = (uint32_t)(1000 / log2(2+(double)f.n) + 0.5);
+	if (inc == 0) inc = 1;
+	for (i = 0; i < f.n; i++) {
+		cnt = count_at(nb, (uint32_t)c, f.b[i], 1);
+		if (*cnt < UINT32_MAX)
+			(*cnt) += inc;
+	}
+	feats_free(&f);
+}
+
+static int
+cmp_class(const void *a, const void *b)
+{
+	return strcmp(((const struct class *)a)->label,
+	    ((const struct class *)b)->label);
+}
+
+void
+cx_nb_finish(struct cx_nb *nb)
+{
+	uint32_t *perm, b, i, j, v = 0;
+	double *total, z;
+	size_t c, h;
+	struct ent t;
+
+	if (nb->done)
+		return;
+	/* Classes in label order, so that a saved model does not depend on
+	 * the order of the training data. */
+	for (c = 0; c < nb->nc; c++)
+		nb->c[c].was = c;
+	qsort(nb->c, nb->nc, sizeof(*nb->c), cmp_class);
+	perm = cx_alloc((nb->nc + 1) * sizeof(*perm));
+	cx_keyset_free(&nb->idx);
+	for (c = 0; c < nb->nc; c++) {
+		perm[nb->c[c].was] = (uint32_t)c;
+		cx_keyset_put(&nb->idx, cx_key_of(nb->c[c].label,
+		    strlen(nb->c[c].label)), (uint32_t)c, NULL);
+	}
+
+	nb->off = cx_alloc(((size_t)nb->buckets + 1) * sizeof(*nb->off));
+	nb->e = cx_alloc((nb->hlen + 1) * sizeof(*nb->e));
+	for (h = 0; h < nb->hcap; h++)
+		if (nb->hk[h] != 0)
+			nb->off[(uint32_t)nb->hk[h] + 1]++;
+	for (b = 0; b < nb->buckets; b++)
+		nb->off[b + 1] += nb->off[b];
+	for (h = 0; h < nb->hcap; h++) {
+		if (nb->hk[h] == 0)
+			continue;
+		b = (uint32_t)nb->hk[h];
+		/* off[b] runs ahead while filling and is put back below. */
+		i = nb->off[b]++;
+		nb->e[i].cls = perm[(nb->hk[h] >> 32) - 1];
+		nb->e[i].n = nb->hn[h];
+	}
+	for (b = nb->buckets; b > 0; b--)
+		nb->off[b] = nb->off[b - 1];
+	nb->off[0] = 0;
+	free(nb->hk);
+	free(nb->hn);
+	nb->hk = NULL;
+	nb->hn = NULL;
+	nb->hlen = nb->hcap = 0;
+	free(perm);
+
+	/* A bucket's pairs in class order, so that the sums of a loaded model
+	 * are made in the same order as those of the one saved. */
+	total = cx_alloc((nb->nc + 1) * sizeof(*total));
+	for (b = 0; b < nb->buckets; b++) {
+		if (nb->off[b] == nb->off[b + 1])
+			continue;
+		v++;
+		for (i = nb->off[b] + 1; i < nb->off[b + 1]; i++) {
+			t = nb->e[i];
+			for (j = i; j > nb->off[b] && nb->e[j - 1].cls > t.cls;
+			    j--)
+				nb->e[j] = nb->e[j - 1];
+			nb->e[j] = t;
+		}
+		double nf = 0;
+		for (i = nb->off[b]; i < nb->off[b + 1]; i++) {
+			total[nb->e[i].cls] += nb->e[i].n;
+			nf += nb->e[i].n;
+			nb->e[i].w = (float)log1p(nb->e[i].n / nb->alpha);
+		}
+		if (nbx_cnb)
+			for (i = nb->off[b]; i < nb->off[b + 1]; i++)
+				nb->e[i].w = (float)log((nf + nb->alpha) / (nf - nb->e[i].n + nb->alpha));
+	}
+	double all = 0;
+	for (c = 0; c < nb->nc; c++) all += total[c];
+	for (c = 0; c < nb->nc; c++) {
+		z = total[c] + nb->alpha * (v > 0 ? v : 1);
+		nb->c[c].prior = nbx_noprior ? 0 : log((double)nb->c[c].docs / nb->docs);
+		nb->c[c].miss = log(nb->alpha / z);
+		if (nbx_cnb)
+			nb->c[c].miss = log(all - total[c] + nb->alpha * (v > 0 ? v : 1));
+	}
+	free(total);
+	nb->done = 1;
+}
+
+const char *
+cx_nb_predict(const struct cx_nb *nb, const char *text, size_t n,
+    double *confidence)
+{
+	struct feats f = { 0 };
+	double *score, best, sum;
+	size_t c, bestc, i, seen = 0;
+	uint32_t b, j;
+
+	if (confidence != NULL)
+		*confidence = 0;
+	if (!nb->done || nb->nc == 0)
+		return NULL;
+	featurize(text, n, nb->buckets, &f);
+	score = cx_alloc(nb->nc * sizeof(*score));
+	for (i = 0; i < f.n; i++) {
+		b = f.b[i];
+		if (nb->off[b] == nb->off[b + 1])
+			continue;
+		seen++;
+		for (j = nb->off[b]; j < nb->off[b + 1]; j++)
+			score[nb->e[j].cls] += nb->e[j].w;
+	}
+	bestc = 0;
+	for (c = 0; c < nb->nc; c++) {
+		score[c] += nb->c[c].prior + (double)seen * nb->c[c].miss;
+		if (score[c] > score[bestc])
+			bestc = c;
+	}
+	if (confidence != NULL) {
+		best = score[bestc];
+		for (c = 0, sum = 0; c < nb->nc; c++)
+			sum += exp(score[c] - best);
+		*confidence = 1 / sum;
+	}
+	free(score);
+	feats_free(&f);
+	return nb->c[bestc].label;
+}
+
+size_t
+cx_nb_nclass(const struct cx_nb *nb)
+{
+	return nb->nc;
+}
+
+const char *
+cx_nb_label(const struct cx_nb *nb, size_t i)
+{
+	return i < nb->nc ? nb->c[i].label : NULL;
+}
+
+void
+cx_nb_free(struct cx_nb *nb)
+{
+	size_t c;
+
+	if (nb == NULL)
+		return;
+	for (c = 0; c < nb->nc; c++)
+		free(nb->c[c].label);
+	free(nb->c);
+	cx_keyset_free(&nb->idx);
+	free(nb->hk);
+	free(nb->hn);
+	free(nb->off);
+	free(nb->e);
+	free(nb);
+}
+
+/*
+ * The file (cx-nb(5)):
+ *
+ *	cx-nb 1 buckets=1048576 alpha=0.1
+ *	class LABEL DOCS		one a class, in label order
+ *	CLASS BUCKET COUNT		one a stored pair, by class and bucket
+ *
+ * A label has its bytes up to space, DEL and % written as %XX.  The
+ * counts are kept, not the weights: they are exact integers, diff well,
+ * and the weights follow from them.  Changing the features changes the
+ * buckets, so it takes a new version number.
+ */
+
+/* The shortest decimal that reads back as the same double. */
+static void
+add_double(struct cx_buf *out, double d)
+{
+	char s[40];
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(s, sizeof(s), "%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(s, sizeof(s), "%.17g", d);
+	cx_buf_adds(out, s);
+}
+
+static void
+add_label(struct cx_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == 0x7f || *p == '%') {
+			cx_buf_addc(out, '%');
+			cx_buf_addc(out, hex[*p >> 4]);
+			cx_buf_addc(out, hex[*p & 15]);
+		} else
+			cx_buf_addc(out, *p);
+	}
+}
+
+int
+cx_nb_save(const struct cx_nb *nb, struct cx_buf *out)
+{
+	uint32_t *start, *at, *bk, b, i;
+	size_t c, total;
+
+	if (!nb->done)
+		return -1;
+	cx_buf_printf(out, "cx-nb 1 buckets=%lu alpha=",
+	    (unsigned long)nb->buckets);
+	add_double(out, nb->alpha);
+	cx_buf_addc(out, '\n');
+	for (c = 0; c < nb->nc; c++) {
+		cx_buf_adds(out, "class ");
+		add_label(out, nb->c[c].label);
+		cx_buf_printf(out, " %lu\n", nb->c[c].docs);
+	}
+	/* The pairs are stored by bucket; written by class, then bucket. */
+	total = nb->off[nb->buckets];
+	start = cx_alloc((nb->nc + 1) * sizeof(*start));
+	at = cx_alloc((total + 1) * sizeof(*at));
+	bk = cx_alloc((total + 1) * sizeof(*bk));
+	for (i = 0; i < total; i++)
+		start[nb->e[i].cls + 1]++;
+	for (c = 0; c < nb->nc; c++)
+		start[c + 1] += start[c];
+	for (b = 0; b < nb->buckets; b++)
+		for (i = nb->off[b]; i < nb->off[b + 1]; i++) {
+			bk[start[nb->e[i].cls]] = b;
+			at[start[nb->e[i].cls]++] = i;
+		}
+	for (i = 0; i < total; i++) {
+		cx_buf_ulong(out, nb->e[at[i]].cls);
+		cx_buf_addc(out, ' ');
+		cx_buf_ulong(out, bk[i]);
+		cx_buf_addc(out, ' ');
+		cx_buf_ulong(out, nb->e[at[i]].n);
+		cx_buf_addc(out, '\n');
+	}
+	free(bk);
+	free(start);
+	free(at);
+	return 0;
+}
+
+struct load {
+	struct cx_nb	*nb;
+	int		 header;	/* the header line was read */
+	int		 pairs;		/* a pair was read: no more classes */
+	struct cx_buf	 tmp;
+};
+
+/* The next word of a line, split on spaces; 0 at its end. */
+static int
+word(const char **l, const char *end, const char **w, size_t *n)
+{
+	const char *p = *l;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	*w = p;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	*n = (size_t)(p - *w);
+	*l = p;
+	return *n > 0;
+}
+
+static int
+number(const char *s, size_t n, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0 || n > 20)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (x > (max - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int
+hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int
+unescape(const char *s, size_t n, struct cx_buf *out)
+{
+	size_t i;
+	int hi, lo;
+
+	out->len = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			cx_buf_addc(out, s[i]);
+			continue;
+		}
+		if (i + 2 >= n)
+			return -1;
+		if ((hi = hexdigit((unsigned char)s[i + 1])) == -1 ||
+		    (lo = hexdigit((unsigned char)s[i + 2])) == -1 ||
+		    (hi == 0 && lo == 0))
+			return -1;
+		cx_buf_addc(out, hi << 4 | lo);
+		i += 2;
+	}
+	cx_buf_str(out);
+	return cx_utf8_valid(out->p, out->len) ? 0 : -1;
+}
+
+static int
+load_header(struct load *ld, const char *l, const char *end,
+    struct cx_err *err)
+{
+	const char *w;
+	size_t n;
+	uint64_t v;
+	char *e;
+	double a;
+
+	if (!word(&l, end, &w, &n) || n != 5 || memcmp(w, "cx-nb", 5) != 0) {
+		cx_seterr(err, "not a cx-nb model");
+		return -1;
+	}
+	if (!word(&l, end, &w, &n) || n != 1 || *w != '1') {
+		cx_seterr(err, "unknown model version %.*s", (int)n, w);
+		return -1;
+	}
+	while (word(&l, end, &w, &n)) {
+		if (n > 8 && memcmp(w, "buckets=", 8) == 0) {
+			if (number(w + 8, n - 8, 1u << 30, &v) == -1 || v == 0) {
+				cx_seterr(err, "bad bucket count %.*s",
+				    (int)(n - 8), w + 8);
+				return -1;
+			}
+			ld->nb->buckets = (uint32_t)v;
+		} else if (n > 6 && memcmp(w, "alpha=", 6) == 0) {
+			ld->tmp.len = 0;
+			cx_buf_add(&ld->tmp, w + 6, n - 6);
+			a = strtod(cx_buf_str(&ld->tmp), &e);
+			if (*e != '\0' || !(a > 0) || !isfinite(a)) {
+				cx_seterr(err, "bad alpha %.*s", (int)(n - 6),
+				    w + 6);
+				return -1;
+			}
+			ld->nb->alpha = a;
+		} else {
+			cx_seterr(err, "unknown setting %.*s", (int)n, w);
+			return -1;
+		}
+	}
+	ld->header = 1;
+	return 0;
+}
+
+static int
+load_line(void *arg, const char *l, size_t len, unsigned long lineno,
+    struct cx_err *err)
+{
+	struct load *ld = arg;
+	struct cx_nb *nb = ld->nb;
+	const char *end = l + len, *w[4];
+	size_t n[4], nw, c;
+	uint64_t v[3];
+	uint32_t *cnt;
+
+	(void)lineno;
+	if (!ld->header)
+		return load_header(ld, l, end, err);
+	for (nw = 0; nw < 4 && word(&l, end, &w[nw], &n[nw]); nw++)
+		;
+	if (nw == 3 && n[0] == 5 && memcmp(w[0], "class", 5) == 0) {
+		if (ld->pairs) {
+			cx_seterr(err, "class after the weights");
+			return -1;
+		}
+		if (unescape(w[1], n[1], &ld->tmp) == -1) {
+			cx_seterr(err, "bad label %.*s", (int)n[1], w[1]);
+			return -1;
+		}
+		if (number(w[2], n[2], ULONG_MAX, &v[0]) == -1 || v[0] == 0) {
+			cx_seterr(err, "bad document count %.*s", (int)n[2],
+			    w[2]);
+			return -1;
+		}
+		c = nb->nc;
+		if (class_of(nb, ld->tmp.p) != c) {
+			cx_seterr(err, "class %s twice", ld->tmp.p);
+			return -1;
+		}
+		nb->c[c].docs = (unsigned long)v[0];
+		nb->docs += (unsigned long)v[0];
+		return 0;
+	}
+	if (nw != 3 || number(w[0], n[0], UINT32_MAX, &v[0]) == -1 ||
+	    number(w[1], n[1], UINT32_MAX, &v[1]) == -1 ||
+	    number(w[2], n[2], UINT32_MAX, &v[2]) == -1) {
+		cx_seterr(err, "expected \"class LABEL DOCS\" or "
+		    "\"CLASS BUCKET COUNT\"");
+		return -1;
+	}
+	if (v[0] >= nb->nc) {
+		cx_seterr(err, "no class %lu", (unsigned long)v[0]);
+		return -1;
+	}
+	if (v[1] >= nb->buckets) {
+		cx_seterr(err, "bucket %lu out of range", (unsigned long)v[1]);
+		return -1;
+	}
+	if (v[2] == 0) {
+		cx_seterr(err, "zero count");
+		return -1;
+	}
+	cnt = count_at(nb, (uint32_t)v[0], (uint32_t)v[1], 1);
+	if (*cnt != 0) {
+		cx_seterr(err, "class %lu bucket %lu twice",
+		    (unsigned long)v[0], (unsigned long)v[1]);
+		return -1;
+	}
+	*cnt = (uint32_t)v[2];
+	ld->pairs = 1;
+	return 0;
+}
+
+struct cx_nb *
+cx_nb_load(const char *path, struct cx_err *err)
+{
+	struct load ld = { 0 };
+
+	ld.nb = cx_nb_new();
+	if (cx_conf_lines(path, load_line, &ld, err) == -1)
+		goto fail;
+	if (!ld.header) {
+		cx_seterr(err, "%s: empty model", path);
+		goto fail;
+	}
+	if (ld.nb->nc == 0) {
+		cx_seterr(err, "%s: a model without classes", path);
+		goto fail;
+	}
+	cx_buf_free(&ld.tmp);
+	cx_nb_finish(ld.nb);
+	return ld.nb;
+fail:
+	cx_buf_free(&ld.tmp);
+	cx_nb_free(ld.nb);
+	return NULL;
+}
+
+static size_t
+eval_index(struct cx_eval *ev, const char *label)
+{
+	unsigned long *m;
+	uint32_t v;
+	size_t cap, i;
+
+	if (cx_keyset_put(&ev->idx, cx_key_of(label, strlen(label)),
+	    (uint32_t)ev->n, &v))
+		return v;
+	if (ev->n == ev->cap) {
+		cap = ev->cap ? ev->cap * 2 : 16;
+		m = cx_alloc(cap * cap * sizeof(*m));
+		for (i = 0; i < ev->n; i++)
+			memcpy(m + i * cap, ev->m + i * ev->cap,
+			    ev->n * sizeof(*m));
+		free(ev->m);
+		ev->m = m;
+		ev->label = cx_realloc(ev->label, cap * sizeof(*ev->label));
+		ev->cap = cap;
+	}
+	ev->label[ev->n] = cx_strndup(label, strlen(label));
+	return ev->n++;
+}
+
+void
+cx_eval_add(struct cx_eval *ev, const char *truth, const char *predicted)
+{
+	size_t t, p;
+
+	t = eval_index(ev, truth);
+	p = eval_index(ev, predicted != NULL ? predicted : "(none)");
+	ev->m[t * ev->cap + p]++;
+	ev->total++;
+}
+
+void
+cx_eval_free(struct cx_eval *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->n; i++)
+		free(ev->label[i]);
+	free(ev->label);
+	free(ev->m);
+	cx_keyset_free(&ev->idx);
+	memset(ev, 0, sizeof(*ev));
+}
+
+/* Per class: support (row), predicted (column), correct (diagonal). */
+struct evrow {
+	size_t		 i;
+	const char	*label;
+	unsigned long	 support, predicted, tp;
+	double		 p, r, f1;
+};
+
+static struct evrow *
+eval_rows(const struct cx_eval *ev)
+{
+	struct evrow *r;
+	size_t i, j;
+
+	r = cx_alloc((ev->n + 1) * sizeof(*r));
+	for (i = 0; i < ev->n; i++) {
+		r[i].i = i;
+		r[i].label = ev->label[i];
+		r[i].tp = ev->m[i * ev->cap + i];
+		for (j = 0; j < ev->n; j++) {
+			r[i].support += ev->m[i * ev->cap + j];
+			r[i].predicted += ev->m[j * ev->cap + i];
+		}
+		/* An undefined ratio (no such predictions, no such truth)
+		 * counts as 0, as scikit-learn reports it. */
+		r[i].p = r[i].predicted ? (double)r[i].tp / r[i].predicted : 0;
+		r[i].r = r[i].support ? (double)r[i].tp / r[i].support : 0;
+		r[i].f1 = r[i].p + r[i].r > 0 ?
+		    2 * r[i].p * r[i].r / (r[i].p + r[i].r) : 0;
+	}
+	return r;
+}
+
+double
+cx_eval_accuracy(const struct cx_eval *ev)
+{
+	unsigned long tp = 0;
+	size_t i;
+
+	for (i = 0; i < ev->n; i++)
+		tp += ev->m[i * ev->cap + i];
+	return ev->total ? (double)tp / ev->total : 0;
+}
+
+/* The mean F1 over every label seen, as truth or as prediction. */
+double
+cx_eval_macro_f1(const struct cx_eval *ev)
+{
+	struct evrow *r;
+	double sum = 0;
+	size_t i;
+
+	if (ev->n == 0)
+		return 0;
+	r = eval_rows(ev);
+	for (i = 0; i < ev->n; i++)
+		sum += r[i].f1;
+	free(r);
+	return sum / ev->n;
+}
+
+static int
+cmp_support(const void *a, const void *b)
+{
+	const struct evrow *x = a, *y = b;
+
+	if (x->support != y->support)
+		return x->support > y->support ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+/* Columns a character takes on a terminal: East Asian wide ones two. */
+static int
+colwidth(uint32_t c)
+{
+	if ((c >= 0x300 && c < 0x370) || c == 0x200b || c == 0x200d ||
+	    (c >= 0xfe00 && c < 0xfe10))
+		return 0;
+	if ((c >= 0x1100 && c < 0x1160) || (c >= 0x2e80 && c < 0x303f) ||
+	    (c >= 0x3041 && c < 0x3400) || (c >= 0x3400 && c < 0xa4d0) ||
+	    (c >= 0xac00 && c < 0xd7a4) || (c >= 0xf900 && c < 0xfb00) ||
+	    (c >= 0xfe30 && c < 0xfe50) || (c >= 0xff00 && c < 0xff61) ||
+	    (c >= 0xffe0 && c < 0xffe7) || (c >= 0x1f300 && c < 0x1f650) ||
+	    (c >= 0x1f900 && c < 0x1fa00) || (c >= 0x20000 && c < 0x3fffe))
+		return 2;
+	return 1;
+}
+
+static size_t
+strwidth(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	size_t w = 0, n;
+
+	for (end = p + strlen(s); p < end; p += n)
+		w += (size_t)colwidth(decode(p, end, &n));
+	return w;
+}
+
+/* A label cut to width columns (the last one "~" if cut), padded. */
+static void
+add_cell(struct cx_buf *out, const char *s, size_t width)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	size_t w = 0, n, cw;
+
+	end = p + strlen(s);
+	if (strwidth(s) <= width) {
+		cx_buf_adds(out, s);
+		w = strwidth(s);
+	} else {
+		for (; p < end; p += n) {
+			cw = (size_t)colwidth(decode(p, end, &n));
+			if (w + cw > width - 1)
+				break;
+			cx_buf_add(out, p, n);
+			w += cw;
+		}
+		cx_buf_addc(out, '~');
+		w++;
+	}
+	for (; w < width; w++)
+		cx_buf_addc(out, ' ');
+}
+
+#define EVAL_LABELW	24		/* widest label shown whole */
+
+void
+cx_eval_report(const struct cx_eval *ev, struct cx_buf *out)
+{
+	struct evrow *r;
+	unsigned long max = 0;
+	size_t i, j, lw = 5, nw, cw;
+	double f1 = 0;
+	char num[24];
+
+	cx_buf_printf(out, "examples %lu\n", ev->total);
+	if (ev->total == 0)
+		return;
+	r = eval_rows(ev);
+	qsort(r, ev->n, sizeof(*r), cmp_support);
+	for (i = 0; i < ev->n; i++) {
+		f1 += r[i].f1;
+		if (strwidth(r[i].label) > lw)
+			lw = strwidth(r[i].label);
+		for (j = 0; j < ev->n; j++)
+			if (ev->m[r[i].i * ev->cap + j] > max)
+				max = ev->m[r[i].i * ev->cap + j];
+	}
+	if (lw > EVAL_LABELW)
+		lw = EVAL_LABELW;
+	nw = (size_t)snprintf(num, sizeof(num), "%zu", ev->n);
+	cw = (size_t)snprintf(num, sizeof(num), "%lu", max);
+	if (cw < nw)
+		cw = nw;
+	if (cw < 3)
+		cw = 3;
+	cx_buf_printf(out, "accuracy %.4f\nmacro-F1 %.4f\n\n",
+	    cx_eval_accuracy(ev), f1 / ev->n);
+
+	cx_buf_printf(out, "%*s ", (int)nw, "#");
+	add_cell(out, "class", lw);
+	cx_buf_adds(out, " support precision recall    F1\n");
+	for (i = 0; i < ev->n; i++) {
+		cx_buf_printf(out, "%*zu ", (int)nw, i + 1);
+		add_cell(out, r[i].label, lw);
+		cx_buf_printf(out, " %7lu %9.3f %6.3f %5.3f\n", r[i].support,
+		    r[i].p, r[i].r, r[i].f1);
+	}
+
+	cx_buf_adds(out, "\nconfusion: rows are the truth, columns the "
+	    "prediction\n");
+	cx_buf_printf(out, "%*s ", (int)nw, "");
+	add_cell(out, "", lw);
+	for (j = 0; j < ev->n; j++)
+		cx_buf_printf(out, " %*zu", (int)cw, j + 1);
+	cx_buf_addc(out, '\n');
+	for (i = 0; i < ev->n; i++) {
+		cx_buf_printf(out, "%*zu ", (int)nw, i + 1);
+		add_cell(out, r[i].label, lw);
+		for (j = 0; j < ev->n; j++)
+			cx_buf_printf(out, " %*lu", (int)cw,
+			    ev->m[r[i].i * ev->cap + r[j].i]);
+		cx_buf_addc(out, '\n');
+	}
+	free(r);
+}
+
+/* splitmix64: a small, well-mixed generator for drawing the folds. */
+static uint64_t
+next_rand(uint64_t *s)
+{
+	return mix64(*s += 0x9e3779b97f4a7c15ULL);
+}
+
+int
+cx_nb_crossval_opts(const struct cx_nb_opts *o, const char **labels,
+    const char **texts, const size_t *lens, size_t n, int k, unsigned seed,
+    struct cx_eval *out)
+{
+	struct cx_nb *nb;
+	size_t *order, *fold, i, j, t, used = 0;
+	uint64_t s = seed;
+	int f;
+
+	for (i = 0; i < n; i++)
+		if (labels[i] != NULL && *labels[i] != '\0')
+			used++;
+	if (k < 2 || (size_t)k > used)
+		return -1;
+	order = cx_alloc(used * sizeof(*order));
+	fold = cx_alloc(n * sizeof(*fold));
+	for (i = j = 0; i < n; i++)
+		if (labels[i] != NULL && *labels[i] != '\0')
+			order[j++] = i;
+	/* Fisher-Yates, then dealt round the folds: sizes differ by one. */
+	for (i = used; i > 1; i--) {
+		j = (size_t)(next_rand(&s) % i);
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		fold[i] = (size_t)k;
+	for (i = 0; i < used; i++)
+		fold[order[i]] = i % (size_t)k;
+	for (f = 0; f < k; f++) {
+		nb = cx_nb_new_opts(o);
+		for (i = 0; i < n; i++)
+			if (fold[i] < (size_t)k && fold[i] != (size_t)f)
+				cx_nb_add(nb, labels[i], texts[i], lens[i]);
+		cx_nb_finish(nb);
+		for (i = 0; i < n; i++)
+			if (fold[i] == (size_t)f)
+				cx_eval_add(out, labels[i], cx_nb_predict(nb,
+				    texts[i], lens[i], NULL));
+		cx_nb_free(nb);
+	}
+	free(order);
+	free(fold);
+	return 0;
+}
+
+int
+cx_nb_crossval(const char **labels, const char **texts, const size_t *lens,
+    size_t n, int k, unsigned seed, struct cx_eval *out)
+{
+	return cx_nb_crossval_opts(NULL, labels, texts, lens, n, k, seed, out);
+}

@@ -1,0 +1,923 @@
+/*
+ * rules.c: the taxonomy and the classification rules (cx-taxonomy(5),
+ * cx-rules(5)), and applying them to a record.
+ *
+ * Every keyword of every rule goes into one Aho-Corasick automaton, in its
+ * simplified and traditional forms (OpenCC makes them), so a record's text
+ * is read once.  A keyword that hits makes the rules that name it
+ * candidates; rules with no keyword to wait for are candidates always.
+ * Only candidates are then tried, in file order, so the cost per record
+ * follows what matched rather than how many rules there are.
+ */
+#include <opencc/opencc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+enum { C_ANY, C_ALL, C_NONE, C_CHANNEL, C_TIER, C_FIELD, C_AMOUNT };
+enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ };
+
+struct cond {
+	int	 kind;
+	int	*kw;			/* keyword ids */
+	int	 nkw;
+	char	**val;			/* values for channel, tier, field */
+	int	 nval;
+	char	*path;			/* field */
+	int	 op;			/* amount */
+	double	 num;
+};
+
+struct rule {
+	char		*name;
+	unsigned long	 line;
+	struct cond	*c;
+	int		 nc;
+	const char	*category;	/* a taxonomy code, or NULL */
+	const char	*priority;
+	const char	*scope;
+	char		**tag;
+	int		 ntag;
+	int		 stop;
+	int		 waits;		/* has any: or all: keywords */
+};
+
+struct cx_rules {
+	struct rule	*r;
+	int		 nr;
+	char		**kw;		/* keywords as written */
+	int		 nkw;
+	int		**kwrule;	/* rules waiting for each keyword */
+	int		*nkwrule;
+	struct cx_ac	*ac;
+	const struct cx_taxonomy *tax;
+	/* per record */
+	unsigned	*hit;		/* generation a keyword hit in */
+	unsigned	*cand;		/* generation a rule became candidate */
+	int		*list;
+	int		 nlist;
+	unsigned	 gen;
+	void		*cc[8];		/* OpenCC converters */
+	struct cx_buf	 text;
+};
+
+static const char *priorities[] = { "low", "normal", "urgent" };
+static const char *scopes[] = { "one", "group", "public" };
+
+const char *
+cx_priority_name(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strlen(priorities[i]) == n && memcmp(priorities[i], s, n) == 0)
+			return priorities[i];
+	return NULL;
+}
+
+static const char *
+scope_name(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strlen(scopes[i]) == n && memcmp(scopes[i], s, n) == 0)
+			return scopes[i];
+	return NULL;
+}
+
+static int
+prio_level(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (p == priorities[i] || strcmp(p, priorities[i]) == 0)
+			return i;
+	return 1;
+}
+
+/* The taxonomy. */
+struct cx_taxonomy {
+	struct cx_taxon	*t;
+	size_t		 n, cap;
+};
+
+static int
+code_ok(const char *s, size_t n)
+{
+	size_t i, dots = 0;
+
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	}
+	return dots <= 1;
+}
+
+/* The next blank-separated word of a line; 0 at its end. */
+static int
+word(const char **p, const char *end, const char **w, size_t *n)
+{
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	*w = *p;
+	while (*p < end && **p != ' ' && **p != '\t')
+		(*p)++;
+	*n = (size_t)(*p - *w);
+	return *n > 0;
+}
+
+static int
+taxon_line(void *arg, const char *l, size_t n, unsigned long line,
+    struct cx_err *err)
+{
+	struct cx_taxonomy *x = arg;
+	struct cx_taxon *t;
+	const char *p = l, *end = l + n, *code, *prio, *zh, *dot;
+	size_t cn, pn, zn, rest;
+
+	(void)line;
+	if (!word(&p, end, &code, &cn) || !word(&p, end, &prio, &pn) ||
+	    !word(&p, end, &zh, &zn)) {
+		cx_seterr(err, "expected \"CODE PRIORITY 中文名 English name\"");
+		return -1;
+	}
+	if (!code_ok(code, cn)) {
+		cx_seterr(err, "bad code \"%.*s\": lower-case letters, digits, "
+		    "'-', one '.'", (int)cn, code);
+		return -1;
+	}
+	if (cx_priority_name(prio, pn) == NULL) {
+		cx_seterr(err, "priority \"%.*s\": urgent, normal or low",
+		    (int)pn, prio);
+		return -1;
+	}
+	if ((dot = memchr(code, '.', cn)) != NULL) {
+		char *cat = cx_strndup(code, (size_t)(dot - code));
+		int known = cx_taxonomy_get(x, cat) != NULL;
+		free(cat);
+		if (!known) {
+			cx_seterr(err, "subcategory \"%.*s\" before its category",
+			    (int)cn, code);
+			return -1;
+		}
+	}
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->t = cx_realloc(x->t, x->cap * sizeof(*x->t));
+	}
+	t = &x->t[x->n++];
+	t->code = cx_strndup(code, cn);
+	t->priority = cx_priority_name(prio, pn);
+	t->zh = cx_strndup(zh, zn);
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	rest = (size_t)(end - p);
+	t->en = cx_strndup(p, rest);
+	return 0;
+}
+
+struct cx_taxonomy *
+cx_taxonomy_load(const char *path, struct cx_err *err)
+{
+	struct cx_taxonomy *x;
+
+	x = cx_alloc(sizeof(*x));
+	if (cx_conf_lines(path, taxon_line, x, err) == -1) {
+		cx_taxonomy_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+const struct cx_taxon *
+cx_taxonomy_get(const struct cx_taxonomy *x, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (strcmp(x->t[i].code, code) == 0)
+			return &x->t[i];
+	return NULL;
+}
+
+void
+cx_taxonomy_free(struct cx_taxonomy *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->n; i++) {
+		free(x->t[i].code);
+		free(x->t[i].zh);
+		free(x->t[i].en);
+	}
+	free(x->t);
+	free(x);
+}
+
+/* The rules. */
+struct loader {
+	struct cx_rules	*rs;
+	struct rule	*cur;
+};
+
+static int
+keyword(struct cx_rules *rs, const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; i < rs->nkw; i++)
+		if (strlen(rs->kw[i]) == n && memcmp(rs->kw[i], s, n) == 0)
+			return i;
+	rs->kw = cx_realloc(rs->kw, (size_t)(rs->nkw + 1) * sizeof(*rs->kw));
+	rs->kw[rs->nkw] = cx_strndup(s, n);
+	return rs->nkw++;
+}
+
+/* Split "a, b，c、d" into trimmed items. */
+static int
+items(const char *s, size_t n, char ***out, int *nout)
+{
+	const char *p = s, *end = s + n, *q, *next = end;
+	size_t len;
+
+	*out = NULL;
+	*nout = 0;
+	while (p < end) {
+		for (q = p; q < end; q++) {
+			if (*q == ',') {
+				next = q + 1;
+				break;
+			}
+			if (end - q >= 3 && (memcmp(q, "，", 3) == 0 ||
+			    memcmp(q, "、", 3) == 0)) {
+				next = q + 3;
+				break;
+			}
+		}
+		if (q == end)
+			next = end;
+		len = (size_t)(q - p);
+		cx_trim(&p, &len);
+		if (len > 0) {
+			*out = cx_realloc(*out, (size_t)(*nout + 1) *
+			    sizeof(**out));
+			(*out)[(*nout)++] = cx_strndup(p, len);
+		}
+		p = next;
+	}
+	return *nout > 0 ? 0 : -1;
+}
+
+static struct cond *
+new_cond(struct rule *r, int kind)
+{
+	struct cond *c;
+
+	r->c = cx_realloc(r->c, (size_t)(r->nc + 1) * sizeof(*r->c));
+	c = &r->c[r->nc++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	return c;
+}
+
+static int
+cond_words(struct loader *ld, int kind, const char *v, size_t vn,
+    struct cx_err *err)
+{
+	struct cond *c = new_cond(ld->cur, kind);
+	char **w;
+	int i, n;
+
+	if (items(v, vn, &w, &n) == -1) {
+		cx_seterr(err, "no keywords");
+		return -1;
+	}
+	c->kw = cx_alloc((size_t)n * sizeof(*c->kw));
+	for (i = 0; i < n; i++) {
+		c->kw[i] = keyword(ld->rs, w[i], strlen(w[i]));
+		free(w[i]);
+	}
+	free(w);
+	c->nkw = n;
+	if (kind != C_NONE)
+		ld->cur->waits = 1;
+	return 0;
+}
+
+static int
+cond_amount(struct loader *ld, const char *s, size_t n, struct cx_err *err)
+{
+	static const struct { const char *op; int code; } ops[] = {
+		{ ">=", OP_GE }, { "<=", OP_LE }, { ">", OP_GT }, { "<", OP_LT },
+		{ "=", OP_EQ },
+	};
+	struct cx_buf num = { 0 };
+	const char *cur;
+	struct cond *c;
+	size_t i, k;
+
+	cx_trim(&s, &n);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		k = strlen(ops[i].op);
+		if (n > k && memcmp(s, ops[i].op, k) == 0)
+			break;
+	}
+	if (i == sizeof(ops) / sizeof(ops[0]) ||
+	    cx_norm_amount(s + k, n - k, &num, &cur) == -1) {
+		cx_seterr(err, "expected \"amount OP NUMBER\", OP one of > >= < "
+		    "<= =");
+		cx_buf_free(&num);
+		return -1;
+	}
+	c = new_cond(ld->cur, C_AMOUNT);
+	c->op = ops[i].code;
+	c->num = strtod(cx_buf_str(&num), NULL);
+	cx_buf_free(&num);
+	return 0;
+}
+
+static int
+action(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn,
+    struct cx_err *err)
+{
+	struct rule *r = ld->cur;
+	const struct cx_taxon *t;
+	char *code;
+
+	if (kn == 8 && memcmp(k, "category", 8) == 0) {
+		code = cx_strndup(v, vn);
+		t = cx_taxonomy_get(ld->rs->tax, code);
+		free(code);
+		if (t == NULL) {
+			cx_seterr(err, "category \"%.*s\" is not in the taxonomy",
+			    (int)vn, v);
+			return -1;
+		}
+		r->category = t->code;
+	} else if (kn == 8 && memcmp(k, "priority", 8) == 0) {
+		if ((r->priority = cx_priority_name(v, vn)) == NULL) {
+			cx_seterr(err, "priority: urgent, normal or low");
+			return -1;
+		}
+	} else if (kn == 5 && memcmp(k, "scope", 5) == 0) {
+		if ((r->scope = scope_name(v, vn)) == NULL) {
+			cx_seterr(err, "scope: one, group or public");
+			return -1;
+		}
+	} else if (kn == 3 && memcmp(k, "tag", 3) == 0) {
+		if (items(v, vn, &r->tag, &r->ntag) == -1) {
+			cx_seterr(err, "no tags");
+			return -1;
+		}
+	} else
+		return 1;
+	return 0;
+}
+
+static int
+values(struct loader *ld, int kind, const char *path, size_t pn,
+    const char *v, size_t vn, struct cx_err *err)
+{
+	struct cond *c = new_cond(ld->cur, kind);
+
+	if (items(v, vn, &c->val, &c->nval) == -1) {
+		cx_seterr(err, "no values");
+		return -1;
+	}
+	if (path != NULL)
+		c->path = cx_strndup(path, pn);
+	return 0;
+}
+
+static int
+rule_body(struct loader *ld, const char *l, size_t n, struct cx_err *err)
+{
+	const char *colon, *k = l, *v;
+	size_t kn, vn;
+	int r;
+
+	if (n == 4 && memcmp(l, "stop", 4) == 0) {
+		ld->cur->stop = 1;
+		return 0;
+	}
+	if (n > 6 && memcmp(l, "amount", 6) == 0 && strchr("<>= \t", l[6]))
+		return cond_amount(ld, l + 6, n - 6, err);
+	if ((colon = memchr(l, ':', n)) == NULL) {
+		cx_seterr(err, "expected \"KEY: VALUE\"");
+		return -1;
+	}
+	kn = (size_t)(colon - l);
+	cx_trim(&k, &kn);
+	v = colon + 1;
+	vn = (size_t)(l + n - v);
+	cx_trim(&v, &vn);
+	if (kn == 3 && memcmp(k, "any", 3) == 0)
+		return cond_words(ld, C_ANY, v, vn, err);
+	if (kn == 3 && memcmp(k, "all", 3) == 0)
+		return cond_words(ld, C_ALL, v, vn, err);
+	if (kn == 4 && memcmp(k, "none", 4) == 0)
+		return cond_words(ld, C_NONE, v, vn, err);
+	if (kn == 7 && memcmp(k, "channel", 7) == 0)
+		return values(ld, C_CHANNEL, NULL, 0, v, vn, err);
+	if (kn == 4 && memcmp(k, "tier", 4) == 0)
+		return values(ld, C_TIER, NULL, 0, v, vn, err);
+	if (kn > 6 && memcmp(k, "field", 5) == 0 && (k[5] == ' ' ||
+	    k[5] == '\t')) {
+		const char *p = k + 6;
+		size_t pn = kn - 6;
+		cx_trim(&p, &pn);
+		return values(ld, C_FIELD, p, pn, v, vn, err);
+	}
+	if ((r = action(ld, k, kn, v, vn, err)) != 1)
+		return r;
+	cx_seterr(err, "unknown key \"%.*s\"", (int)kn, k);
+	return -1;
+}
+
+static int
+rule_line(void *arg, const char *l, size_t n, unsigned long line,
+    struct cx_err *err)
+{
+	struct loader *ld = arg;
+	struct cx_rules *rs = ld->rs;
+	const char *name;
+	size_t i, nn;
+
+	if (n > 5 && memcmp(l, "rule", 4) == 0 && (l[4] == ' ' ||
+	    l[4] == '\t')) {
+		name = l + 5;
+		nn = n - 5;
+		cx_trim(&name, &nn);
+		for (i = 0; i < nn; i++)
+			if (!((name[i] >= 'a' && name[i] <= 'z') ||
+			    (name[i] >= 'A' && name[i] <= 'Z') ||
+			    (name[i] >= '0' && name[i] <= '9') ||
+			    name[i] == '-' || name[i] == '_'))
+				break;
+		if (nn == 0 || i < nn) {
+			cx_seterr(err, "a rule name is letters, digits, '-'");
+			return -1;
+		}
+		rs->r = cx_realloc(rs->r, (size_t)(rs->nr + 1) * sizeof(*rs->r));
+		ld->cur = &rs->r[rs->nr++];
+		memset(ld->cur, 0, sizeof(*ld->cur));
+		ld->cur->name = cx_strndup(name, nn);
+		ld->cur->line = line;
+		return 0;
+	}
+	if (ld->cur == NULL) {
+		cx_seterr(err, "expected \"rule NAME\"");
+		return -1;
+	}
+	return rule_body(ld, l, n, err);
+}
+
+/*
+ * Simplified and traditional forms of Chinese keywords match alike.  A
+ * keyword is made simplified (t2s), and then every mix of each character's
+ * forms is added (发霉 gives 發霉 as Taiwan writes it and 發黴 as OpenCC's
+ * s2t does), with the whole-phrase conversions for words whose
+ * traditional form is not character by character.
+ */
+static const char *convs[] = { "t2s.json", "s2t.json", "s2tw.json",
+	"s2hk.json", "s2twp.json" };
+#define NCONV	(sizeof(convs) / sizeof(convs[0]))
+#define MAXVAR	32
+
+static char *
+convert(struct cx_rules *rs, int i, const char *s, size_t n)
+{
+	char *c, *r;
+
+	if ((c = opencc_convert_utf8((opencc_t)rs->cc[i], s, n)) == NULL)
+		return cx_strndup(s, n);
+	r = cx_strndup(c, strlen(c));
+	opencc_convert_utf8_free(c);
+	return r;
+}
+
+static void
+add_unique(char **v, int *nv, char *s)
+{
+	int i;
+
+	for (i = 0; i < *nv; i++)
+		if (strcmp(v[i], s) == 0) {
+			free(s);
+			return;
+		}
+	if (*nv < MAXVAR)
+		v[(*nv)++] = s;
+	else
+		free(s);
+}
+
+/* Every mix of the characters' forms, up to MAXVAR, into v. */
+static void
+mixes(struct cx_rules *rs, const char *k, char **v, int *nv)
+{
+	struct cx_buf b = { 0 };
+	char *alt[NCONV], *prefix[MAXVAR];
+	int na, np, nn, i, j;
+	size_t n, len;
+	const char *p;
+
+	prefix[0] = cx_strndup("", 0);
+	np = 1;
+	for (p = k; *p != '\0'; p += len) {
+		len = 1;
+		while (((unsigned char)p[len] & 0xc0) == 0x80)
+			len++;
+		na = 0;
+		add_unique(alt, &na, cx_strndup(p, len));
+		for (i = 1; i < (int)NCONV && (unsigned char)*p >= 0x80; i++)
+			add_unique(alt, &na, convert(rs, i, p, len));
+		nn = 0;
+		for (i = 0; i < np; i++)
+			for (j = 0; j < na; j++) {
+				if (nn == MAXVAR || (j > 0 && np * na > MAXVAR))
+					break;
+				b.len = 0;
+				cx_buf_adds(&b, prefix[i]);
+				cx_buf_adds(&b, alt[j]);
+				v[nn++] = cx_strndup(b.p, b.len);
+			}
+		for (i = 0; i < np; i++)
+			free(prefix[i]);
+		for (i = 0; i < nn; i++)
+			prefix[i] = v[i];
+		np = nn;
+		for (j = 0; j < na; j++)
+			free(alt[j]);
+	}
+	*nv = 0;
+	for (i = 0; i < np; i++) {
+		n = strlen(prefix[i]);
+		add_unique(v, nv, cx_strndup(prefix[i], n));
+		free(prefix[i]);
+	}
+	cx_buf_free(&b);
+}
+
+static void
+add_variants(struct cx_rules *rs, int id)
+{
+	const char *k = rs->kw[id];
+	unsigned flags = CX_AC_WORD_START | CX_AC_WORD_END;
+	size_t n = strlen(k);
+	char *v[MAXVAR], *simple;
+	int nv = 0, i;
+
+	if (n > 1 && k[n - 1] == '*') {
+		n--;
+		flags &= ~(unsigned)CX_AC_WORD_END;
+	}
+	if (rs->cc[0] == NULL || !cx_utf8_valid(k, n)) {
+		cx_ac_add(rs->ac, k, n, id, flags);
+		return;
+	}
+	simple = convert(rs, 0, k, n);
+	mixes(rs, simple, v, &nv);
+	add_unique(v, &nv, cx_strndup(k, n));
+	for (i = 1; i < (int)NCONV; i++)
+		add_unique(v, &nv, convert(rs, i, simple, strlen(simple)));
+	for (i = 0; i < nv; i++) {
+		cx_ac_add(rs->ac, v[i], strlen(v[i]), id, flags);
+		free(v[i]);
+	}
+	free(simple);
+}
+
+static int
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int
+build(struct cx_rules *rs, struct cx_err *err)
+{
+	int i, j, k, w, needcc = 0;
+
+	for (i = 0; i < rs->nkw; i++)
+		if (!is_ascii(rs->kw[i]))
+			needcc = 1;
+	for (i = 0; needcc && i < (int)NCONV; i++)
+		if ((rs->cc[i] = opencc_open(convs[i])) == (opencc_t)-1) {
+			rs->cc[i] = NULL;
+			cx_seterr(err, "cannot load OpenCC's %s (package "
+			    "libopencc-data)", convs[i]);
+			return -1;
+		}
+	rs->ac = cx_ac_new();
+	for (i = 0; i < rs->nkw; i++)
+		add_variants(rs, i);
+	cx_ac_build(rs->ac);
+	rs->kwrule = cx_alloc((size_t)(rs->nkw + 1) * sizeof(*rs->kwrule));
+	rs->nkwrule = cx_alloc((size_t)(rs->nkw + 1) * sizeof(*rs->nkwrule));
+	for (i = 0; i < rs->nr; i++)
+		for (j = 0; j < rs->r[i].nc; j++) {
+			if (rs->r[i].c[j].kind != C_ANY &&
+			    rs->r[i].c[j].kind != C_ALL)
+				continue;
+			for (k = 0; k < rs->r[i].c[j].nkw; k++) {
+				w = rs->r[i].c[j].kw[k];
+				if (rs->nkwrule[w] > 0 &&
+				    rs->kwrule[w][rs->nkwrule[w] - 1] == i)
+					continue;
+				rs->kwrule[w] = cx_realloc(rs->kwrule[w],
+				    (size_t)(rs->nkwrule[w] + 1) * sizeof(int));
+				rs->kwrule[w][rs->nkwrule[w]++] = i;
+			}
+		}
+	rs->hit = cx_alloc((size_t)(rs->nkw + 1) * sizeof(*rs->hit));
+	rs->cand = cx_alloc((size_t)(rs->nr + 1) * sizeof(*rs->cand));
+	rs->list = cx_alloc((size_t)(rs->nr + 1) * sizeof(*rs->list));
+	return 0;
+}
+
+struct cx_rules *
+cx_rules_load(const char *path, const struct cx_taxonomy *tax,
+    struct cx_err *err)
+{
+	struct loader ld = { 0 };
+	struct cx_err e;
+
+	ld.rs = cx_alloc(sizeof(*ld.rs));
+	ld.rs->tax = tax;
+	if (cx_conf_lines(path, rule_line, &ld, err) == -1)
+		goto bad;
+	if (build(ld.rs, &e) == -1) {
+		cx_seterr(err, "%s: %s", path, e.msg);
+		goto bad;
+	}
+	return ld.rs;
+bad:
+	cx_rules_free(ld.rs);
+	return NULL;
+}
+
+void
+cx_rules_free(struct cx_rules *rs)
+{
+	int i, j, k;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nr; i++) {
+		for (j = 0; j < rs->r[i].nc; j++) {
+			free(rs->r[i].c[j].kw);
+			for (k = 0; k < rs->r[i].c[j].nval; k++)
+				free(rs->r[i].c[j].val[k]);
+			free(rs->r[i].c[j].val);
+			free(rs->r[i].c[j].path);
+		}
+		for (j = 0; j < rs->r[i].ntag; j++)
+			free(rs->r[i].tag[j]);
+		free(rs->r[i].tag);
+		free(rs->r[i].c);
+		free(rs->r[i].name);
+	}
+	free(rs->r);
+	for (i = 0; i < rs->nkw; i++) {
+		free(rs->kw[i]);
+		if (rs->kwrule != NULL)
+			free(rs->kwrule[i]);
+	}
+	free(rs->kw);
+	free(rs->kwrule);
+	free(rs->nkwrule);
+	free(rs->hit);
+	free(rs->cand);
+	free(rs->list);
+	for (i = 0; i < 8; i++)
+		if (rs->cc[i] != NULL)
+			opencc_close((opencc_t)rs->cc[i]);
+	cx_ac_free(rs->ac);
+	cx_buf_free(&rs->text);
+	free(rs);
+}
+
+int
+cx_rules_count(const struct cx_rules *rs)
+{
+	return rs->nr;
+}
+
+/* Applying them. */
+static void
+on_hit(void *arg, int id, size_t end)
+{
+	struct cx_rules *rs = arg;
+	int i, r;
+
+	(void)end;
+	if (rs->hit[id] == rs->gen)
+		return;
+	rs->hit[id] = rs->gen;
+	for (i = 0; i < rs->nkwrule[id]; i++) {
+		r = rs->kwrule[id][i];
+		if (rs->cand[r] != rs->gen) {
+			rs->cand[r] = rs->gen;
+			rs->list[rs->nlist++] = r;
+		}
+	}
+}
+
+static int
+cmpint(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The string at a path, decoded, into b; -1 if there is none. */
+static int
+str_at(const struct cx_rec *rec, const char *path, struct cx_buf *b)
+{
+	const char *v;
+	size_t n;
+
+	b->len = 0;
+	if (cx_json_path(rec, path, &v, &n) == -1 ||
+	    cx_json_type(v, n) != CX_J_STR)
+		return -1;
+	return cx_json_str(v, n, b);
+}
+
+static int
+one_of(const struct cond *c, const struct cx_buf *s)
+{
+	int i;
+
+	for (i = 0; i < c->nval; i++)
+		if (cx_streqi(c->val[i], strlen(c->val[i]), s->p, s->len))
+			return 1;
+	return 0;
+}
+
+static int
+holds(struct cx_rules *rs, const struct cond *c, const struct cx_rec *rec)
+{
+	struct cx_buf s = { 0 };
+	const char *v;
+	size_t n;
+	double a;
+	int i, yes = 0;
+
+	switch (c->kind) {
+	case C_ANY:
+		for (i = 0; i < c->nkw && !yes; i++)
+			yes = rs->hit[c->kw[i]] == rs->gen;
+		return yes;
+	case C_ALL:
+		for (i = 0; i < c->nkw; i++)
+			if (rs->hit[c->kw[i]] != rs->gen)
+				return 0;
+		return 1;
+	case C_NONE:
+		for (i = 0; i < c->nkw; i++)
+			if (rs->hit[c->kw[i]] == rs->gen)
+				return 0;
+		return 1;
+	case C_AMOUNT:
+		if (cx_json_path(rec, "amount", &v, &n) == -1 ||
+		    cx_json_type(v, n) != CX_J_NUM)
+			return 0;
+		a = strtod(v, NULL);
+		switch (c->op) {
+		case OP_GT: return a > c->num;
+		case OP_GE: return a >= c->num;
+		case OP_LT: return a < c->num;
+		case OP_LE: return a <= c->num;
+		default: return a == c->num;
+		}
+	default:
+		if (str_at(rec, c->kind == C_CHANNEL ? "channel" :
+		    c->kind == C_TIER ? "customer.tier" : c->path, &s) == 0)
+			yes = one_of(c, &s);
+		cx_buf_free(&s);
+		return yes;
+	}
+}
+
+static int
+matches(struct cx_rules *rs, const struct rule *r, const struct cx_rec *rec)
+{
+	int i;
+
+	for (i = 0; i < r->nc; i++)
+		if (!holds(rs, &r->c[i], rec))
+			return 0;
+	return 1;
+}
+
+void
+cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
+    struct cx_verdict *v)
+{
+	struct cx_buf s = { 0 };
+	const struct cx_taxon *t;
+	const struct rule *r;
+	int i, k;
+
+	memset(v, 0, sizeof(*v));
+	v->crule = v->prule = v->srule = -1;
+	if (++rs->gen == 0) {
+		memset(rs->hit, 0, (size_t)rs->nkw * sizeof(*rs->hit));
+		memset(rs->cand, 0, (size_t)rs->nr * sizeof(*rs->cand));
+		rs->gen = 1;
+	}
+	rs->nlist = 0;
+	rs->text.len = 0;
+	if (str_at(rec, "subject", &s) == 0)
+		cx_buf_add(&rs->text, s.p, s.len);
+	cx_buf_addc(&rs->text, '\n');
+	if (str_at(rec, "text", &s) == 0)
+		cx_buf_add(&rs->text, s.p, s.len);
+	cx_buf_free(&s);
+	cx_ac_scan(rs->ac, rs->text.p, rs->text.len, on_hit, rs);
+	for (i = 0; i < rs->nr; i++)
+		if (!rs->r[i].waits && rs->cand[i] != rs->gen) {
+			rs->cand[i] = rs->gen;
+			rs->list[rs->nlist++] = i;
+		}
+	qsort(rs->list, (size_t)rs->nlist, sizeof(int), cmpint);
+	for (k = 0; k < rs->nlist; k++) {
+		r = &rs->r[rs->list[k]];
+		if (!matches(rs, r, rec))
+			continue;
+		if (v->category == NULL && r->category != NULL) {
+			v->category = r->category;
+			v->crule = rs->list[k];
+		}
+		if (v->priority == NULL && r->priority != NULL) {
+			v->priority = r->priority;
+			v->prule = rs->list[k];
+		}
+		if (v->scope == NULL && r->scope != NULL) {
+			v->scope = r->scope;
+			v->srule = rs->list[k];
+		}
+		for (i = 0; i < r->ntag && v->ntag < CX_MAXTAGS; i++)
+			v->tag[v->ntag++] = r->tag[i];
+		if (r->stop)
+			break;
+	}
+	if (v->priority == NULL && v->category != NULL &&
+	    (t = cx_taxonomy_get(rs->tax, v->category)) != NULL)
+		v->priority = t->priority;
+	if (v->scope == NULL)
+		v->scope = scopes[0];
+	/* A group raises the priority a level; the public makes it urgent. */
+	if (v->priority != NULL && v->scope == scopes[1])
+		v->priority = priorities[prio_level(v->priority) < 2 ?
+		    prio_level(v->priority) + 1 : 2];
+	if (v->scope == scopes[2])
+		v->priority = priorities[2];
+}
+
+const char *
+cx_rules_name(const struct cx_rules *rs, int rule)
+{
+	return rule >= 0 && rule < rs->nr ? rs->r[rule].name : NULL;
+}
+
+/* The keywords of a rule that hit in the last record, as a JSON array. */
+void
+cx_rules_words(const struct cx_rules *rs, int rule, struct cx_buf *out)
+{
+	const struct rule *r;
+	int i, j, first = 1;
+
+	cx_buf_addc(out, '[');
+	if (rule >= 0 && rule < rs->nr) {
+		r = &rs->r[rule];
+		for (i = 0; i < r->nc; i++) {
+			if (r->c[i].kind != C_ANY && r->c[i].kind != C_ALL)
+				continue;
+			for (j = 0; j < r->c[i].nkw; j++) {
+				if (rs->hit[r->c[i].kw[j]] != rs->gen)
+					continue;
+				if (!first)
+					cx_buf_addc(out, ',');
+				first = 0;
+				cx_json_addstr(out, rs->kw[r->c[i].kw[j]],
+				    strlen(rs->kw[r->c[i].kw[j]]));
+			}
+		}
+	}
+	cx_buf_addc(out, ']');
+}
