@@ -394,6 +394,16 @@ cx_nb_add(struct cx_nb *nb, const char *label, const char *text, size_t n)
 	if (nbx_norm == 2 && f.n > 0) inc = (uint32_t)(10000 / ((double)f.n) + 0.5);
 	if (nbx_norm == 3 && f.n > 0) inc = (uint32_t)(1000 / log2(2+(double)f.n) + 0.5);
 	if (inc == 0) inc = 1;
+	if (nbx_norm >= 4) {
+		/* f is sorted with dups (TF mode) */
+		qsort(f.b, f.n, sizeof(*f.b), cmp_u32);
+		double ss = 0; size_t a, z;
+		for (a = 0; a < f.n; a = z) { for (z = a; z < f.n && f.b[z] == f.b[a]; z++); double w = nbx_norm == 4 ? log1p((double)(z - a)) : (double)(z-a); ss += w * w; }
+		for (a = 0; a < f.n; a = z) { for (z = a; z < f.n && f.b[z] == f.b[a]; z++); double w = nbx_norm == 4 ? log1p((double)(z - a)) : (double)(z-a);
+			cnt = count_at(nb, (uint32_t)c, f.b[a], 1); uint32_t q = (uint32_t)(1000 * w / sqrt(ss) + 0.5); *cnt += q ? q : 1; }
+		feats_free(&f);
+		return;
+	}
 	for (i = 0; i < f.n; i++) {
 		cnt = count_at(nb, (uint32_t)c, f.b[i], 1);
 		if (*cnt < UINT32_MAX)
