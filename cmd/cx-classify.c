@@ -13,7 +13,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -79,13 +78,12 @@ manual(const struct cx_rec *r, const char *key)
 {
 	struct cx_buf b = { 0 };
 	const struct cx_field *f;
-	const char *v;
-	size_t n;
 
 	if ((f = cx_rec_get(r, "manual")) == NULL ||
-	    cx_json_member(f->v, f->vlen, key, &v, &n) == -1 ||
-	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, &b) == -1)
+	    cx_json_getstr(f->v, f->vlen, key, &b) == -1) {
+		cx_buf_free(&b);
 		return NULL;
+	}
 	return (char *)cx_buf_str(&b);
 }
 
@@ -115,19 +113,15 @@ static int
 predict(const struct cx_rec *r, const char **code, double *conf)
 {
 	struct cx_buf t = { 0 }, s = { 0 };
-	const char *v;
-	size_t n;
 	int rc = -1;
 
 	if (G.model == NULL)
 		return -1;
-	if (cx_json_path(r, "subject", &v, &n) == 0 &&
-	    cx_json_type(v, n) == CX_J_STR)
-		cx_json_str(v, n, &t);
+	if (cx_rec_getstr(r, "subject", &s) == 0)
+		cx_buf_add(&t, s.p, s.len);
 	cx_buf_addc(&t, '\n');
-	if (cx_json_path(r, "text", &v, &n) == 0 &&
-	    cx_json_type(v, n) == CX_J_STR)
-		cx_json_str(v, n, &t);
+	if (cx_rec_getstr(r, "text", &s) == 0)
+		cx_buf_add(&t, s.p, s.len);
 	*code = cx_nb_predict(G.model, t.p, t.len, conf);
 	if (*code != NULL && cx_taxonomy_get(G.tax, *code) != NULL)
 		rc = 0;
@@ -183,6 +177,8 @@ classify(struct cx_rec *r)
 	}
 	if (mpri != NULL)
 		by_what(&cb, "priority", "agent");
+	else if (v.priority != NULL && v.base != v.priority)
+		by_what(&cb, "priority", v.scope);	/* raised by scope */
 	else if (v.prule >= 0)
 		by_rule(&cb, "priority", v.prule, 1);
 	else if (v.priority != NULL)
@@ -223,19 +219,6 @@ classify(struct cx_rec *r)
 	cx_buf_free(&tags);
 }
 
-static int
-member_str(const char *o, size_t n, const char *key, struct cx_buf *b)
-{
-	const char *v;
-	size_t vn;
-
-	b->len = 0;
-	if (cx_json_member(o, n, key, &v, &vn) == -1 ||
-	    cx_json_type(v, vn) != CX_J_STR)
-		return -1;
-	return cx_json_str(v, vn, b);
-}
-
 /* One line of words per record for --explain. */
 static void
 explain(const struct cx_rec *r, struct cx_buf *b)
@@ -246,9 +229,12 @@ explain(const struct cx_rec *r, struct cx_buf *b)
 	const char *v, *raw;
 	size_t n, rn, i;
 
-	id = cx_rec_get(r, "id");
-	if (id != NULL && cx_json_str(id->v, id->vlen, &s) == 0)
+	if ((id = cx_rec_get(r, "id")) != NULL &&
+	    cx_json_str(id->v, id->vlen, &s) == 0)
 		cx_buf_add(b, s.p, s.len);
+	else if ((id = cx_rec_get(r, "followup_of")) != NULL &&
+	    cx_json_str(id->v, id->vlen, &s) == 0)
+		cx_buf_printf(b, "(follow-up of %.*s)", (int)s.len, s.p);
 	else
 		cx_buf_adds(b, "(no id)");
 	cx_buf_addc(b, ':');
@@ -265,12 +251,12 @@ explain(const struct cx_rec *r, struct cx_buf *b)
 		if (cb == NULL || cx_json_member(cb->v, cb->vlen, what[i], &v,
 		    &n) == -1)
 			continue;
-		if (member_str(v, n, "rule", &s) == 0) {
+		if (cx_json_getstr(v, n, "rule", &s) == 0) {
 			cx_buf_printf(b, " by rule %.*s", (int)s.len, s.p);
 			if (cx_json_member(v, n, "words", &raw, &rn) == 0 &&
 			    rn > 2)
 				cx_buf_printf(b, ", words %.*s", (int)rn, raw);
-		} else if (member_str(v, n, "by", &s) == 0)
+		} else if (cx_json_getstr(v, n, "by", &s) == 0)
 			cx_buf_printf(b, " (%.*s)", (int)s.len, s.p);
 		if (cx_json_member(v, n, "confidence", &raw, &rn) == 0)
 			cx_buf_printf(b, ", confidence %.*s", (int)rn, raw);
@@ -485,35 +471,6 @@ cmpname(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files of a spool directory, sorted; NULL-terminated. */
-static char **
-listdir(struct cx_spool *sp, const char *dir)
-{
-	struct cx_err e;
-	struct dirent *d;
-	char **names = NULL;
-	size_t n = 0;
-	DIR *dp;
-	int fd;
-
-	if ((fd = cx_spool_dir(sp, dir, &e)) == -1 || (fd = dup(fd)) == -1 ||
-	    (dp = fdopendir(fd)) == NULL)
-		errx(CX_EXIT_ERR, "%s/%s: cannot read", sp->path, dir);
-	rewinddir(dp);
-	while ((d = readdir(dp)) != NULL) {
-		if (d->d_name[0] == '.')
-			continue;
-		names = cx_realloc(names, (n + 2) * sizeof(*names));
-		names[n++] = cx_strndup(d->d_name, strlen(d->d_name));
-	}
-	closedir(dp);
-	if (names == NULL)
-		names = cx_alloc(sizeof(*names));
-	qsort(names, n, sizeof(*names), cmpname);
-	names[n] = NULL;
-	return names;
-}
-
 static void
 spool(void)
 {
@@ -523,24 +480,21 @@ spool(void)
 	size_t i;
 
 	if (cx_spool_open(&sp, G.spool, 1, &e) == -1 ||
-	    cx_spool_lock(&sp, &e) == -1)
+	    cx_spool_lock(&sp, &e) == -1 ||
+	    (names = cx_spool_list(&sp, "new", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	names = listdir(&sp, "new");
-	for (i = 0; names[i] != NULL; i++) {
+	for (i = 0; names[i] != NULL; i++)
 		spool_file(&sp, "new", names[i]);
-		free(names[i]);
-	}
-	free(names);
+	cx_spool_list_free(names);
 	/* A hand correction may be for a ticket already routed. */
 	if (G.nset > 0) {
-		names = listdir(&sp, "open");
-		for (i = 0; names[i] != NULL; i++) {
-			if (G.nids == 0 || bsearch(&names[i], G.ids,
-			    (size_t)G.nids, sizeof(*G.ids), cmpname) != NULL)
+		if ((names = cx_spool_list(&sp, "open", &e)) == NULL)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		for (i = 0; names[i] != NULL; i++)
+			if (bsearch(&names[i], G.ids, (size_t)G.nids,
+			    sizeof(*G.ids), cmpname) != NULL)
 				spool_file(&sp, "open", names[i]);
-			free(names[i]);
-		}
-		free(names);
+		cx_spool_list_free(names);
 	}
 	cx_spool_close(&sp);
 }

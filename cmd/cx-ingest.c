@@ -115,25 +115,8 @@ reject(const char *file, unsigned long line, const char *why,
 	if (G.dry)
 		goto out;
 	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
-	cx_buf_adds(b, "{\"at\":");
-	now_text(b);
-	cx_buf_adds(b, ",\"file\":");
-	cx_json_addstr(b, file, strlen(file));
-	cx_buf_adds(b, ",\"line\":");
-	cx_buf_ulong(b, line);
-	cx_buf_adds(b, ",\"reason\":");
-	cx_json_addstr(b, reason.p, reason.len);
-	cx_buf_adds(b, ",\"raw\":");
-	/* Raw bytes that are not UTF-8 are kept readable, not lost. */
-	if (cx_utf8_valid(raw, rawlen))
-		cx_json_addstr(b, raw, rawlen);
-	else {
-		cx_buf_addc(b, '"');
-		for (size_t i = 0; i < rawlen; i++)
-			cx_buf_printf(b, "%02x", (unsigned char)raw[i]);
-		cx_buf_adds(b, "\",\"raw_encoding\":\"hex\"");
-	}
-	cx_buf_adds(b, "}\n");
+	cx_batch_reject(&G.b, G.ctx.nowtext, file, line, reason.p, raw,
+	    rawlen);
 	if (G.rejf != NULL) {
 		fwrite(b->p, 1, b->len, G.rejf);
 		b->len = 0;
@@ -478,34 +461,6 @@ jsonl_file(struct cx_in *in)
 	cx_rec_free(&r);
 }
 
-static int
-is_jsonl(const char *path, struct cx_in *in)
-{
-	size_t n = strlen(path), i;
-	const char *ext, *p;
-
-	if (G.format != NULL)
-		return strcmp(G.format, "jsonl") == 0;
-	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
-		n -= 3;
-	for (ext = path + n; ext > path && ext[-1] != '.' && ext[-1] != '/';)
-		ext--;
-	if (ext > path && ext[-1] == '.') {
-		if (strncmp(ext, "jsonl", 5) == 0 || strncmp(ext, "json", 4)
-		    == 0 || strncmp(ext, "ndjson", 6) == 0)
-			return 1;
-		if (strncmp(ext, "csv", 3) == 0)
-			return 0;
-	}
-	/* No telling name (stdin): a record starts with '{'. */
-	if (cx_in_peek(in, &p, &n, NULL) == -1)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!strchr(" \t\r\n", p[i]))
-			return p[i] == '{';
-	return 0;
-}
-
 static void
 ingest(const char *path)
 {
@@ -517,7 +472,8 @@ ingest(const char *path)
 		G.failed = 1;
 		return;
 	}
-	if (is_jsonl(path, &in))
+	if (G.format != NULL ? strcmp(G.format, "jsonl") == 0 :
+	    cx_in_is_jsonl(&in, path))
 		jsonl_file(&in);
 	else
 		csv_file(&in);

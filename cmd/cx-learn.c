@@ -74,19 +74,6 @@ add(const char *label, size_t ln, struct cx_buf *text, const char *rec,
 	e->reclen = reclen;
 }
 
-static int
-str_at(const struct cx_rec *r, const char *path, struct cx_buf *b)
-{
-	const char *v;
-	size_t n;
-
-	b->len = 0;
-	if (cx_json_path(r, path, &v, &n) == -1 ||
-	    cx_json_type(v, n) != CX_J_STR)
-		return -1;
-	return cx_json_str(v, n, b);
-}
-
 /* A ticket's label: -l's field, else a hand correction, else the rules'. */
 static int
 label_of(const struct cx_rec *r, struct cx_buf *b)
@@ -96,9 +83,9 @@ label_of(const struct cx_rec *r, struct cx_buf *b)
 	size_t i;
 
 	if (G.label != NULL)
-		return str_at(r, G.label, b);
+		return cx_rec_getstr(r, G.label, b);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (str_at(r, order[i], b) == 0 && b->len > 0)
+		if (cx_rec_getstr(r, order[i], b) == 0 && b->len > 0)
 			return 0;
 	return -1;
 }
@@ -121,10 +108,10 @@ read_jsonl(struct cx_in *in)
 			continue;
 		}
 		text.len = 0;
-		if (str_at(&r, "subject", &s) == 0)
+		if (cx_rec_getstr(&r, "subject", &s) == 0)
 			cx_buf_add(&text, s.p, s.len);
 		cx_buf_addc(&text, '\n');
-		if (str_at(&r, "text", &s) == 0)
+		if (cx_rec_getstr(&r, "text", &s) == 0)
 			cx_buf_add(&text, s.p, s.len);
 		if (label_of(&r, &label) == 0)
 			add(label.p, label.len, &text, l, n);

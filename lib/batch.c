@@ -283,3 +283,32 @@ cx_batch_free(struct cx_batch *b)
 	cx_buf_free(&b->rejects);
 	memset(b, 0, sizeof(*b));
 }
+
+/* A row set aside, as a line of the rejects: when, where, why and what. */
+void
+cx_batch_reject(struct cx_batch *b, const char *nowtext, const char *file,
+    unsigned long line, const char *why, const char *raw, size_t rawlen)
+{
+	struct cx_buf *r = &b->rejects;
+	size_t i;
+
+	cx_buf_adds(r, "{\"at\":");
+	cx_buf_adds(r, nowtext);
+	cx_buf_adds(r, ",\"file\":");
+	cx_json_addstr(r, file, strlen(file));
+	cx_buf_adds(r, ",\"line\":");
+	cx_buf_ulong(r, line);
+	cx_buf_adds(r, ",\"reason\":");
+	cx_json_addstr(r, why, strlen(why));
+	cx_buf_adds(r, ",\"raw\":");
+	/* Raw bytes that are not UTF-8 are kept readable, not lost. */
+	if (cx_utf8_valid(raw, rawlen))
+		cx_json_addstr(r, raw, rawlen);
+	else {
+		cx_buf_addc(r, '"');
+		for (i = 0; i < rawlen; i++)
+			cx_buf_printf(r, "%02x", (unsigned char)raw[i]);
+		cx_buf_adds(r, "\",\"raw_encoding\":\"hex\"");
+	}
+	cx_buf_adds(r, "}\n");
+}

@@ -158,6 +158,10 @@ int	 cx_json_setmember(const char *, size_t, const char *key,
 /* Dotted path through nested objects: "customer.phone". */
 int	 cx_json_path(const struct cx_rec *, const char *,
 	    const char **, size_t *);
+/* A string at a record's dotted path, or an object's member, decoded
+ * into b (its contents replaced); -1 if there is no string there. */
+int	 cx_rec_getstr(const struct cx_rec *, const char *, struct cx_buf *);
+int	 cx_json_getstr(const char *, size_t, const char *, struct cx_buf *);
 /* Writers: append JSON text for a string, or a "key": prefix. */
 void	 cx_json_addstr(struct cx_buf *, const char *, size_t);
 /* The same, checking the text is UTF-8 on the way; -1 if it is not. */
@@ -187,6 +191,8 @@ long	 cx_in_read(struct cx_in *, void *, size_t, struct cx_err *);
 /* Next line without its terminator (LF or CRLF); 1, 0 at end, -1 error. */
 int	 cx_in_line(struct cx_in *, const char **, size_t *, struct cx_err *);
 void	 cx_in_close(struct cx_in *);
+/* JSON Lines by the name's ending, or by a first '{'; else CSV. */
+int	 cx_in_is_jsonl(struct cx_in *, const char *path);
 /* Write all of a buffer to a file descriptor. */
 int	 cx_write_all(int, const void *, size_t);
 
@@ -347,6 +353,7 @@ const char *cx_priority_name(const char *, size_t);
 struct cx_verdict {
 	const char	*category;	/* a taxonomy code, or NULL */
 	const char	*priority;
+	const char	*base;		/* the priority before scope raised it */
 	const char	*scope;
 	int		 crule, prule, srule;	/* deciding rules, or -1 */
 	const char	*tag[CX_MAXTAGS];
@@ -430,6 +437,9 @@ int	 cx_spool_publish(struct cx_spool *, const char *tmpname,
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *, struct cx_err *);
+/* The files of a spool directory, sorted, NULL-terminated; caller frees. */
+char	**cx_spool_list(struct cx_spool *, const char *dir, struct cx_err *);
+void	 cx_spool_list_free(char **);
 
 /* reg.c: the registry: ticket numbers and what was ingested, under lock. */
 struct cx_reg_entry {
@@ -506,6 +516,9 @@ void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
 int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
 	    const struct cx_reg_entry *, unsigned long thisbatch,
 	    const char *elem, const char *hist);
+/* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
+void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
+	    unsigned long, const char *why, const char *, size_t);
 int	 cx_batch_commit(struct cx_batch *, struct cx_reg *, struct cx_spool *,
 	    struct cx_err *);
 void	 cx_batch_clear(struct cx_batch *);

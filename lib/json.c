@@ -936,6 +936,34 @@ addstr(struct cx_buf *b, const char *s, size_t n, int check)
 	return 0;
 }
 
+/* The string at a dotted path of a record, decoded into b (replacing). */
+int
+cx_rec_getstr(const struct cx_rec *r, const char *path, struct cx_buf *b)
+{
+	const char *v;
+	size_t n;
+
+	b->len = 0;
+	if (cx_json_path(r, path, &v, &n) == -1 ||
+	    cx_json_type(v, n) != CX_J_STR)
+		return -1;
+	return cx_json_str(v, n, b);
+}
+
+/* The string member of a raw object, decoded into b (replacing). */
+int
+cx_json_getstr(const char *o, size_t n, const char *key, struct cx_buf *b)
+{
+	const char *v;
+	size_t vn;
+
+	b->len = 0;
+	if (cx_json_member(o, n, key, &v, &vn) == -1 ||
+	    cx_json_type(v, vn) != CX_J_STR)
+		return -1;
+	return cx_json_str(v, vn, b);
+}
+
 void
 cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
 {

@@ -254,3 +254,32 @@ cx_write_all(int fd, const void *p, size_t n)
 	}
 	return 0;
 }
+
+/*
+ * Whether an input is JSON Lines rather than CSV: by its name's ending,
+ * else (stdin, a name that says nothing) by whether it starts with '{'.
+ */
+int
+cx_in_is_jsonl(struct cx_in *in, const char *path)
+{
+	size_t n = strlen(path), i;
+	const char *ext, *p;
+
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+		n -= 3;
+	for (ext = path + n; ext > path && ext[-1] != '.' && ext[-1] != '/';)
+		ext--;
+	if (ext > path && ext[-1] == '.') {
+		if (strncmp(ext, "jsonl", 5) == 0 || strncmp(ext, "json", 4)
+		    == 0 || strncmp(ext, "ndjson", 6) == 0)
+			return 1;
+		if (strncmp(ext, "csv", 3) == 0)
+			return 0;
+	}
+	if (cx_in_peek(in, &p, &n, NULL) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", p[i]))
+			return p[i] == '{';
+	return 0;
+}

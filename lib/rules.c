@@ -743,20 +743,6 @@ cmpint(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* The string at a path, decoded, into b; -1 if there is none. */
-static int
-str_at(const struct cx_rec *rec, const char *path, struct cx_buf *b)
-{
-	const char *v;
-	size_t n;
-
-	b->len = 0;
-	if (cx_json_path(rec, path, &v, &n) == -1 ||
-	    cx_json_type(v, n) != CX_J_STR)
-		return -1;
-	return cx_json_str(v, n, b);
-}
-
 static int
 one_of(const struct cond *c, const struct cx_buf *s)
 {
@@ -805,7 +791,7 @@ holds(struct cx_rules *rs, const struct cond *c, const struct cx_rec *rec)
 		default: return a == c->num;
 		}
 	default:
-		if (str_at(rec, c->kind == C_CHANNEL ? "channel" :
+		if (cx_rec_getstr(rec, c->kind == C_CHANNEL ? "channel" :
 		    c->kind == C_TIER ? "customer.tier" : c->path, &s) == 0)
 			yes = one_of(c, &s);
 		cx_buf_free(&s);
@@ -842,10 +828,10 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 	}
 	rs->nlist = 0;
 	rs->text.len = 0;
-	if (str_at(rec, "subject", &s) == 0)
+	if (cx_rec_getstr(rec, "subject", &s) == 0)
 		cx_buf_add(&rs->text, s.p, s.len);
 	cx_buf_addc(&rs->text, '\n');
-	if (str_at(rec, "text", &s) == 0)
+	if (cx_rec_getstr(rec, "text", &s) == 0)
 		cx_buf_add(&rs->text, s.p, s.len);
 	cx_buf_free(&s);
 	cx_ac_scan(rs->ac, rs->text.p, rs->text.len, on_hit, rs);
@@ -882,6 +868,7 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 	if (v->scope == NULL)
 		v->scope = scopes[0];
 	/* A group raises the priority a level; the public makes it urgent. */
+	v->base = v->priority;
 	if (v->priority != NULL && v->scope == scopes[1])
 		v->priority = priorities[prio_level(v->priority) < 2 ?
 		    prio_level(v->priority) + 1 : 2];

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -236,4 +237,51 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 	}
 	close(fd);
 	return 0;
+}
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+cx_spool_list(struct cx_spool *sp, const char *dir, struct cx_err *err)
+{
+	struct dirent *d;
+	char **names;
+	size_t n = 0;
+	DIR *dp;
+	int fd;
+
+	if ((fd = cx_spool_dir(sp, dir, err)) == -1)
+		return NULL;
+	if ((fd = dup(fd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	rewinddir(dp);		/* the offset is shared with the cached fd */
+	names = cx_alloc(sizeof(*names));
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		names = cx_realloc(names, (n + 2) * sizeof(*names));
+		names[n++] = cx_strndup(d->d_name, strlen(d->d_name));
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(*names), cmpname);
+	names[n] = NULL;
+	return names;
+}
+
+void
+cx_spool_list_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
 }
