@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "cx.h"
-#include "nb.h"
 
 
 #define MAXSET	8
@@ -40,7 +39,7 @@ static struct {
 	int			 quiet;
 	char			 nowtext[40];
 	struct cx_buf		 out;
-	unsigned long		 nrec, nbad, nset_done;
+	unsigned long		 nrec, nbad, nchanged, nset_done;
 } G;
 
 static void
@@ -137,6 +136,7 @@ classify(struct cx_rec *r)
 	struct cx_verdict v;
 	struct cx_buf cb = { 0 }, cat = { 0 }, tags = { 0 };
 	char *mcat, *mpri, *mscope;
+	const struct cx_taxon *t;
 	const char *code = NULL;
 	double conf = 0;
 	int i, j, bymodel = 0;
@@ -151,9 +151,14 @@ classify(struct cx_rec *r)
 	    == 0) {
 		v.category = code;
 		bymodel = 1;
-		if (v.priority == NULL)
-			v.priority = cx_taxonomy_get(G.tax, code)->priority;
 	}
+	/* No rule set the priority: the default of the category decided
+	 * (by the model, or by hand), raised by the scope. */
+	if (v.prule < 0 && (mcat != NULL || bymodel)) {
+		t = cx_taxonomy_get(G.tax, mcat ? mcat : v.category);
+		v.base = t ? t->priority : NULL;
+	}
+	v.priority = cx_priority_scoped(v.base, mscope ? mscope : v.scope);
 	if (mcat != NULL)
 		by_what(&cb, "category", "agent");
 	else if (bymodel) {
@@ -372,7 +377,7 @@ process(struct cx_rec *r, const char *file, unsigned long lineno,
     const char *line, size_t n, struct cx_buf *out)
 {
 	struct cx_err e;
-	size_t pos;
+	size_t pos, start;
 
 	if (cx_rec_parse(r, line, n, &e, &pos) == -1) {
 		warnx("%s:%lu: %s; passed through unclassified", file, lineno,
@@ -397,10 +402,14 @@ process(struct cx_rec *r, const char *file, unsigned long lineno,
 	if (G.nset > 0)
 		set_by_hand(r);
 	classify(r);
-	if (G.explain)
+	if (G.explain) {
 		explain(r, out);
-	else
-		cx_rec_write(r, out);
+		return;
+	}
+	start = out->len;
+	cx_rec_write(r, out);
+	if (out->len - start != n + 1 || memcmp(out->p + start, line, n) != 0)
+		G.nchanged++;
 }
 
 static void
@@ -658,9 +667,9 @@ main(int argc, char *argv[])
 		err(CX_EXIT_ERR, "stdout");
 	if (G.nset > 0 && G.nset_done == 0)
 		warnx("no ticket to correct");
-	if (!G.quiet && G.spool != NULL)
-		fprintf(stderr, "cx-classify: %lu classified, %lu passed "
-		    "through\n", G.nrec - (G.nbad > G.nrec ? G.nrec : 0),
+	if (!G.quiet && G.spool != NULL && !G.explain)
+		fprintf(stderr, "cx-classify: %lu tickets, %lu changed, %lu "
+		    "passed through unclassified\n", G.nrec, G.nchanged,
 		    G.nbad);
 	cx_rules_free(G.rules);
 	cx_taxonomy_free(G.tax);

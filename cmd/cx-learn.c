@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cx.h"
-#include "nb.h"
 
 struct example {
 	char	*label;
@@ -298,17 +297,38 @@ score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
 	cx_taxonomy_free(tax);
 }
 
+/* The examples as the arrays the model's functions take. */
 static void
-save(const char *path)
+arrays(const char ***labels, const char ***texts, size_t **lens)
+{
+	size_t i;
+
+	*labels = cx_alloc(G.n * sizeof(**labels));
+	*texts = cx_alloc(G.n * sizeof(**texts));
+	*lens = cx_alloc(G.n * sizeof(**lens));
+	for (i = 0; i < G.n; i++) {
+		(*labels)[i] = G.ex[i].label;
+		(*texts)[i] = G.ex[i].text;
+		(*lens)[i] = G.ex[i].len;
+	}
+}
+
+static void
+save(const char *path, unsigned seed)
 {
 	struct cx_nb *nb = cx_nb_new();
 	struct cx_buf b = { 0 }, tmp = { 0 };
+	const char **labels, **texts;
+	size_t *lens, i;
 	FILE *fp;
-	size_t i;
 
 	for (i = 0; i < G.n; i++)
 		cx_nb_add(nb, G.ex[i].label, G.ex[i].text, G.ex[i].len);
 	cx_nb_finish(nb);
+	/* Confidences that mean what they say, where there is data enough. */
+	arrays(&labels, &texts, &lens);
+	if (G.n >= 10)
+		(void)cx_nb_calibrate(nb, labels, texts, lens, G.n, 5, seed);
 	cx_nb_save(nb, &b);
 	/* Written whole and renamed, so a classifier never reads half. */
 	cx_buf_printf(&tmp, "%s.%ld", path, (long)getpid());
@@ -319,6 +339,9 @@ save(const char *path)
 	fprintf(stderr, "cx-learn: %s: %zu classes from %zu examples\n", path,
 	    cx_nb_nclass(nb), G.n);
 	cx_nb_free(nb);
+	free(labels);
+	free(texts);
+	free(lens);
 	cx_buf_free(&b);
 	cx_buf_free(&tmp);
 }
@@ -327,16 +350,9 @@ static void
 crossval(int k, unsigned seed, struct cx_eval *ev)
 {
 	const char **labels, **texts;
-	size_t *lens, i;
+	size_t *lens;
 
-	labels = cx_alloc(G.n * sizeof(*labels));
-	texts = cx_alloc(G.n * sizeof(*texts));
-	lens = cx_alloc(G.n * sizeof(*lens));
-	for (i = 0; i < G.n; i++) {
-		labels[i] = G.ex[i].label;
-		texts[i] = G.ex[i].text;
-		lens[i] = G.ex[i].len;
-	}
+	arrays(&labels, &texts, &lens);
 	if (cx_nb_crossval(labels, texts, lens, G.n, k, seed, ev) == -1)
 		errx(CX_EXIT_ERR, "-k %d: needs 2 to %zu folds", k, G.n);
 	free(labels);
@@ -420,7 +436,7 @@ main(int argc, char *argv[])
 	if (G.n == 0)
 		errx(CX_EXIT_ERR, "no labelled examples");
 	if (out != NULL)
-		save(out);
+		save(out, seed);
 	if (k > 0) {
 		crossval(k, seed, &ev);
 		cx_buf_printf(&report, "%d-fold cross-validation, %zu examples"

@@ -65,6 +65,8 @@ struct cx_rules {
 static const char *priorities[] = { "low", "normal", "urgent" };
 static const char *scopes[] = { "one", "group", "public" };
 
+static int prio_level(const char *);
+
 const char *
 cx_priority_name(const char *s, size_t n)
 {
@@ -85,6 +87,22 @@ scope_name(const char *s, size_t n)
 		if (strlen(scopes[i]) == n && memcmp(scopes[i], s, n) == 0)
 			return scopes[i];
 	return NULL;
+}
+
+/* A group raises a priority a level; the public makes it urgent. */
+const char *
+cx_priority_scoped(const char *priority, const char *scope)
+{
+	int level;
+
+	if (scope != NULL && strcmp(scope, "public") == 0)
+		return priorities[2];
+	if (priority == NULL)
+		return NULL;
+	level = prio_level(priority);
+	if (scope != NULL && strcmp(scope, "group") == 0 && level < 2)
+		level++;
+	return priorities[level];
 }
 
 static int
@@ -354,6 +372,12 @@ action(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn,
 	const struct cx_taxon *t;
 	char *code;
 
+	if ((kn == 8 && memcmp(k, "category", 8) == 0 && r->category) ||
+	    (kn == 8 && memcmp(k, "priority", 8) == 0 && r->priority) ||
+	    (kn == 5 && memcmp(k, "scope", 5) == 0 && r->scope)) {
+		cx_seterr(err, "%.*s set twice in one rule", (int)kn, k);
+		return -1;
+	}
 	if (kn == 8 && memcmp(k, "category", 8) == 0) {
 		code = cx_strndup(v, vn);
 		t = cx_taxonomy_get(ld->rs->tax, code);
@@ -375,10 +399,19 @@ action(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn,
 			return -1;
 		}
 	} else if (kn == 3 && memcmp(k, "tag", 3) == 0) {
-		if (items(v, vn, &r->tag, &r->ntag) == -1) {
+		char **t;
+		int nt, i;
+
+		if (items(v, vn, &t, &nt) == -1) {
 			cx_seterr(err, "no tags");
 			return -1;
 		}
+		/* Tags accumulate, over lines as over rules. */
+		r->tag = cx_realloc(r->tag, (size_t)(r->ntag + nt) *
+		    sizeof(*r->tag));
+		for (i = 0; i < nt; i++)
+			r->tag[r->ntag++] = t[i];
+		free(t);
 	} else
 		return 1;
 	return 0;
@@ -867,13 +900,8 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 		v->priority = t->priority;
 	if (v->scope == NULL)
 		v->scope = scopes[0];
-	/* A group raises the priority a level; the public makes it urgent. */
 	v->base = v->priority;
-	if (v->priority != NULL && v->scope == scopes[1])
-		v->priority = priorities[prio_level(v->priority) < 2 ?
-		    prio_level(v->priority) + 1 : 2];
-	if (v->scope == scopes[2])
-		v->priority = priorities[2];
+	v->priority = cx_priority_scoped(v->base, v->scope);
 }
 
 const char *

@@ -19,7 +19,7 @@ load helper
 
 # Every page in man/, each with a test of its examples at the end of this
 # file: a new page needs both.
-PAGES="cx.7 cx-ingest.1 cx-columns.5 cx-conf.5 cx-spool.5"
+PAGES="cx.7 cx-ingest.1 cx-classify.1 cx-learn.1 cx-columns.5 cx-conf.5 cx-spool.5 cx-nb.5 cx-rules.5 cx-taxonomy.5"
 
 setup() {
 	W=$BATS_TEST_TMPDIR/w
@@ -185,4 +185,24 @@ run_examples() {
 
 @test "man examples: cx-spool(5)" {
 	run_examples cx-spool.5
+}
+
+@test "man examples: cx-classify(1)" {
+	run_examples cx-classify.1
+}
+
+@test "man examples: cx-learn(1)" {
+	run_examples cx-learn.1
+}
+
+@test "man examples: cx-nb(5)" {
+	run_examples cx-nb.5
+}
+
+@test "man examples: cx-rules(5)" {
+	run_examples cx-rules.5
+}
+
+@test "man examples: cx-taxonomy(5)" {
+	run_examples cx-taxonomy.5
 }
