@@ -1,6 +1,7 @@
 #!/bin/sh
 # The main job on the shipped examples: register the exports into a fresh
-# spool and say what was registered and what was set aside.  `make demo`
+# spool, classify them, and say what was registered, how it was classified
+# and what was set aside.  `make demo`
 # runs this after building; it grows as the tools land.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +20,15 @@ echo "== the same exports again: nothing new"
 cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
 
 echo
+echo "== classified: category, priority and scope, and what decided them"
+cx-classify -s "$spool"
+cat "$spool"/new/*.jsonl | cx-classify --explain
+
+echo
 echo "== registered tickets"
 cat "$spool"/new/*.jsonl | jq -r '[.id, .channel, (.customer.phone // "-"),
     (.amount // "-" | tostring), ((.followups // []) | length | tostring) + " follow-ups",
-    (.subject // .text | .[0:30])] | @tsv'
+    .priority, (.subcategory // .category // "-"), (.subject // .text | .[0:30])] | @tsv'
 
 echo
 echo "== set aside, with the reason"

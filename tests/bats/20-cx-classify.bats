@@ -1,0 +1,681 @@
+#!/usr/bin/env bats
+# cx-classify: category, subcategory, priority, scope and tags by the rules
+# (cx-rules(5)) and the taxonomy (cx-taxonomy(5)), then by a model; how
+# each was decided (classified_by, --explain); hand corrections (-S); bad
+# rules, taxonomies and records; spool mode.  The precise semantics are
+# tested with tests/data/t-rules and t-taxonomy (-R, -T), which do not
+# change; the shipped rules, which are being polished, only on a few
+# obvious tickets of the examples.  Golden files: see helper.bash.
+
+load helper
+
+# The table of cases, data/t-classify.jsonl, classified once for the whole
+# file (the records and --explain); the tests below read it.  The test
+# "rules: the table ..." runs the same commands itself and checks their
+# exit status, stderr and output.
+setup_file() {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	cx-classify -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
+	    "$TESTDATA/t-classify.jsonl" >table.jsonl
+	cx-classify -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
+	    --explain "$TESTDATA/t-classify.jsonl" >table.explain
+}
+
+# tc ARGS...: cx-classify with the test rules and taxonomy.
+tc() {
+	cx-classify -R data/t-rules -T data/t-taxonomy "$@"
+}
+
+# row ID FILTER: jq FILTER on the table's record ID, compact.
+row() {
+	jq -c --arg id "$1" "select(.id == \$id) | $2" \
+	    "$BATS_FILE_TMPDIR/table.jsonl"
+}
+
+# why ID: the table's --explain line of record ID.
+why() {
+	grep -F "$1: " "$BATS_FILE_TMPDIR/table.explain" | grep "^$1: "
+}
+
+# cats FILE: "id subcategory-or-category priority scope" per record.
+cats() {
+	jq -r '[.id // "-", .subcategory // .category // "-", .priority // "-",
+	    .scope // "-"] | join(" ")' "$1"
+}
+
+# ingest_examples DIR: both examples into the spool DIR, checked.
+ingest_examples() {
+	run --separate-stderr cx-ingest -s "$1" examples/helpdesk-zh.csv examples/chat.csv
+	check_status 1
+	check_stderr "$HELPDESK_REJECTS" "$EXAMPLES_SUMMARY"
+}
+
+# ticket DIR EXT FILTER: jq FILTER on the ticket of source row EXT in DIR.
+ticket() {
+	cat "$1"/new/*.jsonl | jq -c --arg e "$2" "select(.source.ext == \$e) | $3"
+}
+
+# --- the rules, on the table of cases ------------------------------------
+
+@test "rules: the table of cases gives the golden records and explanations, exit 0, nothing on stderr" {
+	run --separate-stderr run_to out.jsonl tc data/t-classify.jsonl
+	check_status 0
+	check_stderr
+	golden t-classify.jsonl out.jsonl
+	run --separate-stderr run_to out.explain tc --explain data/t-classify.jsonl
+	check_status 0
+	check_stderr
+	golden t-classify.explain out.explain
+	check_eq lines "$(wc -l <out.explain)" "$(wc -l <data/t-classify.jsonl)"
+}
+
+@test "rules: a Chinese keyword matches its simplified and traditional forms (發霉 and 發黴 match 发霉)" {
+	check_eq zh "$(row zh '[.category, .subcategory, .classified_by.category]')" \
+	    '["quality","quality.safety",{"by":"rules","rule":"safety","words":["发霉"]}]'
+	check_eq zh-tw "$(row zh-tw '[.subcategory, .classified_by.category.words]')" \
+	    '["quality.safety",["发霉"]]'
+	check_eq zh-s2t "$(row zh-s2t '[.subcategory, .classified_by.category.words]')" \
+	    '["quality.safety",["发霉"]]'
+	# A keyword written in traditional characters matches simplified text.
+	printf 'rule trad\n\tany: 發霉\n\tcategory: quality.safety\n' >trad.rules
+	echo '{"id":"A","text":"饼干发霉了"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -R trad.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr
+	check_eq trad "$(jq -c '[.subcategory, .classified_by.category]' out.jsonl)" \
+	    '["quality.safety",{"by":"rules","rule":"trad","words":["發霉"]}]'
+}
+
+@test "rules: English keywords match whole words in any case; \"deliver*\" matches words that start so" {
+	check_eq phrase "$(row en-phrase '[.subcategory, .classified_by.category.words]')" \
+	    '["quality.safety",["food poisoning"]]'
+	check_eq word "$(row en-word '[.subcategory, .classified_by.category.words]')" \
+	    '["logistics.late",["late"]]'
+	# "late" is not in "chocolate", nor in "lately".
+	check_eq inside "$(row en-inside '[.category, .classified_by.category]')" \
+	    '[null,{"by":"none"}]'
+	check_eq prefix "$(row en-prefix '[.subcategory, .classified_by.category.words]')" \
+	    '["logistics.late",["deliver*"]]'
+	check_eq prefix-word "$(row en-prefix-word .subcategory)" '"logistics.late"'
+	check_eq prefix-inside "$(row en-prefix-inside .category)" null
+}
+
+@test "rules: any, all and none; keywords do not span subject and text" {
+	# none: 已经到了 vetoes the rule its any: 还没到 would fire.
+	check_eq none "$(row none '[.category, .classified_by.category.by]')" '[null,"none"]'
+	# all: 快递 and 慢, on a public social channel.
+	check_eq all "$(row all-channel '[.subcategory, .priority, .classified_by.category]')" \
+	    '["logistics.late","urgent",{"by":"rules","rule":"late-weibo","words":["快递","慢"]}]'
+	check_eq all-one "$(row all-one-word .category)" null
+	# One keyword in the subject and the other in the text is all of them.
+	check_eq all-across "$(row all-across .subcategory)" '"logistics.late"'
+	# ... but the subject's end and the text's start make no keyword.
+	check_eq no-span "$(row no-span .category)" null
+}
+
+@test "rules: channel, amount and customer.tier conditions" {
+	check_eq channel "$(row all-other-channel '[.category, .tags]')" '[null,null]'
+	# amount >= 1000: 1000 is, 999.99 and the string "1000" are not.
+	check_eq amount "$(row amount-at .tags)" '["big"]'
+	check_eq below "$(row amount-below .tags)" null
+	check_eq string "$(row amount-string .tags)" null
+	check_eq tier "$(row tier .tags)" '["vip"]'
+	check_eq tier-other "$(row tier-other .tags)" null
+}
+
+@test "rules: field PATH, rules without keywords, none: alone, and lists split on , ， and 、" {
+	cat >f.rules <<'EOF'
+# field conditions; values match in any case
+rule money
+	field expectation: refund, return
+	tag: money-back
+rule u1
+	field customer.id: U1
+	tag: u1
+rule not-thanks
+	none: 谢谢
+	tag: not-thanks
+rule everyone
+	tag: everyone
+rule parcel
+	any: 包裹、破损，damaged
+	category: logistics
+EOF
+	printf '%s\n' '{"id":"1","text":"ok","expectation":"Refund"}' \
+	    '{"id":"2","text":"谢谢","customer":{"id":"U1"},"expectation":["refund"]}' \
+	    '{"id":"3","text":"破损","expectation":"exchange","customer":{"id":"U12"}}' \
+	    '{"id":"4","text":"DAMAGED box"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -R f.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr
+	check_eq tags "$(jq -c '[.id, .category, .tags]' out.jsonl)" \
+	    '["1",null,["money-back","not-thanks","everyone"]]
+["2",null,["u1","everyone"]]
+["3","logistics",["not-thanks","everyone"]]
+["4","logistics",["not-thanks","everyone"]]'
+	check_eq words "$(jq -c .classified_by.category.words out.jsonl)" 'null
+null
+["破损"]
+["damaged"]'
+}
+
+@test "rules: for each of category, priority and scope the first matching rule that sets it decides" {
+	# late (earlier) sets the category, late-weibo (later) the priority.
+	check_eq first-wins "$(row first-wins '[.subcategory, .priority, .classified_by.category.rule, .classified_by.priority.rule]')" \
+	    '["logistics.late","urgent","late","late-weibo"]'
+	# safety sets the category of a record that late would also place.
+	check_eq tags "$(row tags '[.subcategory, .classified_by.category.rule]')" \
+	    '["quality.safety","safety"]'
+	# No rule sets a priority: the taxonomy's for the category.
+	check_eq taxonomy "$(row en-word '[.priority, .classified_by.priority]')" \
+	    '["normal",{"by":"taxonomy"}]'
+	check_eq taxonomy "$(row stop '[.priority, .classified_by.priority]')" \
+	    '["low",{"by":"taxonomy"}]'
+	# A category alone has no subcategory.
+	check_eq category "$(row stop '[.category, .subcategory]')" '["suggestion",null]'
+}
+
+@test "rules: tags add up in rule order; stop ends the rules" {
+	check_eq tags "$(row tags .tags)" '["safety","big","vip"]'
+	# stopper sets suggestion and stops: after-stop (tag never) is not tried.
+	check_eq stop "$(row stop '[.category, .tags, .classified_by.category.rule]')" \
+	    '["suggestion",null,"stopper"]'
+	[ -z "$(jq -r 'select(.tags) | .tags[] | select(. == "never")' "$BATS_FILE_TMPDIR/table.jsonl")" ]
+}
+
+@test "rules: scope group raises the priority a level, public makes it urgent" {
+	check_eq group "$(row group '[.priority, .scope, .classified_by.priority, .classified_by.scope]')" \
+	    '["urgent","group",{"by":"group"},{"by":"rules","rule":"many","words":["很多人"]}]'
+	# low (suggestion) + group = normal
+	check_eq group-low "$(row group-low '[.category, .priority, .classified_by.priority]')" \
+	    '["suggestion","normal",{"by":"group"}]'
+	# urgent stays urgent, and the taxonomy decided it.
+	check_eq group-urgent "$(row group-urgent '[.priority, .scope, .classified_by.priority]')" \
+	    '["urgent","group",{"by":"taxonomy"}]'
+	# No priority to raise.
+	check_eq group-alone "$(row group-alone '[.priority, .scope, .classified_by.priority]')" \
+	    '[null,"group",{"by":"none"}]'
+	check_eq public "$(row public '[.subcategory, .priority, .scope, .classified_by.priority]')" \
+	    '["logistics.late","urgent","public",{"by":"public"}]'
+	# Public opinion is urgent even with no category.
+	check_eq public-alone "$(row public-alone '[.category, .priority, .scope, .classified_by.priority]')" \
+	    '[null,"urgent","public",{"by":"public"}]'
+	check_eq default "$(row nothing '[.scope, .classified_by.scope]')" '["one",{"by":"default"}]'
+}
+
+@test "classified_by: the rule and the words of its any and all conditions, for each of category, priority and scope" {
+	check_eq first-wins "$(row first-wins .classified_by)" \
+	    '{"category":{"by":"rules","rule":"late","words":["还没到"]},"priority":{"by":"rules","rule":"late-weibo","words":["快递","慢"]},"scope":{"by":"default"}}'
+	# Words in the order of the rule, each once.
+	check_eq public "$(row public .classified_by.scope)" \
+	    '{"by":"rules","rule":"public","words":["曝光","媒体"]}'
+	check_eq tags "$(row tags .classified_by.category.words)" '["发霉","food poisoning"]'
+	check_eq nothing "$(row nothing .classified_by)" \
+	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
+}
+
+@test "--explain: one line of words per record, what decided each of category, priority and scope" {
+	check_eq first-wins "$(why first-wins)" \
+	    'first-wins: category logistics.late by rule late, words ["还没到"]; priority urgent by rule late-weibo, words ["快递","慢"]; scope one (default)'
+	check_eq public "$(why public)" \
+	    'public: category logistics.late by rule late, words ["还没到"]; priority urgent (public); scope public by rule public, words ["曝光","媒体"]'
+	check_eq group-low "$(why group-low)" \
+	    'group-low: category suggestion by rule stopper, words ["建议"]; priority normal (group); scope group by rule many, words ["很多人"]'
+	check_eq nothing "$(why nothing)" \
+	    'nothing: category - (none); priority - (none); scope one (default)'
+	check_eq followup "$(why '(follow-up of CX-1)')" \
+	    '(follow-up of CX-1): category logistics.late by rule late, words ["late"]; priority normal (taxonomy); scope one (default)'
+	check_eq noid "$(why '(no id)')" \
+	    '(no id): category logistics.late by rule late, words ["late"]; priority normal (taxonomy); scope one (default)'
+}
+
+@test "rules: a thousand rules, the last one still decides; keywords shared between rules" {
+	awk 'BEGIN {
+		for (i = 1; i <= 1000; i++)
+			printf "rule r%d\n\tany: kw%d, 词%d号, shared\n\tcategory: %s\n",
+			    i, i, i, (i % 2 ? "logistics.late" : "suggestion")
+	}' >many.rules
+	printf '%s\n' '{"id":"a","text":"x kw1000 y"}' '{"id":"b","text":"第词999号"}' \
+	    '{"id":"c","text":"shared"}' '{"id":"d","text":"kw10000"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -R many.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr
+	check_eq rules "$(jq -r '[.id, .subcategory // .category // "-", .classified_by.category.rule // "-"] | join(" ")' out.jsonl)" \
+	    'a suggestion r1000
+b logistics.late r999
+c logistics.late r1
+d - -'
+}
+
+# --- broken rules and taxonomies ------------------------------------------
+
+@test "rules: a broken line is exit 2 with cx-classify: FILE:LINE: message, and no output" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	while IFS='|' read -r text msg; do
+		printf "$text" >bad.rules
+		run --separate-stderr run_to out.jsonl cx-classify -R bad.rules -T data/t-taxonomy in.jsonl
+		check_status 2
+		check_stderr "cx-classify: bad.rules:$msg"
+		[ ! -s out.jsonl ]
+	done <<-'EOF'
+	rule a\n\tany: x\n\tcategory: nope\n|3: category "nope" is not in the taxonomy
+	# c\nrule a\n\tany: x\n\tpriority: high\n|3: priority: urgent, normal or low
+	rule a\n\tany: x\n\tscope: world\n|3: scope: one, group or public
+	rule a\n\tcolour: red\n|2: unknown key "colour"
+	\tany: x\n|1: expected "rule NAME"
+	rule a b\n|1: a rule name is letters, digits, '-'
+	rule a\n\tamount > ten\n|2: expected "amount OP NUMBER", OP one of > >= < <= =
+	rule a\n\tany:\n|2: no keywords
+	rule a\n\tany x\n|2: expected "KEY: VALUE"
+	rule a\n\ttag: ,\n|2: no tags
+	rule a\n\tchannel:\n|2: no values
+	rule a\n\tany: 发霉\n\n\tstop now\n|4: expected "KEY: VALUE"
+	EOF
+}
+
+@test "taxonomy: a broken line is exit 2 with cx-classify: FILE:LINE: message, and no output" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	while IFS='|' read -r text msg; do
+		printf "$text" >bad.tax
+		run --separate-stderr run_to out.jsonl cx-classify -R data/t-rules -T bad.tax in.jsonl
+		check_status 2
+		check_stderr "cx-classify: bad.tax:$msg"
+		[ ! -s out.jsonl ]
+	done <<-'EOF'
+	quality normal\n|1: expected "CODE PRIORITY 中文名 English name"
+	# c\nQuality normal 质量 Quality\n|2: bad code "Quality": lower-case letters, digits, '-', one '.'
+	quality high 质量 Quality\n|1: priority "high": urgent, normal or low
+	quality.defect normal 质量问题 Defect\n|1: subcategory "quality.defect" before its category
+	a normal 甲 A\na.b.c normal 乙 B\n|2: bad code "a.b.c": lower-case letters, digits, '-', one '.'
+	EOF
+	# A taxonomy without the codes the rules name: the rules' line.
+	printf 'quality normal 商品质量 Quality\n' >small.tax
+	run --separate-stderr run_to out.jsonl cx-classify -R data/t-rules -T small.tax in.jsonl
+	check_status 2
+	check_stderr 'cx-classify: data/t-rules:4: category "quality.safety" is not in the taxonomy'
+	[ ! -s out.jsonl ]
+}
+
+@test "rules, taxonomy, model: a file that cannot be read is exit 2" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -R nope -T data/t-taxonomy in.jsonl
+	check_status 2
+	check_stderr 'cx-classify: nope: No such file or directory'
+	run --separate-stderr run_to out.jsonl cx-classify -R data/t-rules -T nope in.jsonl
+	check_status 2
+	check_stderr 'cx-classify: nope: No such file or directory'
+	run --separate-stderr run_to out.jsonl tc -M in.jsonl in.jsonl
+	check_status 2
+	check_stderr 'cx-classify: in.jsonl:1: not a cx-nb model'
+	[ ! -s out.jsonl ]
+}
+
+@test "usage: an unknown option or a missing value is exit 2 with the usage" {
+	run --separate-stderr cx-classify -x
+	check_status 2
+	check_stderr 'cx-classify: unknown option -x' \
+	    'usage: cx-classify [-q] [-M model] [-R rules] [-s spool] [-T taxonomy] [--explain]' \
+	    '                   [--now time] [file ...]' \
+	    '       cx-classify -a agent -S field=value ... [-s spool] [-i id ...] [file ...]'
+	run --separate-stderr cx-classify -R
+	check_status 2
+	check_eq first "${stderr%%$'\n'*}" 'cx-classify: option -R needs a value'
+}
+
+# --- records --------------------------------------------------------------
+
+@test "input: lines that are no JSON object pass through byte for byte, with a warning naming file and line; exit 1" {
+	printf '%s\n' '{"id":"A","text":"还没到"}' '[1,2]' '42' 'not json' \
+	    '{"id":"F","text":"x",}' '"str"' 'null' '{"id":"H","text":"late"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-classify: in.jsonl:2: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:3: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:4: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:5: expected a key at column 22; passed through unclassified' \
+	    'cx-classify: in.jsonl:6: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:7: not a JSON object at column 1; passed through unclassified'
+	check_eq lines "$(wc -l <out.jsonl)" 8
+	diff -u <(sed -n 2,7p in.jsonl) <(sed -n 2,7p out.jsonl)
+	check_eq ids "$(sed -n '1p;8p' out.jsonl | jq -r '.id + " " + .subcategory')" \
+	    'A logistics.late
+H logistics.late'
+	# The standard input is named so.
+	run --separate-stderr run_io in.jsonl out.jsonl tc
+	check_status 1
+	check_eq first "${stderr%%$'\n'*}" \
+	    'cx-classify: (stdin):2: not a JSON object at column 1; passed through unclassified'
+}
+
+@test "input: a record with neither subject nor text passes through unchanged, with a warning; exit 1" {
+	printf '%s\n' '{"id":"B"}' '{"id":"C","text":""}' '{"id":"D","text":7,"subject":null}' \
+	    '{"id":"E","subject":"late"}' '{"id":"F","subject":"","text":"late"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-classify: in.jsonl:1: no subject and no text; passed through unclassified' \
+	    'cx-classify: in.jsonl:2: no subject and no text; passed through unclassified' \
+	    'cx-classify: in.jsonl:3: no subject and no text; passed through unclassified'
+	diff -u <(sed -n 1,3p in.jsonl) <(sed -n 1,3p out.jsonl)
+	check_eq classified "$(sed -n 4,5p out.jsonl | jq -r '.id + " " + .subcategory')" \
+	    'E logistics.late
+F logistics.late'
+}
+
+@test "records: members cx-classify does not set are written back byte for byte, in their order" {
+	in='{"id":"A","text":"还没到","n":1.50e+2,"big":12345678901234567890,"o":{ "a" : [ 1 ,2 ] },"s":"\u4e2d\/x\ud83d\ude00","nul":null}'
+	echo "$in" >in.jsonl
+	run --separate-stderr run_to out.jsonl tc in.jsonl
+	check_status 0
+	check_stderr
+	out=$(cat out.jsonl)
+	check_eq prefix "${out:0:${#in}-1}" "${in%\}}"
+	check_eq added "${out:${#in}-1}" \
+	    ',"category":"logistics","subcategory":"logistics.late","priority":"normal","scope":"one","classified_by":{"category":{"by":"rules","rule":"late","words":["还没到"]},"priority":{"by":"taxonomy"},"scope":{"by":"default"}}}'
+}
+
+@test "records: classifying its own output again changes nothing, byte for byte" {
+	run --separate-stderr run_to again.jsonl tc "$BATS_FILE_TMPDIR/table.jsonl"
+	check_status 0
+	check_stderr
+	cmp "$BATS_FILE_TMPDIR/table.jsonl" again.jsonl
+}
+
+@test "records: a later run with other rules leaves no stale category, subcategory or priority" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	tc in.jsonl >first.jsonl
+	check_eq first "$(cats first.jsonl)" 'A logistics.late normal one'
+	printf 'rule other\n\tany: nothing-like-this\n\tcategory: suggestion\n' >other.rules
+	run --separate-stderr run_to out.jsonl cx-classify -R other.rules -T data/t-taxonomy first.jsonl
+	check_status 0
+	check_stderr
+	check_eq classified_by "$(jq -c .classified_by out.jsonl)" \
+	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
+	# What no rule decided any more is gone, the priority too.
+	check_eq fields "$(jq -c '[.category, .subcategory, .priority]' out.jsonl)" '[null,null,null]'
+}
+
+# --- hand corrections -----------------------------------------------------
+
+@test "-S: category and priority by hand, kept in manual with by and at, a history entry, classified_by agent" {
+	printf '%s\n' '{"id":"A","text":"还没到","history":[{"at":"2026-11-24T08:00:00+08:00","by":"cx-ingest","action":"registered"}]}' \
+	    '{"id":"B","text":"发霉"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -a 小李 -S category=quality.defect -S priority=urgent -i A in.jsonl
+	check_status 0
+	check_stderr
+	check_eq A "$(sed -n 1p out.jsonl)" \
+	    '{"id":"A","text":"还没到","history":[{"at":"2026-11-24T08:00:00+08:00","by":"cx-ingest","action":"registered"},{"at":"2026-11-24T09:00:00+08:00","by":"小李","action":"reclassified","category":"quality.defect","priority":"urgent"}],"category":"quality","subcategory":"quality.defect","priority":"urgent","manual":{"category":"quality","subcategory":"quality.defect","priority":"urgent","by":"小李","at":"2026-11-24T09:00:00+08:00"},"scope":"one","classified_by":{"category":{"by":"agent"},"priority":{"by":"agent"},"scope":{"by":"default"}}}'
+	# Only the tickets of -i are touched.
+	check_eq B "$(sed -n 2p out.jsonl)" "$(sed -n 2p in.jsonl)"
+	# --now sets the time of the correction.
+	run --separate-stderr run_to out2.jsonl tc -a bob -S category=suggestion -i A --now 2026-11-25T10:00:00+08:00 in.jsonl
+	check_status 0
+	check_eq manual "$(sed -n 1p out2.jsonl | jq -c .manual)" \
+	    '{"category":"suggestion","subcategory":null,"by":"bob","at":"2026-11-25T10:00:00+08:00"}'
+	check_eq fields "$(sed -n 1p out2.jsonl | jq -c '[.category, .subcategory]')" '["suggestion",null]'
+}
+
+@test "-S: a later run, with rules or a model, never overwrites what an agent set by hand" {
+	echo '{"id":"A","text":"还没到，很多人都这样"}' >in.jsonl
+	tc -a 小李 -S category=quality.defect -S priority=low -S scope=one -i A in.jsonl >hand.jsonl
+	check_eq hand "$(cats hand.jsonl)" 'A quality.defect low one'
+	cx-learn -o m.nb data/t-labelled.jsonl 2>/dev/null
+	run --separate-stderr run_to out.jsonl tc -M m.nb hand.jsonl
+	check_status 0
+	check_stderr
+	cmp hand.jsonl out.jsonl
+	check_eq why "$(tc --explain hand.jsonl)" \
+	    'A: category quality.defect (agent); priority low (agent); scope one (agent)'
+	# The shipped rules and taxonomy keep it as well.
+	run --separate-stderr run_to out.jsonl cx-classify hand.jsonl
+	check_status 0
+	check_eq shipped "$(cats out.jsonl)" 'A quality.defect low one'
+	# A second correction adds to the history.
+	run --separate-stderr run_to out2.jsonl tc -a 小王 -S priority=normal -i A hand.jsonl
+	check_status 0
+	check_eq history "$(jq -c '[.history[] | [.by, .priority // "-", .category // "-"]]' out2.jsonl)" \
+	    '[["小李","low","quality.defect"],["小王","normal","-"]]'
+	check_eq manual "$(jq -c '[.manual.subcategory, .manual.priority, .manual.by]' out2.jsonl)" \
+	    '["quality.defect","normal","小王"]'
+}
+
+@test "-S: a scope set by hand raises the priority as a rule's would" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -a bob -S scope=public -i A in.jsonl
+	check_status 0
+	check_stderr
+	check_eq public "$(jq -c '[.subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
+	    '["logistics.late","urgent","public",{"by":"public"}]'
+	run --separate-stderr run_to out.jsonl tc -a bob -S scope=group -i A in.jsonl
+	check_status 0
+	check_eq group "$(jq -c '[.priority, .scope, .classified_by.priority]' out.jsonl)" \
+	    '["urgent","group",{"by":"group"}]'
+}
+
+@test "-S: with a category by hand, the taxonomy's priority is that category's" {
+	# The rules say quality.safety (urgent by the taxonomy); the agent
+	# says suggestion, whose priority in the taxonomy is low.
+	echo '{"id":"B","text":"发霉"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -a bob -S category=suggestion -i B in.jsonl
+	check_status 0
+	check_stderr
+	check_eq priority "$(jq -c '[.category, .priority, .classified_by.priority]' out.jsonl)" \
+	    '["suggestion","low",{"by":"taxonomy"}]'
+}
+
+@test "-S: without -a, or with a field or value it does not know, is exit 2 and writes nothing" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	while IFS='|' read -r args msg; do
+		# shellcheck disable=SC2086
+		run --separate-stderr run_to out.jsonl tc $args in.jsonl
+		check_status 2
+		check_stderr "cx-classify: $msg"
+		[ ! -s out.jsonl ]
+	done <<-'EOF'
+	-S category=suggestion -i A|-S needs -a: who corrects it
+	-a bob -S category=nope -i A|-S category=nope: not in the taxonomy
+	-a bob -S category= -i A|-S category=: not in the taxonomy
+	-a bob -S priority=high -i A|-S priority=high: urgent, normal or low
+	-a bob -S scope=world -i A|-S scope=world: one, group or public
+	-a bob -S tags=x -i A|-S tags=x: category, priority or scope
+	-a bob -S subcategory=logistics.late -i A|-S subcategory=logistics.late: category, priority or scope
+	-a bob -S category -i A|-S category: expected field=value
+	EOF
+}
+
+@test "-S: an -i that names no ticket corrects nothing: a warning, exit 1" {
+	echo '{"id":"A","text":"还没到"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -a bob -S priority=low -i ZZ in.jsonl
+	check_status 1
+	check_stderr 'cx-classify: no ticket to correct'
+	cmp in.jsonl out.jsonl
+}
+
+# --- the model ------------------------------------------------------------
+
+@test "model: -M decides the category no rule decided, with a confidence; rules still win" {
+	run --separate-stderr cx-learn -o m.nb data/t-labelled.jsonl
+	check_status 0
+	check_stderr 'cx-learn: m.nb: 3 classes from 60 examples'
+	printf '%s\n' '{"id":"M1","text":"物流延迟，包裹还在路上"}' '{"id":"M2","text":"还没到"}' \
+	    '{"id":"M3","text":"过期了，有异味"}' '{"id":"M4","text":"希望增加这个功能"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
+	check_status 0
+	check_stderr
+	check_eq cats "$(cats out.jsonl)" 'M1 logistics.late normal one
+M2 logistics.late normal one
+M3 quality.safety urgent one
+M4 suggestion low one'
+	check_eq by "$(jq -r '.id + " " + .classified_by.category.by' out.jsonl)" 'M1 model
+M2 rules
+M3 model
+M4 model'
+	jq -e 'select(.classified_by.category.by == "model") | .classified_by.category.confidence |
+	    type == "number" and . > 0 and . <= 1' out.jsonl >/dev/null
+	check_eq keys "$(jq -c 'select(.id == "M1") | .classified_by.category | keys' out.jsonl)" \
+	    '["by","confidence"]'
+	[[ "$(tc -M m.nb --explain in.jsonl | sed -n 1p)" =~ ^'M1: category logistics.late (model), confidence '(0\.[0-9]{3}|1\.000)'; priority normal (model); scope one (default)'$ ]]
+	# Without -M, nothing decides M1.
+	check_eq none "$(tc in.jsonl | sed -n 1p | jq -c '[.category, .classified_by.category]')" \
+	    '[null,{"by":"none"}]'
+}
+
+@test "model: the priority of the model's category says model, and a group scope raises it" {
+	cx-learn -o m.nb data/t-labelled.jsonl 2>/dev/null
+	printf '%s\n' '{"id":"M1","text":"物流延迟，包裹还在路上"}' \
+	    '{"id":"M5","text":"物流延迟，很多人"}' '{"id":"M6","text":"物流延迟，找媒体"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
+	check_status 0
+	check_stderr
+	check_eq priority "$(jq -c '[.id, .subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
+	    '["M1","logistics.late","normal","one",{"by":"model"}]
+["M5","logistics.late","urgent","group",{"by":"group"}]
+["M6","logistics.late","urgent","public",{"by":"public"}]'
+}
+
+# --- spool mode -----------------------------------------------------------
+
+@test "spool: -s rewrites new/ batches atomically, every ticket classified; the summary on stderr" {
+	ingest_examples sp
+	ino=$(stat -c %i sp/new/B0000000001.jsonl)
+	run --separate-stderr cx-classify -s sp
+	check_status 0
+	check_stderr 'cx-classify: 10 tickets, 10 changed, 0 passed through unclassified'
+	[ -z "$output" ]
+	# Written beside and renamed: a new inode, nothing left in tmp/.
+	[ "$(stat -c %i sp/new/B0000000001.jsonl)" != "$ino" ]
+	[ -z "$(ls -A sp/tmp)" ]
+	check_eq mode "$(stat -c %a sp/new/B0000000001.jsonl)" 640
+	check_eq classified "$(jq -r 'has("classified_by") and has("scope")' sp/new/*.jsonl | sort -u)" true
+	check_eq count "$(cat sp/new/*.jsonl | wc -l)" 10
+}
+
+@test "spool: a second run changes nothing, byte for byte" {
+	ingest_examples sp
+	cx-classify -q -s sp
+	cp -a sp before
+	run --separate-stderr cx-classify -s sp
+	check_status 0
+	check_stderr 'cx-classify: 10 tickets, 0 changed, 0 passed through unclassified'
+	same_tree before sp
+	run --separate-stderr cx-classify -q -s sp
+	check_status 0
+	check_stderr
+	same_tree before sp
+}
+
+@test "spool: the spool's etc/rules and etc/taxonomy replace the shipped ones" {
+	ingest_examples sp
+	mkdir -p sp/etc
+	cp data/t-rules sp/etc/rules
+	run --separate-stderr cx-classify -q -s sp
+	check_status 0
+	check_stderr
+	# Only t-rules' names: stopper places the suggestion, nothing else
+	# in the examples matches them.
+	check_eq rules "$(cat sp/new/*.jsonl | jq -r '.classified_by.category.rule // "-"' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
+	    '-=9 stopper=1 '
+	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","low"]'
+	# A taxonomy of the spool's own: suggestion is urgent there.
+	sed 's/^suggestion  *low/suggestion urgent/' data/t-taxonomy >sp/etc/taxonomy
+	run --separate-stderr cx-classify -q -s sp
+	check_status 0
+	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","urgent"]'
+	# -R and -T still win over the spool's.
+	run --separate-stderr cx-classify -q -s sp -T data/t-taxonomy
+	check_status 0
+	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","low"]'
+}
+
+@test "spool: a broken etc/rules stops the run before any ticket is touched: exit 2, FILE:LINE" {
+	ingest_examples sp
+	mkdir -p sp/etc
+	printf 'rule a\n\tany: x\n\tcategory: nope\n' >sp/etc/rules
+	cp -a sp before
+	run --separate-stderr cx-classify -s sp
+	check_status 2
+	check_stderr 'cx-classify: sp/etc/rules:3: category "nope" is not in the taxonomy'
+	[ -z "$output" ]
+	same_tree before sp
+	printf 'quality normal\n' >sp/etc/taxonomy
+	run --separate-stderr cx-classify -s sp
+	check_status 2
+	check_stderr 'cx-classify: sp/etc/taxonomy:1: expected "CODE PRIORITY 中文名 English name"'
+	rm sp/etc/taxonomy
+	same_tree before sp
+}
+
+@test "spool: -S -i corrects a ticket in new/; later runs keep it; -S needs -i, and -s takes no files" {
+	ingest_examples sp
+	run --separate-stderr cx-classify -s sp -a 小王 -S category=logistics.lost -S priority=urgent -i CX-20261124-0002
+	check_status 0
+	check_stderr 'cx-classify: 10 tickets, 1 changed, 0 passed through unclassified'
+	check_eq hand "$(ticket sp GD-1002 '[.subcategory, .priority, .manual.by, .manual.at, .classified_by.category.by, .history[-1].action]')" \
+	    '["logistics.lost","urgent","小王","2026-11-24T09:00:00+08:00","agent","reclassified"]'
+	run --separate-stderr cx-classify -s sp
+	check_status 0
+	check_stderr 'cx-classify: 10 tickets, 9 changed, 0 passed through unclassified'
+	check_eq kept "$(ticket sp GD-1002 '[.subcategory, .priority]')" '["logistics.lost","urgent"]'
+	run --separate-stderr cx-classify -s sp -a x -S priority=low
+	check_status 2
+	check_stderr 'cx-classify: -S in a spool needs the tickets: -i ID'
+	run --separate-stderr cx-classify -s sp examples/chat.csv
+	check_status 2
+	check_stderr 'cx-classify: a spool is its own input: no files with -s'
+	run --separate-stderr cx-classify -s sp -a x -S priority=low -i CX-19990101-0001
+	check_status 1
+	check_stderr 'cx-classify: no ticket to correct' \
+	    'cx-classify: 10 tickets, 0 changed, 0 passed through unclassified'
+}
+
+@test "spool: a line in a batch that is no record passes through, with a warning naming the batch and line; exit 1" {
+	ingest_examples sp
+	b=sp/new/B0000000001.jsonl
+	{ sed -n 1p $b; echo '[not a record]'; echo '{"id":"CX-X","status":"new"}'; sed 1d $b; } >t && cat t >$b
+	run --separate-stderr cx-classify -s sp
+	check_status 1
+	check_stderr \
+	    'cx-classify: sp/new/B0000000001.jsonl:2: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: sp/new/B0000000001.jsonl:3: no subject and no text; passed through unclassified' \
+	    'cx-classify: 11 tickets, 10 changed, 2 passed through unclassified'
+	check_eq kept "$(sed -n 2,3p $b)" '[not a record]
+{"id":"CX-X","status":"new"}'
+	check_eq lines "$(wc -l <$b)" 12
+}
+
+@test "spool: --explain writes a line per ticket and changes nothing" {
+	ingest_examples sp
+	cx-classify -q -s sp
+	cp -a sp before
+	run --separate-stderr cx-classify -s sp --explain
+	check_status 0
+	check_stderr
+	same_tree before sp
+	check_eq lines "$(printf '%s\n' "$output" | wc -l)" 10
+	check_eq first "$(printf '%s\n' "$output" | cut -d: -f1 | sed -n '1p;10p' | tr '\n' ' ')" \
+	    'CX-20261124-0001 CX-20261124-0010 '
+}
+
+# --- the shipped rules ----------------------------------------------------
+
+@test "shipped rules: the examples get sensible categories and priorities" {
+	cx-ingest examples/helpdesk-zh.csv examples/chat.csv >in.jsonl 2>/dev/null || true
+	run --separate-stderr run_to out.jsonl cx-classify in.jsonl
+	check_status 0
+	check_stderr
+	rec() {
+		jq -c --arg e "$1" "select(.source.ext == \$e) | $2" out.jsonl
+	}
+	# 奶粉 leaking, 食品安全: food safety, urgent.
+	check_eq GD-1003 "$(rec GD-1003 '[.subcategory, .priority]')" '["quality.safety","urgent"]'
+	# 账号被盗刷: account theft, urgent.
+	check_eq GD-1006 "$(rec GD-1006 '[.category, .priority]')" '["account","urgent"]'
+	# 发微博让大家评评理 on weibo: public, urgent.
+	check_eq GD-1004 "$(rec GD-1004 '[.scope, .priority]')" '["public","urgent"]'
+	# Suggestions, in Chinese and English: low.
+	check_eq GD-1009 "$(rec GD-1009 '[.category, .priority]')" '["suggestion","low"]'
+	check_eq C-88003 "$(rec C-88003 '[.category, .priority]')" '["suggestion","low"]'
+	# Every ticket was placed by a rule.
+	check_eq by "$(jq -r .classified_by.category.by out.jsonl | sort -u)" rules
+}
