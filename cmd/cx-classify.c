@@ -183,7 +183,7 @@ classify(struct cx_rec *r)
 	if (mpri != NULL)
 		by_what(&cb, "priority", "agent");
 	else if (v.priority != NULL && v.base != v.priority)
-		by_what(&cb, "priority", v.scope);	/* raised by scope */
+		by_what(&cb, "priority", mscope ? mscope : v.scope); /* raised */
 	else if (v.prule >= 0)
 		by_rule(&cb, "priority", v.prule, 1);
 	else if (v.priority != NULL)
@@ -192,6 +192,8 @@ classify(struct cx_rec *r)
 		by_what(&cb, "priority", "none");
 	if (mpri == NULL && v.priority != NULL)
 		set_str(r, "priority", v.priority);
+	else if (mpri == NULL)
+		cx_rec_del(r, "priority");	/* nothing decided it now */
 	if (mscope != NULL)
 		by_what(&cb, "scope", "agent");
 	else if (v.srule >= 0)
