@@ -118,6 +118,19 @@ utf8_seq(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+/*
+ * Past a run of three-byte characters led by E1 to EC, where no overlong
+ * form or surrogate can hide: most text that is not ASCII here is CJK.
+ */
+static inline const unsigned char *
+skip_cjk(const unsigned char *p, const unsigned char *end)
+{
+	while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
+	    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+		p += 3;
+	return p;
+}
+
 int
 cx_utf8_valid(const char *s, size_t n)
 {
@@ -132,11 +145,7 @@ cx_utf8_valid(const char *s, size_t n)
 				break;
 			p += 8;
 		}
-		/* Most of what is not ASCII here is CJK: three bytes, led by
-		 * E1 to EC, where no overlong or surrogate can hide. */
-		while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
-		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-			p += 3;
+		p = skip_cjk(p, end);
 		if (p >= end)
 			break;
 		if (*p < 0x80) {
@@ -907,9 +916,7 @@ addstr(struct cx_buf *b, const char *s, size_t n, int check)
 				break;
 			p += 8;
 		}
-		while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
-		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-			p += 3;
+		p = skip_cjk(p, end);
 		if (p >= end)
 			break;
 		if (*p >= 0x80) {
