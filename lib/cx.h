@@ -443,6 +443,38 @@ int	 cx_nb_calibrate(struct cx_nb *, const char **labels,
 	    const char **texts, const size_t *lens, size_t n, int k,
 	    unsigned seed);
 
+/* route.c: departments, agents and standard remedies. */
+#define CX_MAXDEPT	8
+struct cx_agent {
+	char		*name, *dept, *skills;
+	size_t		 capacity;	/* open tickets at most */
+	int		 on;		/* on duty */
+};
+struct cx_solution {
+	char		*code;		/* a subcategory or category */
+	char		*remedy;	/* return, exchange, refund, ... */
+	char		*zh, *en;	/* reply templates */
+};
+struct cx_routing {
+	const char	*dept[CX_MAXDEPT];	/* the first leads */
+	int		 ndept;
+};
+struct cx_route;
+struct cx_route *cx_route_load(const char *routing, const char *agents,
+	    const char *solutions, struct cx_err *);
+void	 cx_route_departments(const struct cx_route *, const char *category,
+	    const char *subcategory, const char *channel, const char *region,
+	    const double *amount, struct cx_routing *);
+const struct cx_agent *cx_route_agent(const struct cx_route *, const char *);
+int	 cx_route_nagents(const struct cx_route *);
+const struct cx_agent *cx_route_agent_at(const struct cx_route *, int);
+/* An agent of the department by load (or round robin); index or -1. */
+int	 cx_route_pick(const struct cx_route *, const char *dept,
+	    const unsigned long *load, int rr, unsigned long *turn);
+const struct cx_solution *cx_route_solution(const struct cx_route *,
+	    const char *category, const char *subcategory);
+void	 cx_route_free(struct cx_route *);
+
 /* time.c: times in and out. */
 /*
  * Set the zone used for times that carry none and for output: an IANA
