@@ -282,7 +282,11 @@ mset(struct cx_buf *m, const char *key, const char *val)
 		cx_json_addstr(&v, val, strlen(val));
 	else
 		cx_buf_adds(&v, "null");
-	cx_json_setmember(m->p, m->len, key, v.p, v.len, &out);
+	if (cx_json_setmember(m->p, m->len, key, v.p, v.len, &out) == -1) {
+		/* "manual" was not an object: it starts again. */
+		out.len = 0;
+		cx_json_setmember("{}", 2, key, v.p, v.len, &out);
+	}
 	cx_buf_free(m);
 	*m = out;
 	cx_buf_free(&v);
@@ -491,7 +495,7 @@ spool(void)
 	size_t i;
 
 	if (cx_spool_open(&sp, G.spool, 1, &e) == -1 ||
-	    cx_spool_lock(&sp, &e) == -1 ||
+	    cx_spool_lock(&sp, &e) == -1 || cx_reg_recover(&sp, &e) == -1 ||
 	    (names = cx_spool_list(&sp, "new", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)

@@ -114,11 +114,16 @@ reject(const char *file, unsigned long line, const char *why,
 	G.nrej++;
 	if (G.dry)
 		goto out;
+	if (G.spool == NULL && G.rejf == NULL)
+		goto out;	/* filter mode without -r: stderr is all */
 	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
 	cx_batch_reject(&G.b, G.ctx.nowtext, file, line, reason.p, raw,
 	    rawlen);
 	if (G.rejf != NULL) {
-		fwrite(b->p, 1, b->len, G.rejf);
+		if (fwrite(b->p, 1, b->len, G.rejf) != b->len) {
+			warn("rejects file");
+			G.failed = 1;
+		}
 		b->len = 0;
 	}
 out:
@@ -571,8 +576,10 @@ finish(void)
 {
 	commit();
 	flush_out(1);
-	if (G.rejf != NULL && fclose(G.rejf) == EOF)
+	if (G.rejf != NULL && fclose(G.rejf) == EOF) {
 		warn("rejects file");
+		G.failed = 1;
+	}
 	if (!G.quiet && (G.spool != NULL || G.dry)) {
 		fprintf(stderr, "cx-ingest: %s%lu registered, %lu follow-ups, "
 		    "%lu duplicates, %lu rejected",

@@ -219,22 +219,10 @@ read_file(const char *path)
 {
 	struct cx_in in;
 	struct cx_err e;
-	const char *p;
-	size_t n, i, len = strlen(path);
-	int json = 0;
 
 	if (cx_in_open(&in, path, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (len > 3 && strcmp(path + len - 3, ".gz") == 0)
-		len -= 3;
-	if (len > 4 && strncmp(path + len - 4, ".csv", 4) == 0)
-		json = 0;
-	else if (cx_in_peek(&in, &p, &n, &e) == 0) {
-		for (i = 0; i < n && strchr(" \t\r\n", p[i]); i++)
-			;
-		json = i < n && p[i] == '{';
-	}
-	if (json)
+	if (cx_in_is_jsonl(&in, path))
 		read_jsonl(&in);
 	else
 		read_csv(&in);
@@ -264,10 +252,12 @@ score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
 	struct cx_verdict v;
 	struct cx_rec r = { 0 };
 	struct cx_buf b = { 0 };
+	static const char *hide[] = { "category", "subcategory", "priority",
+	    "scope", "tags", "manual", "classified_by" };
 	struct cx_err e;
 	const char *code;
 	char *path;
-	size_t i;
+	size_t i, k;
 
 	if ((path = taxfile ? cx_strndup(taxfile, strlen(taxfile)) :
 	    cx_conf_path(NULL, "taxonomy")) == NULL ||
@@ -283,6 +273,11 @@ score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
 		code = NULL;
 		if (cx_rec_parse(&r, G.ex[i].rec, G.ex[i].reclen, NULL,
 		    NULL) == 0) {
+			/* The rules must not see what they are scored on. */
+			for (k = 0; k < sizeof(hide) / sizeof(hide[0]); k++)
+				cx_rec_del(&r, hide[k]);
+			if (G.label != NULL && strchr(G.label, '.') == NULL)
+				cx_rec_del(&r, G.label);
 			cx_rules_apply(rules, &r, &v);
 			code = v.category;
 		}

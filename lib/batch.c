@@ -65,7 +65,28 @@ in_batch(struct cx_batch *b, const char *id, const char *elem,
 	return 0;
 }
 
-/* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
+static int has_id(const char *, size_t, const char *);
+
+/* Whether a batch in new/ holds the ticket (a follow-up must not be lost
+ * to a batch that no longer has it). */
+static int
+batch_has(struct cx_spool *sp, const char *name, const char *id)
+{
+	struct cx_buf f = { 0 };
+	const char *p, *nl, *end;
+	int yes = 0;
+
+	if (cx_spool_read(sp, "new", name, &f, NULL) == -1)
+		return 0;
+	for (p = f.p, end = f.p + f.len; p < end && !yes; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		yes = has_id(p, (size_t)(nl - p), id);
+	}
+	cx_buf_free(&f);
+	return yes;
+}
+
 /* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
 static int
 locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
@@ -81,11 +102,10 @@ locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
 		return 0;
 	}
 	b.len = 0;
-	cx_buf_printf(&b, "new/B%010lu.jsonl", e->batch);
-	if (faccessat(sp->dfd, cx_buf_str(&b), F_OK, 0) == 0) {
+	cx_buf_printf(&b, "B%010lu.jsonl", e->batch);
+	if (batch_has(sp, cx_buf_str(&b), e->id)) {
 		*dir = cx_strndup("new", 3);
-		*name = cx_strndup(b.p + 4, b.len - 4);
-		cx_buf_free(&b);
+		*name = b.p;
 		return 0;
 	}
 	cx_buf_free(&b);

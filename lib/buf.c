@@ -47,7 +47,8 @@ cx_strndup(const char *s, size_t n)
 	char *p;
 
 	p = cx_alloc(n + 1);
-	memcpy(p, s, n);
+	if (n > 0)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }

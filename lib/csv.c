@@ -21,6 +21,7 @@
 #include "cx.h"
 
 #define CHUNK		(256 * 1024)
+#define SAMPLE		(64 * 1024)	/* read before deciding the format */
 #define ROW_NOT_BEGUN	0		/* libcsv's pstate between records */
 
 struct cx_csv {
@@ -219,12 +220,19 @@ fill(struct cx_csv *c, struct cx_err *err)
 		c->eof = r == 0;
 		return 0;
 	}
-	cx_buf_grow(&c->raw, CHUNK);
-	if ((r = cx_in_read(c->in, c->raw.p + c->raw.len, CHUNK, err)) == -1)
-		return -1;
-	c->raw.len += (size_t)r;
-	if (r == 0)
-		c->eof = 1;
+	/*
+	 * Line ends, a BOM and the charset are decided from the first bytes,
+	 * so those are a good sample, however a pipe trickles them in.
+	 */
+	do {
+		cx_buf_grow(&c->raw, CHUNK);
+		if ((r = cx_in_read(c->in, c->raw.p + c->raw.len, CHUNK,
+		    err)) == -1)
+			return -1;
+		c->raw.len += (size_t)r;
+		if (r == 0)
+			c->eof = 1;
+	} while (!c->started && !c->eof && c->raw.len < SAMPLE);
 	if (!c->started) {
 		if (c->charset[0] == '\0')
 			snprintf(c->charset, sizeof(c->charset), "%s",

@@ -577,6 +577,8 @@ struct cx_reg {
 #define CX_REG_SOURCE	's'
 #define CX_REG_ORDER	'c'
 #define CX_REG_REJECT	'r'
+/* Finish or undo what a crashed commit left; every writer, locked. */
+int	 cx_reg_recover(struct cx_spool *, struct cx_err *);
 /* Lock the spool first.  Repairs what a crash left, loads the keys. */
 int	 cx_reg_open(struct cx_reg *, struct cx_spool *, int dry,
 	    struct cx_err *);

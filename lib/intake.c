@@ -470,7 +470,8 @@ rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
 	v = b->p;
 	n = b->len;
 	cx_trim(&v, &n);
-	memmove(b->p, v, n);
+	if (n > 0)
+		memmove(b->p, v, n);
 	b->len = n;
 	return b->len > 0 ? 0 : -1;
 }

@@ -543,8 +543,13 @@ cx_rec_append(struct cx_rec *r, const char *key, const char *v, size_t n)
 	struct cx_buf b = { 0 };
 
 	f = cx_rec_get(r, key);
-	if (f == NULL || cx_json_type(f->v, f->vlen) != CX_J_ARR) {
+	if (f == NULL)
 		cx_buf_addc(&b, '[');
+	else if (cx_json_type(f->v, f->vlen) != CX_J_ARR) {
+		/* Not an array: it becomes the first element, not lost. */
+		cx_buf_addc(&b, '[');
+		cx_buf_add(&b, f->v, f->vlen);
+		cx_buf_addc(&b, ',');
 	} else {
 		cx_buf_add(&b, f->v, f->vlen - 1);
 		if (*skip_ws(f->v + 1, f->v + f->vlen) != ']')
@@ -785,11 +790,13 @@ int
 cx_json_setmember(const char *o, size_t n, const char *key, const char *v,
     size_t vn, struct cx_buf *out)
 {
-	const char *p = o, *end = o + n, *k, *val;
-	size_t klen = strlen(key);
+	const char *p = o, *end = o + n, *k, *val, *last = NULL;
 	struct cx_field f;
 	int first = 1, done = 0;
 
+	/* The member set is the last of that name, the one a get reads. */
+	if (cx_json_member(o, n, key, &last, &f.vlen) == -1)
+		last = NULL;
 	p = skip_ws(p, end);
 	if (p >= end || *p != '{')
 		return -1;
@@ -809,7 +816,7 @@ cx_json_setmember(const char *o, size_t n, const char *key, const char *v,
 		first = 0;
 		cx_buf_add(out, k, f.klen + 2);
 		cx_buf_addc(out, ':');
-		if (!done && key_is(&f, key, klen)) {
+		if (!done && val == last) {
 			cx_buf_add(out, v, vn);
 			done = 1;
 		} else
@@ -929,14 +936,16 @@ addstr(struct cx_buf *b, const char *s, size_t n, int check)
 			}
 			p += k;
 		} else if (strcls[*p] != C_OK) {
-			memcpy(o, run, (size_t)(p - run));
+			if (p > run)
+				memcpy(o, run, (size_t)(p - run));
 			o += p - run;
 			o = (char *)escape(o, *p);
 			run = ++p;
 		} else
 			p++;
 	}
-	memcpy(o, run, (size_t)(p - run));
+	if (p > run)
+		memcpy(o, run, (size_t)(p - run));
 	o += p - run;
 	*o++ = '"';
 	b->len = (size_t)(o - b->p);

@@ -122,13 +122,18 @@ strip_mark(const char **s, size_t *n)
 	return NULL;
 }
 
+/*
+ * A comma is a thousands separator only: groups of exactly three digits
+ * after it ("1,299.00").  "12,50" could be 12.50 as Europe writes it, so
+ * it is refused rather than read as 1250.
+ */
 int
 cx_norm_amount(const char *s, size_t n, struct cx_buf *out,
     const char **currency)
 {
 	const char *c;
 	size_t i, start = out->len;
-	int digits = 0, dot = 0, frac = 0;
+	int digits = 0, dot = 0, frac = 0, group = -1;
 
 	*currency = NULL;
 	cx_trim(&s, &n);
@@ -149,19 +154,23 @@ cx_norm_amount(const char *s, size_t n, struct cx_buf *out,
 				digits++;
 			cx_buf_addc(out, s[i]);
 			frac += dot;
-		} else if (s[i] == ',' && digits > 0 && !dot)
-			continue;
-		else if (s[i] == '.' && digits > 0 && !dot) {
+			if (group >= 0 && !dot)
+				group++;
+		} else if (s[i] == ',' && digits > 0 && !dot &&
+		    (group == -1 ? digits <= 3 : group == 3))
+			group = 0;
+		else if (s[i] == '.' && digits > 0 && !dot &&
+		    (group == -1 || group == 3)) {
 			dot = 1;
 			cx_buf_addc(out, '.');
-		} else {
-			out->len = start;
-			return -1;
-		}
+		} else
+			goto bad;
 	}
-	if (digits == 0 || (dot && frac == 0)) {
-		out->len = start;
-		return -1;
-	}
+	if (digits == 0 || (dot && frac == 0) || (!dot && group != -1 &&
+	    group != 3))
+		goto bad;
 	return 0;
+bad:
+	out->len = start;
+	return -1;
 }

@@ -278,6 +278,24 @@ load_keys(struct cx_reg *g, struct cx_err *err)
 	return 0;
 }
 
+/*
+ * Every writer repairs what a crashed commit left before it reads the
+ * spool: otherwise its change would be overwritten later by a stale file
+ * staged by the dead commit.  Call with the spool locked.
+ */
+int
+cx_reg_recover(struct cx_spool *sp, struct cx_err *err)
+{
+	struct cx_reg g;
+	int r;
+
+	memset(&g, 0, sizeof(g));
+	g.sp = sp;
+	r = read_state(&g, err) == -1 || recover(&g, err) == -1 ? -1 : 0;
+	cx_reg_free(&g);
+	return r;
+}
+
 int
 cx_reg_open(struct cx_reg *g, struct cx_spool *sp, int dry,
     struct cx_err *err)

@@ -23,13 +23,36 @@
 #define DIRMODE		0750
 #define FILEMODE	0640
 
+/* A new directory's entry is durable once its parent is synced. */
+static void
+sync_parent(const char *path)
+{
+	char *parent, *slash;
+	int fd;
+
+	parent = cx_strndup(path, strlen(path));
+	if ((slash = strrchr(parent, '/')) == NULL)
+		strcpy(parent, ".");
+	else if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(parent);
+}
+
 int
 cx_spool_open(struct cx_spool *sp, const char *path, int create,
     struct cx_err *err)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->dfd = sp->lockfd = -1;
-	if (create && mkdir(path, DIRMODE) == -1 && errno != EEXIST) {
+	if (create && mkdir(path, DIRMODE) == 0)
+		sync_parent(path);
+	else if (create && errno != EEXIST) {
 		cx_seterr(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -105,8 +128,9 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 	for (i = 0; i < sp->ndirs; i++)
 		if (strcmp(sp->dirs[i].name, name) == 0)
 			return sp->dirs[i].fd;
-	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == -1 &&
-	    errno != EEXIST) {
+	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == 0)
+		(void)fsync(sp->dfd);	/* the new entry survives a crash */
+	else if (!sp->rdonly && errno != EEXIST) {
 		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(errno));
 		return -1;
 	}
