@@ -182,3 +182,27 @@ helpdesk_spool() {
 	check_eq followups "$(jq -c 'select(.followups) | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
 	    '["GD-1007","C-88001","C-88009"]'
 }
+
+# Regression: only cx-ingest finished a crashed commit, so another writer
+# could change a ticket and then have the dead commit's staged copy put on
+# top of its change by the next cx-ingest.  Every writer now repairs the
+# spool first.  The commit here dies after its state is renamed (the
+# commit point) and before the follow-up's rewrite of the batch is moved
+# into place; an agent's correction made next must survive.
+@test "crash: a correction made after a half-published commit is not lost" {
+	need_strace
+	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
+	check_status 1
+	# The renames: state, then the batch's rewrite; die before the second.
+	DIE_ON= run --separate-stderr die_at '/^renameat' 2 cx-ingest -s sp examples/chat.csv
+	check_status 137
+	[ -n "$(ls -A sp/tmp)" ]
+	run --separate-stderr cx-classify -q -s sp -a bob -S priority=urgent -i CX-20261124-0002
+	check_status 0
+	[ -z "$(ls -A sp/tmp)" ]
+	run --separate-stderr cx-ingest -s sp examples/chat.csv
+	check_status 0
+	check_eq manual "$(jq -r 'select(.id == "CX-20261124-0002") | .manual.priority' sp/new/B0000000001.jsonl)" urgent
+	check_eq followups "$(jq -c 'select(.id == "CX-20261124-0001") | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
+	    '["GD-1007","C-88001"]'
+}
