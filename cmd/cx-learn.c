@@ -242,6 +242,19 @@ compared(const char *code, struct cx_buf *b)
 	return cx_buf_str(b);
 }
 
+/* The member the label is in: all of it, for a dotted path. */
+static void
+hide_label(struct cx_rec *r)
+{
+	const char *dot = strchr(G.label, '.');
+	char *top;
+
+	top = cx_strndup(G.label, dot ? (size_t)(dot - G.label) :
+	    strlen(G.label));
+	cx_rec_del(r, top);
+	free(top);
+}
+
 /* -E: what cx-classify would decide, scored against the labels. */
 static void
 score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
@@ -276,8 +289,8 @@ score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
 			/* The rules must not see what they are scored on. */
 			for (k = 0; k < sizeof(hide) / sizeof(hide[0]); k++)
 				cx_rec_del(&r, hide[k]);
-			if (G.label != NULL && strchr(G.label, '.') == NULL)
-				cx_rec_del(&r, G.label);
+			if (G.label != NULL)
+				hide_label(&r);
 			cx_rules_apply(rules, &r, &v);
 			code = v.category;
 		}

@@ -7,12 +7,16 @@
  * bytes match exactly (the rules add the traditional and simplified forms
  * of Chinese keywords themselves).  The root state has a full table, as
  * most bytes of most texts start no keyword; other states keep their few
- * edges sorted.
+ * edges sorted.  States one and two bytes deep (a CJK character's first
+ * bytes, the hottest states after the root) get full tables as well, with
+ * their failure transitions folded in.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cx.h"
+
+#define FULLDEPTH	2
 
 struct edge {
 	unsigned char	 c;
@@ -26,6 +30,7 @@ struct state {
 	int		 out;		/* first pattern ending here, or -1 */
 	int		 dict;		/* next state with output on the fail chain */
 	int		 depth;
+	int		*full;		/* a full table, near the root, or NULL */
 };
 
 struct pat {
@@ -178,6 +183,20 @@ cx_ac_build(struct cx_ac *a)
 			queue[tail++] = t;
 		}
 	}
+	/* Full tables for the shallow states, in breadth-first order, so a
+	 * state's failure target (always shallower) has its table already. */
+	for (head = 0; head < tail; head++) {
+		s = queue[head];
+		if (a->s[s].depth > FULLDEPTH)
+			break;
+		a->s[s].full = cx_alloc(256 * sizeof(int));
+		f = a->s[s].fail;
+		for (c = 0; c < 256; c++) {
+			t = go(a, s, (unsigned char)c);
+			a->s[s].full[c] = t != -1 ? t : f == 0 ? a->root[c] :
+			    a->s[f].full[c];
+		}
+	}
 	free(queue);
 	a->built = 1;
 }
@@ -209,14 +228,30 @@ cx_ac_scan(const struct cx_ac *a, const char *text, size_t n,
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t i;
-	int s = 0, next = -1;
+	int s = 0, next;
 	unsigned char c;
 
 	for (i = 0; i < n; i++) {
 		c = fold(t[i]);
-		while (s != 0 && (next = go(a, s, c)) == -1)
-			s = a->s[s].fail;
-		s = s == 0 ? a->root[c] : next;
+		if (s == 0)
+			s = a->root[c];
+		else if (a->s[s].full != NULL)
+			s = a->s[s].full[c];
+		else
+			for (;;) {
+				if (a->s[s].full != NULL) {
+					s = a->s[s].full[c];
+					break;
+				}
+				if ((next = go(a, s, c)) != -1) {
+					s = next;
+					break;
+				}
+				if ((s = a->s[s].fail) == 0) {
+					s = a->root[c];
+					break;
+				}
+			}
 		if (a->s[s].out != -1)
 			report(a, s, t, n, i, hit, arg);
 		for (next = a->s[s].dict; next != -1; next = a->s[next].dict)
@@ -231,8 +266,10 @@ cx_ac_free(struct cx_ac *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->ns; i++)
+	for (i = 0; i < a->ns; i++) {
 		free(a->s[i].e);
+		free(a->s[i].full);
+	}
 	free(a->s);
 	free(a->p);
 	free(a);

@@ -54,9 +54,12 @@ struct cx_rules {
 	const struct cx_taxonomy *tax;
 	/* per record */
 	unsigned	*hit;		/* generation a keyword hit in */
-	unsigned	*cand;		/* generation a rule became candidate */
-	int		*list;
-	int		 nlist;
+	uint64_t	*cand;		/* candidate rules of this record */
+	uint64_t	*always;	/* rules with no keyword to wait for */
+	size_t		 nwords;	/* of either bitmap */
+	struct {
+		unsigned char category, priority, scope, tags;
+	}		*later;		/* set by this rule or a later one */
 	unsigned	 gen;
 	void		*cc[8];		/* OpenCC converters */
 	struct cx_buf	 text;
@@ -676,9 +679,23 @@ build(struct cx_rules *rs, struct cx_err *err)
 				rs->kwrule[w][rs->nkwrule[w]++] = i;
 			}
 		}
+	/* What the rules from each one on can still set, to stop early. */
+	rs->later = cx_alloc((size_t)(rs->nr + 1) * sizeof(*rs->later));
+	for (i = rs->nr - 1; i >= 0; i--) {
+		rs->later[i] = rs->later[i + 1];
+		rs->later[i].category |= rs->r[i].category != NULL;
+		rs->later[i].priority |= rs->r[i].priority != NULL;
+		rs->later[i].scope |= rs->r[i].scope != NULL;
+		rs->later[i].tags |= rs->r[i].ntag > 0;
+	}
+	/* Rules with no keyword to wait for are tried for every record. */
+	rs->nwords = (size_t)rs->nr / 64 + 1;
+	rs->always = cx_alloc(rs->nwords * sizeof(*rs->always));
+	rs->cand = cx_alloc(rs->nwords * sizeof(*rs->cand));
+	for (i = 0; i < rs->nr; i++)
+		if (!rs->r[i].waits)
+			rs->always[i / 64] |= 1ULL << (i % 64);
 	rs->hit = cx_alloc((size_t)(rs->nkw + 1) * sizeof(*rs->hit));
-	rs->cand = cx_alloc((size_t)(rs->nr + 1) * sizeof(*rs->cand));
-	rs->list = cx_alloc((size_t)(rs->nr + 1) * sizeof(*rs->list));
 	return 0;
 }
 
@@ -735,7 +752,8 @@ cx_rules_free(struct cx_rules *rs)
 	free(rs->nkwrule);
 	free(rs->hit);
 	free(rs->cand);
-	free(rs->list);
+	free(rs->always);
+	free(rs->later);
 	for (i = 0; i < 8; i++)
 		if (rs->cc[i] != NULL)
 			opencc_close((opencc_t)rs->cc[i]);
@@ -763,18 +781,10 @@ on_hit(void *arg, int id, size_t end)
 	rs->hit[id] = rs->gen;
 	for (i = 0; i < rs->nkwrule[id]; i++) {
 		r = rs->kwrule[id][i];
-		if (rs->cand[r] != rs->gen) {
-			rs->cand[r] = rs->gen;
-			rs->list[rs->nlist++] = r;
-		}
+		rs->cand[r / 64] |= 1ULL << (r % 64);
 	}
 }
 
-static int
-cmpint(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
 
 static int
 one_of(const struct cond *c, const struct cx_buf *s)
@@ -843,23 +853,55 @@ matches(struct cx_rules *rs, const struct rule *r, const struct cx_rec *rec)
 	return 1;
 }
 
+/* Try rule k on a record; 1 when no later rule can change the verdict. */
+static int
+try_rule(struct cx_rules *rs, int k, const struct cx_rec *rec,
+    struct cx_verdict *v)
+{
+	const struct rule *r = &rs->r[k];
+	int i;
+
+	if ((v->category != NULL || !rs->later[k].category) &&
+	    (v->priority != NULL || !rs->later[k].priority) &&
+	    (v->scope != NULL || !rs->later[k].scope) && !rs->later[k].tags)
+		return 1;
+	if (!matches(rs, r, rec))
+		return 0;
+	if (v->category == NULL && r->category != NULL) {
+		v->category = r->category;
+		v->crule = k;
+	}
+	if (v->priority == NULL && r->priority != NULL) {
+		v->priority = r->priority;
+		v->prule = k;
+	}
+	if (v->scope == NULL && r->scope != NULL) {
+		v->scope = r->scope;
+		v->srule = k;
+	}
+	for (i = 0; i < r->ntag && v->ntag < CX_MAXTAGS; i++)
+		v->tag[v->ntag++] = r->tag[i];
+	return r->stop;
+}
+
 void
 cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
     struct cx_verdict *v)
 {
 	struct cx_buf s = { 0 };
 	const struct cx_taxon *t;
-	const struct rule *r;
-	int i, k;
+	uint64_t bits;
+	size_t w;
+	int k;
 
 	memset(v, 0, sizeof(*v));
 	v->crule = v->prule = v->srule = -1;
 	if (++rs->gen == 0) {
 		memset(rs->hit, 0, (size_t)rs->nkw * sizeof(*rs->hit));
-		memset(rs->cand, 0, (size_t)rs->nr * sizeof(*rs->cand));
 		rs->gen = 1;
 	}
-	rs->nlist = 0;
+	/* The candidates are a bitmap, read in rule order: no sorting. */
+	memcpy(rs->cand, rs->always, rs->nwords * sizeof(*rs->cand));
 	rs->text.len = 0;
 	if (cx_rec_getstr(rec, "subject", &s) == 0)
 		cx_buf_add(&rs->text, s.p, s.len);
@@ -868,33 +910,13 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 		cx_buf_add(&rs->text, s.p, s.len);
 	cx_buf_free(&s);
 	cx_ac_scan(rs->ac, rs->text.p, rs->text.len, on_hit, rs);
-	for (i = 0; i < rs->nr; i++)
-		if (!rs->r[i].waits && rs->cand[i] != rs->gen) {
-			rs->cand[i] = rs->gen;
-			rs->list[rs->nlist++] = i;
+	for (w = 0; w < rs->nwords; w++)
+		for (bits = rs->cand[w]; bits != 0; bits &= bits - 1) {
+			k = (int)(w * 64) + __builtin_ctzll(bits);
+			if (try_rule(rs, k, rec, v))
+				goto done;
 		}
-	qsort(rs->list, (size_t)rs->nlist, sizeof(int), cmpint);
-	for (k = 0; k < rs->nlist; k++) {
-		r = &rs->r[rs->list[k]];
-		if (!matches(rs, r, rec))
-			continue;
-		if (v->category == NULL && r->category != NULL) {
-			v->category = r->category;
-			v->crule = rs->list[k];
-		}
-		if (v->priority == NULL && r->priority != NULL) {
-			v->priority = r->priority;
-			v->prule = rs->list[k];
-		}
-		if (v->scope == NULL && r->scope != NULL) {
-			v->scope = r->scope;
-			v->srule = rs->list[k];
-		}
-		for (i = 0; i < r->ntag && v->ntag < CX_MAXTAGS; i++)
-			v->tag[v->ntag++] = r->tag[i];
-		if (r->stop)
-			break;
-	}
+done:
 	if (v->priority == NULL && v->category != NULL &&
 	    (t = cx_taxonomy_get(rs->tax, v->category)) != NULL)
 		v->priority = t->priority;

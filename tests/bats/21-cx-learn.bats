@@ -205,6 +205,12 @@ macro-F1 0.4583
 	run --separate-stderr cx-learn -E -R peek.rules -T data/t-taxonomy fixed.jsonl
 	check_status 0
 	check_eq accuracy "$(field accuracy "$output")" 0.0000
+	# A label of -l deeper in the ticket is hidden as well.
+	jq -c '{text, extra: {kind: (.subcategory // .category)}}' data/t-labelled.jsonl >dot.jsonl
+	printf 'rule peek\n\tfield extra.kind: logistics.late\n\tcategory: logistics.late\n' >peek.rules
+	run --separate-stderr cx-learn -E -l extra.kind -R peek.rules -T data/t-taxonomy dot.jsonl
+	check_status 0
+	check_eq accuracy "$(field accuracy "$output")" 0.0000
 }
 
 @test "-E -M: the rules first, then the model for what they leave" {
