@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job on the shipped examples: register the exports into a fresh
-# spool, classify them, and say what was registered, how it was classified
-# and what was set aside.  `make demo`
+# spool, classify and route them, and say what was registered, how it was
+# classified, who has it, and what was set aside.  `make demo`
 # runs this after building; it grows as the tools land.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,13 +22,19 @@ cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
 echo
 echo "== classified: category, priority and scope, and what decided them"
 cx-classify -s "$spool"
-cat "$spool"/new/*.jsonl | cx-classify --explain
+cx-classify --explain "$spool"/new/*.jsonl
 
 echo
-echo "== registered tickets"
-cat "$spool"/new/*.jsonl | jq -r '[.id, .channel, (.customer.phone // "-"),
+echo "== routed: the lead department, the owner (首问负责人), the agent, the remedy"
+cx-route -s "$spool"
+cat "$spool"/open/* | jq -r '[.id, .priority, (.subcategory // "-"), .department,
+    .owner, (.assignee // "(queued)"), .solution.remedy, ((.flags // []) | join(","))] | @tsv'
+
+echo
+echo "== open tickets"
+cat "$spool"/open/* | jq -r '[.id, .channel, (.customer.phone // "-"),
     (.amount // "-" | tostring), ((.followups // []) | length | tostring) + " follow-ups",
-    .priority, (.subcategory // .category // "-"), (.subject // .text | .[0:30])] | @tsv'
+    (.subject // .text | .[0:30])] | @tsv'
 
 echo
 echo "== set aside, with the reason"

@@ -5,7 +5,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-@test "demo: examples/demo.sh registers, classifies and reports" {
+@test "demo: examples/demo.sh registers, classifies, routes and reports" {
 	# demo.sh finds the tools in ../bin beside examples/: a tree of links.
 	mkdir -p tree/bin tree/examples
 	ln -s "$TOP/share" tree/share
@@ -14,8 +14,10 @@ load helper
 	run --separate-stderr sh tree/examples/demo.sh "$PWD/demo-spool"
 	check_status 0
 	[[ "$output" == *"CX-20261124-0003: category quality.safety by rule"* ]]
-	[[ "$output" == *$'CX-20261124-0006\tapp\t+8618600186000\t2499\t0 follow-ups\turgent\taccount.theft'* ]]
+	[[ "$output" == *$'CX-20261124-0006\turgent\taccount.theft\t安全部\t小王\t阿杰\trefund'* ]]
+	[[ "$output" == *$'CX-20261124-0001\tchat\t+8613800138000\t1299\t2 follow-ups'* ]]
 	[[ "$output" == *'helpdesk-zh.csv:12: invalid amount "十元"'* ]]
-	[ "$(cat demo-spool/new/*.jsonl | wc -l)" -eq 10 ]
+	[ "$(ls demo-spool/open | wc -l)" -eq 10 ]
+	[ -z "$(ls demo-spool/new)" ]
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
 }
