@@ -419,31 +419,21 @@ process(struct cx_rec *r, const char *file, unsigned long lineno,
 }
 
 static void
+filter_line(void *arg, const char *file, unsigned long lineno,
+    const char *line, size_t n, struct cx_buf *out)
+{
+	process(arg, file, lineno, line, n, out);
+}
+
+static void
 filter(const char *path)
 {
 	struct cx_rec r = { 0 };
-	struct cx_in in;
 	struct cx_err e;
-	const char *l;
-	size_t n;
-	int rc;
 
-	if (cx_in_open(&in, path, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	while ((rc = cx_in_line(&in, &l, &n, &e)) == 1) {
-		if (n == 0)
-			continue;
-		process(&r, in.name, in.lineno, l, n, &G.out);
-		if (G.out.len >= 65536) {
-			if (cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
-				err(CX_EXIT_ERR, "stdout");
-			G.out.len = 0;
-		}
-	}
-	if (rc == -1)
+	if (cx_each_line(path, filter_line, &r, &G.out, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_rec_free(&r);
-	cx_in_close(&in);
 }
 
 /* Rewrite one ticket file of the spool if classifying changed it. */

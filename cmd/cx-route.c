@@ -299,42 +299,35 @@ route(struct cx_rec *r, int counted)
 }
 
 static void
+filter_line(void *arg, const char *file, unsigned long lineno,
+    const char *line, size_t n, struct cx_buf *out)
+{
+	struct cx_rec *r = arg;
+	struct cx_err e;
+
+	if (cx_rec_parse(r, line, n, &e, NULL) == -1) {
+		warnx("%s:%lu: %s; passed through unrouted", file, lineno,
+		    e.msg);
+		G.nbad++;
+		cx_buf_add(out, line, n);
+		cx_buf_addc(out, '\n');
+		return;
+	}
+	/* A follow-up is no ticket of its own: it goes through. */
+	if (cx_rec_get(r, "followup_of") == NULL)
+		route(r, 0);
+	cx_rec_write(r, out);
+}
+
+static void
 filter(const char *path)
 {
 	struct cx_rec r = { 0 };
-	struct cx_in in;
 	struct cx_err e;
-	const char *l;
-	size_t n;
-	int rc;
 
-	if (cx_in_open(&in, path, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	while ((rc = cx_in_line(&in, &l, &n, &e)) == 1) {
-		if (n == 0)
-			continue;
-		if (cx_rec_parse(&r, l, n, &e, NULL) == -1) {
-			warnx("%s:%lu: %s; passed through unrouted", in.name,
-			    in.lineno, e.msg);
-			G.nbad++;
-			cx_buf_add(&G.out, l, n);
-			cx_buf_addc(&G.out, '\n');
-			continue;
-		}
-		/* A follow-up is no ticket of its own: it goes through. */
-		if (cx_rec_get(&r, "followup_of") == NULL)
-			route(&r, 0);
-		cx_rec_write(&r, &G.out);
-		if (G.out.len >= 65536) {
-			if (cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
-				err(CX_EXIT_ERR, "stdout");
-			G.out.len = 0;
-		}
-	}
-	if (rc == -1)
+	if (cx_each_line(path, filter_line, &r, &G.out, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_rec_free(&r);
-	cx_in_close(&in);
 }
 
 /* Every ticket of a spool directory, one file each, counted. */

@@ -193,6 +193,10 @@ int	 cx_in_line(struct cx_in *, const char **, size_t *, struct cx_err *);
 void	 cx_in_close(struct cx_in *);
 /* JSON Lines by the name's ending, or by a first '{'; else CSV. */
 int	 cx_in_is_jsonl(struct cx_in *, const char *path);
+/* A filter's loop over the lines of a file, out flushed to stdout. */
+int	 cx_each_line(const char *path, void (*)(void *, const char *,
+	    unsigned long, const char *, size_t, struct cx_buf *), void *,
+	    struct cx_buf *out, struct cx_err *);
 /* Write all of a buffer to a file descriptor. */
 int	 cx_write_all(int, const void *, size_t);
 
