@@ -25,6 +25,7 @@
 
 struct customer {
 	time_t	*t;			/* when each complaint came */
+	uint64_t *id;			/* which ticket it is (a hash) */
 	size_t	 n, cap;
 	size_t	 unfounded;		/* closed as unfounded */
 };
@@ -104,14 +105,29 @@ received(const struct cx_rec *r)
 	return t;
 }
 
+/* A ticket's id as a number, to tell it from the customer's others. */
+static uint64_t
+id_of(const struct cx_rec *r)
+{
+	struct cx_buf s = { 0 };
+	uint64_t h = 0;
+
+	if (cx_rec_getstr(r, "id", &s) == 0)
+		h = cx_key_of(s.p, s.len).h[0];
+	cx_buf_free(&s);
+	return h;
+}
+
 static void
-remember(struct customer *c, time_t t)
+remember(struct customer *c, time_t t, uint64_t id)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 4;
 		c->t = cx_realloc(c->t, c->cap * sizeof(*c->t));
+		c->id = cx_realloc(c->id, c->cap * sizeof(*c->id));
 	}
-	c->t[c->n++] = t;
+	c->t[c->n] = t;
+	c->id[c->n++] = id;
 }
 
 /* A ticket already in the spool: its agent's load, its customer's past. */
@@ -129,7 +145,7 @@ count(const struct cx_rec *r, int open)
 			if (cx_route_agent_at(G.rt, i) == a)
 				G.load[i]++;
 	if ((c = customer(r)) != NULL) {
-		remember(c, received(r));
+		remember(c, received(r), id_of(r));
 		if (cx_rec_getstr(r, "resolution.code", &s) == 0 &&
 		    strcmp(cx_buf_str(&s), "unfounded") == 0)
 			c->unfounded++;
@@ -143,18 +159,21 @@ flags(const struct cx_rec *r, struct cx_buf *f)
 {
 	struct customer *c;
 	time_t t = received(r);
+	uint64_t id = id_of(r);
 	size_t i, n = 0;
 
 	if ((c = customer(r)) == NULL)
 		return;
+	/* Not counting the ticket itself, filed by a run that died. */
 	for (i = 0; i < c->n; i++)
-		if (c->t[i] <= t && t - c->t[i] <= (time_t)G.repeat_days * 86400)
+		if (c->t[i] <= t && t - c->t[i] <= (time_t)G.repeat_days *
+		    86400 && (id == 0 || c->id[i] != id))
 			n++;
 	if (n + 1 >= G.repeat_n)
 		cx_buf_adds(f, ",\"repeat\"");
 	if (G.review_n > 0 && c->unfounded >= G.review_n)
 		cx_buf_adds(f, ",\"review\"");
-	remember(c, t);
+	remember(c, t, id);
 }
 
 static unsigned long *
@@ -240,6 +259,8 @@ route(struct cx_rec *r, int counted)
 	cx_buf_addc(&b, ']');
 	if (rt.ndept > 0)
 		set_str(r, "department", rt.dept[0]);
+	else
+		cx_rec_del(r, "department");
 	cx_rec_set_raw(r, "departments", b.p, b.len);
 	a = assign(r, &rt, counted);
 	if (a != NULL)
@@ -383,6 +404,36 @@ already_open(struct cx_rec *r, const char *id)
 	return found;
 }
 
+/*
+ * Whether every line of a batch is a ticket with an id this spool can
+ * file, and classified; a batch cx-classify has not seen waits for it.
+ */
+static int
+batch_ready(const char *name, const struct cx_buf *in)
+{
+	struct cx_buf id = { 0 };
+	struct cx_rec r = { 0 };
+	const char *p, *nl, *end;
+	int ready = 1;
+
+	for (p = in->p, end = in->p + in->len; p < end && ready; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p)
+			continue;
+		if (cx_rec_parse(&r, p, (size_t)(nl - p), NULL, NULL) == -1 ||
+		    cx_rec_getstr(&r, "id", &id) == -1 || id.len == 0 ||
+		    memchr(id.p, '/', id.len) != NULL || id.p[0] == '.')
+			errx(CX_EXIT_ERR, "%s/new/%s: a line that is not a "
+			    "ticket with an id; batch left in new/",
+			    G.sp.path, name);
+		ready = cx_rec_get(&r, "classified_by") != NULL;
+	}
+	cx_rec_free(&r);
+	cx_buf_free(&id);
+	return ready;
+}
+
 /* A batch: each ticket into open/, then the batch out of new/. */
 static void
 route_batch(const char *name)
@@ -395,19 +446,15 @@ route_batch(const char *name)
 
 	if (cx_spool_read(&G.sp, "new", name, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (!batch_ready(name, &in))
+		goto out;
 	for (p = in.p, end = in.p + in.len; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl == p)
 			continue;
-		if (cx_rec_parse(&r, p, (size_t)(nl - p), &e, NULL) == -1 ||
-		    cx_rec_getstr(&r, "id", &id) == -1 || id.len == 0 ||
-		    memchr(id.p, '/', id.len) != NULL || id.p[0] == '.') {
-			/* Not a ticket this spool can file: left in new/. */
-			errx(CX_EXIT_ERR, "%s/new/%s: a line that is not a "
-			    "ticket with an id; batch left in new/", G.sp.path,
-			    name);
-		}
+		(void)cx_rec_parse(&r, p, (size_t)(nl - p), NULL, NULL);
+		(void)cx_rec_getstr(&r, "id", &id);
 		cx_buf_str(&id);
 		route(&r, already_open(&r, id.p));
 		out.len = 0;
@@ -418,6 +465,7 @@ route_batch(const char *name)
 	if ((fd = cx_spool_dir(&G.sp, "new", &e)) == -1 ||
 	    unlinkat(fd, name, 0) == -1 || fsync(fd) == -1)
 		err(CX_EXIT_ERR, "%s/new/%s", G.sp.path, name);
+out:
 	cx_rec_free(&r);
 	cx_buf_free(&in);
 	cx_buf_free(&out);
@@ -614,8 +662,10 @@ main(int argc, char *argv[])
 	if (!G.quiet && G.spool != NULL)
 		fprintf(stderr, "cx-route: %lu routed, %lu queued without an "
 		    "agent\n", G.nrouted, G.nqueued);
-	for (i = 0; i < G.ncust; i++)
+	for (i = 0; i < G.ncust; i++) {
 		free(G.cust[i].t);
+		free(G.cust[i].id);
+	}
 	free(G.cust);
 	cx_keyset_free(&G.ckeys);
 	for (i = 0; i < G.nturn; i++)
