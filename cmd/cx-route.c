@@ -12,7 +12,7 @@
  * Spool mode takes the classified batches in new/, and under the spool
  * lock writes each ticket to open/ (one file each, atomically) before the
  * batch is removed; loads count every open ticket, and a ticket already in
- * open/ (a run that died half way) keeps its owner and agent.
+ * open/ (a run that died half way) is left as it is there.
  */
 #include <err.h>
 #include <getopt.h>
@@ -193,7 +193,7 @@ turn_of(const char *dept)
 
 /* The agent: the one it has if still good, else one of the lead's. */
 static const struct cx_agent *
-assign(const struct cx_rec *r, const struct cx_routing *rt, int counted)
+assign(const struct cx_rec *r, const struct cx_routing *rt)
 {
 	struct cx_buf s = { 0 };
 	const struct cx_agent *a = NULL;
@@ -209,7 +209,7 @@ assign(const struct cx_rec *r, const struct cx_routing *rt, int counted)
 		a = NULL;
 	cx_buf_free(&s);
 	if (a != NULL) {
-		for (i = 0; !counted && i < cx_route_nagents(G.rt); i++)
+		for (i = 0; i < cx_route_nagents(G.rt); i++)
 			if (cx_route_agent_at(G.rt, i) == a)
 				G.load[i]++;
 		return a;
@@ -228,7 +228,7 @@ set_str(struct cx_rec *r, const char *key, const char *s)
 }
 
 static void
-route(struct cx_rec *r, int counted)
+route(struct cx_rec *r)
 {
 	struct cx_buf s = { 0 }, cat = { 0 }, sub = { 0 }, ch = { 0 };
 	struct cx_buf reg = { 0 }, b = { 0 }, f = { 0 };
@@ -262,7 +262,7 @@ route(struct cx_rec *r, int counted)
 	else
 		cx_rec_del(r, "department");
 	cx_rec_set_raw(r, "departments", b.p, b.len);
-	a = assign(r, &rt, counted);
+	a = assign(r, &rt);
 	if (a != NULL)
 		set_str(r, "assignee", a->name);
 	else
@@ -336,7 +336,7 @@ filter_line(void *arg, const char *file, unsigned long lineno,
 	}
 	/* A follow-up is no ticket of its own: it goes through. */
 	if (cx_rec_get(r, "followup_of") == NULL)
-		route(r, 0);
+		route(r);
 	cx_rec_write(r, out);
 }
 
@@ -379,24 +379,29 @@ count_dir(const char *dir, int open)
 	cx_buf_free(&b);
 }
 
-/* A ticket a run that died had put in open/: its owner and agent stay. */
+/*
+ * A ticket a run that died had already filed in open/ is left as it is
+ * there: a follow-up or a correction may have been added since.  Round
+ * robin goes on after its agent, as if this run had picked it.
+ */
 static int
-already_open(struct cx_rec *r, const char *id)
+already_open(const char *id)
 {
 	struct cx_buf b = { 0 }, s = { 0 };
 	struct cx_rec o = { 0 };
-	int found = 0;
+	const struct cx_agent *a;
+	int found = 0, i;
 
 	if (cx_spool_read(&G.sp, "open", id, &b, NULL) == 0) {
+		found = 1;
 		while (b.len > 0 && b.p[b.len - 1] == '\n')
 			b.len--;
-		if (cx_rec_parse(&o, b.p, b.len, NULL, NULL) == 0) {
-			found = 1;
-			if (cx_rec_getstr(&o, "owner", &s) == 0)
-				cx_rec_set_str(r, "owner", s.p, s.len);
-			if (cx_rec_getstr(&o, "assignee", &s) == 0)
-				cx_rec_set_str(r, "assignee", s.p, s.len);
-		}
+		if (G.rr && cx_rec_parse(&o, b.p, b.len, NULL, NULL) == 0 &&
+		    cx_rec_getstr(&o, "assignee", &s) == 0 &&
+		    (a = cx_route_agent(G.rt, cx_buf_str(&s))) != NULL)
+			for (i = 0; i < cx_route_nagents(G.rt); i++)
+				if (cx_route_agent_at(G.rt, i) == a)
+					*turn_of(a->dept) = (unsigned long)i;
 	}
 	cx_rec_free(&o);
 	cx_buf_free(&b);
@@ -455,8 +460,9 @@ route_batch(const char *name)
 			continue;
 		(void)cx_rec_parse(&r, p, (size_t)(nl - p), NULL, NULL);
 		(void)cx_rec_getstr(&r, "id", &id);
-		cx_buf_str(&id);
-		route(&r, already_open(&r, id.p));
+		if (already_open(cx_buf_str(&id)))
+			continue;
+		route(&r);
 		out.len = 0;
 		cx_rec_write(&r, &out);
 		if (cx_spool_put(&G.sp, "open", id.p, out.p, out.len, &e) == -1)
