@@ -191,6 +191,28 @@ turn_of(const char *dept)
 	return &G.turn[G.nturn++];
 }
 
+/* The language the customer wrote in, a skill agents list: zh or en. */
+static const char *
+language(const struct cx_rec *r)
+{
+	struct cx_buf s = { 0 };
+	const char *lang = NULL;
+	size_t i;
+
+	if (cx_rec_getstr(r, "text", &s) == 0 ||
+	    cx_rec_getstr(r, "subject", &s) == 0) {
+		lang = "en";
+		for (i = 0; i + 2 < s.len; i++)
+			if ((unsigned char)s.p[i] >= 0xe3 &&
+			    (unsigned char)s.p[i] <= 0xe9) {
+				lang = "zh";	/* a CJK character */
+				break;
+			}
+	}
+	cx_buf_free(&s);
+	return lang;
+}
+
 /* The agent: the one it has if still good, else one of the lead's. */
 static const struct cx_agent *
 assign(const struct cx_rec *r, const struct cx_routing *rt)
@@ -215,7 +237,7 @@ assign(const struct cx_rec *r, const struct cx_routing *rt)
 		return a;
 	}
 	if (rt->ndept == 0 || (i = cx_route_pick(G.rt, rt->dept[0], G.load,
-	    G.rr, turn_of(rt->dept[0]))) == -1)
+	    G.rr, turn_of(rt->dept[0]), language(r))) == -1)
 		return NULL;
 	G.load[i]++;
 	return cx_route_agent_at(G.rt, i);

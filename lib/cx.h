@@ -472,9 +472,11 @@ void	 cx_route_departments(const struct cx_route *, const char *category,
 const struct cx_agent *cx_route_agent(const struct cx_route *, const char *);
 int	 cx_route_nagents(const struct cx_route *);
 const struct cx_agent *cx_route_agent_at(const struct cx_route *, int);
-/* An agent of the department by load (or round robin); index or -1. */
+/* An agent of the department by load (or round robin), with the skill
+ * if one has it; index or -1. */
 int	 cx_route_pick(const struct cx_route *, const char *dept,
-	    const unsigned long *load, int rr, unsigned long *turn);
+	    const unsigned long *load, int rr, unsigned long *turn,
+	    const char *skill);
 const struct cx_solution *cx_route_solution(const struct cx_route *,
 	    const char *category, const char *subcategory);
 void	 cx_route_free(struct cx_route *);

@@ -361,14 +361,32 @@ cx_route_agent_at(const struct cx_route *rt, int i)
 	return i >= 0 && i < rt->na ? &rt->a[i] : NULL;
 }
 
-/*
- * An agent of the department, on duty and under capacity: the least
- * loaded (ties to the earlier in the file), or with rr the next after
- * *turn in the file's order.  load[i] counts agent i's open tickets.
- */
-int
-cx_route_pick(const struct cx_route *rt, const char *dept,
-    const unsigned long *load, int rr, unsigned long *turn)
+static int
+has_skill(const struct cx_agent *a, const char *skill)
+{
+	const char *p = a->skills;
+	size_t n = skill ? strlen(skill) : 0;
+
+	if (n == 0)
+		return 1;
+	for (; (p = strstr(p, skill)) != NULL; p += n)
+		if ((p == a->skills || strchr(", \t", p[-1])) &&
+		    (p[n] == '\0' || strchr(", \t", p[n])))
+			return 1;
+	return 0;
+}
+
+static int
+eligible(const struct cx_route *rt, int i, const char *dept,
+    const unsigned long *load, const char *skill)
+{
+	return strcmp(rt->a[i].dept, dept) == 0 && rt->a[i].on &&
+	    load[i] < rt->a[i].capacity && has_skill(&rt->a[i], skill);
+}
+
+static int
+pick(const struct cx_route *rt, const char *dept, const unsigned long *load,
+    int rr, unsigned long *turn, const char *skill)
 {
 	int i, k, best = -1;
 
@@ -376,8 +394,7 @@ cx_route_pick(const struct cx_route *rt, const char *dept,
 		for (k = 1; k <= rt->na; k++) {
 			i = (int)((*turn + (unsigned long)k) %
 			    (unsigned long)rt->na);
-			if (strcmp(rt->a[i].dept, dept) == 0 && rt->a[i].on &&
-			    load[i] < rt->a[i].capacity) {
+			if (eligible(rt, i, dept, load, skill)) {
 				*turn = (unsigned long)i;
 				return i;
 			}
@@ -385,11 +402,28 @@ cx_route_pick(const struct cx_route *rt, const char *dept,
 		return -1;
 	}
 	for (i = 0; i < rt->na; i++)
-		if (strcmp(rt->a[i].dept, dept) == 0 && rt->a[i].on &&
-		    load[i] < rt->a[i].capacity &&
+		if (eligible(rt, i, dept, load, skill) &&
 		    (best == -1 || load[i] < load[best]))
 			best = i;
 	return best;
+}
+
+/*
+ * An agent of the department, on duty and under capacity: the least
+ * loaded (ties to the earlier in the file), or with rr the next after
+ * *turn in the file's order; one with the skill asked for (a language)
+ * if there is one, else any.  load[i] counts agent i's open tickets.
+ */
+int
+cx_route_pick(const struct cx_route *rt, const char *dept,
+    const unsigned long *load, int rr, unsigned long *turn,
+    const char *skill)
+{
+	int i;
+
+	if (skill != NULL && (i = pick(rt, dept, load, rr, turn, skill)) != -1)
+		return i;
+	return pick(rt, dept, load, rr, turn, NULL);
 }
 
 const struct cx_solution *

@@ -321,6 +321,26 @@ C 老板 刘经理'
 
 # --- agents ---------------------------------------------------------------
 
+@test "assign: an agent who writes the customer's language first, else anyone free" {
+	sp sp
+	printf '%s\n' 'A1 商品部 5 on zh' 'A2 商品部 5 on en' 'A3 商品部 1 on zh,en' >sp/etc/agents
+	{ tk E1 quality '"text":"The kettle leaks"'
+	  tk Z1 quality '"text":"水壶漏水"'
+	  tk E2 quality '"text":"Broken handle"'
+	  tk Z2 quality '"text":"把手断了"'
+	  tk E3 quality '"text":"Lid missing"'; } >b.jsonl
+	run --separate-stderr env CX_SHARE=$T/sp/etc cx-route b.jsonl
+	check_status 0
+	# E1: A2 or A3 (en), least loaded, earlier: A2; Z1: A1 (zh);
+	# E2: A3 (en, load 0); Z2: A1 (A3 is full); E3: A2.
+	check_eq agents "$(jq -r .assignee <<<"$output" | tr '\n' ' ')" 'A2 A1 A3 A1 A2 '
+	# Nobody of the language free: anyone of the department.
+	printf '%s\n' 'A1 商品部 5 on zh' >sp/etc/agents
+	run --separate-stderr env CX_SHARE=$T/sp/etc cx-route b.jsonl
+	check_status 0
+	check_eq fallback "$(jq -r .assignee <<<"$output" | sort -u)" A1
+}
+
 @test "assign: least loaded, counting every open ticket of the spool; ties to the earlier agent in the file" {
 	sp sp
 	printf '%s\n' 'A1 商品部 5 on' 'B1 质检 5 on' 'A2 商品部 5 on' 'A3 商品部 5 on' >sp/etc/agents
