@@ -100,11 +100,21 @@ static const struct {
 };
 
 /* Strip one currency mark at the front or back; returns its currency. */
+static int
+digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static const char *
 strip_mark(const char **s, size_t *n)
 {
 	size_t i, ml;
 
+	/* Most amounts are bare numbers: no mark to look for. */
+	if (*n == 0 || ((digit((*s)[0]) || (*s)[0] == '-') &&
+	    digit((*s)[*n - 1])))
+		return NULL;
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
 		ml = strlen(marks[i].mark);
 		if (*n >= ml && cx_streqi(*s, ml, marks[i].mark, ml)) {
