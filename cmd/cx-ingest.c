@@ -70,7 +70,7 @@ bad_option(const char *fmt, const char *arg)
 {
 	char opt[3] = { '-', (char)optopt, '\0' };
 
-	warnx(fmt, optopt != 0 ? opt : arg);
+	warnx(fmt, strncmp(arg, "--", 2) == 0 ? arg : opt);
 	usage();
 }
 

@@ -665,11 +665,18 @@ main(int argc, char *argv[])
 			G.spool = optarg;
 			break;
 		case ':':
-			warnx("option %s needs a value", argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("option %s needs a value",
+				    argv[optind - 1]);
+			else
+				warnx("option -%c needs a value", optopt);
 			usage();
 			break;
 		default:
-			warnx("unknown option %s", argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				warnx("unknown option %s", argv[optind - 1]);
+			else
+				warnx("unknown option -%c", optopt);
 			usage();
 		}
 	}
