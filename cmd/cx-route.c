@@ -176,6 +176,18 @@ flags(const struct cx_rec *r, struct cx_buf *f)
 	remember(c, t, id);
 }
 
+static void
+keep_flag(void *arg, const char *v, size_t n)
+{
+	struct cx_buf *f = arg;
+
+	if ((n == 8 && memcmp(v, "\"repeat\"", 8) == 0) ||
+	    (n == 8 && memcmp(v, "\"review\"", 8) == 0))
+		return;
+	cx_buf_addc(f, ',');
+	cx_buf_add(f, v, n);
+}
+
 static unsigned long *
 turn_of(const char *dept)
 {
@@ -255,6 +267,7 @@ route(struct cx_rec *r)
 	struct cx_buf s = { 0 }, cat = { 0 }, sub = { 0 }, ch = { 0 };
 	struct cx_buf reg = { 0 }, b = { 0 }, f = { 0 };
 	const struct cx_solution *sol;
+	const struct cx_field *fl;
 	const struct cx_agent *a;
 	struct cx_routing rt;
 	const char *v;
@@ -308,12 +321,16 @@ route(struct cx_rec *r)
 		cx_buf_adds(&b, "}}");
 		cx_rec_set_raw(r, "solution", b.p, b.len);
 	}
+	/* Flags others set are kept; repeat and review are this run's. */
+	if ((fl = cx_rec_get(r, "flags")) != NULL)
+		(void)cx_json_each(fl->v, fl->vlen, keep_flag, &f);
 	flags(r, &f);
 	if (f.len > 0) {
 		f.p[0] = '[';
 		cx_buf_addc(&f, ']');
 		cx_rec_set_raw(r, "flags", f.p, f.len);
-	}
+	} else
+		cx_rec_del(r, "flags");
 	set_str(r, "status", a != NULL ? "assigned" : "queued");
 	b.len = 0;
 	cx_buf_adds(&b, "{\"at\":");

@@ -155,6 +155,9 @@ int	 cx_json_member(const char *, size_t, const char *,
 /* A raw object with a member set, written to out; -1 if not an object. */
 int	 cx_json_setmember(const char *, size_t, const char *key,
 	    const char *, size_t, struct cx_buf *);
+/* fn(arg, value, length) for each element of a raw array; -1 if none. */
+int	 cx_json_each(const char *, size_t, void (*)(void *, const char *,
+	    size_t), void *);
 /* Dotted path through nested objects: "customer.phone". */
 int	 cx_json_path(const struct cx_rec *, const char *,
 	    const char **, size_t *);
@@ -234,6 +237,32 @@ struct cx_csv *cx_csv_open(struct cx_in *, const char *charset,
 int	 cx_csv_next(struct cx_csv *, struct cx_csvrow **, struct cx_err *);
 const char *cx_csv_charset(const struct cx_csv *);
 void	 cx_csv_close(struct cx_csv *);
+
+/* calendar.c: working time (cx-calendar(5)): hours, holidays, 调休. */
+struct cx_cal;
+#define CX_CAL_MAXMISS	8
+struct cx_cal_info {
+	/* in: if not NULL, a line per working interval walked is appended */
+	struct cx_buf	*explain;
+	/* out: years walked that the calendar has no holiday entries for */
+	int		 missing[CX_CAL_MAXMISS];	/* ascending */
+	int		 nmissing;	/* may pass CX_CAL_MAXMISS */
+};
+struct cx_cal *cx_cal_load(const char *path, struct cx_err *);
+void	 cx_cal_free(struct cx_cal *);
+const char *cx_cal_zone(const struct cx_cal *);
+/*
+ * The instant when seconds of working time after start have passed;
+ * from start's next working instant if start is outside working time.
+ * -1 if there is no such instant within 100 years.  info may be NULL.
+ */
+int	 cx_cal_add(const struct cx_cal *, time_t start, long seconds,
+	    time_t *due, struct cx_cal_info *, struct cx_err *);
+/* Working seconds from a to b; 0 if b is not after a.  info may be NULL. */
+long	 cx_cal_between(const struct cx_cal *, time_t a, time_t b,
+	    struct cx_cal_info *);
+/* 1 if the instant is working time, else 0. */
+int	 cx_cal_is_working(const struct cx_cal *, time_t);
 
 /* colmap.c: column maps, an export's headers to our fields. */
 struct cx_colmap {

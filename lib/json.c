@@ -747,6 +747,28 @@ skip_valid(const char *p, const char *end)
 	return p;
 }
 
+/* fn for each element of a raw array; -1 if it is not one. */
+int
+cx_json_each(const char *a, size_t n, void (*fn)(void *, const char *,
+    size_t), void *arg)
+{
+	const char *p = a, *end = a + n, *v;
+
+	p = skip_ws(p, end);
+	if (p >= end || *p != '[')
+		return -1;
+	p = skip_ws(p + 1, end);
+	while (p < end && *p != ']') {
+		v = p;
+		p = skip_valid(p, end);
+		fn(arg, v, (size_t)(p - v));
+		p = skip_ws(p, end);
+		if (p < end && *p == ',')
+			p = skip_ws(p + 1, end);
+	}
+	return 0;
+}
+
 int
 cx_json_member(const char *o, size_t n, const char *key, const char **v,
     size_t *vlen)

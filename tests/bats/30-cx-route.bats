@@ -1042,3 +1042,12 @@ B0000000001.jsonl'
 	tk A quality >a.jsonl
 	check_eq least "$(rt -p least a.jsonl)" "$(rt a.jsonl)"
 }
+
+@test "flags: others' flags are kept, and repeat or review go when they no longer apply" {
+	printf '%s\n' \
+	    '{"id":"X1","text":"a","customer":{"id":"U1"},"flags":["vip","repeat"],"classified_by":{}}' \
+	    '{"id":"X2","text":"b","customer":{"id":"U2"},"flags":["repeat"],"classified_by":{}}' >in.jsonl
+	run --separate-stderr cx-route in.jsonl
+	check_status 0
+	check_eq flags "$(jq -c .flags <<<"$output" | tr '\n' ' ')" '["vip"] null '
+}
