@@ -589,6 +589,7 @@ main(int argc, char *argv[])
 	};
 	const char *taxfile = NULL, *rulefile = NULL, *model = NULL;
 	const char *now = NULL;
+	char opt[3];
 	int ch, i;
 
 	G.spool = getenv("CX_SPOOL");
@@ -633,18 +634,13 @@ main(int argc, char *argv[])
 			G.explain = 1;
 			break;
 		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				warnx("option %s needs a value",
-				    argv[optind - 1]);
-			else
-				warnx("option -%c needs a value", optopt);
+			warnx("option %s needs a value",
+			    cx_optname(argv[optind - 1], optopt, opt));
 			usage();
 			break;
 		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				warnx("unknown option %s", argv[optind - 1]);
-			else
-				warnx("unknown option -%c", optopt);
+			warnx("unknown option %s",
+			    cx_optname(argv[optind - 1], optopt, opt));
 			usage();
 		}
 	}

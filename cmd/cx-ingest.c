@@ -64,13 +64,13 @@ usage(void)
 	exit(CX_EXIT_ERR);
 }
 
-/* A getopt complaint: the option as given, alone ("-x" of "-nx"). */
+/* A getopt complaint, the option named as it was given. */
 static void
 bad_option(const char *fmt, const char *arg)
 {
-	char opt[3] = { '-', (char)optopt, '\0' };
+	char opt[3];
 
-	warnx(fmt, strncmp(arg, "--", 2) == 0 ? arg : opt);
+	warnx(fmt, cx_optname(arg, optopt, opt));
 	usage();
 }
 

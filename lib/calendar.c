@@ -73,36 +73,6 @@ struct zsave {
 static const char *const wdnames[] = { "sun", "mon", "tue", "wed", "thu",
 	"fri", "sat" };
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long long
-days_from_civil(int y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long long z, int *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int
 weekday(long long day)
 {
@@ -219,7 +189,7 @@ yearly_at(const struct cx_cal *c, long long day)
 
 	if (c->nyr == 0)
 		return NULL;
-	civil_from_days(day, &y, &m, &d);
+	cx_civil_from_days(day, &y, &m, &d);
 	md = m * 100 + d;
 	for (i = 0; i < c->nyr; i++)
 		if (md >= c->yr[i].from && md <= c->yr[i].to)
@@ -323,7 +293,7 @@ note_day(const struct cx_cal *c, long long day, struct cx_cal_info *info)
 
 	if (info == NULL)
 		return;
-	civil_from_days(day, &y, &m, &d);
+	cx_civil_from_days(day, &y, &m, &d);
 	if (covered(c, y))
 		return;
 	k = info->nmissing < CX_CAL_MAXMISS ? info->nmissing : CX_CAL_MAXMISS;
@@ -356,7 +326,7 @@ explain(struct cx_buf *b, long long day, time_t from, time_t to,
 
 	if (b == NULL)
 		return;
-	civil_from_days(day, &y, &m, &d);
+	cx_civil_from_days(day, &y, &m, &d);
 	localtime_r(&from, &a);
 	localtime_r(&to, &z);
 	zh = z.tm_hour;
@@ -380,7 +350,7 @@ explain_off(struct cx_buf *b, long long day, const char *why)
 
 	if (b == NULL || why == NULL)
 		return;
-	civil_from_days(day, &y, &m, &d);
+	cx_civil_from_days(day, &y, &m, &d);
 	cx_buf_printf(b, "%04d-%02d-%02d off %s\n", y, m, d, why);
 }
 
@@ -686,7 +656,7 @@ parse_date(const char *s, size_t n, int yearly, long long *day, int *md,
 	    digits(s + 3, 2, &d) == -1 || m < 1 || m > 12 || d < 1 ||
 	    d > mdays(y, m))
 		return -1;
-	*day = days_from_civil(y, m, d);
+	*day = cx_days_from_civil(y, m, d);
 	*md = m * 100 + d;
 	*year = y;
 	return 0;
@@ -733,7 +703,7 @@ add_special(struct cx_cal *c, long long day, int kind, unsigned long line,
 			continue;
 		if (c->sp[i].kind == kind)
 			return 0;	/* said twice: the first name stays */
-		civil_from_days(day, &y, &m, &d);
+		cx_civil_from_days(day, &y, &m, &d);
 		cx_seterr(err, "%04d-%02d-%02d is both a holiday and a "
 		    "workday (line %lu)", y, m, d, c->sp[i].line);
 		return -1;
@@ -946,7 +916,7 @@ cal_check(struct cx_cal *c, const char *path, struct cx_err *err)
 			continue;
 		h = &c->week[weekday(c->sp[i].day)];
 		if (h->n == 0 && c->wdhours.n == 0) {
-			civil_from_days(c->sp[i].day, &y, &m, &dd);
+			cx_civil_from_days(c->sp[i].day, &y, &m, &dd);
 			cx_seterr(err, "%s:%lu: workday %04d-%02d-%02d has no "
 			    "hours: give workday-hours", path, c->sp[i].line,
 			    y, m, dd);

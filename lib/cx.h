@@ -80,6 +80,8 @@ void	 cx_buf_free(struct cx_buf *);
 int	 cx_streqi(const char *, size_t, const char *, size_t);
 void	 cx_trim(const char **, size_t *);
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
+/* The option getopt complained of, as a user wrote it; buf for short. */
+const char *cx_optname(const char *arg, int opt, char buf[3]);
 
 /* hash.c: 128-bit content keys and a set of them. */
 struct cx_key {
@@ -521,6 +523,9 @@ const char *cx_tz_name(void);
 int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
 /* RFC 3339 with the zone's offset: "2026-11-22T10:30:00+08:00". */
 void	 cx_time_fmt(time_t, struct cx_buf *);
+/* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */
+long long cx_days_from_civil(int y, int m, int d);
+void	 cx_civil_from_days(long long, int *y, int *m, int *d);
 /* Now: CX_NOW or --now if set (cx_now_set), else the clock. */
 int	 cx_now_set(const char *, struct cx_err *);
 time_t	 cx_now(void);

@@ -348,8 +348,8 @@ invalid(struct fields *f)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long long
-days_from_civil(int y, int m, int d)
+long long
+cx_days_from_civil(int y, int m, int d)
 {
 	long long era, yoe, doy, doe;
 
@@ -414,8 +414,8 @@ offset_at(time_t t)
 }
 
 /* Year, month, day of a count of days since 1970-01-01. */
-static void
-civil_from_days(long long z, int *y, int *m, int *d)
+void
+cx_civil_from_days(long long z, int *y, int *m, int *d)
 {
 	long long era, doe, yoe, doy, mp;
 
@@ -446,7 +446,7 @@ to_time(const struct fields *f)
 	long long wall;
 	long before, after;
 
-	wall = days_from_civil(f->year, f->mon, f->day) * 86400 +
+	wall = cx_days_from_civil(f->year, f->mon, f->day) * 86400 +
 	    f->hour * 3600 + f->min * 60 + f->sec;
 	if (f->zoned)
 		return (time_t)(wall - f->offmin * 60);
@@ -652,7 +652,7 @@ cx_time_fmt(time_t t, struct cx_buf *b)
 	wall = (long long)t + off;
 	days = wall / 86400 - (wall % 86400 < 0);
 	secs = wall - days * 86400;
-	civil_from_days(days, &y, &m, &d);
+	cx_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		/* Beyond what RFC 3339 can say: the number, not a lie. */
 		cx_buf_printf(b, "%lld", (long long)t);

@@ -89,3 +89,18 @@ cx_utf8_scrub(const char *s, size_t n, struct cx_buf *out)
 		}
 	}
 }
+
+/*
+ * How to name an option getopt complained of: a long one as given
+ * ("--bogus"), a short one alone ("-x" of "-qx"); buf holds the latter.
+ */
+const char *
+cx_optname(const char *arg, int opt, char buf[3])
+{
+	if (strncmp(arg, "--", 2) == 0)
+		return arg;
+	buf[0] = '-';
+	buf[1] = (char)opt;
+	buf[2] = '\0';
+	return buf;
+}
