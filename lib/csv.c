@@ -258,6 +258,38 @@ fill(struct cx_csv *c, struct cx_err *err)
 	return 0;
 }
 
+/*
+ * A whole record on one line with no quote and no CR but its ending is
+ * split here, as libcsv would split it, and much faster: about half the
+ * lines of real exports are such.  Anything else goes to libcsv.
+ */
+static int
+plain_line(struct cx_csv *c, const char *s, size_t n)
+{
+	const char *p, *end = s + n, *comma;
+
+	if (c->term != '\n' || c->p.pstate != ROW_NOT_BEGUN)
+		return 0;
+	if (n > 0 && end[-1] == '\n')
+		end--;
+	if (end > s && end[-1] == '\r')
+		end--;
+	if (memchr(s, '"', (size_t)(end - s)) != NULL ||
+	    memchr(s, '\r', (size_t)(end - s)) != NULL)
+		return 0;
+	if (end == s)
+		return 1;	/* a blank line, which libcsv skips too */
+	for (p = s;; p = comma + 1) {
+		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
+			comma = end;
+		on_field((void *)(uintptr_t)p, (size_t)(comma - p), c);
+		if (comma == end)
+			break;
+	}
+	on_record('\n', c);
+	return 1;
+}
+
 static void
 malformed(struct cx_csv *c, const char *why)
 {
@@ -311,6 +343,11 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 			c->row.raw.len = 0;
 			c->row.line = c->line;
 			c->rawstart = c->tpos;
+		}
+		if (!c->inrec && plain_line(c, c->text.p + c->tpos, n)) {
+			c->tpos += n;
+			c->line++;
+			continue;
 		}
 		set_term(c, c->text.p + c->tpos, n);
 		used = csv_parse(&c->p, c->text.p + c->tpos, n, on_field,

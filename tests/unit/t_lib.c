@@ -65,6 +65,10 @@ test_csv(void)
 		{ "a,b\n\"x, \"\"y\"\"\nz\", w \n", "1:a|b;2:x, \"y\"\nz| w ;",
 		    "quotes, commas, newlines; spaces kept" },
 		{ "a,b\n\n1,2\n", "1:a|b;3:1|2;", "blank line skipped" },
+		{ "a,b\r\n1,\r\n,2\r\n \t, x \r\n", "1:a|b;2:1|;3:|2;4: \t| x ;",
+		    "plain lines: empty fields, blanks kept, CRLF" },
+		{ "a,b\n1,\"x\ny\"\n3,4\n", "1:a|b;2:1|x\ny;4:3|4;",
+		    "a plain line after a quoted multi-line record" },
 		{ "a,b\n1,x\r\ry\n", "1:a|b;2:1|x\r\ry;",
 		    "bare CR inside a field of an LF file is data" },
 		{ "a,b\n1,\"open\n2,3\n", "1:a|b;2:!unterminated quoted field "
