@@ -37,7 +37,7 @@ static struct {
 	int			 nids;
 	int			 explain;
 	int			 quiet;
-	char			 nowtext[40];
+	char			 nowtext[CX_NOWTEXT];
 	struct cx_buf		 out;
 	unsigned long		 nrec, nbad, nchanged, nset_done;
 } G;
@@ -507,13 +507,13 @@ spool(void)
 static char *
 conf(const char *given, const char *name)
 {
+	struct cx_err e;
 	char *path;
 
 	if (given != NULL)
 		return cx_strndup(given, strlen(given));
-	if ((path = cx_conf_path(G.spool, name)) == NULL)
-		errx(CX_EXIT_ERR, "no %s file in %s or the spool's etc/", name,
-		    cx_share_dir());
+	if ((path = cx_conf_need(G.spool, name, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	return path;
 }
 
@@ -546,25 +546,12 @@ static void
 setup(const char *taxfile, const char *rulefile, const char *modelfile,
     const char *now)
 {
-	struct cx_buf b = { 0 };
 	struct cx_err e;
-	char *path, *tz = NULL;
+	char *path;
 	int i;
 
-	if (cx_setting(G.spool, "timezone", &tz, &e) == -1)
+	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (cx_tz_set(tz ? tz : "UTC", &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(tz);
-	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now == '\0')
-		now = NULL;
-	if (now != NULL && cx_now_set(now, &e) == -1)
-		errx(CX_EXIT_ERR, "now: %s", e.msg);
-	cx_buf_addc(&b, '"');
-	cx_time_fmt(cx_now(), &b);
-	cx_buf_addc(&b, '"');
-	snprintf(G.nowtext, sizeof(G.nowtext), "%s", cx_buf_str(&b));
-	cx_buf_free(&b);
 	path = conf(taxfile, "taxonomy");
 	if ((G.tax = cx_taxonomy_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);

@@ -488,14 +488,12 @@ ingest(const char *path)
 static struct cx_alias *
 load_alias(const char *name)
 {
-	struct cx_alias *a;
+	struct cx_alias *a = NULL;
 	struct cx_err e;
 	char *path;
 
-	if ((path = cx_conf_path(G.spool, name)) == NULL)
-		errx(CX_EXIT_ERR, "no %s file in %s or the spool's etc/", name,
-		    cx_share_dir());
-	if ((a = cx_alias_load(path, &e)) == NULL)
+	if ((path = cx_conf_need(G.spool, name, &e)) == NULL ||
+	    (a = cx_alias_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
 	return a;
@@ -516,39 +514,16 @@ check_maps(void)
 static void
 setup(const char *zone, const char *now)
 {
-	struct cx_buf b = { 0 };
 	struct cx_err e;
-	char *tz = NULL, *v = NULL;
 
-	if (cx_setting(G.spool, "timezone", &tz, &e) == -1)
+	if (cx_clock_setup(G.spool, zone, now, G.ctx.nowtext, &e) == -1 ||
+	    cx_setting(G.spool, "id_prefix", &G.prefix, &e) == -1 ||
+	    cx_setting_number(G.spool, "batch_size", 5000, 1, 10000000,
+	    &G.batch, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (zone == NULL && (zone = getenv("CX_TZ")) != NULL && *zone == '\0')
-		zone = NULL;
-	if (cx_tz_set(zone ? zone : tz ? tz : "UTC", &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(tz);
-	if (now != NULL && cx_now_set(now, &e) == -1)
-		errx(CX_EXIT_ERR, "--now: %s", e.msg);
-	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now != '\0' &&
-	    cx_now_set(now, &e) == -1)
-		errx(CX_EXIT_ERR, "CX_NOW: %s", e.msg);
 	G.ctx.now = cx_now();
-	cx_buf_addc(&b, '"');
-	cx_time_fmt(G.ctx.now, &b);
-	cx_buf_addc(&b, '"');
-	snprintf(G.ctx.nowtext, sizeof(G.ctx.nowtext), "%s", cx_buf_str(&b));
-	cx_buf_free(&b);
-	if (cx_setting(G.spool, "id_prefix", &G.prefix, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.prefix == NULL)
 		G.prefix = cx_strndup("CX", 2);
-	if (cx_setting(G.spool, "batch_size", &v, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	G.batch = 5000;
-	if (v != NULL && cx_number(v, 1, 10000000, &G.batch) == -1)
-		errx(CX_EXIT_ERR, "cx.conf: batch_size: \"%s\" is not a number "
-		    "from 1 to 10000000", v);
-	free(v);
 	if (G.mapfile != NULL && (G.map = cx_colmap_load(G.mapfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.channels = load_alias("channels");

@@ -43,7 +43,7 @@ static struct {
 	struct customer		*cust;
 	size_t			 ncust;
 	size_t			 repeat_n, repeat_days, review_n;
-	char			 nowtext[40];
+	char			 nowtext[CX_NOWTEXT];
 	struct cx_buf		 out;
 	unsigned long		 nrouted, nqueued, nbad;
 } G;
@@ -584,66 +584,29 @@ spool(void)
 	cx_spool_close(&G.sp);
 }
 
-static size_t
-setting(const char *key, size_t def, size_t hi)
-{
-	struct cx_err e;
-	char *v = NULL;
-	size_t n = def;
-
-	if (cx_setting(G.spool, key, &v, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (v != NULL && cx_number(v, 0, hi, &n) == -1)
-		errx(CX_EXIT_ERR, "cx.conf: %s: \"%s\" is not a number from 0 "
-		    "to %zu", key, v, hi);
-	free(v);
-	return n;
-}
-
-static char *
-conf(const char *name)
-{
-	char *path;
-
-	if ((path = cx_conf_path(G.spool, name)) == NULL)
-		errx(CX_EXIT_ERR, "no %s file in %s or the spool's etc/", name,
-		    cx_share_dir());
-	return path;
-}
-
 static void
 setup(const char *now)
 {
-	struct cx_buf b = { 0 };
 	struct cx_err e;
-	char *routing, *agents, *solutions, *tz = NULL;
+	char *routing = NULL, *agents = NULL, *solutions = NULL;
 
-	if (cx_setting(G.spool, "timezone", &tz, &e) == -1 ||
-	    cx_tz_set(tz ? tz : "UTC", &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(tz);
-	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now == '\0')
-		now = NULL;
-	if (now != NULL && cx_now_set(now, &e) == -1)
-		errx(CX_EXIT_ERR, "now: %s", e.msg);
-	cx_buf_addc(&b, '"');
-	cx_time_fmt(cx_now(), &b);
-	cx_buf_addc(&b, '"');
-	snprintf(G.nowtext, sizeof(G.nowtext), "%s", cx_buf_str(&b));
-	cx_buf_free(&b);
-	routing = conf("routing");
-	agents = conf("agents");
-	solutions = conf("solutions");
-	if ((G.rt = cx_route_load(routing, agents, solutions, &e)) == NULL)
+	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1 ||
+	    (routing = cx_conf_need(G.spool, "routing", &e)) == NULL ||
+	    (agents = cx_conf_need(G.spool, "agents", &e)) == NULL ||
+	    (solutions = cx_conf_need(G.spool, "solutions", &e)) == NULL ||
+	    (G.rt = cx_route_load(routing, agents, solutions, &e)) == NULL ||
+	    cx_setting_number(G.spool, "repeat_count", 3, 0, 1000,
+	    &G.repeat_n, &e) == -1 ||
+	    cx_setting_number(G.spool, "repeat_days", 30, 0, 3650,
+	    &G.repeat_days, &e) == -1 ||
+	    cx_setting_number(G.spool, "review_unfounded", 2, 0, 1000,
+	    &G.review_n, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(routing);
 	free(agents);
 	free(solutions);
 	G.load = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
 	    sizeof(*G.load));
-	G.repeat_n = setting("repeat_count", 3, 1000);
-	G.repeat_days = setting("repeat_days", 30, 3650);
-	G.review_n = setting("review_unfounded", 2, 1000);
 }
 
 int

@@ -335,3 +335,74 @@ cx_setting(const char *spool, const char *key, char **val, struct cx_err *err)
 	*val = s.val;
 	return r;
 }
+
+/*
+ * The clock and the zone of a run: the zone from -z, else CX_TZ, else the
+ * setting "timezone", else UTC; the time from --now, else CX_NOW, else
+ * the clock.  nowtext gets now as a JSON string, for every stamp.
+ */
+int
+cx_clock_setup(const char *spool, const char *zone, const char *now,
+    char nowtext[CX_NOWTEXT], struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	struct cx_err e;
+	char *tz = NULL;
+	int r;
+
+	if (cx_setting(spool, "timezone", &tz, err) == -1)
+		return -1;
+	if (zone == NULL && (zone = getenv("CX_TZ")) != NULL && *zone == '\0')
+		zone = NULL;
+	r = cx_tz_set(zone ? zone : tz ? tz : "UTC", err);
+	free(tz);
+	if (r == -1)
+		return -1;
+	if (now != NULL && cx_now_set(now, &e) == -1) {
+		cx_seterr(err, "--now: %s", e.msg);
+		return -1;
+	}
+	if (now == NULL && (now = getenv("CX_NOW")) != NULL && *now != '\0' &&
+	    cx_now_set(now, &e) == -1) {
+		cx_seterr(err, "CX_NOW: %s", e.msg);
+		return -1;
+	}
+	cx_buf_addc(&b, '"');
+	cx_time_fmt(cx_now(), &b);
+	cx_buf_addc(&b, '"');
+	snprintf(nowtext, CX_NOWTEXT, "%s", cx_buf_str(&b));
+	cx_buf_free(&b);
+	return 0;
+}
+
+/* A configuration file that must be there; NULL and why if it is not. */
+char *
+cx_conf_need(const char *spool, const char *name, struct cx_err *err)
+{
+	char *path;
+
+	if ((path = cx_conf_path(spool, name)) == NULL)
+		cx_seterr(err, "no %s file in %s or the spool's etc/", name,
+		    cx_share_dir());
+	return path;
+}
+
+/* A whole-number setting from lo to hi, def where it is not set. */
+int
+cx_setting_number(const char *spool, const char *key, size_t def,
+    size_t lo, size_t hi, size_t *val, struct cx_err *err)
+{
+	char *v = NULL;
+	int r = 0;
+
+	if (cx_setting(spool, key, &v, err) == -1)
+		return -1;
+	*val = def;
+	if (v != NULL && cx_number(v, lo, hi, val) == -1) {
+		cx_seterr(err, "cx.conf: %s: \"%s\" is not a number from %zu "
+		    "to %zu", key, v, lo, hi);
+		r = -1;
+	}
+	free(v);
+	return r;
+}

@@ -30,6 +30,9 @@
 #define CX_EXIT_NO	1	/* the documented "no": rejects, breaches */
 #define CX_EXIT_ERR	2	/* usage, setup or input error */
 
+/* Room for now as a JSON string: "2026-11-24T09:00:00+08:00". */
+#define CX_NOWTEXT	40
+
 /* An error message for the caller to show; filled by a failing call. */
 struct cx_err {
 	char	msg[256];
@@ -328,7 +331,7 @@ struct cx_intake_ctx {
 	struct cx_alias		*channels;
 	struct cx_alias		*remedies;
 	time_t			 now;
-	char			 nowtext[40];	/* now as a JSON string */
+	char			 nowtext[CX_NOWTEXT];	/* now, a JSON string */
 };
 struct cx_intake_out {
 	struct cx_key	 key;		/* in: the source key */
@@ -546,6 +549,13 @@ const char *cx_alias_code(struct cx_alias *, const char *, size_t);
 /* The first code whose alias occurs inside the text, or NULL. */
 const char *cx_alias_find(struct cx_alias *, const char *, size_t);
 void	 cx_alias_free(struct cx_alias *);
+/* A configuration file that must be there; NULL and why if not. */
+char	*cx_conf_need(const char *spool, const char *name, struct cx_err *);
+/* The zone and the clock of a run (-z, CX_TZ, timezone; --now, CX_NOW). */
+int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
+	    char nowtext[CX_NOWTEXT], struct cx_err *);
+int	 cx_setting_number(const char *spool, const char *key, size_t def,
+	    size_t lo, size_t hi, size_t *, struct cx_err *);
 /* Simple settings: "key = value" lines (cx.conf). */
 int	 cx_setting(const char *spool, const char *key, char **,
 	    struct cx_err *);

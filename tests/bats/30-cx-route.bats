@@ -1034,7 +1034,7 @@ B0000000001.jsonl'
 	check_stderr 'cx-route: -p: least or rr, not "fifo"'
 	run --separate-stderr cx-route --now yesterday </dev/null
 	check_status 2
-	check_stderr 'cx-route: now: unrecognised time "yesterday"'
+	check_stderr 'cx-route: --now: unrecognised time "yesterday"'
 	run --separate-stderr cx-route nope.jsonl
 	check_status 2
 	check_stderr 'cx-route: nope.jsonl: No such file or directory'
