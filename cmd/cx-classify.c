@@ -129,6 +129,87 @@ predict(const struct cx_rec *r, const char **code, double *conf)
 	return rc;
 }
 
+struct tagset {
+	struct cx_buf	*out;		/* a JSON array's members */
+	const char	*drop;		/* a raw array of tags to leave out */
+	size_t		 dropn;
+};
+
+static int
+in_array(const char *a, size_t n, const char *v, size_t vn)
+{
+	const char *p = a, *end = a + n;
+
+	/* The raw strings compared as written: both were written here. */
+	while ((p = memmem(p, (size_t)(end - p), v, vn)) != NULL) {
+		if (p[-1] != '\\')
+			return 1;
+		p += vn;
+	}
+	return 0;
+}
+
+static void
+keep_tag(void *arg, const char *v, size_t n)
+{
+	struct tagset *t = arg;
+
+	if ((t->drop != NULL && in_array(t->drop, t->dropn, v, n)) ||
+	    in_array(t->out->p ? t->out->p : "", t->out->len, v, n))
+		return;
+	cx_buf_addc(t->out, ',');
+	cx_buf_add(t->out, v, n);
+}
+
+/*
+ * Tags: those the record has from elsewhere, and those of the rules that
+ * matched now; a tag an earlier run's rules gave (classified_by.tags) and
+ * no rule gives now goes.  cb gets the rules' tags.
+ */
+static void
+rule_tags(struct cx_rec *r, const struct cx_verdict *v, struct cx_buf *tags,
+    struct cx_buf *cb)
+{
+	struct cx_buf mine = { 0 };
+	struct tagset t = { tags, NULL, 0 };
+	const struct cx_field *f;
+	const char *old = NULL;
+	size_t oldn = 0;
+	int i;
+
+	if ((f = cx_rec_get(r, "classified_by")) != NULL &&
+	    cx_json_member(f->v, f->vlen, "tags", &old, &oldn) == 0) {
+		t.drop = old;
+		t.dropn = oldn;
+	}
+	if ((f = cx_rec_get(r, "tags")) != NULL)
+		(void)cx_json_each(f->v, f->vlen, keep_tag, &t);
+	t.drop = NULL;
+	t.out = &mine;
+	for (i = 0; i < v->ntag; i++) {
+		struct cx_buf s = { 0 };
+		cx_json_addstr(&s, v->tag[i], strlen(v->tag[i]));
+		keep_tag(&t, s.p, s.len);
+		t.out = tags;
+		keep_tag(&t, s.p, s.len);
+		t.out = &mine;
+		cx_buf_free(&s);
+	}
+	if (tags->len > 0) {
+		tags->p[0] = '[';
+		cx_buf_addc(tags, ']');
+		cx_rec_set_raw(r, "tags", tags->p, tags->len);
+	} else
+		cx_rec_del(r, "tags");
+	if (mine.len > 0) {
+		mine.p[0] = '[';
+		cx_buf_addc(&mine, ']');
+		cx_buf_adds(cb, ",\"tags\":");
+		cx_buf_add(cb, mine.p, mine.len);
+	}
+	cx_buf_free(&mine);
+}
+
 /* Classify one record in place; how each field was decided goes in cb. */
 static void
 classify(struct cx_rec *r)
@@ -139,7 +220,7 @@ classify(struct cx_rec *r)
 	const struct cx_taxon *t;
 	const char *code = NULL;
 	double conf = 0;
-	int i, j, bymodel = 0;
+	int bymodel = 0;
 
 	cx_rules_apply(G.rules, r, &v);
 	mcat = manual(r, "subcategory");
@@ -202,19 +283,7 @@ classify(struct cx_rec *r)
 		by_what(&cb, "scope", "default");
 	if (mscope == NULL)
 		set_str(r, "scope", v.scope);
-	cx_buf_addc(&tags, '[');
-	for (i = 0; i < v.ntag; i++) {
-		for (j = 0; j < i && strcmp(v.tag[j], v.tag[i]) != 0; j++)
-			;
-		if (j < i)
-			continue;
-		if (tags.len > 1)
-			cx_buf_addc(&tags, ',');
-		cx_json_addstr(&tags, v.tag[i], strlen(v.tag[i]));
-	}
-	cx_buf_addc(&tags, ']');
-	if (v.ntag > 0)
-		cx_rec_set_raw(r, "tags", tags.p, tags.len);
+	rule_tags(r, &v, &tags, &cb);
 	cb.p[0] = '{';
 	cx_buf_addc(&cb, '}');
 	cx_rec_set_raw(r, "classified_by", cb.p, cb.len);
@@ -633,7 +702,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (G.nset > 0 && G.agent == NULL)
+	if (G.nset > 0 && (G.agent == NULL || *G.agent == '\0'))
 		errx(CX_EXIT_ERR, "-S needs -a: who corrects it");
 	if (G.nset > 0 && G.spool != NULL && G.nids == 0)
 		errx(CX_EXIT_ERR, "-S in a spool needs the tickets: -i ID");

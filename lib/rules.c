@@ -488,6 +488,7 @@ rule_line(void *arg, const char *l, size_t n, unsigned long line,
 	struct cx_rules *rs = ld->rs;
 	const char *name;
 	size_t i, nn;
+	int k;
 
 	if (n > 5 && memcmp(l, "rule", 4) == 0 && (l[4] == ' ' ||
 	    l[4] == '\t')) {
@@ -501,9 +502,16 @@ rule_line(void *arg, const char *l, size_t n, unsigned long line,
 			    name[i] == '-' || name[i] == '_'))
 				break;
 		if (nn == 0 || i < nn) {
-			cx_seterr(err, "a rule name is letters, digits, '-'");
+			cx_seterr(err, "a rule name is letters, digits, '-', '_'");
 			return -1;
 		}
+		for (k = 0; k < rs->nr; k++)
+			if (strlen(rs->r[k].name) == nn &&
+			    memcmp(rs->r[k].name, name, nn) == 0) {
+				cx_seterr(err, "rule %.*s is defined twice (line "
+				    "%lu first)", (int)nn, name, rs->r[k].line);
+				return -1;
+			}
 		rs->r = cx_realloc(rs->r, (size_t)(rs->nr + 1) * sizeof(*rs->r));
 		ld->cur = &rs->r[rs->nr++];
 		memset(ld->cur, 0, sizeof(*ld->cur));

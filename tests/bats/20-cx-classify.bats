@@ -182,7 +182,18 @@ null
 ["3",null]
 ["4",["b"]]'
 	check_eq words "$(sed -n 4p out.jsonl | jq -c .classified_by)" \
-	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
+	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"},"tags":["b"]}'
+}
+
+@test "tags: others' tags are kept; a tag the rules gave and give no more goes" {
+	printf '%s\n' '{"id":"T","text":"面包发霉了","tags":["vip"]}' >in.jsonl
+	run --separate-stderr cx-classify -R data/t-rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_eq first "$(jq -c '[.tags, .classified_by.tags]' <<<"$output")" '[["vip","safety"],["safety"]]'
+	sed 's/发霉/破了/' <<<"$output" >again.jsonl
+	run --separate-stderr cx-classify -R data/t-rules -T data/t-taxonomy again.jsonl
+	check_status 0
+	check_eq again "$(jq -c '[.tags, .classified_by.tags]' <<<"$output")" '[["vip"],null]'
 }
 
 @test "rules: for each of category, priority and scope the first matching rule that sets it decides" {
@@ -289,7 +300,8 @@ d - -'
 	rule a\n\tany: x\n\tscope: world\n|3: scope: one, group or public
 	rule a\n\tcolour: red\n|2: unknown key "colour"
 	\tany: x\n|1: expected "rule NAME"
-	rule a b\n|1: a rule name is letters, digits, '-'
+	rule a b\n|1: a rule name is letters, digits, '-', '_'
+	rule a\n\tany: x\nrule a\n\tany: y\n|3: rule a is defined twice (line 1 first)
 	rule a\n\tamount > ten\n|2: expected "amount OP NUMBER", OP one of > >= < <= =
 	rule a\n\tany:\n|2: no keywords
 	rule a\n\tany x\n|2: expected "KEY: VALUE"

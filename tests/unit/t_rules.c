@@ -134,7 +134,9 @@ test_errors(void)
 		    "/rules:2: category \"nosuch\" is not in the taxonomy" },
 		{ "rule a\n\tamount ~ 3\n", "/rules:2: expected \"amount OP "
 		    "NUMBER\", OP one of > >= < <= =" },
-		{ "rule a b\n", "/rules:1: a rule name is letters, digits, '-'" },
+		{ "rule a b\n", "/rules:1: a rule name is letters, digits, '-', '_'" },
+		{ "rule a\n\tany: x\nrule a\n\tany: y\n",
+		    "/rules:3: rule a is defined twice (line 1 first)" },
 		{ "rule a\n\tcolour: red\n", "/rules:2: unknown key \"colour\"" },
 		{ "rule a\n\tpriority: high\n",
 		    "/rules:2: priority: urgent, normal or low" },
