@@ -129,87 +129,6 @@ predict(const struct cx_rec *r, const char **code, double *conf)
 	return rc;
 }
 
-struct tagset {
-	struct cx_buf	*out;		/* a JSON array's members */
-	const char	*drop;		/* a raw array of tags to leave out */
-	size_t		 dropn;
-};
-
-static int
-in_array(const char *a, size_t n, const char *v, size_t vn)
-{
-	const char *p = a, *end = a + n;
-
-	/* The raw strings compared as written: both were written here. */
-	while ((p = memmem(p, (size_t)(end - p), v, vn)) != NULL) {
-		if (p[-1] != '\\')
-			return 1;
-		p += vn;
-	}
-	return 0;
-}
-
-static void
-keep_tag(void *arg, const char *v, size_t n)
-{
-	struct tagset *t = arg;
-
-	if ((t->drop != NULL && in_array(t->drop, t->dropn, v, n)) ||
-	    in_array(t->out->p ? t->out->p : "", t->out->len, v, n))
-		return;
-	cx_buf_addc(t->out, ',');
-	cx_buf_add(t->out, v, n);
-}
-
-/*
- * Tags: those the record has from elsewhere, and those of the rules that
- * matched now; a tag an earlier run's rules gave (classified_by.tags) and
- * no rule gives now goes.  cb gets the rules' tags.
- */
-static void
-rule_tags(struct cx_rec *r, const struct cx_verdict *v, struct cx_buf *tags,
-    struct cx_buf *cb)
-{
-	struct cx_buf mine = { 0 };
-	struct tagset t = { tags, NULL, 0 };
-	const struct cx_field *f;
-	const char *old = NULL;
-	size_t oldn = 0;
-	int i;
-
-	if ((f = cx_rec_get(r, "classified_by")) != NULL &&
-	    cx_json_member(f->v, f->vlen, "tags", &old, &oldn) == 0) {
-		t.drop = old;
-		t.dropn = oldn;
-	}
-	if ((f = cx_rec_get(r, "tags")) != NULL)
-		(void)cx_json_each(f->v, f->vlen, keep_tag, &t);
-	t.drop = NULL;
-	t.out = &mine;
-	for (i = 0; i < v->ntag; i++) {
-		struct cx_buf s = { 0 };
-		cx_json_addstr(&s, v->tag[i], strlen(v->tag[i]));
-		keep_tag(&t, s.p, s.len);
-		t.out = tags;
-		keep_tag(&t, s.p, s.len);
-		t.out = &mine;
-		cx_buf_free(&s);
-	}
-	if (tags->len > 0) {
-		tags->p[0] = '[';
-		cx_buf_addc(tags, ']');
-		cx_rec_set_raw(r, "tags", tags->p, tags->len);
-	} else
-		cx_rec_del(r, "tags");
-	if (mine.len > 0) {
-		mine.p[0] = '[';
-		cx_buf_addc(&mine, ']');
-		cx_buf_adds(cb, ",\"tags\":");
-		cx_buf_add(cb, mine.p, mine.len);
-	}
-	cx_buf_free(&mine);
-}
-
 /* Classify one record in place; how each field was decided goes in cb. */
 static void
 classify(struct cx_rec *r)
@@ -283,7 +202,7 @@ classify(struct cx_rec *r)
 		by_what(&cb, "scope", "default");
 	if (mscope == NULL)
 		set_str(r, "scope", v.scope);
-	rule_tags(r, &v, &tags, &cb);
+	cx_verdict_tags(r, &v, &tags, &cb);
 	cb.p[0] = '{';
 	cx_buf_addc(&cb, '}');
 	cx_rec_set_raw(r, "classified_by", cb.p, cb.len);
@@ -293,52 +212,6 @@ classify(struct cx_rec *r)
 	cx_buf_free(&cb);
 	cx_buf_free(&cat);
 	cx_buf_free(&tags);
-}
-
-/* One line of words per record for --explain. */
-static void
-explain(const struct cx_rec *r, struct cx_buf *b)
-{
-	static const char *what[] = { "category", "priority", "scope" };
-	const struct cx_field *id, *cb, *f;
-	struct cx_buf s = { 0 };
-	const char *v, *raw;
-	size_t n, rn, i;
-
-	if ((id = cx_rec_get(r, "id")) != NULL &&
-	    cx_json_str(id->v, id->vlen, &s) == 0)
-		cx_buf_add(b, s.p, s.len);
-	else if ((id = cx_rec_get(r, "followup_of")) != NULL &&
-	    cx_json_str(id->v, id->vlen, &s) == 0)
-		cx_buf_printf(b, "(follow-up of %.*s)", (int)s.len, s.p);
-	else
-		cx_buf_adds(b, "(no id)");
-	cx_buf_addc(b, ':');
-	cb = cx_rec_get(r, "classified_by");
-	for (i = 0; i < 3; i++) {
-		f = cx_rec_get(r, i == 0 && cx_rec_get(r, "subcategory") ?
-		    "subcategory" : what[i]);
-		s.len = 0;
-		if (f == NULL || cx_json_str(f->v, f->vlen, &s) == -1 ||
-		    s.len == 0)
-			cx_buf_adds(&s, "-");
-		cx_buf_printf(b, "%s %s %.*s", i ? ";" : "", what[i],
-		    (int)s.len, s.p);
-		if (cb == NULL || cx_json_member(cb->v, cb->vlen, what[i], &v,
-		    &n) == -1)
-			continue;
-		if (cx_json_getstr(v, n, "rule", &s) == 0) {
-			cx_buf_printf(b, " by rule %.*s", (int)s.len, s.p);
-			if (cx_json_member(v, n, "words", &raw, &rn) == 0 &&
-			    rn > 2)
-				cx_buf_printf(b, ", words %.*s", (int)rn, raw);
-		} else if (cx_json_getstr(v, n, "by", &s) == 0)
-			cx_buf_printf(b, " (%.*s)", (int)s.len, s.p);
-		if (cx_json_member(v, n, "confidence", &raw, &rn) == 0)
-			cx_buf_printf(b, ", confidence %.*s", (int)rn, raw);
-	}
-	cx_buf_addc(b, '\n');
-	cx_buf_free(&s);
 }
 
 /* Set a member of the raw object in m; NULL sets it to null. */
@@ -478,7 +351,7 @@ process(struct cx_rec *r, const char *file, unsigned long lineno,
 		set_by_hand(r);
 	classify(r);
 	if (G.explain) {
-		explain(r, out);
+		cx_classified_explain(r, out);
 		return;
 	}
 	start = out->len;

@@ -409,6 +409,15 @@ const char *cx_rules_name(const struct cx_rules *, int);
 /* The keywords of a rule that hit in the last record, a JSON array. */
 void	 cx_rules_words(const struct cx_rules *, int, struct cx_buf *);
 void	 cx_rules_free(struct cx_rules *);
+/*
+ * A record's tags after a verdict: its own, and the rules'; a tag earlier
+ * rules gave (classified_by.tags) that none gives now goes.  tags and cb
+ * are work buffers; cb gets ,"tags":[...] for classified_by.
+ */
+void	 cx_verdict_tags(struct cx_rec *, const struct cx_verdict *,
+	    struct cx_buf *tags, struct cx_buf *cb);
+/* A line of words saying what classified a record, and why. */
+void	 cx_classified_explain(const struct cx_rec *, struct cx_buf *);
 
 /* nb.c: a text classifier (naive Bayes), its evaluation and tuning. */
 #define CX_NB_ALPHA	0.05		/* smoothing: see nb.c */
