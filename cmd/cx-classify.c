@@ -426,8 +426,7 @@ spool(void)
 	char **names;
 	size_t i;
 
-	if (cx_spool_open(&sp, G.spool, 1, &e) == -1 ||
-	    cx_spool_lock(&sp, &e) == -1 || cx_reg_recover(&sp, &e) == -1 ||
+	if (cx_spool_begin(&sp, G.spool, &e) == -1 ||
 	    (names = cx_spool_list(&sp, "new", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)

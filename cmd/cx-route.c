@@ -567,8 +567,7 @@ spool(void)
 	char **names;
 	size_t i;
 
-	if (cx_spool_open(&G.sp, G.spool, 1, &e) == -1 ||
-	    cx_spool_lock(&G.sp, &e) == -1 || cx_reg_recover(&G.sp, &e) == -1)
+	if (cx_spool_begin(&G.sp, G.spool, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	count_dir("open", 1);
 	count_dir("closed", 0);

@@ -638,6 +638,8 @@ struct cx_reg {
 #define CX_REG_REJECT	'r'
 /* Finish or undo what a crashed commit left; every writer, locked. */
 int	 cx_reg_recover(struct cx_spool *, struct cx_err *);
+/* A writer's start: open (or make) the spool, lock it, recover. */
+int	 cx_spool_begin(struct cx_spool *, const char *path, struct cx_err *);
 /* Lock the spool first.  Repairs what a crash left, loads the keys. */
 int	 cx_reg_open(struct cx_reg *, struct cx_spool *, int dry,
 	    struct cx_err *);

@@ -296,6 +296,20 @@ cx_reg_recover(struct cx_spool *sp, struct cx_err *err)
 	return r;
 }
 
+/* What a writer does first: the spool opened (made if new), locked, and
+ * repaired. */
+int
+cx_spool_begin(struct cx_spool *sp, const char *path, struct cx_err *err)
+{
+	if (cx_spool_open(sp, path, 1, err) == -1)
+		return -1;
+	if (cx_spool_lock(sp, err) == -1 || cx_reg_recover(sp, err) == -1) {
+		cx_spool_close(sp);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cx_reg_open(struct cx_reg *g, struct cx_spool *sp, int dry,
     struct cx_err *err)

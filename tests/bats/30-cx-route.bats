@@ -786,21 +786,6 @@ B 小刘'
 	no_world_access sp/open
 }
 
-need_strace() {
-	command -v strace >/dev/null || skip "no strace"
-	strace -qq -o /dev/null true 2>/dev/null ||
-	    skip "strace may not trace here (ptrace not permitted)"
-}
-
-# die_at SYSCALLS N CMD...: CMD, killed on entering its Nth call of
-# SYSCALLS; exits 137 if it got that far (see 14-cx-ingest-crash.bats).
-die_at() {
-	local sc=$1 n=$2
-	shift 2
-	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq -o /dev/null \
-	    -e "trace=$sc" -e "inject=$sc:signal=KILL:when=$n" "$@"
-}
-
 # examples_spool DIR: both examples ingested into DIR and classified, in
 # two batches, ready to route.
 examples_spool() {

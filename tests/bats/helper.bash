@@ -155,3 +155,22 @@ no_world_access() {
 		return 1
 	fi
 }
+
+# need_strace: skip a crash test where strace is missing or may not trace.
+need_strace() {
+	command -v strace >/dev/null || skip "no strace"
+	strace -qq -o /dev/null true 2>/dev/null ||
+	    skip "strace may not trace here (ptrace not permitted)"
+}
+
+# die_at SYSCALLS N CMD...: CMD, killed on entering its Nth call of
+# SYSCALLS (a strace syscall set); exits 137 if it got that far.  With
+# DIE_ON=PATH (absolute) only calls on that file count.  Leak checking is
+# off: LeakSanitizer cannot run under a tracer.
+die_at() {
+	local sc=$1 n=$2
+	shift 2
+	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq -o /dev/null \
+	    ${DIE_ON:+-P "$DIE_ON"} \
+	    -e "trace=$sc" -e "inject=$sc:signal=KILL:when=$n" "$@"
+}

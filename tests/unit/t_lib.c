@@ -12,21 +12,6 @@
 #include "cx.h"
 #include "tap.h"
 
-static char tmpdir[] = "/tmp/cx-t_lib-XXXXXX";
-
-static char *
-writefile(const char *name, const char *data, size_t n)
-{
-	static char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	fp = fopen(path, "wb");
-	fwrite(data, 1, n, fp);
-	fclose(fp);
-	return path;
-}
-
 /* Rows as "line:field|field|...;" or "line:!error;" for comparing. */
 static void
 csv_rows(const char *data, size_t n, const char *charset, struct cx_buf *out)
@@ -36,7 +21,7 @@ csv_rows(const char *data, size_t n, const char *charset, struct cx_buf *out)
 	struct cx_csvrow *row;
 	size_t i;
 
-	cx_in_open(&in, writefile("in.csv", data, n), NULL);
+	cx_in_open(&in, tap_file("in.csv", data, n), NULL);
 	c = cx_csv_open(&in, charset, NULL);
 	while (cx_csv_next(c, &row, NULL) == 1) {
 		cx_buf_printf(out, "%lu:", row->line);
@@ -188,7 +173,8 @@ count(const char *dir)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof(cmd), "ls %s/%s 2>/dev/null | wc -l", tmpdir, dir);
+	snprintf(cmd, sizeof(cmd), "ls %s/%s 2>/dev/null | wc -l",
+	    tap_tmpdir(), dir);
 	if ((p = popen(cmd, "r")) != NULL) {
 		if (fscanf(p, "%d", &n) != 1)
 			n = -1;
@@ -204,7 +190,7 @@ file_is(const char *name, const char *want)
 	FILE *fp;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", tap_tmpdir(), name);
 	if ((fp = fopen(path, "r")) == NULL)
 		return 0;
 	n = fread(got, 1, sizeof(got) - 1, fp);
@@ -222,7 +208,7 @@ test_registry(void)
 	struct stat st;
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/spool", tmpdir);
+	snprintf(path, sizeof(path), "%s/spool", tap_tmpdir());
 	ok(cx_spool_open(&sp, path, 1, &e) == 0 && cx_spool_lock(&sp, &e) == 0,
 	    "spool created and locked");
 	ok(stat(path, &st) == 0 && (st.st_mode & 007) == 0,
@@ -254,8 +240,8 @@ test_registry(void)
 	cx_reg_stage(&g, "new", "B2.jsonl", "{}\n", 3, &e);
 	ok(cx_reg_commit(&g, &e) == 0, "second commit");
 	cx_reg_free(&g);
-	rename(strcat(strcpy(path, tmpdir), "/spool/new/B2.jsonl"),
-	    strcat(strcpy(path + 256, tmpdir), "/spool/tmp/2.B2.jsonl"));
+	rename(strcat(strcpy(path, tap_tmpdir()), "/spool/new/B2.jsonl"),
+	    strcat(strcpy(path + 256, tap_tmpdir()), "/spool/tmp/2.B2.jsonl"));
 	ok(cx_reg_open(&g, &sp, 0, &e) == 0 && count("spool/new") == 2 &&
 	    count("spool/tmp") == 0, "recovery moves staged files into place");
 	cx_reg_free(&g);
@@ -276,13 +262,13 @@ test_gz(void)
 	cx_gz_compress("one\ntwo\r\nthree", 14, &z, NULL);
 	cx_buf_add(&all, z.p, z.len);
 	cx_buf_add(&all, z.p, z.len);	/* two members, as cat makes */
-	cx_in_open(&in, writefile("x.gz", all.p, all.len), NULL);
+	cx_in_open(&in, tap_file("x.gz", all.p, all.len), NULL);
 	while (cx_in_line(&in, &l, &n, NULL) == 1)
 		lines++;
 	ok(in.gz && lines == 5, "gzip read back, members joined (%d lines)",
 	    lines);
 	cx_in_close(&in);
-	cx_in_open(&in, writefile("y.gz", z.p, z.len - 4), NULL);
+	cx_in_open(&in, tap_file("y.gz", z.p, z.len - 4), NULL);
 	while (cx_in_line(&in, &l, &n, NULL) == 1)
 		;
 	ok(cx_in_line(&in, &l, &n, NULL) != 1, "truncated gzip ends");
@@ -294,17 +280,11 @@ test_gz(void)
 int
 main(void)
 {
-	char cmd[64];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 2;
 	test_csv();
 	test_norm();
 	test_keys();
 	test_registry();
 	test_gz();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		return 2;
+	tap_cleanup();
 	return done_testing();
 }

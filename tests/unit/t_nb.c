@@ -11,21 +11,6 @@
 #include "cx.h"
 #include "tap.h"
 
-static char tmpdir[] = "/tmp/cx-t_nb-XXXXXX";
-
-static char *
-writefile(const char *name, const char *data, size_t n)
-{
-	static char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	fp = fopen(path, "wb");
-	fwrite(data, 1, n, fp);
-	fclose(fp);
-	return path;
-}
-
 static void
 add(struct cx_nb *nb, const char *label, const char *text)
 {
@@ -141,7 +126,7 @@ test_roundtrip(void)
 	    "header");
 	ok(strstr(a.p, "\nclass broken%20100%25 3\n") != NULL,
 	    "label escaped");
-	path = writefile("model", a.p, a.len);
+	path = tap_file("model", a.p, a.len);
 	nb2 = cx_nb_load(path, &err);
 	if (!ok(nb2 != NULL, "load"))
 		printf("# %s\n", err.msg);
@@ -201,7 +186,7 @@ test_roundtrip(void)
 		b.len = 0;
 		cx_nb_save(nb, &b);
 		ok(strstr(cx_buf_str(&b), " temp=") != NULL, "temp saved");
-		nb2 = cx_nb_load(writefile("model2", b.p, b.len), NULL);
+		nb2 = cx_nb_load(tap_file("model2", b.p, b.len), NULL);
 		p1 = predict(nb, probe[0], &c1);
 		p2 = predict(nb2, probe[0], &c2);
 		ok(nb2 != NULL && c1 == c2, "and loaded");
@@ -270,7 +255,7 @@ test_errors(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		path = writefile("bad", t[i].in, strlen(t[i].in));
+		path = tap_file("bad", t[i].in, strlen(t[i].in));
 		err.msg[0] = '\0';
 		nb = cx_nb_load(path, &err);
 		if (t[i].want == NULL) {
@@ -432,17 +417,11 @@ test_report(void)
 int
 main(void)
 {
-	char cmd[128];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 2;
 	test_obvious();
 	test_roundtrip();
 	test_errors();
 	test_crossval();
 	test_report();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd) != 0)
-		return 2;
+	tap_cleanup();
 	return done_testing();
 }

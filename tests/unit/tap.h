@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_run, tap_failed;
@@ -61,6 +62,51 @@ done_testing(void)
 	printf("1..%d\n", tap_run);
 	fflush(stdout);
 	return tap_failed != 0;
+}
+
+/*
+ * A scratch directory for a test's files, made on first use, and the
+ * path of a file written in it; tap_cleanup removes it all.
+ */
+static char tap_dir[] = "/tmp/cx-test-XXXXXX";
+static int tap_dir_made;
+
+static inline const char *
+tap_tmpdir(void)
+{
+	if (!tap_dir_made && mkdtemp(tap_dir) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	tap_dir_made = 1;
+	return tap_dir;
+}
+
+static inline char *
+tap_file(const char *name, const void *data, size_t n)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tap_tmpdir(), name);
+	if ((fp = fopen(path, "wb")) == NULL || fwrite(data, 1, n, fp) != n ||
+	    fclose(fp) == EOF) {
+		perror(path);
+		exit(2);
+	}
+	return path;
+}
+
+static inline void
+tap_cleanup(void)
+{
+	char cmd[64];
+
+	if (!tap_dir_made)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tap_dir);
+	if (system(cmd) != 0)
+		exit(2);
 }
 
 #endif
