@@ -79,17 +79,6 @@ weekday(long long day)
 	return (int)(((day + 4) % 7 + 7) % 7);	/* 1970-01-01 was a Thursday */
 }
 
-static int
-mdays(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 /* Zone switching: see the top of the file. */
 static void
 zone_enter(const struct cx_cal *c, struct zsave *z)
@@ -654,7 +643,7 @@ parse_date(const char *s, size_t n, int yearly, long long *day, int *md,
 	}
 	if (n != 5 || s[2] != '-' || digits(s, 2, &m) == -1 ||
 	    digits(s + 3, 2, &d) == -1 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays(y, m))
+	    d > cx_days_in_month(y, m))
 		return -1;
 	*day = cx_days_from_civil(y, m, d);
 	*md = m * 100 + d;

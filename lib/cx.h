@@ -538,6 +538,7 @@ void	 cx_time_fmt(time_t, struct cx_buf *);
 /* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */
 long long cx_days_from_civil(int y, int m, int d);
 void	 cx_civil_from_days(long long, int *y, int *m, int *d);
+int	 cx_days_in_month(int y, int m);
 /* Now: CX_NOW or --now if set (cx_now_set), else the clock. */
 int	 cx_now_set(const char *, struct cx_err *);
 time_t	 cx_now(void);

@@ -769,38 +769,60 @@ cx_json_each(const char *a, size_t n, void (*fn)(void *, const char *,
 	return 0;
 }
 
+/*
+ * The members of a raw object already validated, one at a time: the key
+ * (with its quotes) in f, the value in val; 0 when there are no more.
+ * *p starts after the '{' and is left after the member.
+ */
+static int
+next_member(const char **p, const char *end, struct cx_field *f,
+    const char **val, size_t *vlen)
+{
+	const char *k;
+
+	*p = skip_ws(*p, end);
+	if (*p < end && **p == ',')
+		*p = skip_ws(*p + 1, end);
+	if (*p >= end || **p != '"')
+		return 0;
+	k = *p;
+	*p = skip_valid(*p, end);
+	f->k = k + 1;
+	f->klen = (size_t)(*p - k) - 2;
+	f->flags = memchr(f->k, '\\', f->klen) ? CX_F_KESC : 0;
+	*p = skip_ws(skip_ws(*p, end) + 1, end);	/* past the colon */
+	*val = *p;
+	*p = skip_valid(*p, end);
+	*vlen = (size_t)(*p - *val);
+	return 1;
+}
+
+/* Past the '{' of a raw object, or NULL if it is not one. */
+static const char *
+object_start(const char *o, size_t n)
+{
+	const char *p = skip_ws(o, o + n);
+
+	return p < o + n && *p == '{' ? p + 1 : NULL;
+}
+
 int
 cx_json_member(const char *o, size_t n, const char *key, const char **v,
     size_t *vlen)
 {
-	const char *p = o, *end = o + n, *k, *val;
-	size_t klen = strlen(key);
+	const char *p, *end = o + n, *val;
+	size_t klen = strlen(key), vn;
 	struct cx_field f;
 	int found = -1;
 
-	p = skip_ws(p, end);
-	if (p >= end || *p != '{')
+	if ((p = object_start(o, n)) == NULL)
 		return -1;
-	p = skip_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		k = p;
-		p = skip_valid(p, end);
-		f.k = k + 1;
-		f.klen = (size_t)(p - k) - 2;
-		f.flags = memchr(f.k, '\\', f.klen) ? CX_F_KESC : 0;
-		p = skip_ws(p, end);
-		p = skip_ws(p + 1, end);	/* the colon */
-		val = p;
-		p = skip_valid(p, end);
+	while (next_member(&p, end, &f, &val, &vn))
 		if (key_is(&f, key, klen)) {
 			*v = val;
-			*vlen = (size_t)(p - val);
+			*vlen = vn;
 			found = 0;
 		}
-		p = skip_ws(p, end);
-		if (p < end && *p == ',')
-			p = skip_ws(p + 1, end);
-	}
 	return found;
 }
 
@@ -812,40 +834,28 @@ int
 cx_json_setmember(const char *o, size_t n, const char *key, const char *v,
     size_t vn, struct cx_buf *out)
 {
-	const char *p = o, *end = o + n, *k, *val, *last = NULL;
+	const char *p, *end = o + n, *val, *last = NULL;
 	struct cx_field f;
+	size_t len;
 	int first = 1, done = 0;
 
-	/* The member set is the last of that name, the one a get reads. */
-	if (cx_json_member(o, n, key, &last, &f.vlen) == -1)
-		last = NULL;
-	p = skip_ws(p, end);
-	if (p >= end || *p != '{')
+	if ((p = object_start(o, n)) == NULL)
 		return -1;
+	/* The member set is the last of that name, the one a get reads. */
+	if (cx_json_member(o, n, key, &last, &len) == -1)
+		last = NULL;
 	cx_buf_addc(out, '{');
-	p = skip_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		k = p;
-		p = skip_valid(p, end);
-		f.k = k + 1;
-		f.klen = (size_t)(p - k) - 2;
-		f.flags = memchr(f.k, '\\', f.klen) ? CX_F_KESC : 0;
-		p = skip_ws(skip_ws(p, end) + 1, end);
-		val = p;
-		p = skip_valid(p, end);
+	while (next_member(&p, end, &f, &val, &len)) {
 		if (!first)
 			cx_buf_addc(out, ',');
 		first = 0;
-		cx_buf_add(out, k, f.klen + 2);
+		cx_buf_add(out, f.k - 1, f.klen + 2);
 		cx_buf_addc(out, ':');
 		if (!done && val == last) {
 			cx_buf_add(out, v, vn);
 			done = 1;
 		} else
-			cx_buf_add(out, val, (size_t)(p - val));
-		p = skip_ws(p, end);
-		if (p < end && *p == ',')
-			p = skip_ws(p + 1, end);
+			cx_buf_add(out, val, len);
 	}
 	if (!done) {
 		cx_json_addkey(out, first, key);

@@ -315,8 +315,9 @@ match(const char *pat, const char *s, size_t n, struct fields *f)
 	return c.p == c.end ? 0 : -1;
 }
 
-static int
-mdays(int y, int m)
+/* Days in a month of the proleptic Gregorian calendar. */
+int
+cx_days_in_month(int y, int m)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -338,7 +339,7 @@ invalid(struct fields *f)
 	if (f->year < 1970 || f->year > 9999)
 		return "date out of range";
 	if (f->mon < 1 || f->mon > 12 || f->day < 1 ||
-	    f->day > mdays(f->year, f->mon))
+	    f->day > cx_days_in_month(f->year, f->mon))
 		return "invalid date";
 	if (f->hour > 23 || f->min > 59 || f->sec > 59)
 		return "invalid time";
