@@ -474,6 +474,22 @@ cx_cal_zone(const struct cx_cal *c)
 	return c->zone;
 }
 
+long
+cx_cal_daylen(const struct cx_cal *c)
+{
+	long sum = 0;
+	int d, i, n = 0;
+
+	for (d = 0; d < 7; d++)
+		if (c->week[d].n > 0)
+			n++;
+	if (n > 0)
+		return c->weekly / n;
+	for (i = 0; i < c->wdhours.n; i++)	/* only make-up days work */
+		sum += c->wdhours.r[i].to - c->wdhours.r[i].from;
+	return sum;
+}
+
 /* Loading. */
 
 struct tok {

@@ -82,6 +82,8 @@ void	 cx_buf_free(struct cx_buf *);
 /* utf8.c: small text helpers (validation is in json.c). */
 int	 cx_streqi(const char *, size_t, const char *, size_t);
 void	 cx_trim(const char **, size_t *);
+/* The next word of a line, split on blanks; 0 at its end. */
+int	 cx_word(const char **, const char *end, const char **, size_t *);
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
 /* The option getopt complained of, as a user wrote it; buf for short. */
 const char *cx_optname(const char *arg, int opt, char buf[3]);
@@ -167,7 +169,8 @@ int	 cx_json_each(const char *, size_t, void (*)(void *, const char *,
 int	 cx_json_path(const struct cx_rec *, const char *,
 	    const char **, size_t *);
 /* A string at a record's dotted path, or an object's member, decoded
- * into b (its contents replaced); -1 if there is no string there. */
+ * into b (its contents replaced, NUL-terminated); -1 if there is no
+ * string there. */
 int	 cx_rec_getstr(const struct cx_rec *, const char *, struct cx_buf *);
 int	 cx_json_getstr(const char *, size_t, const char *, struct cx_buf *);
 /* Writers: append JSON text for a string, or a "key": prefix. */
@@ -268,6 +271,137 @@ long	 cx_cal_between(const struct cx_cal *, time_t a, time_t b,
 	    struct cx_cal_info *);
 /* 1 if the instant is working time, else 0. */
 int	 cx_cal_is_working(const struct cx_cal *, time_t);
+
+/* The average working day of a plain week, in seconds (a "working day"). */
+long	 cx_cal_daylen(const struct cx_cal *);
+
+/* sla.c: time limits (cx-policy(5)) replayed from a ticket's history. */
+#define CX_SLA_MAXCLOCK	16
+#define CX_SLA_MAXWARN	4
+#define CX_SLA_ASSIGNEE	0x1
+#define CX_SLA_OWNER	0x2
+#define CX_SLA_SUPERVISOR 0x4
+struct cx_sla_span {			/* 2d4h: days count in the basis */
+	long		 days, secs;
+	int		 working;
+};
+struct cx_sla_cond {			/* FIELD=VALUE[,VALUE...] */
+	char		*field;
+	char		*vals;		/* NUL-separated, ends with "" */
+};
+struct cx_sla_conds {
+	struct cx_sla_cond *c;
+	size_t		 n;
+};
+struct cx_sla_clock {
+	char		*name;
+	char		*stop;		/* actions, NUL-separated, ends "" */
+	int		 customer;	/* from=customer */
+	int		 pause, reopen;
+};
+struct cx_sla_target {
+	int		 clock;
+	int		 none;		/* "-": no such clock */
+	struct cx_sla_span limit;
+	struct cx_sla_conds when;
+	unsigned long	 line;
+	char		*text;
+};
+struct cx_sla_step {
+	struct cx_sla_span delay;
+	unsigned	 notify;	/* CX_SLA_ASSIGNEE ... */
+	char		*queue;		/* or NULL */
+	int		 raise;
+	unsigned long	 line;
+};
+struct cx_sla_ext {			/* force majeure (extensions file) */
+	char		*name;
+	time_t		 from, to;
+	int		 pause;		/* the range does not count */
+	struct cx_sla_span add;
+	char		*clocks;	/* NUL-separated, or NULL: pausing ones */
+	struct cx_sla_conds when;
+	unsigned long	 line;
+	char		*text;
+};
+struct cx_sla_policy {
+	char		*path;
+	struct cx_sla_clock clock[CX_SLA_MAXCLOCK];
+	int		 nclock;
+	struct cx_sla_target *t;
+	size_t		 nt;
+	int		 warn[CX_SLA_MAXWARN];	/* percent, ascending */
+	int		 nwarn;
+	struct cx_sla_step *step;
+	size_t		 nstep;
+	struct {
+		char	*dept;		/* "*" for every other */
+		char	*file;
+	}		*cal;
+	size_t		 ncal;
+	struct cx_sla_ext *ext;
+	size_t		 next;
+};
+/* A ticket's history as cx-sla reads it, in time order. */
+struct cx_sla_ev {
+	time_t		 at;
+	unsigned	 act;		/* offset of the action in names */
+	int		 customer;	/* a message from the customer */
+	int		 ours;		/* written by cx-sla */
+};
+struct cx_sla_facts {
+	time_t		 received;
+	int		 has_received;
+	struct cx_sla_ev *ev;
+	size_t		 n, cap;
+	struct cx_buf	 names;
+	struct cx_buf	 tmp;
+};
+struct cx_sla_result {
+	int		 target;	/* index in t, or -1: no such clock */
+	long		 limit;		/* seconds in the basis, extended */
+	time_t		 start;
+	int		 met;		/* stopped for good */
+	time_t		 met_at;
+	int		 paused;	/* paused now: due unknown */
+	time_t		 paused_since;
+	long		 remaining;	/* basis seconds left when paused */
+	int		 has_due;
+	time_t		 due;
+	int		 breached;	/* due passed before met_at or now */
+	time_t		 warn_at[CX_SLA_MAXWARN];	/* 0: not reached */
+	unsigned long	 exts;		/* bit i: extension i applied */
+};
+struct cx_sla_policy *cx_sla_load(const char *path, struct cx_err *);
+/* Force majeure lines ("NAME FROM TO +SPAN|pause ..."), appended. */
+int	 cx_sla_ext_load(struct cx_sla_policy *, const char *path,
+	    struct cx_err *);
+int	 cx_sla_ext_line(struct cx_sla_policy *, const char *, size_t,
+	    unsigned long, struct cx_err *);
+void	 cx_sla_free(struct cx_sla_policy *);
+/* The calendar file of a department's tickets. */
+const char *cx_sla_calfile(const struct cx_sla_policy *, const char *dept);
+int	 cx_sla_span_parse(const char *, size_t, struct cx_sla_span *);
+long	 cx_sla_span_secs(const struct cx_sla_span *, const struct cx_cal *);
+void	 cx_sla_span_fmt(const struct cx_sla_span *, struct cx_buf *);
+int	 cx_sla_match(const struct cx_sla_conds *, const struct cx_rec *,
+	    struct cx_buf *tmp);
+/* Read history and follow-ups; -1 if a time in them is not one. */
+int	 cx_sla_facts(struct cx_sla_facts *, const struct cx_rec *,
+	    struct cx_err *);
+void	 cx_sla_facts_free(struct cx_sla_facts *);
+/*
+ * One clock of a ticket at now; explain (may be NULL) gets how.  -1 if a
+ * deadline cannot be found (a calendar without working time).
+ */
+int	 cx_sla_clock(const struct cx_sla_policy *, int clock,
+	    const struct cx_rec *, const struct cx_sla_facts *,
+	    const struct cx_cal *, time_t now, struct cx_sla_result *,
+	    struct cx_buf *explain, struct cx_cal_info *, struct cx_err *);
+/* The instant a span after t is reached in its basis. */
+int	 cx_sla_after(const struct cx_cal *, time_t t,
+	    const struct cx_sla_span *, time_t *, struct cx_cal_info *,
+	    struct cx_err *);
 
 /* colmap.c: column maps, an export's headers to our fields. */
 struct cx_colmap {

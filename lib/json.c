@@ -993,9 +993,10 @@ cx_rec_getstr(const struct cx_rec *r, const char *path, struct cx_buf *b)
 
 	b->len = 0;
 	if (cx_json_path(r, path, &v, &n) == -1 ||
-	    cx_json_type(v, n) != CX_J_STR)
+	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, b) == -1)
 		return -1;
-	return cx_json_str(v, n, b);
+	(void)cx_buf_str(b);
+	return 0;
 }
 
 /* The string member of a raw object, decoded into b (replacing). */
@@ -1007,9 +1008,10 @@ cx_json_getstr(const char *o, size_t n, const char *key, struct cx_buf *b)
 
 	b->len = 0;
 	if (cx_json_member(o, n, key, &v, &vn) == -1 ||
-	    cx_json_type(v, vn) != CX_J_STR)
+	    cx_json_type(v, vn) != CX_J_STR || cx_json_str(v, vn, b) == -1)
 		return -1;
-	return cx_json_str(v, vn, b);
+	(void)cx_buf_str(b);
+	return 0;
 }
 
 void

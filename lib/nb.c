@@ -714,22 +714,6 @@ struct load {
 	struct cx_buf	 tmp;
 };
 
-/* The next word of a line, split on spaces; 0 at its end. */
-static int
-word(const char **l, const char *end, const char **w, size_t *n)
-{
-	const char *p = *l;
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	*w = p;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
-	*n = (size_t)(p - *w);
-	*l = p;
-	return *n > 0;
-}
-
 static int
 number(const char *s, size_t n, uint64_t max, uint64_t *v)
 {
@@ -807,15 +791,15 @@ load_header(struct load *ld, const char *l, const char *end,
 	uint64_t v;
 	double a;
 
-	if (!word(&l, end, &w, &n) || n != 5 || memcmp(w, "cx-nb", 5) != 0) {
+	if (!cx_word(&l, end, &w, &n) || n != 5 || memcmp(w, "cx-nb", 5) != 0) {
 		cx_seterr(err, "not a cx-nb model");
 		return -1;
 	}
-	if (!word(&l, end, &w, &n) || n != 1 || *w != '1') {
+	if (!cx_word(&l, end, &w, &n) || n != 1 || *w != '1') {
 		cx_seterr(err, "unknown model version %.*s", (int)n, w);
 		return -1;
 	}
-	while (word(&l, end, &w, &n)) {
+	while (cx_word(&l, end, &w, &n)) {
 		if (n > 8 && memcmp(w, "buckets=", 8) == 0) {
 			if (number(w + 8, n - 8, 1u << 30, &v) == -1 ||
 			    v == 0) {
@@ -870,7 +854,7 @@ load_line(void *arg, const char *l, size_t len, unsigned long lineno,
 	(void)lineno;
 	if (!ld->header)
 		return load_header(ld, l, end, err);
-	for (nw = 0; nw < 4 && word(&l, end, &w[nw], &n[nw]); nw++)
+	for (nw = 0; nw < 4 && cx_word(&l, end, &w[nw], &n[nw]); nw++)
 		;
 	if (nw == 3 && n[0] == 5 && memcmp(w[0], "class", 5) == 0) {
 		if (ld->pairs) {

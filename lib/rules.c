@@ -142,19 +142,6 @@ code_ok(const char *s, size_t n)
 	return dots <= 1;
 }
 
-/* The next blank-separated word of a line; 0 at its end. */
-static int
-word(const char **p, const char *end, const char **w, size_t *n)
-{
-	while (*p < end && (**p == ' ' || **p == '\t'))
-		(*p)++;
-	*w = *p;
-	while (*p < end && **p != ' ' && **p != '\t')
-		(*p)++;
-	*n = (size_t)(*p - *w);
-	return *n > 0;
-}
-
 static int
 taxon_line(void *arg, const char *l, size_t n, unsigned long line,
     struct cx_err *err)
@@ -165,8 +152,8 @@ taxon_line(void *arg, const char *l, size_t n, unsigned long line,
 	size_t cn, pn, zn, rest;
 
 	(void)line;
-	if (!word(&p, end, &code, &cn) || !word(&p, end, &prio, &pn) ||
-	    !word(&p, end, &zh, &zn)) {
+	if (!cx_word(&p, end, &code, &cn) || !cx_word(&p, end, &prio, &pn) ||
+	    !cx_word(&p, end, &zh, &zn)) {
 		cx_seterr(err, "expected \"CODE PRIORITY 中文名 English name\"");
 		return -1;
 	}

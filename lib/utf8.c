@@ -69,6 +69,21 @@ cx_trim(const char **s, size_t *n)
 		*n -= k;
 }
 
+int
+cx_word(const char **l, const char *end, const char **w, size_t *n)
+{
+	const char *p = *l;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	*w = p;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	*n = (size_t)(p - *w);
+	*l = p;
+	return *n > 0;
+}
+
 /* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
 void
 cx_utf8_scrub(const char *s, size_t n, struct cx_buf *out)

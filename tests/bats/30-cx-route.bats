@@ -777,7 +777,7 @@ B 小刘'
 	done <loads
 	# Queued tickets are those of departments whose agents are all full.
 	cat sp/open/* | jq -r 'select(.assignee == null) | .department' | sort -u >full
-	awk 'NR == FNR { full[$1] = 1; next } ($2 in full) && $4 == "on" { print $1, $3 }' \
+	awk 'NR == FNR { full[$1] = 1; next } ($2 in full) && $4 == "on" && $3 > 0 { print $1, $3 }' \
 	    full "$TOP/share/cx/agents" >needed
 	[ -s needed ]
 	while read -r a cap; do

@@ -1,0 +1,926 @@
+/*
+ * cx-sla: every ticket's time limits, its warnings and breaches, and the
+ * escalation ladder.
+ *
+ * The clocks, their limits and the ladder come from the policy file
+ * (cx-policy(5)), working time from the calendars (cx-calendar(5)), force
+ * majeure from the extensions file or -x.  Each clock is replayed from the
+ * ticket's history at every run (lib/sla.c), so the sla member it writes
+ * is a pure function of the ticket, the policy and now: a ticket whose
+ * clocks crossed nothing since the last run comes out byte for byte as it
+ * went in and is not rewritten.  What did happen (a warning, a breach, a
+ * step of the ladder, an extension) is written once to the history and
+ * to the alerts; a later run reads its own entries back and never says it
+ * again.  An alert for a ticket that is not urgent waits for working time.
+ *
+ * Spool mode sweeps open/ under the spool lock and commits the changed
+ * tickets and the alerts (outbox/) together through the registry, so a
+ * crash leaves either all of a sweep or none of it.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cx.h"
+
+enum { SAME, CHANGED, DEFER };
+
+struct said {				/* what earlier runs wrote */
+	int	 level[CX_SLA_MAXCLOCK];	/* 1..nwarn warned, nwarn+1 breach */
+	int	 esc;			/* ladder steps taken */
+	char	*ext;			/* extensions noted, NUL-separated */
+	size_t	 extlen;
+};
+
+static struct {
+	struct cx_sla_policy	*pol;
+	struct cx_route		*rt;
+	struct {
+		char		*file;
+		struct cx_cal	*cal;
+	}			*cals;
+	size_t			 ncal;
+	struct cx_spool		 sp;
+	struct cx_reg		 reg;
+	const char		*spool, *explain, *extend;
+	int			 dry, quiet, final;
+	time_t			 now;
+	char			 nowtext[CX_NOWTEXT];
+	struct cx_sla_facts	 facts;
+	struct cx_sla_result	 res[CX_SLA_MAXCLOCK];
+	struct said		 said;
+	struct cx_buf		 out, alerts, sla, ent, tmp, tmp2, xb;
+	FILE			*alertf;
+	unsigned long		*load;
+	int			 missing[64];
+	size_t			 nmissing;
+	unsigned long		 nseen, nchanged, nwarn, nbreach, nesc;
+	unsigned long		 nheld, nopen, nbad, found;
+} G;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: cx-sla [-nq] [-a alerts] [-s spool] "
+	    "[-x extension] [--explain id] [--now time] [file ...]\n");
+	exit(CX_EXIT_ERR);
+}
+
+static const struct cx_cal *
+calendar(const struct cx_rec *r)
+{
+	struct cx_err e;
+	const char *file;
+	char *path;
+	size_t i;
+
+	file = cx_sla_calfile(G.pol, cx_rec_getstr(r, "department",
+	    &G.tmp) == 0 ? cx_buf_str(&G.tmp) : NULL);
+	for (i = 0; i < G.ncal; i++)
+		if (strcmp(G.cals[i].file, file) == 0)
+			return G.cals[i].cal;
+	if ((path = cx_conf_need(G.spool, file, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	G.cals = cx_realloc(G.cals, (G.ncal + 1) * sizeof(*G.cals));
+	G.cals[G.ncal].file = cx_strndup(file, strlen(file));
+	if ((G.cals[G.ncal].cal = cx_cal_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	return G.cals[G.ncal++].cal;
+}
+
+static void
+note_missing(const struct cx_cal_info *info)
+{
+	size_t i, k;
+
+	for (k = 0; k < (size_t)info->nmissing && k < CX_CAL_MAXMISS; k++) {
+		for (i = 0; i < G.nmissing; i++)
+			if (G.missing[i] == info->missing[k])
+				break;
+		if (i == G.nmissing && G.nmissing < 64)
+			G.missing[G.nmissing++] = info->missing[k];
+	}
+}
+
+/* Our own history entries: what was already said. */
+static void
+said_entry(void *arg, const char *v, size_t n)
+{
+	struct cx_sla_result *res = arg;
+	struct cx_err e;
+	time_t since;
+	int k, lv;
+	long share;
+
+	if (cx_json_getstr(v, n, "by", &G.tmp) == -1 ||
+	    strcmp(cx_buf_str(&G.tmp), "cx-sla") != 0 ||
+	    cx_json_getstr(v, n, "action", &G.tmp2) == -1)
+		return;
+	(void)cx_buf_str(&G.tmp2);
+	if (strcmp(G.tmp2.p, "escalated") == 0) {
+		const char *lvv;
+		size_t lvn;
+
+		if (cx_json_member(v, n, "level", &lvv, &lvn) == 0 &&
+		    (lv = (int)strtol(lvv, NULL, 10)) > G.said.esc)
+			G.said.esc = lv;
+		return;
+	}
+	if (strcmp(G.tmp2.p, "extended") == 0) {
+		if (cx_json_getstr(v, n, "name", &G.tmp) == 0) {
+			G.said.ext = cx_realloc(G.said.ext, G.said.extlen +
+			    G.tmp.len + 1);
+			memcpy(G.said.ext + G.said.extlen, G.tmp.p,
+			    G.tmp.len + 1);
+			G.said.extlen += G.tmp.len + 1;
+		}
+		return;
+	}
+	if (strcmp(G.tmp2.p, "sla_warning") == 0) {
+		const char *sv;
+		size_t sn;
+
+		if (cx_json_member(v, n, "share", &sv, &sn) == -1)
+			return;
+		share = strtol(sv, NULL, 10);
+		for (lv = 0; lv < G.pol->nwarn && G.pol->warn[lv] <= share;
+		    lv++)
+			;
+	} else if (strcmp(G.tmp2.p, "sla_breach") == 0)
+		lv = G.pol->nwarn + 1;
+	else
+		return;
+	if (cx_json_getstr(v, n, "clock", &G.tmp2) == -1 ||
+	    cx_json_getstr(v, n, "since", &G.tmp) == -1 ||
+	    cx_time_parse(G.tmp.p, G.tmp.len, &since, &e) == -1)
+		return;
+	(void)cx_buf_str(&G.tmp2);
+	for (k = 0; k < G.pol->nclock; k++)
+		if (strcmp(G.pol->clock[k].name, G.tmp2.p) == 0 &&
+		    res[k].target >= 0 && res[k].start == since &&
+		    lv > G.said.level[k])
+			G.said.level[k] = lv;
+}
+
+/* What earlier runs (and this one) said of the ticket. */
+static void
+said(const struct cx_rec *r)
+{
+	const struct cx_field *h;
+
+	memset(&G.said, 0, offsetof(struct said, ext));
+	G.said.extlen = 0;
+	if ((h = cx_rec_get(r, "history")) != NULL)
+		(void)cx_json_each(h->v, h->vlen, said_entry, G.res);
+}
+
+static int
+ext_said(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < G.said.extlen; i += strlen(G.said.ext + i) + 1)
+		if (strcmp(G.said.ext + i, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every clock of a ticket, and the sla member they make. */
+static int
+clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
+    unsigned long line)
+{
+	struct cx_cal_info info = { 0 };
+	struct cx_err e;
+	struct cx_buf *b = &G.sla;
+	const struct cx_sla_result *res;
+	int k, first = 1;
+	size_t i;
+
+	b->len = 0;
+	cx_buf_addc(b, '{');
+	for (k = 0; k < G.pol->nclock; k++) {
+		res = &G.res[k];
+		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &G.res[k],
+		    NULL, &info, &e) == -1) {
+			warnx("%s:%lu: %s: %s", file, line,
+			    G.pol->clock[k].name, e.msg);
+			return -1;
+		}
+		note_missing(&info);
+		if (res->target < 0)
+			continue;
+		cx_json_addkey(b, first, G.pol->clock[k].name);
+		first = 0;
+		cx_buf_adds(b, "{\"limit\":\"");
+		cx_sla_span_fmt(&G.pol->t[res->target].limit, b);
+		cx_buf_adds(b, "\",\"start\":\"");
+		cx_time_fmt(res->start, b);
+		if (res->has_due) {
+			cx_buf_adds(b, "\",\"due\":\"");
+			cx_time_fmt(res->due, b);
+		} else {
+			cx_buf_adds(b, "\",\"remaining\":\"");
+			{
+				struct cx_sla_span sp = { 0, res->remaining,
+				    G.pol->t[res->target].limit.working };
+				cx_sla_span_fmt(&sp, b);
+			}
+		}
+		cx_buf_addc(b, '"');
+		if (res->met) {
+			cx_buf_adds(b, ",\"met_at\":\"");
+			cx_time_fmt(res->met_at, b);
+			cx_buf_addc(b, '"');
+		}
+		cx_buf_printf(b, ",\"breached\":%s,\"paused\":%s",
+		    res->breached ? "true" : "false",
+		    res->paused ? "true" : "false");
+		if (res->exts != 0) {
+			cx_buf_adds(b, ",\"extended\":[");
+			for (i = 0; i < G.pol->next; i++)
+				if (res->exts & 1UL << i) {
+					if (b->p[b->len - 1] != '[')
+						cx_buf_addc(b, ',');
+					cx_json_addstr(b, G.pol->ext[i].name,
+					    strlen(G.pol->ext[i].name));
+				}
+			cx_buf_addc(b, ']');
+		}
+		cx_buf_addc(b, '}');
+	}
+	cx_buf_addc(b, '}');
+	return 0;
+}
+
+static void
+add_names(struct cx_buf *b, const char *names)
+{
+	cx_buf_addc(b, '[');
+	for (; *names != '\0'; names += strlen(names) + 1) {
+		if (b->p[b->len - 1] != '[')
+			cx_buf_addc(b, ',');
+		cx_json_addstr(b, names, strlen(names));
+	}
+	cx_buf_addc(b, ']');
+}
+
+static int
+supervises(const char *skills)
+{
+	const char *p;
+
+	for (p = skills; (p = strstr(p, "supervisor")) != NULL; p += 10)
+		if ((p == skills || strchr(", \t", p[-1]) != NULL) &&
+		    (p[10] == '\0' || strchr(", \t", p[10]) != NULL))
+			return 1;
+	return 0;
+}
+
+/* Who an event goes to, as "a\0b\0\0". */
+static void
+recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
+{
+	const struct cx_agent *a;
+	int i;
+
+	to->len = 0;
+	if ((who & CX_SLA_ASSIGNEE) && cx_rec_getstr(r, "assignee", &G.tmp)
+	    == 0 && G.tmp.len > 0)
+		cx_buf_add(to, cx_buf_str(&G.tmp), G.tmp.len + 1);
+	if ((who & CX_SLA_OWNER) && cx_rec_getstr(r, "owner", &G.tmp) == 0 &&
+	    G.tmp.len > 0 && (to->len == 0 || strcmp(to->p,
+	    cx_buf_str(&G.tmp)) != 0))
+		cx_buf_add(to, G.tmp.p, G.tmp.len + 1);
+	if ((who & CX_SLA_SUPERVISOR) && cx_rec_getstr(r, "department",
+	    &G.tmp) == 0 && cx_buf_str(&G.tmp) != NULL)
+		for (i = 0; i < cx_route_nagents(G.rt); i++) {
+			a = cx_route_agent_at(G.rt, i);
+			if (strcmp(a->dept, G.tmp.p) == 0 &&
+			    supervises(a->skills))
+				cx_buf_add(to, a->name, strlen(a->name) + 1);
+		}
+	cx_buf_addc(to, '\0');
+	cx_buf_addc(to, '\0');
+}
+
+/* The history entry and the alert of one event. */
+static void
+event(struct cx_rec *r, const char *id, const char *action,
+    const char *kind, int k, int share, int level, const char *to,
+    const char *extra)
+{
+	const struct cx_sla_result *res = k >= 0 ? &G.res[k] : NULL;
+	struct cx_buf *h = &G.ent;
+
+	h->len = 0;
+	cx_buf_printf(h, "{\"at\":%s,\"by\":\"cx-sla\",\"action\":\"%s\"",
+	    G.nowtext, action);
+	if (res != NULL) {
+		cx_buf_adds(h, ",\"clock\":");
+		cx_json_addstr(h, G.pol->clock[k].name,
+		    strlen(G.pol->clock[k].name));
+		if (share > 0)
+			cx_buf_printf(h, ",\"share\":%d", share);
+		cx_buf_adds(h, ",\"since\":\"");
+		cx_time_fmt(res->start, h);
+		if (res->has_due) {
+			cx_buf_adds(h, "\",\"due\":\"");
+			cx_time_fmt(res->due, h);
+		}
+		cx_buf_addc(h, '"');
+	}
+	if (level > 0)
+		cx_buf_printf(h, ",\"level\":%d", level);
+	if (extra != NULL)
+		cx_buf_adds(h, extra);
+	if (to != NULL) {
+		cx_buf_adds(h, ",\"to\":");
+		add_names(h, to);
+	}
+	cx_buf_addc(h, '}');
+	cx_rec_append(r, "history", h->p, h->len);
+	if (kind == NULL)
+		return;
+	cx_buf_printf(&G.alerts, "{\"at\":%s,\"event\":\"%s\",\"ticket\":",
+	    G.nowtext, kind);
+	cx_json_addstr(&G.alerts, id, strlen(id));
+	/* The entry's members after "at" and "by", without personal data. */
+	cx_buf_add(&G.alerts, h->p + strlen(G.nowtext) + 20,
+	    h->len - strlen(G.nowtext) - 20);
+	cx_buf_addc(&G.alerts, '\n');
+}
+
+static const char *
+raised(const char *p)
+{
+	if (strcmp(p, "low") == 0)
+		return "normal";
+	return "urgent";
+}
+
+/* A rung of the ladder: who is told, and where the ticket goes. */
+static void
+step(struct cx_rec *r, const char *id, size_t j, int k)
+{
+	const struct cx_sla_step *s = &G.pol->step[j];
+	struct cx_buf to = { 0 }, extra = { 0 };
+	const char *prio;
+	int a;
+
+	if (s->queue != NULL) {
+		cx_rec_set_str(r, "department", s->queue, strlen(s->queue));
+		cx_buf_adds(&extra, ",\"queue\":");
+		cx_json_addstr(&extra, s->queue, strlen(s->queue));
+		if ((a = cx_route_pick(G.rt, s->queue, G.load, 0, NULL,
+		    NULL)) >= 0) {
+			prio = cx_route_agent_at(G.rt, a)->name;
+			cx_rec_set_str(r, "assignee", prio, strlen(prio));
+		} else
+			cx_rec_del(r, "assignee");
+	}
+	if (s->raise && cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
+	    strcmp(G.tmp.p, "urgent") != 0) {
+		prio = raised(G.tmp.p);
+		cx_rec_set_str(r, "priority", prio, strlen(prio));
+		cx_buf_printf(&extra, ",\"priority\":\"%s\"", prio);
+	}
+	recipients(r, s->notify, &to);
+	event(r, id, "escalated", "escalation", k, 0, (int)j + 1, to.p,
+	    extra.len > 0 ? cx_buf_str(&extra) : NULL);
+	G.tmp.len = 0;
+	cx_buf_printf(&G.tmp, "{\"level\":%d,\"at\":%s,\"clock\":\"%s\"}",
+	    (int)j + 1, G.nowtext, G.pol->clock[k].name);
+	cx_rec_set_raw(r, "escalation", G.tmp.p, G.tmp.len);
+	cx_buf_free(&to);
+	cx_buf_free(&extra);
+	G.nesc++;
+}
+
+/* The warnings, breaches and rungs now due; 1 if there are any. */
+static int
+events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
+    int apply)
+{
+	const struct cx_sla_result *res;
+	struct cx_buf to = { 0 };
+	struct cx_err e;
+	time_t base = 0, at;
+	int k, lv, any = 0, open = -1;
+	size_t j;
+
+	for (k = 0; k < G.pol->nclock; k++) {
+		res = &G.res[k];
+		if (res->target < 0)
+			continue;
+		lv = 0;
+		if (res->breached)
+			lv = G.pol->nwarn + 1;
+		else if (!res->met)
+			while (lv < G.pol->nwarn && res->warn_at[lv] != 0 &&
+			    res->warn_at[lv] <= G.now)
+				lv++;
+		if (res->breached && !res->met && (open == -1 ||
+		    res->due < base)) {
+			open = k;
+			base = res->due;
+		}
+		if (lv <= G.said.level[k])
+			continue;
+		any = 1;
+		if (!apply)
+			continue;
+		if (lv > G.pol->nwarn) {
+			recipients(r, CX_SLA_ASSIGNEE | CX_SLA_OWNER, &to);
+			event(r, id, "sla_breach", "breach", k, 0, 0, to.p,
+			    NULL);
+			G.nbreach++;
+		} else {
+			recipients(r, CX_SLA_ASSIGNEE, &to);
+			event(r, id, "sla_warning", "warning", k,
+			    G.pol->warn[lv - 1], 0, to.p, NULL);
+			G.nwarn++;
+		}
+	}
+	for (j = (size_t)G.said.esc; open >= 0 && j < G.pol->nstep; j++) {
+		if (cx_sla_after(cal, base, &G.pol->step[j].delay, &at, NULL,
+		    &e) == -1 || at > G.now)
+			break;
+		if (G.pol->step[j].queue != NULL && !G.final) {
+			cx_buf_free(&to);
+			return -1;	/* DEFER: loads first */
+		}
+		any = 1;
+		if (apply)
+			step(r, id, j, open);
+	}
+	cx_buf_free(&to);
+	return any;
+}
+
+static void
+extensions(struct cx_rec *r, const char *id)
+{
+	unsigned long all = 0;
+	size_t i;
+	int k;
+
+	for (k = 0; k < G.pol->nclock; k++)
+		all |= G.res[k].target >= 0 ? G.res[k].exts : 0;
+	for (i = 0; i < G.pol->next; i++) {
+		if (!(all & 1UL << i) || ext_said(G.pol->ext[i].name))
+			continue;
+		G.tmp2.len = 0;
+		cx_buf_adds(&G.tmp2, ",\"name\":");
+		cx_json_addstr(&G.tmp2, G.pol->ext[i].name,
+		    strlen(G.pol->ext[i].name));
+		cx_buf_adds(&G.tmp2, ",\"rule\":");
+		cx_json_addstr(&G.tmp2, G.pol->ext[i].text,
+		    strlen(G.pol->ext[i].text));
+		event(r, id, "extended", NULL, -1, 0, 0, NULL,
+		    cx_buf_str(&G.tmp2));
+	}
+}
+
+/* One ticket: SAME, CHANGED or DEFER; -1 if it cannot be read. */
+static int
+sweep(struct cx_rec *r, const char *file, unsigned long line)
+{
+	const struct cx_field *old;
+	const struct cx_cal *cal;
+	struct cx_err e;
+	char *id;
+	int k, ev, changed, pass;
+
+	if (cx_sla_facts(&G.facts, r, &e) == -1) {
+		warnx("%s:%lu: %s", file, line, e.msg);
+		return -1;
+	}
+	if (!G.facts.has_received) {
+		warnx("%s:%lu: no received_at or registered_at", file, line);
+		return -1;
+	}
+	cal = calendar(r);
+	if (clocks(r, cal, file, line) == -1)
+		return -1;
+	id = cx_rec_getstr(r, "id", &G.tmp) == 0 ? cx_strndup(G.tmp.p,
+	    G.tmp.len) : cx_strndup("?", 1);
+	/*
+	 * A rung of the ladder can raise the priority and so tighten the
+	 * limits: the clocks are counted again until nothing more is due.
+	 */
+	for (changed = 0, pass = 0; pass < 4; pass++) {
+		said(r);
+		if ((ev = events(r, id, cal, 0)) == -1) {
+			free(id);
+			return DEFER;
+		}
+		/* Alerts wait for working time, unless the ticket is urgent. */
+		if (ev && !(cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
+		    strcmp(G.tmp.p, "urgent") == 0) &&
+		    !cx_cal_is_working(cal, G.now)) {
+			G.nheld++;
+			ev = 0;
+		}
+		if (!ev)
+			break;
+		changed = 1;
+		(void)events(r, id, cal, 1);
+		cal = calendar(r);
+		if (clocks(r, cal, file, line) == -1) {
+			free(id);
+			return -1;
+		}
+	}
+	extensions(r, id);
+	free(id);
+	old = cx_rec_get(r, "sla");
+	if (old == NULL || old->vlen != G.sla.len || memcmp(old->v, G.sla.p,
+	    G.sla.len) != 0) {
+		cx_rec_set_raw(r, "sla", G.sla.p, G.sla.len);
+		changed = 1;
+	}
+	changed |= r->dirty;
+	for (k = 0; k < G.pol->nclock; k++)
+		if (G.res[k].target >= 0 && G.res[k].breached &&
+		    !G.res[k].met) {
+			G.nopen++;
+			break;
+		}
+	if (G.load != NULL && cx_rec_getstr(r, "assignee", &G.tmp) == 0)
+		for (k = 0; k < cx_route_nagents(G.rt); k++)
+			if (strcmp(cx_route_agent_at(G.rt, k)->name,
+			    G.tmp.p) == 0) {
+				G.load[k]++;
+				break;
+			}
+	return changed ? CHANGED : SAME;
+}
+
+static void
+explain(struct cx_rec *r, const char *file, unsigned long line)
+{
+	struct cx_cal_info info = { 0 };
+	struct cx_err e;
+	const struct cx_cal *cal;
+	struct cx_sla_result res;
+	int k;
+
+	G.found++;
+	if (cx_sla_facts(&G.facts, r, &e) == -1)
+		errx(CX_EXIT_ERR, "%s:%lu: %s", file, line, e.msg);
+	cal = calendar(r);
+	G.xb.len = 0;
+	cx_buf_printf(&G.xb, "%s: now ", G.explain);
+	cx_time_fmt(G.now, &G.xb);
+	cx_buf_printf(&G.xb, "; calendar \"%s\" (%s)\n", cx_sla_calfile(G.pol,
+	    cx_rec_getstr(r, "department", &G.tmp) == 0 ? G.tmp.p : NULL),
+	    cx_cal_zone(cal));
+	info.explain = &G.xb;
+	for (k = 0; k < G.pol->nclock; k++) {
+		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &res,
+		    &G.xb, &info, &e) == -1)
+			errx(CX_EXIT_ERR, "%s:%lu: %s: %s", file, line,
+			    G.pol->clock[k].name, e.msg);
+		note_missing(&info);
+		if (res.target < 0)
+			cx_buf_printf(&G.xb, "%s: does not apply\n",
+			    G.pol->clock[k].name);
+	}
+	fwrite(G.xb.p, 1, G.xb.len, stdout);
+}
+
+static void
+filter_line(void *arg, const char *file, unsigned long lineno,
+    const char *line, size_t n, struct cx_buf *out)
+{
+	struct cx_rec *r = arg;
+	struct cx_err e;
+	int s;
+
+	if (cx_rec_parse(r, line, n, &e, NULL) == -1) {
+		warnx("%s:%lu: %s; passed through", file, lineno, e.msg);
+		G.nbad++;
+	} else if (G.explain != NULL) {
+		if (cx_rec_getstr(r, "id", &G.tmp) == 0 &&
+		    strcmp(G.tmp.p, G.explain) == 0)
+			explain(r, file, lineno);
+		return;
+	} else if (cx_rec_get(r, "followup_of") == NULL) {
+		G.nseen++;
+		if ((s = sweep(r, file, lineno)) == -1)
+			G.nbad++;
+		else {
+			G.nchanged += s == CHANGED;
+			cx_rec_write(r, out);
+			if (G.alertf == NULL)
+				G.alerts.len = 0;
+			else if (G.alerts.len > 65536) {
+				if (fwrite(G.alerts.p, 1, G.alerts.len,
+				    G.alertf) != G.alerts.len)
+					err(CX_EXIT_ERR, "alerts");
+				G.alerts.len = 0;
+			}
+			return;
+		}
+	}
+	cx_buf_add(out, line, n);
+	cx_buf_addc(out, '\n');
+}
+
+static void
+filter(const char *path)
+{
+	struct cx_rec r = { 0 };
+	struct cx_err e;
+
+	if (cx_each_line(path, filter_line, &r, &G.out, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_rec_free(&r);
+}
+
+/* One ticket file of the spool; 1 if it must wait for the loads. */
+static int
+spool_ticket(const char *dir, const char *name, struct cx_rec *r,
+    struct cx_buf *text)
+{
+	struct cx_err e;
+	int s;
+
+	text->len = 0;
+	if (cx_spool_read(&G.sp, dir, name, text, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	while (text->len > 0 && text->p[text->len - 1] == '\n')
+		text->len--;
+	if (cx_rec_parse(r, text->p, text->len, &e, NULL) == -1) {
+		warnx("%s/%s/%s:1: %s; left as it is", G.spool, dir, name,
+		    e.msg);
+		G.nbad++;
+		return 0;
+	}
+	if (G.explain != NULL) {
+		explain(r, name, 1);
+		return 0;
+	}
+	G.nseen++;
+	G.out.len = 0;
+	switch ((s = sweep(r, name, 1))) {
+	case DEFER:
+		G.nseen--;
+		return 1;
+	case CHANGED:
+		cx_rec_write(r, &G.out);
+		if (cx_reg_stage(&G.reg, dir, name, G.out.p, G.out.len,
+		    &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		G.nchanged++;
+		break;
+	case -1:
+		G.nbad++;
+		break;
+	}
+	return 0;
+}
+
+/* -x: the spool keeps the new extension for every later sweep. */
+static void
+keep_extension(void)
+{
+	struct cx_buf b = { 0 };
+	struct cx_err e;
+
+	if (cx_spool_read(&G.sp, "etc", "extensions", &b, &e) == -1)
+		cx_buf_adds(&b, "# extensions: force majeure (cx-policy(5)), "
+		    "kept by cx-sla -x\n");
+	if (b.len > 0 && b.p[b.len - 1] != '\n')
+		cx_buf_addc(&b, '\n');
+	cx_buf_printf(&b, "%s\n", G.extend);
+	if (cx_reg_stage(&G.reg, "etc", "extensions", b.p, b.len, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_buf_free(&b);
+}
+
+static void
+spool(void)
+{
+	struct cx_rec r = { 0 };
+	struct cx_buf text = { 0 }, name = { 0 };
+	struct cx_err e;
+	char **names, **later;
+	size_t i, n = 0;
+
+	if (G.explain != NULL || G.dry) {
+		if (cx_spool_open(&G.sp, G.spool, 0, &e) == -1 ||
+		    cx_spool_lock(&G.sp, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	} else if (cx_spool_begin(&G.sp, G.spool, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.explain != NULL) {
+		for (i = 0; i < 2 && G.found == 0; i++)
+			if (cx_spool_read(&G.sp, i ? "closed" : "open",
+			    G.explain, &text, &e) == 0)
+				(void)spool_ticket(i ? "closed" : "open",
+				    G.explain, &r, &text);
+			else
+				text.len = 0;
+		cx_spool_close(&G.sp);
+		cx_rec_free(&r);
+		cx_buf_free(&text);
+		return;
+	}
+	if (cx_reg_open(&G.reg, &G.sp, G.dry, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.extend != NULL)
+		keep_extension();
+	if ((names = cx_spool_list(&G.sp, "open", &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	for (i = 0; names[i] != NULL; i++)
+		n++;
+	later = cx_alloc((n + 1) * sizeof(*later));
+	for (i = n = 0; names[i] != NULL; i++)
+		if (spool_ticket("open", names[i], &r, &text))
+			later[n++] = names[i];
+	G.final = 1;		/* every load is counted now */
+	for (i = 0; i < n; i++)
+		(void)spool_ticket("open", later[i], &r, &text);
+	if (G.alerts.len > 0) {
+		cx_buf_printf(&name, "sla-%lu.jsonl", G.reg.batch + 1);
+		if (cx_reg_stage(&G.reg, "outbox", cx_buf_str(&name),
+		    G.alerts.p, G.alerts.len, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	}
+	if (cx_reg_commit(&G.reg, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(later);
+	cx_spool_list_free(names);
+	cx_reg_free(&G.reg);
+	cx_rec_free(&r);
+	cx_buf_free(&text);
+	cx_buf_free(&name);
+	cx_spool_close(&G.sp);
+}
+
+static void
+setup(const char *now)
+{
+	struct cx_err e;
+	char *path, *routing = NULL, *agents = NULL, *solutions = NULL;
+
+	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1 ||
+	    (path = cx_conf_need(G.spool, "policy", &e)) == NULL ||
+	    (G.pol = cx_sla_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	G.now = cx_now();
+	if ((path = cx_conf_path(G.spool, "extensions")) != NULL &&
+	    cx_sla_ext_load(G.pol, path, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	if (G.extend != NULL && cx_sla_ext_line(G.pol, G.extend,
+	    strlen(G.extend), 0, &e) == -1)
+		errx(CX_EXIT_ERR, "-x: %s", e.msg);
+	if ((routing = cx_conf_need(G.spool, "routing", &e)) == NULL ||
+	    (agents = cx_conf_need(G.spool, "agents", &e)) == NULL ||
+	    (solutions = cx_conf_need(G.spool, "solutions", &e)) == NULL ||
+	    (G.rt = cx_route_load(routing, agents, solutions, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(routing);
+	free(agents);
+	free(solutions);
+	G.load = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
+	    sizeof(*G.load));
+	memset(G.load, 0, ((size_t)cx_route_nagents(G.rt) + 1) *
+	    sizeof(*G.load));
+}
+
+static void
+report(void)
+{
+	size_t i;
+
+	for (i = 0; i < G.nmissing; i++)
+		warnx("warning: the calendar has no holidays for %d: "
+		    "deadlines in %d count the weekly hours only", G.missing[i],
+		    G.missing[i]);
+	if (G.quiet || G.explain != NULL)
+		return;
+	fprintf(stderr, "cx-sla: %s%lu tickets, %lu changed: %lu warnings, "
+	    "%lu breaches, %lu escalations", G.dry ? "dry run: " : "",
+	    G.nseen, G.nchanged, G.nwarn, G.nbreach, G.nesc);
+	if (G.nheld > 0)
+		fprintf(stderr, " (alerts of %lu held until working time)",
+		    G.nheld);
+	fprintf(stderr, "; %lu in breach\n", G.nopen);
+}
+
+static void
+finish(void)
+{
+	size_t i;
+
+	for (i = 0; i < G.ncal; i++) {
+		free(G.cals[i].file);
+		cx_cal_free(G.cals[i].cal);
+	}
+	free(G.cals);
+	free(G.said.ext);
+	free(G.load);
+	cx_sla_facts_free(&G.facts);
+	cx_sla_free(G.pol);
+	cx_route_free(G.rt);
+	cx_buf_free(&G.out);
+	cx_buf_free(&G.alerts);
+	cx_buf_free(&G.sla);
+	cx_buf_free(&G.ent);
+	cx_buf_free(&G.tmp);
+	cx_buf_free(&G.tmp2);
+	cx_buf_free(&G.xb);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "explain", required_argument, NULL, 'E' },
+		{ "extend", required_argument, NULL, 'x' },
+		{ "now", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *now = NULL, *alerts = NULL;
+	char opt[3];
+	int ch, k;
+
+	G.spool = getenv("CX_SPOOL");
+	if (G.spool != NULL && *G.spool == '\0')
+		G.spool = NULL;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":a:nqs:x:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'E':
+			G.explain = optarg;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		case 'a':
+			alerts = optarg;
+			break;
+		case 'n':
+			G.dry = 1;
+			break;
+		case 'q':
+			G.quiet = 1;
+			break;
+		case 's':
+			G.spool = optarg;
+			break;
+		case 'x':
+			G.extend = optarg;
+			break;
+		case ':':
+			warnx("option %s needs a value",
+			    cx_optname(argv[optind - 1], optopt, opt));
+			usage();
+			break;
+		default:
+			warnx("unknown option %s",
+			    cx_optname(argv[optind - 1], optopt, opt));
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (G.spool != NULL && argc > 0)
+		errx(CX_EXIT_ERR, "a spool is its own input: no files with -s");
+	setup(now);
+	if (alerts != NULL && G.explain == NULL &&
+	    (G.alertf = fopen(alerts, "w")) == NULL)
+		err(CX_EXIT_ERR, "%s", alerts);
+	G.final = G.spool == NULL;
+	if (G.spool != NULL)
+		spool();
+	else if (argc == 0)
+		filter("-");
+	for (k = 0; k < argc; k++)
+		filter(argv[k]);
+	if (G.out.len > 0 && G.spool == NULL &&
+	    cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
+		err(CX_EXIT_ERR, "stdout");
+	if (G.alertf != NULL && (fwrite(G.alerts.p, 1, G.alerts.len,
+	    G.alertf) != G.alerts.len || fclose(G.alertf) == EOF))
+		err(CX_EXIT_ERR, "%s", alerts);
+	report();
+	finish();
+	if (G.explain != NULL && G.found == 0)
+		errx(CX_EXIT_ERR, "%s: no such ticket", G.explain);
+	if (G.nbad > 0)
+		return CX_EXIT_ERR;
+	return G.nopen > 0 ? CX_EXIT_NO : CX_EXIT_OK;
+}
