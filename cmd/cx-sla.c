@@ -111,43 +111,47 @@ note_missing(const struct cx_cal_info *info)
 static void
 said_entry(void *arg, const char *v, size_t n)
 {
+	static const char *const keys[] = { "by", "action", "level", "name",
+	    "share", "clock", "since" };
+	enum { BY, ACTION, LEVEL, NAME, SHARE, CLOCK, SINCE };
 	struct cx_sla_result *res = arg;
+	const char *m[7];
+	size_t mn[7];
 	struct cx_err e;
 	time_t since;
 	int k, lv;
 	long share;
 
-	if (cx_json_getstr(v, n, "by", &G.tmp) == -1 ||
-	    strcmp(cx_buf_str(&G.tmp), "cx-sla") != 0 ||
-	    cx_json_getstr(v, n, "action", &G.tmp2) == -1)
+	if (cx_json_fields(v, n, keys, 7, m, mn) == -1 || m[BY] == NULL ||
+	    mn[BY] != 8 || memcmp(m[BY], "\"cx-sla\"", 8) != 0 ||
+	    m[ACTION] == NULL)
+		return;
+	G.tmp2.len = 0;
+	if (cx_json_str(m[ACTION], mn[ACTION], &G.tmp2) == -1)
 		return;
 	(void)cx_buf_str(&G.tmp2);
 	if (strcmp(G.tmp2.p, "escalated") == 0) {
-		const char *lvv;
-		size_t lvn;
-
-		if (cx_json_member(v, n, "level", &lvv, &lvn) == 0 &&
-		    (lv = (int)strtol(lvv, NULL, 10)) > G.said.esc)
+		if (m[LEVEL] != NULL && (lv = (int)strtol(m[LEVEL], NULL,
+		    10)) > G.said.esc)
 			G.said.esc = lv;
 		return;
 	}
 	if (strcmp(G.tmp2.p, "extended") == 0) {
-		if (cx_json_getstr(v, n, "name", &G.tmp) == 0) {
+		G.tmp.len = 0;
+		if (m[NAME] != NULL && cx_json_str(m[NAME], mn[NAME],
+		    &G.tmp) == 0) {
 			G.said.ext = cx_realloc(G.said.ext, G.said.extlen +
 			    G.tmp.len + 1);
-			memcpy(G.said.ext + G.said.extlen, G.tmp.p,
-			    G.tmp.len + 1);
+			memcpy(G.said.ext + G.said.extlen, G.tmp.p, G.tmp.len);
+			G.said.ext[G.said.extlen + G.tmp.len] = '\0';
 			G.said.extlen += G.tmp.len + 1;
 		}
 		return;
 	}
 	if (strcmp(G.tmp2.p, "sla_warning") == 0) {
-		const char *sv;
-		size_t sn;
-
-		if (cx_json_member(v, n, "share", &sv, &sn) == -1)
+		if (m[SHARE] == NULL)
 			return;
-		share = strtol(sv, NULL, 10);
+		share = strtol(m[SHARE], NULL, 10);
 		for (lv = 0; lv < G.pol->nwarn && G.pol->warn[lv] <= share;
 		    lv++)
 			;
@@ -155,8 +159,10 @@ said_entry(void *arg, const char *v, size_t n)
 		lv = G.pol->nwarn + 1;
 	else
 		return;
-	if (cx_json_getstr(v, n, "clock", &G.tmp2) == -1 ||
-	    cx_json_getstr(v, n, "since", &G.tmp) == -1 ||
+	G.tmp.len = G.tmp2.len = 0;
+	if (m[CLOCK] == NULL || m[SINCE] == NULL ||
+	    cx_json_str(m[CLOCK], mn[CLOCK], &G.tmp2) == -1 ||
+	    cx_json_str(m[SINCE], mn[SINCE], &G.tmp) == -1 ||
 	    cx_time_parse(G.tmp.p, G.tmp.len, &since, &e) == -1)
 		return;
 	(void)cx_buf_str(&G.tmp2);
@@ -169,13 +175,18 @@ said_entry(void *arg, const char *v, size_t n)
 
 /* What earlier runs (and this one) said of the ticket. */
 static void
-said(const struct cx_rec *r)
+said(const struct cx_rec *r, int again)
 {
 	const struct cx_field *h;
+	size_t i;
 
 	memset(&G.said, 0, offsetof(struct said, ext));
 	G.said.extlen = 0;
-	if ((h = cx_rec_get(r, "history")) != NULL)
+	if (!again) {		/* the entries the history walk kept */
+		for (i = 0; i < G.facts.nours; i++)
+			said_entry(G.res, G.facts.ours[i].v,
+			    G.facts.ours[i].n);
+	} else if ((h = cx_rec_get(r, "history")) != NULL)
 		(void)cx_json_each(h->v, h->vlen, said_entry, G.res);
 }
 
@@ -238,9 +249,10 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 			cx_time_fmt(res->met_at, b);
 			cx_buf_addc(b, '"');
 		}
-		cx_buf_printf(b, ",\"breached\":%s,\"paused\":%s",
-		    res->breached ? "true" : "false",
-		    res->paused ? "true" : "false");
+		cx_buf_adds(b, res->breached ? ",\"breached\":true" :
+		    ",\"breached\":false");
+		cx_buf_adds(b, res->paused ? ",\"paused\":true" :
+		    ",\"paused\":false");
 		if (res->exts != 0) {
 			cx_buf_adds(b, ",\"extended\":[");
 			for (i = 0; i < G.pol->next; i++)
@@ -422,8 +434,9 @@ events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
 		if (res->breached)
 			lv = G.pol->nwarn + 1;
 		else if (!res->met)
-			while (lv < G.pol->nwarn && res->warn_at[lv] != 0 &&
-			    res->warn_at[lv] <= G.now)
+			while (lv < G.pol->nwarn && res->elapsed >=
+			    res->limit / 100 * G.pol->warn[lv] +
+			    res->limit % 100 * G.pol->warn[lv] / 100)
 				lv++;
 		if (res->breached && !res->met && (open == -1 ||
 		    res->due < base)) {
@@ -515,7 +528,7 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 	 * limits: the clocks are counted again until nothing more is due.
 	 */
 	for (changed = 0, pass = 0; pass < 4; pass++) {
-		said(r);
+		said(r, pass > 0);
 		if ((ev = events(r, id, cal, 0)) == -1) {
 			free(id);
 			return DEFER;

@@ -70,6 +70,9 @@ struct zsave {
 	int	 had, swapped;
 };
 
+/* Set while a call runs in a zone not the run's: time.c's cache is off. */
+static int inzone;
+
 static const char *const wdnames[] = { "sun", "mon", "tue", "wed", "thu",
 	"fri", "sat" };
 
@@ -94,6 +97,7 @@ zone_enter(const struct cx_cal *c, struct zsave *z)
 		abort();	/* only ENOMEM: see cx.h */
 	tzset();
 	z->swapped = 1;
+	inzone = 1;
 }
 
 static void
@@ -108,6 +112,7 @@ zone_leave(struct zsave *z)
 		unsetenv("TZ");
 	tzset();
 	free(z->old);
+	inzone = 0;
 }
 
 static long
@@ -115,6 +120,8 @@ offset(time_t t)
 {
 	struct tm tm;
 
+	if (!inzone)
+		return cx_tz_offset(t);
 	return localtime_r(&t, &tm) != NULL ? tm.tm_gmtoff : 0;
 }
 

@@ -159,6 +159,9 @@ int	 cx_json_str(const char *, size_t, struct cx_buf *);
 /* Find a member of a raw object value; the value's range, or -1. */
 int	 cx_json_member(const char *, size_t, const char *,
 	    const char **, size_t *);
+/* Several members of a raw object in one walk: v[i] NULL if absent. */
+int	 cx_json_fields(const char *, size_t, const char *const *keys,
+	    size_t nkeys, const char **v, size_t *vlen);
 /* A raw object with a member set, written to out; -1 if not an object. */
 int	 cx_json_setmember(const char *, size_t, const char *key,
 	    const char *, size_t, struct cx_buf *);
@@ -356,6 +359,11 @@ struct cx_sla_facts {
 	size_t		 n, cap;
 	struct cx_buf	 names;
 	struct cx_buf	 tmp;
+	struct {			/* cx-sla's own entries, raw */
+		const char	*v;
+		size_t		 n;
+	}		*ours;
+	size_t		 nours, capours;
 };
 struct cx_sla_result {
 	int		 target;	/* index in t, or -1: no such clock */
@@ -369,7 +377,7 @@ struct cx_sla_result {
 	int		 has_due;
 	time_t		 due;
 	int		 breached;	/* due passed before met_at or now */
-	time_t		 warn_at[CX_SLA_MAXWARN];	/* 0: not reached */
+	long		 elapsed;	/* of the limit, until now (running) */
 	unsigned long	 exts;		/* bit i: extension i applied */
 };
 struct cx_sla_policy *cx_sla_load(const char *path, struct cx_err *);
@@ -667,6 +675,8 @@ int	 cx_tz_set(const char *, struct cx_err *);
 const char *cx_tz_name(void);
 /* Parse the formats exports use; *t seconds since the epoch. */
 int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
+/* The zone's offset from UTC at an instant, in seconds (cached). */
+long	 cx_tz_offset(time_t);
 /* RFC 3339 with the zone's offset: "2026-11-22T10:30:00+08:00". */
 void	 cx_time_fmt(time_t, struct cx_buf *);
 /* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */

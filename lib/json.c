@@ -706,6 +706,25 @@ cx_json_str(const char *v, size_t n, struct cx_buf *out)
 	return 0;
 }
 
+/*
+ * Past the closing quote of a valid string (p after the opening one).
+ * A quote ends it unless an odd run of backslashes comes before it.
+ */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	const char *q, *b;
+
+	while ((q = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
+		p = q + 1;
+	}
+	return end;
+}
+
 /* Skip one value of text already validated. */
 static const char *
 skip_valid(const char *p, const char *end)
@@ -718,10 +737,7 @@ skip_valid(const char *p, const char *end)
 			return end;
 		switch (*p) {
 		case '"':
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-			p++;
+			p = skip_string(p + 1, end);
 			break;
 		case '{':
 		case '[':
@@ -824,6 +840,28 @@ cx_json_member(const char *o, size_t n, const char *key, const char **v,
 			found = 0;
 		}
 	return found;
+}
+
+int
+cx_json_fields(const char *o, size_t n, const char *const *keys,
+    size_t nkeys, const char **v, size_t *vlen)
+{
+	const char *p, *end = o + n, *val;
+	struct cx_field f;
+	size_t i, vn;
+
+	for (i = 0; i < nkeys; i++)
+		v[i] = NULL;
+	if ((p = object_start(o, n)) == NULL)
+		return -1;
+	while (next_member(&p, end, &f, &val, &vn))
+		for (i = 0; i < nkeys; i++)
+			if (key_is(&f, keys[i], strlen(keys[i]))) {
+				v[i] = val;
+				vlen[i] = vn;
+				break;
+			}
+	return 0;
 }
 
 /*

@@ -106,6 +106,13 @@ cx_sla_span_secs(const struct cx_sla_span *sp, const struct cx_cal *cal)
 	return sp->secs + sp->days * day;
 }
 
+static void
+unit(struct cx_buf *b, unsigned long v, char u)
+{
+	cx_buf_ulong(b, v);
+	cx_buf_addc(b, u);
+}
+
 void
 cx_sla_span_fmt(const struct cx_sla_span *sp, struct cx_buf *b)
 {
@@ -114,13 +121,13 @@ cx_sla_span_fmt(const struct cx_sla_span *sp, struct cx_buf *b)
 	if (sp->days == 0 && s == 0)
 		cx_buf_addc(b, '0');
 	if (sp->days > 0)
-		cx_buf_printf(b, "%ldd", sp->days);
+		unit(b, (unsigned long)sp->days, 'd');
 	if (s / 3600 > 0)
-		cx_buf_printf(b, "%ldh", s / 3600);
+		unit(b, (unsigned long)(s / 3600), 'h');
 	if (s / 60 % 60 > 0)
-		cx_buf_printf(b, "%ldm", s / 60 % 60);
+		unit(b, (unsigned long)(s / 60 % 60), 'm');
 	if (s % 60 > 0)
-		cx_buf_printf(b, "%lds", s % 60);
+		unit(b, (unsigned long)(s % 60), 's');
 	if (sp->working)
 		cx_buf_adds(b, " working");
 }
@@ -604,34 +611,57 @@ ev_add(struct cx_sla_facts *f, time_t at, const char *act, size_t n,
 	cx_buf_addc(&f->names, '\0');
 }
 
+static int
+when(const char *v, size_t n, struct cx_buf *tmp, time_t *t)
+{
+	struct cx_err e;
+
+	tmp->len = 0;
+	return v == NULL || cx_json_str(v, n, tmp) == -1 ||
+	    cx_time_parse(tmp->p, tmp->len, t, &e) == -1 ? -1 : 0;
+}
+
 static void
 entry(void *arg, const char *v, size_t n)
 {
+	static const char *const keys[] = { "at", "by", "action",
+	    "received_at" };
 	struct walk *w = arg;
 	struct cx_sla_facts *f = w->f;
-	struct cx_err e;
+	const char *m[4];
+	size_t mn[4];
 	time_t at;
 	int ours;
 
+	if (cx_json_fields(v, n, keys, 4, m, mn) == -1)
+		return;
 	if (w->customer) {	/* a follow-up: when the customer wrote */
-		if (cx_json_getstr(v, n, "received_at", &f->tmp) == -1)
+		if (m[3] == NULL)
 			return;
-		if (cx_time_parse(f->tmp.p, f->tmp.len, &at, &e) == -1) {
+		if (when(m[3], mn[3], &f->tmp, &at) == -1)
 			w->bad = 1;
-			return;
-		}
-		ev_add(f, at, "followup", 8, 1, 0);
+		else
+			ev_add(f, at, "followup", 8, 1, 0);
 		return;
 	}
-	if (cx_json_getstr(v, n, "at", &f->tmp) == -1)
+	if (m[0] == NULL || m[2] == NULL)
 		return;
-	if (cx_time_parse(f->tmp.p, f->tmp.len, &at, &e) == -1) {
+	if (when(m[0], mn[0], &f->tmp, &at) == -1) {
 		w->bad = 1;
 		return;
 	}
-	ours = cx_json_getstr(v, n, "by", &f->tmp) == 0 &&
-	    tokeq(f->tmp.p, f->tmp.len, "cx-sla");
-	if (cx_json_getstr(v, n, "action", &f->tmp) == -1)
+	ours = m[1] != NULL && tokeq(m[1], mn[1], "\"cx-sla\"");
+	if (ours) {
+		if (f->nours == f->capours) {
+			f->capours = f->capours ? 2 * f->capours : 8;
+			f->ours = cx_realloc(f->ours, f->capours *
+			    sizeof(*f->ours));
+		}
+		f->ours[f->nours].v = v;
+		f->ours[f->nours++].n = n;
+	}
+	f->tmp.len = 0;
+	if (cx_json_str(m[2], mn[2], &f->tmp) == -1)
 		return;
 	ev_add(f, at, f->tmp.p, f->tmp.len, tokeq(f->tmp.p, f->tmp.len,
 	    "customer_reply"), ours);
@@ -646,7 +676,7 @@ cx_sla_facts(struct cx_sla_facts *f, const struct cx_rec *r,
 	struct walk w = { f, 0, 0 };
 	size_t i;
 
-	f->n = 0;
+	f->n = f->nours = 0;
 	f->names.len = 0;
 	f->has_received = 0;
 	for (i = 0; i < 2 && !f->has_received; i++) {
@@ -673,6 +703,7 @@ void
 cx_sla_facts_free(struct cx_sla_facts *f)
 {
 	free(f->ev);
+	free(f->ours);
 	cx_buf_free(&f->names);
 	cx_buf_free(&f->tmp);
 }
@@ -777,6 +808,28 @@ reach(const struct cx_cal *cal, int working, time_t start,
 		return 1;
 	}
 	return cx_cal_add(cal, a, x, t, info, err) == -1 ? -1 : 1;
+}
+
+/* Time of the basis counted from start until t, skipping the intervals. */
+static long
+counted(const struct cx_cal *cal, int working, time_t start,
+    const struct ivs *s, time_t t)
+{
+	time_t a = start;
+	long sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->n && a < t; i++) {
+		if (!s->v[i].open && s->v[i].b <= a)
+			continue;
+		if (s->v[i].a > a)
+			sum += between(cal, working, a, s->v[i].a < t ?
+			    s->v[i].a : t, NULL);
+		if (s->v[i].open)
+			return sum;
+		a = s->v[i].b;
+	}
+	return a < t ? sum + between(cal, working, a, t, NULL) : sum;
 }
 
 /* Sorted, overlapping intervals merged; open ones swallow what follows. */
@@ -926,7 +979,6 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 	struct cx_buf tmp = { 0 }, walked = { 0 }, *saved = NULL;
 	struct ivs s = { 0 };
 	size_t i;
-	long left;
 	int k, rc = -1, w;
 
 	memset(res, 0, sizeof(*res));
@@ -973,11 +1025,6 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 			    x->name, "extensions", x->line, x->text);
 	}
 	merge(&s);
-	for (k = 0; k < p->nwarn; k++)
-		if (reach(cal, w, res->start, &s, res->limit / 100 * p->warn[k] +
-		    res->limit % 100 * p->warn[k] / 100, &res->warn_at[k], &left,
-		    NULL, err) == -1)
-			goto out;
 	if (info != NULL) {
 		info->nmissing = 0;
 		saved = info->explain;
@@ -1004,6 +1051,13 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 	if (res->has_due)
 		res->breached = res->met ? res->met_at > res->due :
 		    now >= res->due;
+	/* How much of the limit is used, for the warnings. */
+	if (res->paused)
+		res->elapsed = res->limit - res->remaining;
+	else if (res->breached)
+		res->elapsed = res->limit;
+	else if (!res->met)
+		res->elapsed = counted(cal, w, res->start, &s, now);
 	if (xb != NULL) {
 		if (res->has_due)
 			put_time(xb, "due", res->due);

@@ -572,6 +572,51 @@ cx_tz_name(void)
 	return zone_name != NULL ? zone_name : "UTC";
 }
 
+/*
+ * What the tools write themselves, "2026-11-22T10:30:00+08:00", read
+ * without trying the forms one by one; anything else, or anything out
+ * of range, is left to the general path and its messages.
+ */
+static int
+rfc3339(const char *s, size_t n, time_t *t)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd+dd:dd";
+	struct fields f;
+	int v[8], k = 0;
+	size_t j;
+
+	if (n != 25)
+		return -1;
+	for (j = 0; j < n; j++)
+		if (pat[j] == 'd' ? (unsigned)(s[j] - '0') > 9 :
+		    (pat[j] == '+' ? s[j] != '+' && s[j] != '-' :
+		    s[j] != pat[j]))
+			return -1;
+	for (j = 0; j < n; j += 3, k++) {
+		if (k == 0) {
+			v[0] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+			    (s[2] - '0') * 10 + (s[3] - '0');
+			j = 2;
+			continue;
+		}
+		v[k] = (s[j] - '0') * 10 + (s[j + 1] - '0');
+	}
+	memset(&f, 0, sizeof(f));
+	f.year = v[0];
+	f.mon = v[1];
+	f.day = v[2];
+	f.hour = v[3];
+	f.min = v[4];
+	f.sec = v[5];
+	f.pm = -1;
+	if (v[6] > 23 || v[7] > 59 || invalid(&f) != NULL)
+		return -1;
+	f.zoned = 1;
+	f.offmin = (s[19] == '-' ? -1 : 1) * (v[6] * 60 + v[7]);
+	*t = to_time(&f);
+	return 0;
+}
+
 int
 cx_time_parse(const char *s, size_t n, time_t *t, struct cx_err *err)
 {
@@ -580,6 +625,8 @@ cx_time_parse(const char *s, size_t n, time_t *t, struct cx_err *err)
 	size_t i;
 
 	tz_init();
+	if (rfc3339(s, n, t) == 0)
+		return 0;
 	trim(&s, &n);
 	if (n == 0) {
 		cx_seterr(err, "empty time");
@@ -661,6 +708,13 @@ cx_time_fmt(time_t t, struct cx_buf *b)
 	}
 	put_fields(b, y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
 	    (int)(secs % 60), off);
+}
+
+long
+cx_tz_offset(time_t t)
+{
+	tz_init();
+	return offset_at(t);
 }
 
 int
