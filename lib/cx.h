@@ -737,12 +737,15 @@ int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
 /* Atomically replace dir/name with data: tmp, fsync, rename, fsync dir. */
 int	 cx_spool_put(struct cx_spool *, const char *dir, const char *name,
 	    const void *, size_t, struct cx_err *);
-/* Write tmp/name durably, not yet visible anywhere. */
+/* Write tmp/name, not yet visible anywhere nor durable: cx_spool_sync. */
 int	 cx_spool_stage(struct cx_spool *, const char *name, const void *,
 	    size_t, struct cx_err *);
-/* Rename tmp/tmpname to dir/name durably. */
+/* Make every file written so far durable (syncfs). */
+int	 cx_spool_sync(struct cx_spool *, struct cx_err *);
+/* Rename tmp/tmpname to dir/name; durable once dir is synced. */
 int	 cx_spool_publish(struct cx_spool *, const char *tmpname,
 	    const char *dir, const char *name, struct cx_err *);
+int	 cx_spool_syncdir(struct cx_spool *, const char *dir, struct cx_err *);
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *, struct cx_err *);

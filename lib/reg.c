@@ -162,11 +162,28 @@ read_state(struct cx_reg *g, struct cx_err *err)
  * its batch ("7.B0000000007.jsonl"), so a staged file left by a batch
  * that died before its commit is never taken for the committed one's.
  */
+/* Whether a line of a newline-separated list is name. */
+static int
+listed(const struct cx_buf *l, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *end, *nl;
+
+	if (l->len == 0)
+		return 0;
+	for (p = l->p, end = l->p + l->len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if ((size_t)(nl - p) == n && memcmp(p, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 publish(struct cx_reg *g, const struct cx_buf *list, unsigned long batch,
     int missing_ok, struct cx_err *err)
 {
-	struct cx_buf tmpname = { 0 };
+	struct cx_buf tmpname = { 0 }, dirs = { 0 };
 	const char *p, *nl, *end, *sp;
 	char *dir, *name;
 	int tfd, r = 0;
@@ -186,9 +203,19 @@ publish(struct cx_reg *g, const struct cx_buf *list, unsigned long batch,
 		    == 0)
 			r = cx_spool_publish(g->sp, cx_buf_str(&tmpname), dir,
 			    name, err);
+		if (r == 0 && !listed(&dirs, dir))
+			cx_buf_printf(&dirs, "%s\n", dir);
 		free(dir);
 		free(name);
 	}
+	/* Each directory once, after all its renames. */
+	for (p = dirs.p, end = p + dirs.len; p < end && r == 0; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		dir = cx_strndup(p, (size_t)(nl - p));
+		r = cx_spool_syncdir(g->sp, dir, err);
+		free(dir);
+	}
+	cx_buf_free(&dirs);
 	cx_buf_free(&tmpname);
 	return r;
 }
@@ -471,6 +498,8 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 	if (g->dry)
 		return 0;
 	if (g->log.len > 0 && append_log(g, &len, err) == -1)
+		return -1;
+	if (g->staged.len > 0 && cx_spool_sync(g->sp, err) == -1)
 		return -1;
 	state_text(g, len, &st);
 	if (cx_spool_put(g->sp, ".", "state", st.p, st.len, err) == -1)

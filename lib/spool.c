@@ -148,7 +148,7 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 
 static int
 write_file(int dfd, const char *name, const void *data, size_t n,
-    const struct cx_spool *sp, struct cx_err *err)
+    const struct cx_spool *sp, int sync, struct cx_err *err)
 {
 	int fd;
 
@@ -157,7 +157,7 @@ write_file(int dfd, const char *name, const void *data, size_t n,
 		cx_seterr(err, "%s/tmp/%s: %s", sp->path, name, strerror(errno));
 		return -1;
 	}
-	if (cx_write_all(fd, data, n) == -1 || fsync(fd) == -1) {
+	if (cx_write_all(fd, data, n) == -1 || (sync && fsync(fd) == -1)) {
 		cx_seterr(err, "%s/tmp/%s: %s", sp->path, name, strerror(errno));
 		close(fd);
 		unlinkat(dfd, name, 0);
@@ -179,7 +179,27 @@ cx_spool_stage(struct cx_spool *sp, const char *name, const void *data,
 
 	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1)
 		return -1;
-	return write_file(tfd, name, data, n, sp, err);
+	return write_file(tfd, name, data, n, sp, 0, err);
+}
+
+/*
+ * Staged files are not synced one by one: a commit of a hundred thousand
+ * tickets would spend minutes in fsync.  One syncfs of the spool's file
+ * system before the commit point makes them all durable at once.
+ */
+int
+cx_spool_sync(struct cx_spool *sp, struct cx_err *err)
+{
+#ifdef __linux__
+	if (syncfs(sp->dfd) == -1) {
+		cx_seterr(err, "%s: %s", sp->path, strerror(errno));
+		return -1;
+	}
+#else
+	(void)err;
+	sync();
+#endif
+	return 0;
 }
 
 int
@@ -196,6 +216,16 @@ cx_spool_publish(struct cx_spool *sp, const char *tmpname, const char *dir,
 		    strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int
+cx_spool_syncdir(struct cx_spool *sp, const char *dir, struct cx_err *err)
+{
+	int dfd;
+
+	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
+		return -1;
 	if (fsync(dfd) == -1) {
 		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(errno));
 		return -1;
@@ -215,7 +245,7 @@ cx_spool_put(struct cx_spool *sp, const char *dir, const char *name,
 		return -1;
 	/* A name of our own in tmp/, so two writers never share one. */
 	cx_buf_printf(&t, "%s.%ld", name, (long)getpid());
-	if (write_file(tfd, cx_buf_str(&t), data, n, sp, err) == -1)
+	if (write_file(tfd, cx_buf_str(&t), data, n, sp, 1, err) == -1)
 		goto out;
 	if (renameat(tfd, t.p, dfd, name) == -1) {
 		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
