@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job on the shipped examples: register the exports into a fresh
-# spool, classify and route them, and say what was registered, how it was
-# classified, who has it, and what was set aside.  `make demo`
+# spool, classify and route them, hold them to their time limits, and say
+# what was registered, how it was classified, who has it, which limits
+# broke, and what was set aside.  `make demo`
 # runs this after building; it grows as the tools land.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,24 @@ echo "== routed: the lead department, the owner (首问负责人), the agent, th
 cx-route -s "$spool"
 cat "$spool"/open/* | jq -r '[.id, .priority, (.subcategory // "-"), .department,
     .owner, (.assignee // "(queued)"), .solution.remedy, ((.flags // []) | join(","))] | @tsv'
+
+echo
+echo "== time limits at $CX_NOW: each clock's due time, breaches, the ladder"
+cx-sla -s "$spool"
+echo "(exit status $?: 1 means some ticket is past a time limit)"
+cat "$spool"/open/* | jq -r '[.id, .priority, (.department // "-"),
+    ([.sla | to_entries[] | select(.value.breached) | .key] | join(",") | if . == "" then "-" else . end),
+    ((.escalation.level // 0) | tostring)] | @tsv'
+echo "-- alerts in the outbox, by kind"
+cat "$spool"/outbox/sla-*.jsonl | jq -r .event | sort | uniq -c
+
+echo
+echo "== the sweep again, five minutes later: nothing is said twice"
+cx-sla -s "$spool" --now 2026-11-24T09:05:00+08:00
+
+echo
+echo "== how the resolution limit of one ticket was counted"
+cx-sla -s "$spool" --explain CX-20261124-0009 | sed -n '/^resolution/,$p'
 
 echo
 echo "== open tickets"

@@ -5,7 +5,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-@test "demo: examples/demo.sh registers, classifies, routes and reports" {
+@test "demo: examples/demo.sh registers, classifies, routes, holds to time limits and reports" {
 	# demo.sh finds the tools in ../bin beside examples/: a tree of links.
 	mkdir -p tree/bin tree/examples
 	ln -s "$TOP/share" tree/share
@@ -17,6 +17,10 @@ load helper
 	[[ "$output" == *$'CX-20261124-0006\turgent\taccount.theft\t安全部\t小王\t阿杰\trefund'* ]]
 	[[ "$output" == *$'CX-20261124-0001\tchat\t+8613800138000\t1299\t2 follow-ups'* ]]
 	[[ "$output" == *'helpdesk-zh.csv:12: invalid amount "十元"'* ]]
+	[[ "$output" == *$'CX-20261124-0003\turgent\t高级客服\tregistration,first_response,emergency,investigation,resolution\t3'* ]]
+	[[ "$stderr" == *"cx-sla: 10 tickets, 10 changed: 18 warnings, 34 breaches, 20 escalations; 8 in breach"* ]]
+	[[ "$stderr" == *"cx-sla: 10 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 8 in breach"* ]]
+	[[ "$output" == *$'resolution: 48h'*'  running'* ]]
 	[ "$(ls demo-spool/open | wc -l)" -eq 10 ]
 	[ -z "$(ls demo-spool/new)" ]
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
