@@ -778,6 +778,27 @@ spool(void)
 	cx_spool_close(&G.sp);
 }
 
+/* -x with a line the extensions have already: nothing to add. */
+static int
+known_extension(void)
+{
+	const char *l = G.extend, *w, *end = l + strlen(l);
+	size_t i, n;
+
+	(void)cx_word(&l, end, &w, &n);
+	for (i = 0; i < G.pol->next; i++)
+		if (strlen(G.pol->ext[i].name) == n &&
+		    memcmp(G.pol->ext[i].name, w, n) == 0) {
+			if (strcmp(G.pol->ext[i].text, G.extend) != 0)
+				errx(CX_EXIT_ERR, "-x: %s: already extends "
+				    "otherwise (line %lu of the extensions)",
+				    G.pol->ext[i].name, G.pol->ext[i].line);
+			G.extend = NULL;
+			return 1;
+		}
+	return 0;
+}
+
 static void
 setup(const char *now)
 {
@@ -794,8 +815,8 @@ setup(const char *now)
 	    cx_sla_ext_load(G.pol, path, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if (G.extend != NULL && cx_sla_ext_line(G.pol, G.extend,
-	    strlen(G.extend), 0, &e) == -1)
+	if (G.extend != NULL && !known_extension() &&
+	    cx_sla_ext_line(G.pol, G.extend, strlen(G.extend), 0, &e) == -1)
 		errx(CX_EXIT_ERR, "-x: %s", e.msg);
 	if ((routing = cx_conf_need(G.spool, "routing", &e)) == NULL ||
 	    (agents = cx_conf_need(G.spool, "agents", &e)) == NULL ||

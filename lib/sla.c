@@ -485,7 +485,7 @@ cx_sla_ext_line(struct cx_sla_policy *p, const char *l, size_t len,
 {
 	struct cx_sla_ext *x;
 	const char *end = l + len, *w;
-	size_t n;
+	size_t n, i;
 
 	p->ext = cx_realloc(p->ext, (p->next + 1) * sizeof(*p->ext));
 	x = &p->ext[p->next++];
@@ -497,6 +497,12 @@ cx_sla_ext_line(struct cx_sla_policy *p, const char *l, size_t len,
 		return -1;
 	}
 	x->name = cx_strndup(w, n);
+	for (i = 0; i + 1 < p->next; i++)
+		if (strcmp(p->ext[i].name, x->name) == 0) {
+			cx_seterr(err, "%s: named twice (line %lu)", x->name,
+			    p->ext[i].line);
+			return -1;
+		}
 	if (!cx_word(&l, end, &w, &n) || instant(w, n, 0, &x->from) == -1 ||
 	    !cx_word(&l, end, &w, &n) || instant(w, n, 1, &x->to) == -1) {
 		cx_seterr(err, "%s: expected FROM and TO, dates or times",
