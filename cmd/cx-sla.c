@@ -102,8 +102,12 @@ note_missing(const struct cx_cal_info *info)
 		for (i = 0; i < G.nmissing; i++)
 			if (G.missing[i] == info->missing[k])
 				break;
-		if (i == G.nmissing && G.nmissing < 64)
-			G.missing[G.nmissing++] = info->missing[k];
+		if (i < G.nmissing || G.nmissing == 64)
+			continue;
+		for (i = G.nmissing++; i > 0 && G.missing[i - 1] >
+		    info->missing[k]; i--)
+			G.missing[i] = G.missing[i - 1];
+		G.missing[i] = info->missing[k];
 	}
 }
 
