@@ -19,7 +19,6 @@
  */
 #include <err.h>
 #include <getopt.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +27,6 @@
 #include "cx.h"
 
 enum { SAME, CHANGED, DEFER };
-
-struct said {				/* what earlier runs wrote */
-	int	 level[CX_SLA_MAXCLOCK];	/* 1..nwarn warned, nwarn+1 breach */
-	int	 esc;			/* ladder steps taken */
-	char	*ext;			/* extensions noted, NUL-separated */
-	size_t	 extlen;
-};
 
 static struct {
 	struct cx_sla_policy	*pol;
@@ -52,7 +44,7 @@ static struct {
 	char			 nowtext[CX_NOWTEXT];
 	struct cx_sla_facts	 facts;
 	struct cx_sla_result	 res[CX_SLA_MAXCLOCK];
-	struct said		 said;
+	struct cx_sla_said	 said;
 	struct cx_buf		 out, alerts, sla, ent, tmp, tmp2, xb;
 	FILE			*alertf;
 	unsigned long		*load;
@@ -111,70 +103,10 @@ note_missing(const struct cx_cal_info *info)
 	}
 }
 
-/* Our own history entries: what was already said. */
 static void
 said_entry(void *arg, const char *v, size_t n)
 {
-	static const char *const keys[] = { "by", "action", "level", "name",
-	    "share", "clock", "since" };
-	enum { BY, ACTION, LEVEL, NAME, SHARE, CLOCK, SINCE };
-	struct cx_sla_result *res = arg;
-	const char *m[7];
-	size_t mn[7];
-	struct cx_err e;
-	time_t since;
-	int k, lv;
-	long share;
-
-	if (cx_json_fields(v, n, keys, 7, m, mn) == -1 || m[BY] == NULL ||
-	    mn[BY] != 8 || memcmp(m[BY], "\"cx-sla\"", 8) != 0 ||
-	    m[ACTION] == NULL)
-		return;
-	G.tmp2.len = 0;
-	if (cx_json_str(m[ACTION], mn[ACTION], &G.tmp2) == -1)
-		return;
-	(void)cx_buf_str(&G.tmp2);
-	if (strcmp(G.tmp2.p, "escalated") == 0) {
-		if (m[LEVEL] != NULL && (lv = (int)strtol(m[LEVEL], NULL,
-		    10)) > G.said.esc)
-			G.said.esc = lv;
-		return;
-	}
-	if (strcmp(G.tmp2.p, "extended") == 0) {
-		G.tmp.len = 0;
-		if (m[NAME] != NULL && cx_json_str(m[NAME], mn[NAME],
-		    &G.tmp) == 0) {
-			G.said.ext = cx_realloc(G.said.ext, G.said.extlen +
-			    G.tmp.len + 1);
-			memcpy(G.said.ext + G.said.extlen, G.tmp.p, G.tmp.len);
-			G.said.ext[G.said.extlen + G.tmp.len] = '\0';
-			G.said.extlen += G.tmp.len + 1;
-		}
-		return;
-	}
-	if (strcmp(G.tmp2.p, "sla_warning") == 0) {
-		if (m[SHARE] == NULL)
-			return;
-		share = strtol(m[SHARE], NULL, 10);
-		for (lv = 0; lv < G.pol->nwarn && G.pol->warn[lv] <= share;
-		    lv++)
-			;
-	} else if (strcmp(G.tmp2.p, "sla_breach") == 0)
-		lv = G.pol->nwarn + 1;
-	else
-		return;
-	G.tmp.len = G.tmp2.len = 0;
-	if (m[CLOCK] == NULL || m[SINCE] == NULL ||
-	    cx_json_str(m[CLOCK], mn[CLOCK], &G.tmp2) == -1 ||
-	    cx_json_str(m[SINCE], mn[SINCE], &G.tmp) == -1 ||
-	    cx_time_parse(G.tmp.p, G.tmp.len, &since, &e) == -1)
-		return;
-	(void)cx_buf_str(&G.tmp2);
-	for (k = 0; k < G.pol->nclock; k++)
-		if (strcmp(G.pol->clock[k].name, G.tmp2.p) == 0 &&
-		    res[k].target >= 0 && res[k].start == since &&
-		    lv > G.said.level[k])
-			G.said.level[k] = lv;
+	cx_sla_said_entry(&G.said, G.pol, arg, v, n);
 }
 
 /* What earlier runs (and this one) said of the ticket. */
@@ -184,25 +116,13 @@ said(const struct cx_rec *r, int again)
 	const struct cx_field *h;
 	size_t i;
 
-	memset(&G.said, 0, offsetof(struct said, ext));
-	G.said.extlen = 0;
+	cx_sla_said_reset(&G.said);
 	if (!again) {		/* the entries the history walk kept */
 		for (i = 0; i < G.facts.nours; i++)
 			said_entry(G.res, G.facts.ours[i].v,
 			    G.facts.ours[i].n);
 	} else if ((h = cx_rec_get(r, "history")) != NULL)
 		(void)cx_json_each(h->v, h->vlen, said_entry, G.res);
-}
-
-static int
-ext_said(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < G.said.extlen; i += strlen(G.said.ext + i) + 1)
-		if (strcmp(G.said.ext + i, name) == 0)
-			return 1;
-	return 0;
 }
 
 /* Every clock of a ticket, and the sla member they make. */
@@ -212,15 +132,9 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 {
 	struct cx_cal_info info = { 0 };
 	struct cx_err e;
-	struct cx_buf *b = &G.sla;
-	const struct cx_sla_result *res;
-	int k, first = 1;
-	size_t i;
+	int k;
 
-	b->len = 0;
-	cx_buf_addc(b, '{');
 	for (k = 0; k < G.pol->nclock; k++) {
-		res = &G.res[k];
 		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &G.res[k],
 		    NULL, &info, &e) == -1) {
 			warnx("%s:%lu: %s: %s", file, line,
@@ -228,49 +142,9 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 			return -1;
 		}
 		note_missing(&info);
-		if (res->target < 0)
-			continue;
-		cx_json_addkey(b, first, G.pol->clock[k].name);
-		first = 0;
-		cx_buf_adds(b, "{\"limit\":\"");
-		cx_sla_span_fmt(&G.pol->t[res->target].limit, b);
-		cx_buf_adds(b, "\",\"start\":\"");
-		cx_time_fmt(res->start, b);
-		if (res->has_due) {
-			cx_buf_adds(b, "\",\"due\":\"");
-			cx_time_fmt(res->due, b);
-		} else {
-			cx_buf_adds(b, "\",\"remaining\":\"");
-			{
-				struct cx_sla_span sp = { 0, res->remaining,
-				    G.pol->t[res->target].limit.working };
-				cx_sla_span_fmt(&sp, b);
-			}
-		}
-		cx_buf_addc(b, '"');
-		if (res->met) {
-			cx_buf_adds(b, ",\"met_at\":\"");
-			cx_time_fmt(res->met_at, b);
-			cx_buf_addc(b, '"');
-		}
-		cx_buf_adds(b, res->breached ? ",\"breached\":true" :
-		    ",\"breached\":false");
-		cx_buf_adds(b, res->paused ? ",\"paused\":true" :
-		    ",\"paused\":false");
-		if (res->exts != 0) {
-			cx_buf_adds(b, ",\"extended\":[");
-			for (i = 0; i < G.pol->next; i++)
-				if (res->exts & 1UL << i) {
-					if (b->p[b->len - 1] != '[')
-						cx_buf_addc(b, ',');
-					cx_json_addstr(b, G.pol->ext[i].name,
-					    strlen(G.pol->ext[i].name));
-				}
-			cx_buf_addc(b, ']');
-		}
-		cx_buf_addc(b, '}');
 	}
-	cx_buf_addc(b, '}');
+	G.sla.len = 0;
+	cx_sla_member(G.pol, G.res, &G.sla);
 	return 0;
 }
 
@@ -434,14 +308,7 @@ events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
 		res = &G.res[k];
 		if (res->target < 0)
 			continue;
-		lv = 0;
-		if (res->breached)
-			lv = G.pol->nwarn + 1;
-		else if (!res->met)
-			while (lv < G.pol->nwarn && res->elapsed >=
-			    res->limit / 100 * G.pol->warn[lv] +
-			    res->limit % 100 * G.pol->warn[lv] / 100)
-				lv++;
+		lv = cx_sla_level(G.pol, res);
 		if (res->breached && !res->met && (open == -1 ||
 		    res->due < base)) {
 			open = k;
@@ -490,7 +357,7 @@ extensions(struct cx_rec *r, const char *id)
 	for (k = 0; k < G.pol->nclock; k++)
 		all |= G.res[k].target >= 0 ? G.res[k].exts : 0;
 	for (i = 0; i < G.pol->next; i++) {
-		if (!(all & 1UL << i) || ext_said(G.pol->ext[i].name))
+		if (!(all & 1UL << i) || cx_sla_said_ext(&G.said, G.pol->ext[i].name))
 			continue;
 		G.tmp2.len = 0;
 		cx_buf_adds(&G.tmp2, ",\"name\":");
@@ -866,7 +733,7 @@ finish(void)
 		cx_cal_free(G.cals[i].cal);
 	}
 	free(G.cals);
-	free(G.said.ext);
+	cx_sla_said_free(&G.said);
 	free(G.load);
 	cx_sla_facts_free(&G.facts);
 	cx_sla_free(G.pol);

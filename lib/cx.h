@@ -411,6 +411,26 @@ int	 cx_sla_after(const struct cx_cal *, time_t t,
 	    const struct cx_sla_span *, time_t *, struct cx_cal_info *,
 	    struct cx_err *);
 
+/* slarec.c: the sla member, and what cx-sla's own history entries said. */
+struct cx_sla_said {
+	int		 level[CX_SLA_MAXCLOCK];	/* 1..nwarn, nwarn+1 breach */
+	int		 esc;			/* rungs of the ladder taken */
+	struct cx_buf	 ext;			/* extensions, NUL-separated */
+	struct cx_buf	 tmp, tmp2;
+};
+/* Every clock's result as the sla member, a JSON object, appended. */
+void	 cx_sla_member(const struct cx_sla_policy *,
+	    const struct cx_sla_result *, struct cx_buf *);
+/* How far a clock is: 0, a warning 1..nwarn, or nwarn+1, breached. */
+int	 cx_sla_level(const struct cx_sla_policy *,
+	    const struct cx_sla_result *);
+void	 cx_sla_said_reset(struct cx_sla_said *);
+/* Read one history entry; the results say each clock's cycle (start). */
+void	 cx_sla_said_entry(struct cx_sla_said *, const struct cx_sla_policy *,
+	    const struct cx_sla_result *, const char *, size_t);
+int	 cx_sla_said_ext(const struct cx_sla_said *, const char *name);
+void	 cx_sla_said_free(struct cx_sla_said *);
+
 /* colmap.c: column maps, an export's headers to our fields. */
 struct cx_colmap {
 	char	*name;			/* the file's name without ".map" */

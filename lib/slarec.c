@@ -1,0 +1,176 @@
+/*
+ * slarec.c: what sla.c computes, as a ticket record says it.
+ *
+ * The sla member is written from the results alone, in the policy's clock
+ * order, so that the same ticket, policy and now give the same bytes and
+ * a sweep with nothing new rewrites nothing.  cx-sla's own history
+ * entries are read back to know what was already said: a warning or a
+ * breach of a clock in one cycle (its start), a rung of the ladder, an
+ * extension; nothing is said twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cx.h"
+
+static void
+put_time(struct cx_buf *b, const char *key, time_t t)
+{
+	cx_buf_adds(b, key);
+	cx_time_fmt(t, b);
+	cx_buf_addc(b, '"');
+}
+
+void
+cx_sla_member(const struct cx_sla_policy *p, const struct cx_sla_result *res,
+    struct cx_buf *b)
+{
+	const struct cx_sla_result *r;
+	struct cx_sla_span left;
+	int k, first = 1;
+	size_t i;
+
+	cx_buf_addc(b, '{');
+	for (k = 0; k < p->nclock; k++) {
+		r = &res[k];
+		if (r->target < 0)
+			continue;
+		cx_json_addkey(b, first, p->clock[k].name);
+		first = 0;
+		cx_buf_adds(b, "{\"limit\":\"");
+		cx_sla_span_fmt(&p->t[r->target].limit, b);
+		cx_buf_addc(b, '"');
+		put_time(b, ",\"start\":\"", r->start);
+		if (r->has_due)
+			put_time(b, ",\"due\":\"", r->due);
+		else {
+			left.days = 0;
+			left.secs = r->remaining;
+			left.working = p->t[r->target].limit.working;
+			cx_buf_adds(b, ",\"remaining\":\"");
+			cx_sla_span_fmt(&left, b);
+			cx_buf_addc(b, '"');
+		}
+		if (r->met)
+			put_time(b, ",\"met_at\":\"", r->met_at);
+		cx_buf_adds(b, r->breached ? ",\"breached\":true" :
+		    ",\"breached\":false");
+		cx_buf_adds(b, r->paused ? ",\"paused\":true" :
+		    ",\"paused\":false");
+		if (r->exts != 0) {
+			cx_buf_adds(b, ",\"extended\":[");
+			for (i = 0; i < p->next; i++)
+				if (r->exts & 1UL << i) {
+					if (b->p[b->len - 1] != '[')
+						cx_buf_addc(b, ',');
+					cx_json_addstr(b, p->ext[i].name,
+					    strlen(p->ext[i].name));
+				}
+			cx_buf_addc(b, ']');
+		}
+		cx_buf_addc(b, '}');
+	}
+	cx_buf_addc(b, '}');
+}
+
+int
+cx_sla_level(const struct cx_sla_policy *p, const struct cx_sla_result *r)
+{
+	int lv = 0;
+
+	if (r->target < 0)
+		return 0;
+	if (r->breached)
+		return p->nwarn + 1;
+	if (r->met)
+		return 0;
+	while (lv < p->nwarn && r->elapsed >= r->limit / 100 * p->warn[lv] +
+	    r->limit % 100 * p->warn[lv] / 100)
+		lv++;
+	return lv;
+}
+
+void
+cx_sla_said_reset(struct cx_sla_said *s)
+{
+	memset(s->level, 0, sizeof(s->level));
+	s->esc = 0;
+	s->ext.len = 0;
+}
+
+void
+cx_sla_said_free(struct cx_sla_said *s)
+{
+	cx_buf_free(&s->ext);
+	cx_buf_free(&s->tmp);
+	cx_buf_free(&s->tmp2);
+}
+
+int
+cx_sla_said_ext(const struct cx_sla_said *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ext.len; i += strlen(s->ext.p + i) + 1)
+		if (strcmp(s->ext.p + i, name) == 0)
+			return 1;
+	return 0;
+}
+
+void
+cx_sla_said_entry(struct cx_sla_said *s, const struct cx_sla_policy *p,
+    const struct cx_sla_result *res, const char *v, size_t n)
+{
+	static const char *const keys[] = { "by", "action", "level", "name",
+	    "share", "clock", "since" };
+	enum { BY, ACTION, LEVEL, NAME, SHARE, CLOCK, SINCE };
+	const char *m[7];
+	size_t mn[7];
+	struct cx_err e;
+	time_t since;
+	int k, lv;
+	long share;
+
+	if (cx_json_fields(v, n, keys, 7, m, mn) == -1 || m[BY] == NULL ||
+	    mn[BY] != 8 || memcmp(m[BY], "\"cx-sla\"", 8) != 0 ||
+	    m[ACTION] == NULL)
+		return;
+	s->tmp2.len = 0;
+	if (cx_json_str(m[ACTION], mn[ACTION], &s->tmp2) == -1)
+		return;
+	(void)cx_buf_str(&s->tmp2);
+	if (strcmp(s->tmp2.p, "escalated") == 0) {
+		if (m[LEVEL] != NULL && (lv = (int)strtol(m[LEVEL], NULL,
+		    10)) > s->esc)
+			s->esc = lv;
+		return;
+	}
+	if (strcmp(s->tmp2.p, "extended") == 0) {
+		if (m[NAME] != NULL && cx_json_str(m[NAME], mn[NAME],
+		    &s->ext) == 0)
+			cx_buf_addc(&s->ext, '\0');
+		return;
+	}
+	if (strcmp(s->tmp2.p, "sla_warning") == 0) {
+		if (m[SHARE] == NULL)
+			return;
+		share = strtol(m[SHARE], NULL, 10);
+		for (lv = 0; lv < p->nwarn && p->warn[lv] <= share; lv++)
+			;
+	} else if (strcmp(s->tmp2.p, "sla_breach") == 0)
+		lv = p->nwarn + 1;
+	else
+		return;
+	s->tmp.len = s->tmp2.len = 0;
+	if (m[CLOCK] == NULL || m[SINCE] == NULL ||
+	    cx_json_str(m[CLOCK], mn[CLOCK], &s->tmp2) == -1 ||
+	    cx_json_str(m[SINCE], mn[SINCE], &s->tmp) == -1 ||
+	    cx_time_parse(s->tmp.p, s->tmp.len, &since, &e) == -1)
+		return;
+	(void)cx_buf_str(&s->tmp2);
+	for (k = 0; k < p->nclock; k++)
+		if (strcmp(p->clock[k].name, s->tmp2.p) == 0 &&
+		    res[k].target >= 0 && res[k].start == since &&
+		    lv > s->level[k])
+			s->level[k] = lv;
+}
