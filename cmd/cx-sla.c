@@ -160,18 +160,6 @@ add_names(struct cx_buf *b, const char *names)
 	cx_buf_addc(b, ']');
 }
 
-static int
-supervises(const char *skills)
-{
-	const char *p;
-
-	for (p = skills; (p = strstr(p, "supervisor")) != NULL; p += 10)
-		if ((p == skills || strchr(", \t", p[-1]) != NULL) &&
-		    (p[10] == '\0' || strchr(", \t", p[10]) != NULL))
-			return 1;
-	return 0;
-}
-
 /* Who an event goes to, as "a\0b\0\0". */
 static void
 recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
@@ -192,7 +180,7 @@ recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
 		for (i = 0; i < cx_route_nagents(G.rt); i++) {
 			a = cx_route_agent_at(G.rt, i);
 			if (strcmp(a->dept, G.tmp.p) == 0 &&
-			    supervises(a->skills))
+			    cx_agent_skill(a, "supervisor"))
 				cx_buf_add(to, a->name, strlen(a->name) + 1);
 		}
 	cx_buf_addc(to, '\0');

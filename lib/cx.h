@@ -676,6 +676,8 @@ void	 cx_route_departments(const struct cx_route *, const char *category,
 	    const double *amount, struct cx_routing *);
 const struct cx_agent *cx_route_agent(const struct cx_route *, const char *);
 int	 cx_route_nagents(const struct cx_route *);
+/* 1 if the agent lists the skill ("zh", "supervisor"), or skill is NULL. */
+int	 cx_agent_skill(const struct cx_agent *, const char *skill);
 const struct cx_agent *cx_route_agent_at(const struct cx_route *, int);
 /* An agent of the department by load (or round robin), with the skill
  * if one has it; index or -1. */

@@ -361,8 +361,8 @@ cx_route_agent_at(const struct cx_route *rt, int i)
 	return i >= 0 && i < rt->na ? &rt->a[i] : NULL;
 }
 
-static int
-has_skill(const struct cx_agent *a, const char *skill)
+int
+cx_agent_skill(const struct cx_agent *a, const char *skill)
 {
 	const char *p = a->skills;
 	size_t n = skill ? strlen(skill) : 0;
@@ -381,7 +381,7 @@ eligible(const struct cx_route *rt, int i, const char *dept,
     const unsigned long *load, const char *skill)
 {
 	return strcmp(rt->a[i].dept, dept) == 0 && rt->a[i].on &&
-	    load[i] < rt->a[i].capacity && has_skill(&rt->a[i], skill);
+	    load[i] < rt->a[i].capacity && cx_agent_skill(&rt->a[i], skill);
 }
 
 static int
