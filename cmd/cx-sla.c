@@ -345,7 +345,8 @@ extensions(struct cx_rec *r, const char *id)
 	for (k = 0; k < G.pol->nclock; k++)
 		all |= G.res[k].target >= 0 ? G.res[k].exts : 0;
 	for (i = 0; i < G.pol->next; i++) {
-		if (!(all & 1UL << i) || cx_sla_said_ext(&G.said, G.pol->ext[i].name))
+		if (!(all & 1UL << i) ||
+		    cx_sla_said_ext(&G.said, G.pol->ext[i].name))
 			continue;
 		G.tmp2.len = 0;
 		cx_buf_adds(&G.tmp2, ",\"name\":");
