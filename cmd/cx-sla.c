@@ -39,6 +39,7 @@ static struct {
 	struct cx_spool		 sp;
 	struct cx_reg		 reg;
 	const char		*spool, *explain, *extend;
+	char			*extpath;	/* the extensions in force */
 	int			 dry, quiet, final;
 	time_t			 now;
 	char			 nowtext[CX_NOWTEXT];
@@ -103,6 +104,13 @@ note_missing(const struct cx_cal_info *info)
 	}
 }
 
+/* What becomes of a ticket that cannot be timed. */
+static const char *
+kept(void)
+{
+	return G.spool != NULL ? "; left as it is" : "; passed through";
+}
+
 static void
 said_entry(void *arg, const char *v, size_t n)
 {
@@ -137,8 +145,8 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 	for (k = 0; k < G.pol->nclock; k++) {
 		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &G.res[k],
 		    NULL, &info, &e) == -1) {
-			warnx("%s:%lu: %s: %s", file, line,
-			    G.pol->clock[k].name, e.msg);
+			warnx("%s:%lu: %s: %s%s", file, line,
+			    G.pol->clock[k].name, e.msg, kept());
 			return -1;
 		}
 		note_missing(&info);
@@ -371,11 +379,12 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 	int k, ev, changed, pass;
 
 	if (cx_sla_facts(&G.facts, r, &e) == -1) {
-		warnx("%s:%lu: %s", file, line, e.msg);
+		warnx("%s:%lu: %s%s", file, line, e.msg, kept());
 		return -1;
 	}
 	if (!G.facts.has_received) {
-		warnx("%s:%lu: no received_at or registered_at", file, line);
+		warnx("%s:%lu: no received_at or registered_at%s", file, line,
+		    kept());
 		return -1;
 	}
 	cal = calendar(r);
@@ -523,6 +532,7 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
     struct cx_buf *text)
 {
 	struct cx_err e;
+	char *path;
 	int s;
 
 	text->len = 0;
@@ -542,7 +552,12 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
 	}
 	G.nseen++;
 	G.out.len = 0;
-	switch ((s = sweep(r, name, 1))) {
+	G.tmp2.len = 0;
+	cx_buf_printf(&G.tmp2, "%s/%s/%s", G.spool, dir, name);
+	path = cx_strndup(G.tmp2.p, G.tmp2.len);
+	s = sweep(r, path, 1);
+	free(path);
+	switch (s) {
 	case DEFER:
 		G.nseen--;
 		return 1;
@@ -566,12 +581,26 @@ keep_extension(void)
 {
 	struct cx_buf b = { 0 };
 	struct cx_err e;
+	struct cx_in in;
+	const char *l;
+	char *path;
+	size_t n;
+	int r;
 
-	if (cx_spool_read(&G.sp, "etc", "extensions", &b, &e) == -1)
-		cx_buf_adds(&b, "# extensions: force majeure (cx-policy(5)), "
-		    "kept by cx-sla -x\n");
-	if (b.len > 0 && b.p[b.len - 1] != '\n')
-		cx_buf_addc(&b, '\n');
+	/* etc/extensions replaces the shipped file: it starts as a copy. */
+	if ((path = cx_conf_path(G.spool, "extensions")) != NULL) {
+		if (cx_in_open(&in, path, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		while ((r = cx_in_line(&in, &l, &n, &e)) == 1) {
+			cx_buf_add(&b, l, n);
+			cx_buf_addc(&b, '\n');
+		}
+		cx_in_close(&in);
+		if (r == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		free(path);
+	} else
+		cx_buf_adds(&b, "# extensions: force majeure (cx-policy(5))\n");
 	cx_buf_printf(&b, "%s\n", G.extend);
 	if (cx_reg_stage(&G.reg, "etc", "extensions", b.p, b.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
@@ -627,7 +656,8 @@ spool(void)
 		    G.alerts.p, G.alerts.len, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
-	if (cx_reg_commit(&G.reg, &e) == -1)
+	/* Nothing to say: the spool is left as it was, state included. */
+	if (G.reg.staged.len > 0 && cx_reg_commit(&G.reg, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(later);
 	cx_spool_list_free(names);
@@ -650,9 +680,9 @@ known_extension(void)
 		if (strlen(G.pol->ext[i].name) == n &&
 		    memcmp(G.pol->ext[i].name, w, n) == 0) {
 			if (strcmp(G.pol->ext[i].text, G.extend) != 0)
-				errx(CX_EXIT_ERR, "-x: %s: already extends "
-				    "otherwise (line %lu of the extensions)",
-				    G.pol->ext[i].name, G.pol->ext[i].line);
+				errx(CX_EXIT_ERR, "-x: %s: %s:%lu extends "
+				    "otherwise", G.pol->ext[i].name, G.extpath,
+				    G.pol->ext[i].line);
 			G.extend = NULL;
 			return 1;
 		}
@@ -671,10 +701,9 @@ setup(const char *now)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
 	G.now = cx_now();
-	if ((path = cx_conf_path(G.spool, "extensions")) != NULL &&
-	    cx_sla_ext_load(G.pol, path, &e) == -1)
+	if ((G.extpath = cx_conf_path(G.spool, "extensions")) != NULL &&
+	    cx_sla_ext_load(G.pol, G.extpath, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(path);
 	if (G.extend != NULL && !known_extension() &&
 	    cx_sla_ext_line(G.pol, G.extend, strlen(G.extend), 0, &e) == -1)
 		errx(CX_EXIT_ERR, "-x: %s", e.msg);
@@ -723,6 +752,7 @@ finish(void)
 	}
 	free(G.cals);
 	cx_sla_said_free(&G.said);
+	free(G.extpath);
 	free(G.load);
 	cx_sla_facts_free(&G.facts);
 	cx_sla_free(G.pol);
@@ -807,8 +837,9 @@ main(int argc, char *argv[])
 	if (G.out.len > 0 && G.spool == NULL &&
 	    cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
 		err(CX_EXIT_ERR, "stdout");
-	if (G.alertf != NULL && (fwrite(G.alerts.p, 1, G.alerts.len,
-	    G.alertf) != G.alerts.len || fclose(G.alertf) == EOF))
+	if (G.alertf != NULL && ((G.alerts.len > 0 && fwrite(G.alerts.p, 1,
+	    G.alerts.len, G.alertf) != G.alerts.len) || fclose(G.alertf) ==
+	    EOF))
 		err(CX_EXIT_ERR, "%s", alerts);
 	report();
 	finish();

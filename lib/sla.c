@@ -893,16 +893,58 @@ indent(struct cx_buf *b, const char *head, const struct cx_buf *lines)
 }
 
 static int
-ext_applies(const struct cx_sla_ext *x, const struct cx_sla_clock *c,
-    const struct cx_rec *r, struct cx_buf *tmp, time_t start, int met,
-    time_t met_at, time_t now)
+ext_matches(const struct cx_sla_ext *x, const struct cx_sla_clock *c,
+    const struct cx_rec *r, struct cx_buf *tmp, time_t start)
 {
 	if (x->clocks != NULL ? !in_list(x->clocks, c->name,
 	    strlen(c->name)) : !c->pause)
 		return 0;
-	if (x->from > now || start >= x->to || (met && met_at <= x->from))
-		return 0;
-	return cx_sla_match(&x->when, r, tmp);
+	return start < x->to && cx_sla_match(&x->when, r, tmp);
+}
+
+/*
+ * Force majeure: an extension applies to a clock that runs into its range,
+ * one met after it began or due (without it) after it begins, so that a
+ * strike announced for next week moves the deadlines it will delay now.
+ */
+static int
+extend(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
+    const struct cx_cal *cal, int w, struct cx_sla_result *res,
+    struct ivs *s, struct cx_buf *tmp, struct cx_buf *xb, struct cx_err *err)
+{
+	const struct cx_sla_ext *x;
+	struct cx_sla_span add;
+	time_t due = 0;
+	long left;
+	size_t i;
+	int known = 0, k;
+
+	for (i = 0; i < p->next && i < 8 * sizeof(unsigned long); i++) {
+		x = &p->ext[i];
+		if (!ext_matches(x, &p->clock[ci], r, tmp, res->start))
+			continue;
+		if (!res->met && !known) {
+			merge(s);
+			if ((k = reach(cal, w, res->start, s, res->limit, &due,
+			    &left, NULL, err)) == -1)
+				return -1;
+			known = k == 1 ? 1 : 2;	/* 2: paused, runs on */
+		}
+		if (res->met ? res->met_at <= x->from : known == 1 &&
+		    due <= x->from)
+			continue;
+		res->exts |= 1UL << i;
+		add = x->add;
+		add.working = w;
+		if (x->pause)
+			iv_add(s, x->from, x->to, 0, EXTENSION);
+		else
+			res->limit += cx_sla_span_secs(&add, cal);
+		if (xb != NULL)
+			cx_buf_printf(xb, "  extended by %s (extensions:%lu: "
+			    "%s)\n", x->name, x->line, x->text);
+	}
+	return 0;
 }
 
 /* Start, stop and the time that does not count, from the history. */
@@ -1013,23 +1055,8 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 			    cx_cal_daylen(cal) / 60 % 60);
 	}
 	replay(c, f, now, res, &s, xb);
-	for (i = 0; i < p->next && i < 8 * sizeof(unsigned long); i++) {
-		const struct cx_sla_ext *x = &p->ext[i];
-		struct cx_sla_span add = x->add;
-
-		if (!ext_applies(x, c, r, &tmp, res->start, res->met,
-		    res->met_at, now))
-			continue;
-		res->exts |= 1UL << i;
-		add.working = w;
-		if (x->pause)
-			iv_add(&s, x->from, x->to, 0, EXTENSION);
-		else
-			res->limit += cx_sla_span_secs(&add, cal);
-		if (xb != NULL)
-			cx_buf_printf(xb, "  extended by %s (%s:%lu: %s)\n",
-			    x->name, "extensions", x->line, x->text);
-	}
+	if (extend(p, ci, r, cal, w, res, &s, &tmp, xb, err) == -1)
+		goto out;
 	merge(&s);
 	if (info != NULL) {
 		info->nmissing = 0;
