@@ -250,6 +250,57 @@ raised(const char *p)
 	return "urgent";
 }
 
+struct depts {
+	struct cx_buf	*b;
+	const char	*lead;
+};
+
+static void
+dept_other(void *arg, const char *v, size_t n)
+{
+	struct depts *d = arg;
+
+	if (cx_json_str(v, n, &G.tmp2) == 0 && cx_buf_str(&G.tmp2) != NULL &&
+	    strcmp(G.tmp2.p, d->lead) != 0) {
+		cx_buf_addc(d->b, ',');
+		cx_buf_add(d->b, v, n);
+	}
+	G.tmp2.len = 0;
+}
+
+/*
+ * The senior desk leads now: it heads departments, the others stay
+ * involved, and its least loaded agent takes the ticket, or it waits in
+ * the queue as cx-route leaves a ticket no agent is free for.
+ */
+static void
+move(struct cx_rec *r, const char *queue)
+{
+	const struct cx_field *f;
+	struct cx_buf b = { 0 };
+	struct depts d = { &b, queue };
+	const char *name;
+	int a;
+
+	cx_rec_set_str(r, "department", queue, strlen(queue));
+	cx_buf_addc(&b, '[');
+	cx_json_addstr(&b, queue, strlen(queue));
+	G.tmp2.len = 0;
+	if ((f = cx_rec_get(r, "departments")) != NULL)
+		(void)cx_json_each(f->v, f->vlen, dept_other, &d);
+	cx_buf_addc(&b, ']');
+	cx_rec_set_raw(r, "departments", b.p, b.len);
+	cx_buf_free(&b);
+	if ((a = cx_route_pick(G.rt, queue, G.load, 0, NULL, NULL)) >= 0) {
+		name = cx_route_agent_at(G.rt, a)->name;
+		cx_rec_set_str(r, "assignee", name, strlen(name));
+		cx_rec_set_str(r, "status", "assigned", 8);
+	} else {
+		cx_rec_del(r, "assignee");
+		cx_rec_set_str(r, "status", "queued", 6);
+	}
+}
+
 /* A rung of the ladder: who is told, and where the ticket goes. */
 static void
 step(struct cx_rec *r, const char *id, size_t j, int k)
@@ -257,18 +308,11 @@ step(struct cx_rec *r, const char *id, size_t j, int k)
 	const struct cx_sla_step *s = &G.pol->step[j];
 	struct cx_buf to = { 0 }, extra = { 0 };
 	const char *prio;
-	int a;
 
 	if (s->queue != NULL) {
-		cx_rec_set_str(r, "department", s->queue, strlen(s->queue));
+		move(r, s->queue);
 		cx_buf_adds(&extra, ",\"queue\":");
 		cx_json_addstr(&extra, s->queue, strlen(s->queue));
-		if ((a = cx_route_pick(G.rt, s->queue, G.load, 0, NULL,
-		    NULL)) >= 0) {
-			prio = cx_route_agent_at(G.rt, a)->name;
-			cx_rec_set_str(r, "assignee", prio, strlen(prio));
-		} else
-			cx_rec_del(r, "assignee");
 	}
 	if (s->raise && cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
 	    strcmp(G.tmp.p, "urgent") != 0) {
@@ -494,10 +538,10 @@ filter_line(void *arg, const char *file, unsigned long lineno,
 			explain(r, file, lineno);
 		return;
 	} else if (cx_rec_get(r, "followup_of") == NULL) {
-		G.nseen++;
 		if ((s = sweep(r, file, lineno)) == -1)
 			G.nbad++;
 		else {
+			G.nseen++;
 			G.nchanged += s == CHANGED;
 			cx_rec_write(r, out);
 			if (G.alertf == NULL)
@@ -550,26 +594,26 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
 		explain(r, name, 1);
 		return 0;
 	}
-	G.nseen++;
 	G.out.len = 0;
 	G.tmp2.len = 0;
 	cx_buf_printf(&G.tmp2, "%s/%s/%s", G.spool, dir, name);
 	path = cx_strndup(G.tmp2.p, G.tmp2.len);
 	s = sweep(r, path, 1);
 	free(path);
-	switch (s) {
-	case DEFER:
-		G.nseen--;
+	if (s == DEFER)
 		return 1;
+	if (s == -1) {
+		G.nbad++;
+		return 0;
+	}
+	G.nseen++;
+	switch (s) {
 	case CHANGED:
 		cx_rec_write(r, &G.out);
 		if (cx_reg_stage(&G.reg, dir, name, G.out.p, G.out.len,
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		G.nchanged++;
-		break;
-	case -1:
-		G.nbad++;
 		break;
 	}
 	return 0;

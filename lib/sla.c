@@ -446,16 +446,17 @@ cx_sla_load(const char *path, struct cx_err *err)
 const char *
 cx_sla_calfile(const struct cx_sla_policy *p, const char *dept)
 {
-	const char *any = "calendar";
+	const char *any = NULL;
 	size_t i;
 
+	/* The first line for the department, else the first for all. */
 	for (i = 0; i < p->ncal; i++) {
 		if (dept != NULL && strcmp(p->cal[i].dept, dept) == 0)
 			return p->cal[i].file;
-		if (strcmp(p->cal[i].dept, "*") == 0)
+		if (any == NULL && strcmp(p->cal[i].dept, "*") == 0)
 			any = p->cal[i].file;
 	}
-	return any;
+	return any != NULL ? any : "calendar";
 }
 
 /* Force majeure. */

@@ -229,7 +229,7 @@ F warning answer 75'
 	    'cx-sla: in.jsonl:4: no received_at or registered_at; passed through' \
 	    'cx-sla: in.jsonl:5: a time in history or followups is not a time; passed through' \
 	    "cx-sla: in.jsonl:6: expected ',' or '}' at end of line; passed through" \
-	    'cx-sla: 3 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
 	check_eq lines "$(wc -l <out.jsonl)" 6
 	diff -u <(sed -n 2,5p in.jsonl) <(sed -n 2,5p out.jsonl)
 	check_eq last "$(sed -n 6p out.jsonl)" '{"id":"C"'
@@ -520,10 +520,24 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	check_eq rung3 "$(opened sp T '.history[] | select(.level == 3)')" \
 	    '{"at":"2026-11-24T16:30:00+08:00","by":"cx-sla","action":"escalated","clock":"answer","since":"2026-11-24T09:00:00+08:00","due":"2026-11-24T14:30:00+08:00","level":3,"queue":"高级客服","priority":"urgent","to":["老马","高级客服主管"]}'
 	check_eq limits "$(opened sp T '[.sla[] | .limit]')" '["1h","8h"]'
+	# The senior desk leads now; the department it had stays involved.
+	check_eq lead "$(opened sp T '[.departments, .status]')" '[["高级客服"],"assigned"]'
 	# The outbox holds a file per sweep that had something to say; a
 	# sweep with nothing to say commits nothing, so the numbers run on.
 	check_eq outbox "$(ls sp/outbox | sort -t- -k2 -n | tr '\n' ' ')" \
 	    'sla-2.jsonl sla-3.jsonl sla-4.jsonl sla-5.jsonl sla-6.jsonl sla-7.jsonl '
+}
+
+@test "ladder: a move to a senior desk with no agent free leaves the ticket queued there, its departments led by the desk" {
+	spool sp
+	awk -v OFS='\t' '$2 == "高级客服" && $3 > 0 { $4 = "off" } 1' \
+	    "$TOP/share/cx/agents" >sp/etc/agents
+	put sp T normal 11-24T09:00 '"departments":["客服部","售后"]'
+	run --separate-stderr sweep sp 11-24T16:30 -q
+	check_status 1
+	check_stderr
+	check_eq moved "$(opened sp T '[.department, .departments, .assignee, .status, .priority]')" \
+	    '["高级客服",["高级客服","客服部","售后"],null,"queued","urgent"]'
 }
 
 @test "ladder: crossing several levels at once says the highest only; rungs due together are each taken" {
@@ -877,7 +891,7 @@ K 2026-11-30T14:30:00+08:00'
 	check_stderr \
 	    'cx-sla: sp/open/B:1: not a JSON object at column 1; left as it is' \
 	    'cx-sla: sp/open/C:1: no received_at or registered_at; left as it is' \
-	    'cx-sla: 2 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
 	cmp B sp/open/B
 	cmp C sp/open/C
 	check_eq A "$(said sp A)" '15:00 sla_breach answer -
