@@ -41,6 +41,8 @@ static struct {
 	const char		*spool, *explain, *extend;
 	char			*extpath;	/* the extensions in force */
 	int			 dry, quiet, final;
+	int			 moved;		/* a rung moved or raised it */
+	int			 apart;		/* alert files staged */
 	time_t			 now;
 	char			 nowtext[CX_NOWTEXT];
 	struct cx_sla_facts	 facts;
@@ -49,6 +51,14 @@ static struct {
 	struct cx_buf		 out, alerts, sla, ent, tmp, tmp2, xb;
 	FILE			*alertf;
 	unsigned long		*load;
+	int			*sup;		/* supervisors, as agents */
+	size_t			 nsup;
+	struct cx_buf		 hist;		/* new history entries */
+	struct {
+		int		 ok;
+		int		 has[3];	/* assignee, owner, department */
+		struct cx_buf	 v[3];
+	}			 who;
 	int			 missing[64];
 	size_t			 nmissing;
 	unsigned long		 nseen, nchanged, nwarn, nbreach, nesc;
@@ -111,26 +121,16 @@ kept(void)
 	return G.spool != NULL ? "; left as it is" : "; passed through";
 }
 
+/* What earlier runs said of the ticket: the entries the history walk kept. */
 static void
-said_entry(void *arg, const char *v, size_t n)
+said(void)
 {
-	cx_sla_said_entry(&G.said, G.pol, arg, v, n);
-}
-
-/* What earlier runs (and this one) said of the ticket. */
-static void
-said(const struct cx_rec *r, int again)
-{
-	const struct cx_field *h;
 	size_t i;
 
 	cx_sla_said_reset(&G.said);
-	if (!again) {		/* the entries the history walk kept */
-		for (i = 0; i < G.facts.nours; i++)
-			said_entry(G.res, G.facts.ours[i].v,
-			    G.facts.ours[i].n);
-	} else if ((h = cx_rec_get(r, "history")) != NULL)
-		(void)cx_json_each(h->v, h->vlen, said_entry, G.res);
+	for (i = 0; i < G.facts.nours; i++)
+		cx_sla_said_entry(&G.said, G.pol, G.res, G.facts.ours[i].v,
+		    G.facts.ours[i].n);
 }
 
 /* Every clock of a ticket, and the sla member they make. */
@@ -168,27 +168,40 @@ add_names(struct cx_buf *b, const char *names)
 	cx_buf_addc(b, ']');
 }
 
+/* The ticket's people, read once a ticket (again after a rung moves it). */
+static void
+people(const struct cx_rec *r)
+{
+	static const char *const keys[] = { "assignee", "owner",
+	    "department" };
+	int i;
+
+	if (G.who.ok)
+		return;
+	for (i = 0; i < 3; i++)
+		G.who.has[i] = cx_rec_getstr(r, keys[i], &G.who.v[i]) == 0 &&
+		    G.who.v[i].len > 0;
+	G.who.ok = 1;
+}
+
 /* Who an event goes to, as "a\0b\0\0". */
 static void
 recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
 {
 	const struct cx_agent *a;
-	int i;
+	size_t i;
 
+	people(r);
 	to->len = 0;
-	if ((who & CX_SLA_ASSIGNEE) && cx_rec_getstr(r, "assignee", &G.tmp)
-	    == 0 && G.tmp.len > 0)
-		cx_buf_add(to, cx_buf_str(&G.tmp), G.tmp.len + 1);
-	if ((who & CX_SLA_OWNER) && cx_rec_getstr(r, "owner", &G.tmp) == 0 &&
-	    G.tmp.len > 0 && (to->len == 0 || strcmp(to->p,
-	    cx_buf_str(&G.tmp)) != 0))
-		cx_buf_add(to, G.tmp.p, G.tmp.len + 1);
-	if ((who & CX_SLA_SUPERVISOR) && cx_rec_getstr(r, "department",
-	    &G.tmp) == 0 && cx_buf_str(&G.tmp) != NULL)
-		for (i = 0; i < cx_route_nagents(G.rt); i++) {
-			a = cx_route_agent_at(G.rt, i);
-			if (strcmp(a->dept, G.tmp.p) == 0 &&
-			    cx_agent_skill(a, "supervisor"))
+	if ((who & CX_SLA_ASSIGNEE) && G.who.has[0])
+		cx_buf_add(to, G.who.v[0].p, G.who.v[0].len + 1);
+	if ((who & CX_SLA_OWNER) && G.who.has[1] && (to->len == 0 ||
+	    strcmp(to->p, G.who.v[1].p) != 0))
+		cx_buf_add(to, G.who.v[1].p, G.who.v[1].len + 1);
+	if ((who & CX_SLA_SUPERVISOR) && G.who.has[2])
+		for (i = 0; i < G.nsup; i++) {
+			a = cx_route_agent_at(G.rt, G.sup[i]);
+			if (strcmp(a->dept, G.who.v[2].p) == 0)
 				cx_buf_add(to, a->name, strlen(a->name) + 1);
 		}
 	cx_buf_addc(to, '\0');
@@ -197,22 +210,29 @@ recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
 
 /* The history entry and the alert of one event. */
 static void
-event(struct cx_rec *r, const char *id, const char *action,
-    const char *kind, int k, int share, int level, const char *to,
-    const char *extra)
+event(const char *id, const char *action, const char *kind, int k,
+    int share, int level, const char *to, const char *extra)
 {
 	const struct cx_sla_result *res = k >= 0 ? &G.res[k] : NULL;
 	struct cx_buf *h = &G.ent;
+	size_t body;
 
 	h->len = 0;
-	cx_buf_printf(h, "{\"at\":%s,\"by\":\"cx-sla\",\"action\":\"%s\"",
-	    G.nowtext, action);
+	cx_buf_adds(h, "{\"at\":");
+	cx_buf_adds(h, G.nowtext);
+	cx_buf_adds(h, ",\"by\":\"cx-sla\"");
+	body = h->len;
+	cx_buf_adds(h, ",\"action\":\"");
+	cx_buf_adds(h, action);
+	cx_buf_addc(h, '"');
 	if (res != NULL) {
 		cx_buf_adds(h, ",\"clock\":");
 		cx_json_addstr(h, G.pol->clock[k].name,
 		    strlen(G.pol->clock[k].name));
-		if (share > 0)
-			cx_buf_printf(h, ",\"share\":%d", share);
+		if (share > 0) {
+			cx_buf_adds(h, ",\"share\":");
+			cx_buf_ulong(h, (unsigned long)share);
+		}
 		cx_buf_adds(h, ",\"since\":\"");
 		cx_time_fmt(res->start, h);
 		if (res->has_due) {
@@ -221,8 +241,10 @@ event(struct cx_rec *r, const char *id, const char *action,
 		}
 		cx_buf_addc(h, '"');
 	}
-	if (level > 0)
-		cx_buf_printf(h, ",\"level\":%d", level);
+	if (level > 0) {
+		cx_buf_adds(h, ",\"level\":");
+		cx_buf_ulong(h, (unsigned long)level);
+	}
 	if (extra != NULL)
 		cx_buf_adds(h, extra);
 	if (to != NULL) {
@@ -230,16 +252,30 @@ event(struct cx_rec *r, const char *id, const char *action,
 		add_names(h, to);
 	}
 	cx_buf_addc(h, '}');
-	cx_rec_append(r, "history", h->p, h->len);
+	/* Gathered, and appended to the history once per ticket. */
+	if (G.hist.len > 0)
+		cx_buf_addc(&G.hist, ',');
+	cx_buf_add(&G.hist, h->p, h->len);
 	if (kind == NULL)
 		return;
-	cx_buf_printf(&G.alerts, "{\"at\":%s,\"event\":\"%s\",\"ticket\":",
-	    G.nowtext, kind);
+	/* The alert: the entry's members after "at" and "by". */
+	cx_buf_adds(&G.alerts, "{\"at\":");
+	cx_buf_adds(&G.alerts, G.nowtext);
+	cx_buf_adds(&G.alerts, ",\"event\":\"");
+	cx_buf_adds(&G.alerts, kind);
+	cx_buf_adds(&G.alerts, "\",\"ticket\":");
 	cx_json_addstr(&G.alerts, id, strlen(id));
-	/* The entry's members after "at" and "by", without personal data. */
-	cx_buf_add(&G.alerts, h->p + strlen(G.nowtext) + 20,
-	    h->len - strlen(G.nowtext) - 20);
+	cx_buf_add(&G.alerts, h->p + body, h->len - body);
 	cx_buf_addc(&G.alerts, '\n');
+}
+
+/* The entries gathered, appended to the history at once. */
+static void
+flush(struct cx_rec *r)
+{
+	if (G.hist.len > 0)
+		cx_rec_append(r, "history", G.hist.p, G.hist.len);
+	G.hist.len = 0;
 }
 
 static const char *
@@ -309,6 +345,7 @@ step(struct cx_rec *r, const char *id, size_t j, int k)
 	struct cx_buf to = { 0 }, extra = { 0 };
 	const char *prio;
 
+	G.who.ok = 0;
 	if (s->queue != NULL) {
 		move(r, s->queue);
 		cx_buf_adds(&extra, ",\"queue\":");
@@ -321,8 +358,11 @@ step(struct cx_rec *r, const char *id, size_t j, int k)
 		cx_buf_printf(&extra, ",\"priority\":\"%s\"", prio);
 	}
 	recipients(r, s->notify, &to);
-	event(r, id, "escalated", "escalation", k, 0, (int)j + 1, to.p,
+	event(id, "escalated", "escalation", k, 0, (int)j + 1, to.p,
 	    extra.len > 0 ? cx_buf_str(&extra) : NULL);
+	G.said.esc = (int)j + 1;
+	G.moved |= s->queue != NULL || s->raise;
+	flush(r);		/* the history before the escalation member */
 	G.tmp.len = 0;
 	cx_buf_printf(&G.tmp, "{\"level\":%d,\"at\":%s,\"clock\":\"%s\"}",
 	    (int)j + 1, G.nowtext, G.pol->clock[k].name);
@@ -359,14 +399,15 @@ events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
 		any = 1;
 		if (!apply)
 			continue;
+		G.said.level[k] = lv;
 		if (lv > G.pol->nwarn) {
 			recipients(r, CX_SLA_ASSIGNEE | CX_SLA_OWNER, &to);
-			event(r, id, "sla_breach", "breach", k, 0, 0, to.p,
+			event(id, "sla_breach", "breach", k, 0, 0, to.p,
 			    NULL);
 			G.nbreach++;
 		} else {
 			recipients(r, CX_SLA_ASSIGNEE, &to);
-			event(r, id, "sla_warning", "warning", k,
+			event(id, "sla_warning", "warning", k,
 			    G.pol->warn[lv - 1], 0, to.p, NULL);
 			G.nwarn++;
 		}
@@ -388,7 +429,7 @@ events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
 }
 
 static void
-extensions(struct cx_rec *r, const char *id)
+extensions(const char *id)
 {
 	unsigned long all = 0;
 	size_t i;
@@ -407,7 +448,7 @@ extensions(struct cx_rec *r, const char *id)
 		cx_buf_adds(&G.tmp2, ",\"rule\":");
 		cx_json_addstr(&G.tmp2, G.pol->ext[i].text,
 		    strlen(G.pol->ext[i].text));
-		event(r, id, "extended", NULL, -1, 0, 0, NULL,
+		event(id, "extended", NULL, -1, 0, 0, NULL,
 		    cx_buf_str(&G.tmp2));
 	}
 }
@@ -440,8 +481,10 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 	 * A rung of the ladder can raise the priority and so tighten the
 	 * limits: the clocks are counted again until nothing more is due.
 	 */
+	G.hist.len = 0;
+	G.who.ok = 0;
+	said();
 	for (changed = 0, pass = 0; pass < 4; pass++) {
-		said(r, pass > 0);
 		if ((ev = events(r, id, cal, 0)) == -1) {
 			free(id);
 			return DEFER;
@@ -456,15 +499,20 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 		if (!ev)
 			break;
 		changed = 1;
+		G.moved = 0;
 		(void)events(r, id, cal, 1);
+		if (!G.moved)
+			break;
+		cx_sla_facts_touch(&G.facts);
 		cal = calendar(r);
 		if (clocks(r, cal, file, line) == -1) {
 			free(id);
 			return -1;
 		}
 	}
-	extensions(r, id);
+	extensions(id);
 	free(id);
+	flush(r);
 	old = cx_rec_get(r, "sla");
 	if (old == NULL || old->vlen != G.sla.len || memcmp(old->v, G.sla.p,
 	    G.sla.len) != 0) {
@@ -570,6 +618,35 @@ filter(const char *path)
 	cx_rec_free(&r);
 }
 
+/*
+ * The alerts go to outbox/sla-N.jsonl, N the commit's number; a sweep
+ * with more than fit in a part goes on in sla-N-2.jsonl and so on, so
+ * that memory stays bounded however many tickets break at once.
+ */
+#define ALERTS_PART	(4 << 20)
+
+static void
+stage_alerts(void)
+{
+	struct cx_buf name = { 0 };
+	struct cx_err e;
+
+	if (G.alerts.len == 0)
+		return;
+	cx_buf_printf(&name, "sla-%lu", G.reg.batch + 1);
+	if (G.apart++ > 0)
+		cx_buf_printf(&name, "-%d", G.apart);
+	cx_buf_adds(&name, ".jsonl");
+	if (cx_reg_stage(&G.reg, "outbox", cx_buf_str(&name), G.alerts.p,
+	    G.alerts.len, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.alertf != NULL && fwrite(G.alerts.p, 1, G.alerts.len,
+	    G.alertf) != G.alerts.len)
+		err(CX_EXIT_ERR, "alerts");
+	G.alerts.len = 0;
+	cx_buf_free(&name);
+}
+
 /* One ticket file of the spool; 1 if it must wait for the loads. */
 static int
 spool_ticket(const char *dir, const char *name, struct cx_rec *r,
@@ -616,6 +693,8 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
 		G.nchanged++;
 		break;
 	}
+	if (G.alerts.len > ALERTS_PART)
+		stage_alerts();
 	return 0;
 }
 
@@ -655,7 +734,7 @@ static void
 spool(void)
 {
 	struct cx_rec r = { 0 };
-	struct cx_buf text = { 0 }, name = { 0 };
+	struct cx_buf text = { 0 };
 	struct cx_err e;
 	char **names, **later;
 	size_t i, n = 0;
@@ -694,12 +773,7 @@ spool(void)
 	G.final = 1;		/* every load is counted now */
 	for (i = 0; i < n; i++)
 		(void)spool_ticket("open", later[i], &r, &text);
-	if (G.alerts.len > 0) {
-		cx_buf_printf(&name, "sla-%lu.jsonl", G.reg.batch + 1);
-		if (cx_reg_stage(&G.reg, "outbox", cx_buf_str(&name),
-		    G.alerts.p, G.alerts.len, &e) == -1)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-	}
+	stage_alerts();
 	/* Nothing to say: the spool is left as it was, state included. */
 	if (G.reg.staged.len > 0 && cx_reg_commit(&G.reg, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
@@ -708,7 +782,6 @@ spool(void)
 	cx_reg_free(&G.reg);
 	cx_rec_free(&r);
 	cx_buf_free(&text);
-	cx_buf_free(&name);
 	cx_spool_close(&G.sp);
 }
 
@@ -738,6 +811,7 @@ setup(const char *now)
 {
 	struct cx_err e;
 	char *path, *routing = NULL, *agents = NULL, *solutions = NULL;
+	int k;
 
 	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1 ||
 	    (path = cx_conf_need(G.spool, "policy", &e)) == NULL ||
@@ -761,6 +835,11 @@ setup(const char *now)
 	free(solutions);
 	G.load = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
 	    sizeof(*G.load));
+	G.sup = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
+	    sizeof(*G.sup));
+	for (k = 0; k < cx_route_nagents(G.rt); k++)
+		if (cx_agent_skill(cx_route_agent_at(G.rt, k), "supervisor"))
+			G.sup[G.nsup++] = k;
 	memset(G.load, 0, ((size_t)cx_route_nagents(G.rt) + 1) *
 	    sizeof(*G.load));
 }
@@ -798,6 +877,10 @@ finish(void)
 	cx_sla_said_free(&G.said);
 	free(G.extpath);
 	free(G.load);
+	free(G.sup);
+	cx_buf_free(&G.hist);
+	for (i = 0; i < 3; i++)
+		cx_buf_free(&G.who.v[i]);
 	cx_sla_facts_free(&G.facts);
 	cx_sla_free(G.pol);
 	cx_route_free(G.rt);

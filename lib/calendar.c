@@ -86,9 +86,13 @@ weekday(long long day)
 static void
 zone_enter(const struct cx_cal *c, struct zsave *z)
 {
-	const char *cur = getenv("TZ");
+	const char *cur;
 
 	z->swapped = 0;
+	/* time.c owns TZ: its zone's name says what TZ holds, cheaply. */
+	if (strcmp(cx_tz_name(), c->zone) == 0)
+		return;
+	cur = getenv("TZ");
 	if (cur != NULL && strcmp(cur, c->tzenv) == 0)
 		return;
 	z->had = cur != NULL;

@@ -291,6 +291,7 @@ struct cx_sla_span {			/* 2d4h: days count in the basis */
 struct cx_sla_cond {			/* FIELD=VALUE[,VALUE...] */
 	char		*field;
 	char		*vals;		/* NUL-separated, ends with "" */
+	size_t		 fi;		/* field's index in the policy's */
 };
 struct cx_sla_conds {
 	struct cx_sla_cond *c;
@@ -344,6 +345,8 @@ struct cx_sla_policy {
 	size_t		 ncal;
 	struct cx_sla_ext *ext;
 	size_t		 next;
+	char		**fields;	/* the fields conditions read */
+	size_t		 nfields;
 };
 /* A ticket's history as cx-sla reads it, in time order. */
 struct cx_sla_ev {
@@ -364,6 +367,14 @@ struct cx_sla_facts {
 		size_t		 n;
 	}		*ours;
 	size_t		 nours, capours;
+	struct {			/* fields conditions read, memoised */
+		unsigned	 gen;
+		int		 has;
+		size_t		 off, len;
+	}		*memo;
+	size_t		 nmemo;
+	unsigned	 gen;		/* of the ticket read */
+	struct cx_buf	 vals;
 };
 struct cx_sla_result {
 	int		 target;	/* index in t, or -1: no such clock */
@@ -397,13 +408,15 @@ int	 cx_sla_match(const struct cx_sla_conds *, const struct cx_rec *,
 /* Read history and follow-ups; -1 if a time in them is not one. */
 int	 cx_sla_facts(struct cx_sla_facts *, const struct cx_rec *,
 	    struct cx_err *);
+/* The ticket changed (a rung moved it): fields are read again. */
+void	 cx_sla_facts_touch(struct cx_sla_facts *);
 void	 cx_sla_facts_free(struct cx_sla_facts *);
 /*
  * One clock of a ticket at now; explain (may be NULL) gets how.  -1 if a
  * deadline cannot be found (a calendar without working time).
  */
 int	 cx_sla_clock(const struct cx_sla_policy *, int clock,
-	    const struct cx_rec *, const struct cx_sla_facts *,
+	    const struct cx_rec *, struct cx_sla_facts *,
 	    const struct cx_cal *, time_t now, struct cx_sla_result *,
 	    struct cx_buf *explain, struct cx_cal_info *, struct cx_err *);
 /* The instant a span after t is reached in its basis. */

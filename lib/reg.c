@@ -179,9 +179,16 @@ listed(const struct cx_buf *l, const char *name)
 	return 0;
 }
 
+/*
+ * Put a commit's files in place and sync their directories: MOVE, each
+ * is in tmp/; MOVE_LEFT, those still there (a crashed commit); MOVED, all
+ * were moved already.
+ */
+enum { MOVE, MOVE_LEFT, MOVED };
+
 static int
 publish(struct cx_reg *g, const struct cx_buf *list, unsigned long batch,
-    int missing_ok, struct cx_err *err)
+    int how, struct cx_err *err)
 {
 	struct cx_buf tmpname = { 0 }, dirs = { 0 };
 	const char *p, *nl, *end, *sp;
@@ -199,8 +206,8 @@ publish(struct cx_reg *g, const struct cx_buf *list, unsigned long batch,
 		cx_buf_ulong(&tmpname, batch);
 		cx_buf_addc(&tmpname, '.');
 		cx_buf_adds(&tmpname, name);
-		if (!missing_ok || faccessat(tfd, cx_buf_str(&tmpname), F_OK, 0)
-		    == 0)
+		if (how == MOVE || (how == MOVE_LEFT &&
+		    faccessat(tfd, cx_buf_str(&tmpname), F_OK, 0) == 0))
 			r = cx_spool_publish(g->sp, cx_buf_str(&tmpname), dir,
 			    name, err);
 		if (r == 0 && !listed(&dirs, dir))
@@ -233,8 +240,7 @@ recover(struct cx_reg *g, struct cx_err *err)
 
 	if (g->dry)
 		return 0;
-	if (publish(g, &g->pending, g->batch, 1, err) == -1 ||
-	    (tfd = cx_spool_dir(g->sp, "tmp", err)) == -1)
+	if ((tfd = cx_spool_dir(g->sp, "tmp", err)) == -1)
 		return -1;
 	if ((fd = dup(tfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
 		cx_seterr(err, "%s/tmp: %s", g->sp->path, strerror(errno));
@@ -242,7 +248,20 @@ recover(struct cx_reg *g, struct cx_err *err)
 			close(fd);
 		return -1;
 	}
+	/*
+	 * With tmp/ empty, the last commit's files are all in place: only
+	 * their directories are synced again (the run that moved them may
+	 * have died first), not each file looked for.
+	 */
 	rewinddir(dp);		/* the offset is shared with tfd */
+	while ((d = readdir(dp)) != NULL && d->d_name[0] == '.')
+		;
+	if (publish(g, &g->pending, g->batch, d == NULL ? MOVED : MOVE_LEFT,
+	    err) == -1) {
+		closedir(dp);
+		return -1;
+	}
+	rewinddir(dp);
 	while ((d = readdir(dp)) != NULL)
 		if (d->d_name[0] != '.')
 			(void)unlinkat(tfd, d->d_name, 0);
@@ -507,7 +526,7 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 	g->batch++;
 	g->keyslen = len;
 	g->log.len = 0;
-	if (publish(g, &g->staged, g->batch, 0, err) == -1)
+	if (publish(g, &g->staged, g->batch, MOVE, err) == -1)
 		goto out;
 	g->staged.len = 0;
 	r = 0;

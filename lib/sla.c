@@ -146,8 +146,24 @@ basis(const char *w, size_t n, struct cx_sla_span *sp)
 	return 1;
 }
 
+/* The index of a field conditions read, added if new. */
+static size_t
+field_index(struct cx_sla_policy *p, const char *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfields; i++)
+		if (tokeq(f, n, p->fields[i]))
+			return i;
+	p->fields = cx_realloc(p->fields, (p->nfields + 1) *
+	    sizeof(*p->fields));
+	p->fields[p->nfields] = cx_strndup(f, n);
+	return p->nfields++;
+}
+
 static int
-cond(struct cx_sla_conds *cs, const char *w, size_t n, struct cx_err *err)
+cond(struct cx_sla_policy *p, struct cx_sla_conds *cs, const char *w,
+    size_t n, struct cx_err *err)
 {
 	const char *eq = memchr(w, '=', n);
 	struct cx_sla_cond *c;
@@ -160,6 +176,7 @@ cond(struct cx_sla_conds *cs, const char *w, size_t n, struct cx_err *err)
 	c = &cs->c[cs->n++];
 	c->field = cx_strndup(w, (size_t)(eq - w));
 	c->vals = list(eq + 1, (size_t)(w + n - eq - 1));
+	c->fi = field_index(p, w, (size_t)(eq - w));
 	return 0;
 }
 
@@ -185,6 +202,37 @@ cx_sla_match(const struct cx_sla_conds *cs, const struct cx_rec *r,
 		if (cx_rec_getstr(r, cs->c[i].field, tmp) == -1)
 			return 0;
 		if (!in_list(cs->c[i].vals, tmp->p, tmp->len))
+			return 0;
+	}
+	return 1;
+}
+
+/* cx_sla_match, each field read once a ticket. */
+static int
+match(const struct cx_sla_policy *p, const struct cx_sla_conds *cs,
+    const struct cx_rec *r, struct cx_sla_facts *f)
+{
+	size_t i, k;
+
+	if (f->nmemo < p->nfields) {
+		f->memo = cx_realloc(f->memo, p->nfields * sizeof(*f->memo));
+		memset(f->memo + f->nmemo, 0, (p->nfields - f->nmemo) *
+		    sizeof(*f->memo));
+		f->nmemo = p->nfields;
+	}
+	for (i = 0; i < cs->n; i++) {
+		k = cs->c[i].fi;
+		if (f->memo[k].gen != f->gen) {
+			f->memo[k].gen = f->gen;
+			f->memo[k].has = cx_rec_getstr(r, p->fields[k],
+			    &f->tmp) == 0;
+			f->memo[k].off = f->vals.len;
+			f->memo[k].len = f->tmp.len;
+			if (f->memo[k].has)
+				cx_buf_add(&f->vals, f->tmp.p, f->tmp.len);
+		}
+		if (!f->memo[k].has || !in_list(cs->c[i].vals, f->vals.p +
+		    f->memo[k].off, f->memo[k].len))
 			return 0;
 	}
 	return 1;
@@ -283,7 +331,8 @@ target_line(struct cx_sla_policy *p, const char *l, const char *end,
 		return -1;
 	}
 	while (cx_word(&l, end, &w, &n))
-		if (!basis(w, n, &t->limit) && cond(&t->when, w, n, err) == -1)
+		if (!basis(w, n, &t->limit) && cond(p, &t->when, w, n,
+		    err) == -1)
 			return -1;
 	return 0;
 }
@@ -525,7 +574,7 @@ cx_sla_ext_line(struct cx_sla_policy *p, const char *l, size_t len,
 		if (n > 6 && memcmp(w, "clock=", 6) == 0) {
 			free(x->clocks);
 			x->clocks = list(w + 6, n - 6);
-		} else if (cond(&x->when, w, n, err) == -1)
+		} else if (cond(p, &x->when, w, n, err) == -1)
 			return -1;
 	}
 	if (p->next > 8 * sizeof(unsigned long)) {
@@ -578,6 +627,9 @@ cx_sla_free(struct cx_sla_policy *p)
 		free(p->ext[i].text);
 		conds_free(&p->ext[i].when);
 	}
+	for (i = 0; i < p->nfields; i++)
+		free(p->fields[i]);
+	free(p->fields);
 	free(p->t);
 	free(p->step);
 	free(p->cal);
@@ -685,6 +737,7 @@ cx_sla_facts(struct cx_sla_facts *f, const struct cx_rec *r,
 
 	f->n = f->nours = 0;
 	f->names.len = 0;
+	cx_sla_facts_touch(f);
 	f->has_received = 0;
 	for (i = 0; i < 2 && !f->has_received; i++) {
 		if (cx_rec_getstr(r, times[i], &f->tmp) == -1)
@@ -707,10 +760,23 @@ cx_sla_facts(struct cx_sla_facts *f, const struct cx_rec *r,
 }
 
 void
+cx_sla_facts_touch(struct cx_sla_facts *f)
+{
+	if (++f->gen == 0) {	/* wrapped: no memo may look current */
+		if (f->nmemo > 0)
+			memset(f->memo, 0, f->nmemo * sizeof(*f->memo));
+		f->gen = 1;
+	}
+	f->vals.len = 0;
+}
+
+void
 cx_sla_facts_free(struct cx_sla_facts *f)
 {
 	free(f->ev);
 	free(f->ours);
+	free(f->memo);
+	cx_buf_free(&f->vals);
 	cx_buf_free(&f->names);
 	cx_buf_free(&f->tmp);
 }
@@ -1019,7 +1085,7 @@ replay(const struct cx_sla_clock *c, const struct cx_sla_facts *f,
 
 int
 cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
-    const struct cx_sla_facts *f, const struct cx_cal *cal, time_t now,
+    struct cx_sla_facts *f, const struct cx_cal *cal, time_t now,
     struct cx_sla_result *res, struct cx_buf *xb, struct cx_cal_info *info,
     struct cx_err *err)
 {
@@ -1033,7 +1099,7 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 	memset(res, 0, sizeof(*res));
 	res->target = -1;
 	for (i = 0; i < p->nt; i++)
-		if (p->t[i].clock == ci && cx_sla_match(&p->t[i].when, r, &tmp)) {
+		if (p->t[i].clock == ci && match(p, &p->t[i].when, r, f)) {
 			t = &p->t[i];
 			break;
 		}

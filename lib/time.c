@@ -384,11 +384,23 @@ offset_raw(time_t t)
 	return localtime_r(&t, &tm) != NULL ? tm.tm_gmtoff : 0;
 }
 
+/* Instants lately written, for the zone of generation offgen. */
+#define FMTCACHE	8
+static unsigned offgen;
+static struct fmtent {
+	time_t		 t;
+	unsigned	 gen;
+	int		 ok;
+	size_t		 n;
+	char		 text[32];
+} fmtcache[FMTCACHE];
+
 static void
 offcache_clear(void)
 {
 	size_t i;
 
+	offgen++;
 	for (i = 0; i < OFFCACHE; i++)
 		offcache[i].hour = -1;
 	offcache_ready = 1;
@@ -688,8 +700,17 @@ cx_time_fmt(time_t t, struct cx_buf *b)
 	long long wall, days, secs;
 	long off;
 	int y, m, d;
+	size_t at;
+	struct fmtent *c;
 
 	tz_init();
+	/* A ticket's times are written several times each. */
+	c = &fmtcache[(unsigned long long)t % FMTCACHE];
+	if (c->ok && c->t == t && c->gen == offgen) {
+		cx_buf_add(b, c->text, c->n);
+		return;
+	}
+	at = b->len;
 	/*
 	 * RFC 3339 offsets are whole minutes, but before 1972 some zones'
 	 * were not (Africa/Monrovia was -0:44:30).  Write the wall time for
@@ -708,6 +729,11 @@ cx_time_fmt(time_t t, struct cx_buf *b)
 	}
 	put_fields(b, y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
 	    (int)(secs % 60), off);
+	c->n = b->len - at;
+	memcpy(c->text, b->p + at, c->n);
+	c->t = t;
+	c->gen = offgen;
+	c->ok = 1;
 }
 
 long

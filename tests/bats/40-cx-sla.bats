@@ -998,3 +998,22 @@ lines() {
 	[ "$kills" -gt 10 ]
 	[ -z "$failed" ] || { printf 'after a crash:\n%s' "$failed" >&2; return 1; }
 }
+
+@test "spool: a sweep with more than 4 MiB of alerts goes on in sla-N-2.jsonl; every alert once, every ticket rewritten" {
+	spool sp
+	local i
+	for i in $(seq 1 4000); do
+		tk "T$i" normal 11-24T09:00
+	done | awk '{ f = sprintf("sp/open/T%d", NR); print > f; close(f) }'
+	run --separate-stderr sweep sp 11-24T16:30 -q
+	check_status 1
+	check_stderr
+	check_eq parts "$(ls sp/outbox)" 'sla-1-2.jsonl
+sla-1.jsonl'
+	check_eq big "$(($(stat -c %s sp/outbox/sla-1.jsonl) > 4 * 1024 * 1024))" 1
+	# Five each: the answer's breach, three rungs, and the fix's warning
+	# once the last rung made the ticket urgent.
+	check_eq alerts "$(cat sp/outbox/* | wc -l)" 20000
+	check_eq once "$(cat sp/outbox/* | jq -r '[.ticket, .event, .clock, (.level // .share // 0)] | join(" ")' | sort | uniq -d)" ''
+	check_eq swept "$(cat sp/open/* | jq -r 'select(.sla.answer.breached) | .id' | wc -l)" 4000
+}
