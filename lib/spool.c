@@ -267,7 +267,6 @@ int
 cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
     struct cx_buf *out, struct cx_err *err)
 {
-	char chunk[65536];
 	ssize_t r;
 	int dfd, fd;
 
@@ -278,7 +277,12 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 		    strerror(errno));
 		return -1;
 	}
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+	/* Straight into the buffer: a ticket is read on every sweep. */
+	for (;;) {
+		cx_buf_grow(out, 65536);
+		if ((r = read(fd, out->p + out->len, out->cap - out->len - 1))
+		    == 0)
+			break;
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -287,7 +291,7 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 			close(fd);
 			return -1;
 		}
-		cx_buf_add(out, chunk, (size_t)r);
+		out->len += (size_t)r;
 	}
 	close(fd);
 	return 0;
