@@ -43,10 +43,13 @@ static struct {
 	int			 dry, quiet, final;
 	int			 moved;		/* a rung moved or raised it */
 	int			 apart;		/* alert files staged */
+	struct cx_buf		 parts;		/* their names, NUL-separated */
 	time_t			 now;
 	char			 nowtext[CX_NOWTEXT];
 	struct cx_sla_facts	 facts;
 	struct cx_sla_result	 res[CX_SLA_MAXCLOCK];
+	struct cx_sla_result	 res0[CX_SLA_MAXCLOCK];	/* the first pass */
+	int			 pass;
 	struct cx_sla_said	 said;
 	struct cx_buf		 out, alerts, sla, ent, tmp, tmp2, xb;
 	FILE			*alertf;
@@ -139,6 +142,7 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
     unsigned long line)
 {
 	struct cx_cal_info info = { 0 };
+	const struct cx_field *old;
 	struct cx_err e;
 	int k;
 
@@ -151,6 +155,16 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 		}
 		note_missing(&info);
 	}
+	/* Stopped clocks keep their verdict: in the ticket, and this run's. */
+	if ((old = cx_rec_get(r, "sla")) != NULL)
+		cx_sla_keep(G.pol, G.res, old->v, old->vlen, &G.tmp);
+	for (k = 0; G.pass > 0 && k < G.pol->nclock; k++)
+		if (G.res[k].met && G.res0[k].met && G.res[k].target >= 0 &&
+		    G.res0[k].target >= 0 && G.res[k].start ==
+		    G.res0[k].start && G.res[k].met_at == G.res0[k].met_at)
+			G.res[k] = G.res0[k];
+	if (G.pass == 0)
+		memcpy(G.res0, G.res, sizeof(G.res));
 	G.sla.len = 0;
 	cx_sla_member(G.pol, G.res, &G.sla);
 	return 0;
@@ -453,9 +467,32 @@ extensions(const char *id)
 	}
 }
 
-/* One ticket: SAME, CHANGED or DEFER; -1 if it cannot be read. */
+static int sweep_ticket(struct cx_rec *, const char *, unsigned long);
+
+/*
+ * One ticket: SAME, CHANGED or DEFER; -1 if it cannot be read.  What a
+ * ticket said is taken back if it is not written after all: one deferred
+ * for the loads is swept again from its file.
+ */
 static int
 sweep(struct cx_rec *r, const char *file, unsigned long line)
+{
+	size_t len = G.alerts.len;
+	unsigned long n[4] = { G.nwarn, G.nbreach, G.nesc, G.nheld };
+	int s;
+
+	if ((s = sweep_ticket(r, file, line)) == DEFER || s == -1) {
+		G.alerts.len = len;
+		G.nwarn = n[0];
+		G.nbreach = n[1];
+		G.nesc = n[2];
+		G.nheld = n[3];
+	}
+	return s;
+}
+
+static int
+sweep_ticket(struct cx_rec *r, const char *file, unsigned long line)
 {
 	const struct cx_field *old;
 	const struct cx_cal *cal;
@@ -473,6 +510,7 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 		return -1;
 	}
 	cal = calendar(r);
+	G.pass = 0;
 	if (clocks(r, cal, file, line) == -1)
 		return -1;
 	id = cx_rec_getstr(r, "id", &G.tmp) == 0 ? cx_strndup(G.tmp.p,
@@ -504,6 +542,7 @@ sweep(struct cx_rec *r, const char *file, unsigned long line)
 		if (!G.moved)
 			break;
 		cx_sla_facts_touch(&G.facts);
+		G.pass = pass + 1;
 		cal = calendar(r);
 		if (clocks(r, cal, file, line) == -1) {
 			free(id);
@@ -640,11 +679,32 @@ stage_alerts(void)
 	if (cx_reg_stage(&G.reg, "outbox", cx_buf_str(&name), G.alerts.p,
 	    G.alerts.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (G.alertf != NULL && fwrite(G.alerts.p, 1, G.alerts.len,
+	cx_buf_add(&G.parts, name.p, name.len + 1);
+	/* A dry run commits nothing: -a has what it would have said. */
+	if (G.dry && G.alertf != NULL && fwrite(G.alerts.p, 1, G.alerts.len,
 	    G.alertf) != G.alerts.len)
 		err(CX_EXIT_ERR, "alerts");
 	G.alerts.len = 0;
 	cx_buf_free(&name);
+}
+
+/* -a in spool mode: the alerts the commit put in the outbox, once it has. */
+static void
+copy_alerts(void)
+{
+	struct cx_buf b = { 0 };
+	struct cx_err e;
+	size_t i;
+
+	for (i = 0; i < G.parts.len; i += strlen(G.parts.p + i) + 1) {
+		b.len = 0;
+		if (cx_spool_read(&G.sp, "outbox", G.parts.p + i, &b,
+		    &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		if (fwrite(b.p, 1, b.len, G.alertf) != b.len)
+			err(CX_EXIT_ERR, "alerts");
+	}
+	cx_buf_free(&b);
 }
 
 /* One ticket file of the spool; 1 if it must wait for the loads. */
@@ -777,6 +837,8 @@ spool(void)
 	/* Nothing to say: the spool is left as it was, state included. */
 	if (G.reg.staged.len > 0 && cx_reg_commit(&G.reg, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.alertf != NULL && !G.dry)
+		copy_alerts();
 	free(later);
 	cx_spool_list_free(names);
 	cx_reg_free(&G.reg);
@@ -879,6 +941,7 @@ finish(void)
 	free(G.load);
 	free(G.sup);
 	cx_buf_free(&G.hist);
+	cx_buf_free(&G.parts);
 	for (i = 0; i < 3; i++)
 		cx_buf_free(&G.who.v[i]);
 	cx_sla_facts_free(&G.facts);

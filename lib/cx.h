@@ -390,6 +390,8 @@ struct cx_sla_result {
 	int		 breached;	/* due passed before met_at or now */
 	long		 elapsed;	/* of the limit, until now (running) */
 	unsigned long	 exts;		/* bit i: extension i applied */
+	const char	*kept;		/* stopped before: as the ticket says */
+	size_t		 keptn;
 };
 struct cx_sla_policy *cx_sla_load(const char *path, struct cx_err *);
 /* Force majeure lines ("NAME FROM TO +SPAN|pause ..."), appended. */
@@ -431,6 +433,13 @@ struct cx_sla_said {
 	struct cx_buf	 ext;			/* extensions, NUL-separated */
 	struct cx_buf	 tmp, tmp2;
 };
+/*
+ * Clocks that had stopped when the ticket's sla member was written keep
+ * what it says of them (old, its raw value), not what a later priority or
+ * policy would make of them.
+ */
+void	 cx_sla_keep(const struct cx_sla_policy *, struct cx_sla_result *,
+	    const char *old, size_t, struct cx_buf *tmp);
 /* Every clock's result as the sla member, a JSON object, appended. */
 void	 cx_sla_member(const struct cx_sla_policy *,
 	    const struct cx_sla_result *, struct cx_buf *);

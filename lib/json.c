@@ -186,7 +186,6 @@ parse_string(struct pstate *ps, const char *p, int *esc)
 	const unsigned char *q = (const unsigned char *)p + 1;
 	const unsigned char *end = (const unsigned char *)ps->end;
 	size_t k;
-
 	uint64_t w;
 
 	for (;;) {

@@ -157,11 +157,6 @@ read_state(struct cx_reg *g, struct cx_err *err)
 	return 0;
 }
 
-/*
- * Move the files a commit staged into place.  In tmp/ each is named for
- * its batch ("7.B0000000007.jsonl"), so a staged file left by a batch
- * that died before its commit is never taken for the committed one's.
- */
 /* Whether a line of a newline-separated list is name. */
 static int
 listed(const struct cx_buf *l, const char *name)
@@ -180,9 +175,11 @@ listed(const struct cx_buf *l, const char *name)
 }
 
 /*
- * Put a commit's files in place and sync their directories: MOVE, each
- * is in tmp/; MOVE_LEFT, those still there (a crashed commit); MOVED, all
- * were moved already.
+ * Move the files a commit staged into place, and sync their directories
+ * once each.  In tmp/ each is named for its batch ("7.B0000000007.jsonl"),
+ * so a staged file left by a batch that died before its commit is never
+ * taken for the committed one's.  MOVE: each is in tmp/; MOVE_LEFT: those
+ * still there (a crashed commit); MOVED: all were moved already.
  */
 enum { MOVE, MOVE_LEFT, MOVED };
 

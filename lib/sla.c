@@ -17,6 +17,8 @@
 #include "cx.h"
 
 #define DAY	86400L
+/* Ten years in days, working or not: well within the calendar's reach. */
+#define MAXSPAN	3660L
 
 struct iv {				/* time that does not count */
 	time_t	 a, b;
@@ -75,7 +77,7 @@ cx_sla_span_parse(const char *s, size_t n, struct cx_sla_span *sp)
 			return -1;
 		switch (s[i++]) {
 		case 'd':
-			if ((sp->days += v) > 36600)
+			if ((sp->days += v) > MAXSPAN)
 				return -1;
 			break;
 		case 'h':
@@ -90,7 +92,7 @@ cx_sla_span_parse(const char *s, size_t n, struct cx_sla_span *sp)
 		default:
 			return -1;
 		}
-		if (sp->secs > 36600 * DAY)
+		if (sp->secs > MAXSPAN * DAY)
 			return -1;
 	}
 	return 0;
@@ -788,7 +790,7 @@ static int
 resumes(const char *act)
 {
 	static const char *const keep[] = { "waiting", "note", "routed",
-	    "assigned", "reassigned", "escalated", NULL };
+	    "assigned", "reassigned", "escalated", "reclassified", NULL };
 	int i;
 
 	for (i = 0; keep[i] != NULL; i++)
@@ -970,46 +972,57 @@ ext_matches(const struct cx_sla_ext *x, const struct cx_sla_clock *c,
 }
 
 /*
- * Force majeure: an extension applies to a clock that runs into its range,
- * one met after it began or due (without it) after it begins, so that a
- * strike announced for next week moves the deadlines it will delay now.
+ * Force majeure: an extension applies to a clock that runs into its range:
+ * one met after it began, one paused when it has begun (the clock will run
+ * on after now), or one due after it begins, counting the extensions
+ * already applied, so that a strike announced for next week moves the
+ * deadlines it will delay now, and one extension can carry a clock into
+ * another's range.  Once applied, an extension stays applied as time goes
+ * on: a wait only moves the due time later.
  */
 static int
 extend(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
-    const struct cx_cal *cal, int w, struct cx_sla_result *res,
+    const struct cx_cal *cal, int w, time_t now, struct cx_sla_result *res,
     struct ivs *s, struct cx_buf *tmp, struct cx_buf *xb, struct cx_err *err)
 {
 	const struct cx_sla_ext *x;
 	struct cx_sla_span add;
 	time_t due = 0;
 	long left;
-	size_t i;
-	int known = 0, k;
+	size_t i, n = p->next < 8 * sizeof(unsigned long) ? p->next :
+	    8 * sizeof(unsigned long);
+	int k = 0, more = 1;
 
-	for (i = 0; i < p->next && i < 8 * sizeof(unsigned long); i++) {
-		x = &p->ext[i];
-		if (!ext_matches(x, &p->clock[ci], r, tmp, res->start))
-			continue;
-		if (!res->met && !known) {
-			merge(s);
-			if ((k = reach(cal, w, res->start, s, res->limit, &due,
-			    &left, NULL, err)) == -1)
-				return -1;
-			known = k == 1 ? 1 : 2;	/* 2: paused, runs on */
+	while (more) {
+		more = 0;
+		for (i = 0; i < n; i++) {
+			x = &p->ext[i];
+			if ((res->exts & 1UL << i) ||
+			    !ext_matches(x, &p->clock[ci], r, tmp, res->start))
+				continue;
+			if (!res->met && k == 0) {
+				merge(s);
+				if ((k = reach(cal, w, res->start, s,
+				    res->limit, &due, &left, NULL, err)) == -1)
+					return -1;
+			}
+			if (res->met ? res->met_at <= x->from : k == 1 ?
+			    due <= x->from : x->from > now)
+				continue;
+			res->exts |= 1UL << i;
+			add = x->add;
+			add.working = w;
+			if (x->pause)
+				iv_add(s, x->from, x->to, 0, EXTENSION);
+			else
+				res->limit += cx_sla_span_secs(&add, cal);
+			if (xb != NULL)
+				cx_buf_printf(xb, "  extended by %s "
+				    "(extensions:%lu: %s)\n", x->name, x->line,
+				    x->text);
+			k = 0;		/* the due time moved: again */
+			more = 1;
 		}
-		if (res->met ? res->met_at <= x->from : known == 1 &&
-		    due <= x->from)
-			continue;
-		res->exts |= 1UL << i;
-		add = x->add;
-		add.working = w;
-		if (x->pause)
-			iv_add(s, x->from, x->to, 0, EXTENSION);
-		else
-			res->limit += cx_sla_span_secs(&add, cal);
-		if (xb != NULL)
-			cx_buf_printf(xb, "  extended by %s (extensions:%lu: "
-			    "%s)\n", x->name, x->line, x->text);
 	}
 	return 0;
 }
@@ -1122,7 +1135,7 @@ cx_sla_clock(const struct cx_sla_policy *p, int ci, const struct cx_rec *r,
 			    cx_cal_daylen(cal) / 60 % 60);
 	}
 	replay(c, f, now, res, &s, xb);
-	if (extend(p, ci, r, cal, w, res, &s, &tmp, xb, err) == -1)
+	if (extend(p, ci, r, cal, w, now, res, &s, &tmp, xb, err) == -1)
 		goto out;
 	merge(&s);
 	if (info != NULL) {

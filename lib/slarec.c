@@ -21,6 +21,50 @@ put_time(struct cx_buf *b, const char *key, time_t t)
 	cx_buf_addc(b, '"');
 }
 
+static int
+raw_time(const char *v, size_t n, struct cx_buf *tmp, time_t *t)
+{
+	struct cx_err e;
+
+	tmp->len = 0;
+	return v != NULL && cx_json_str(v, n, tmp) == 0 &&
+	    cx_time_parse(tmp->p, tmp->len, t, &e) == 0 ? 0 : -1;
+}
+
+/*
+ * A deadline met in time stays met in time: a rung that raises the
+ * priority, or a stricter policy, does not make it a breach after the fact.
+ */
+void
+cx_sla_keep(const struct cx_sla_policy *p, struct cx_sla_result *res,
+    const char *old, size_t n, struct cx_buf *tmp)
+{
+	static const char *const keys[] = { "start", "met_at", "due",
+	    "breached" };
+	const char *v, *m[4];
+	size_t vn, mn[4];
+	time_t start, met, due;
+	int k;
+
+	for (k = 0; k < p->nclock; k++) {
+		if (res[k].target < 0 || !res[k].met ||
+		    cx_json_member(old, n, p->clock[k].name, &v, &vn) == -1 ||
+		    cx_json_fields(v, vn, keys, 4, m, mn) == -1 ||
+		    raw_time(m[0], mn[0], tmp, &start) == -1 ||
+		    raw_time(m[1], mn[1], tmp, &met) == -1 ||
+		    start != res[k].start || met != res[k].met_at)
+			continue;
+		if (raw_time(m[2], mn[2], tmp, &due) == 0) {
+			res[k].due = due;
+			res[k].has_due = 1;
+		}
+		res[k].breached = m[3] != NULL && mn[3] == 4 &&
+		    memcmp(m[3], "true", 4) == 0;
+		res[k].kept = v;
+		res[k].keptn = vn;
+	}
+}
+
 void
 cx_sla_member(const struct cx_sla_policy *p, const struct cx_sla_result *res,
     struct cx_buf *b)
@@ -37,6 +81,10 @@ cx_sla_member(const struct cx_sla_policy *p, const struct cx_sla_result *res,
 			continue;
 		cx_json_addkey(b, first, p->clock[k].name);
 		first = 0;
+		if (r->kept != NULL) {
+			cx_buf_add(b, r->kept, r->keptn);
+			continue;
+		}
 		cx_buf_adds(b, "{\"limit\":\"");
 		cx_sla_span_fmt(&p->t[r->target].limit, b);
 		cx_buf_addc(b, '"');
@@ -84,10 +132,20 @@ cx_sla_level(const struct cx_sla_policy *p, const struct cx_sla_result *r)
 		return p->nwarn + 1;
 	if (r->met)
 		return 0;
-	while (lv < p->nwarn && r->elapsed >= r->limit / 100 * p->warn[lv] +
-	    r->limit % 100 * p->warn[lv] / 100)
+	/* Exact: a share is reached when elapsed / limit >= share / 100. */
+	while (lv < p->nwarn && (long long)r->elapsed * 100 >=
+	    (long long)r->limit * p->warn[lv])
 		lv++;
 	return lv;
+}
+
+/* A small whole number written by cx-sla (a level, a share); 0 if not. */
+static int
+number(const char *v)
+{
+	long n = strtol(v, NULL, 10);
+
+	return n > 0 && n < 1000 ? (int)n : 0;
 }
 
 void
@@ -140,8 +198,8 @@ cx_sla_said_entry(struct cx_sla_said *s, const struct cx_sla_policy *p,
 		return;
 	(void)cx_buf_str(&s->tmp2);
 	if (strcmp(s->tmp2.p, "escalated") == 0) {
-		if (m[LEVEL] != NULL && (lv = (int)strtol(m[LEVEL], NULL,
-		    10)) > s->esc)
+		if (m[LEVEL] != NULL && cx_json_type(m[LEVEL], mn[LEVEL]) ==
+		    CX_J_NUM && (lv = number(m[LEVEL])) > s->esc)
 			s->esc = lv;
 		return;
 	}
@@ -152,9 +210,10 @@ cx_sla_said_entry(struct cx_sla_said *s, const struct cx_sla_policy *p,
 		return;
 	}
 	if (strcmp(s->tmp2.p, "sla_warning") == 0) {
-		if (m[SHARE] == NULL)
+		if (m[SHARE] == NULL || cx_json_type(m[SHARE], mn[SHARE]) !=
+		    CX_J_NUM)
 			return;
-		share = strtol(m[SHARE], NULL, 10);
+		share = number(m[SHARE]);
 		for (lv = 0; lv < p->nwarn && p->warn[lv] <= share; lv++)
 			;
 	} else if (strcmp(s->tmp2.p, "sla_breach") == 0)

@@ -1017,3 +1017,38 @@ sla-1.jsonl'
 	check_eq once "$(cat sp/outbox/* | jq -r '[.ticket, .event, .clock, (.level // .share // 0)] | join(" ")' | sort | uniq -d)" ''
 	check_eq swept "$(cat sp/open/* | jq -r 'select(.sla.answer.breached) | .id' | wc -l)" 4000
 }
+
+@test "ladder: a ticket deferred for the senior desk's loads says each alert once, and the summary counts what the history holds" {
+	spool sp
+	cat >sp/etc/policy <<-'P'
+	clock fix from=received stop=resolved pause
+	target fix 8h priority=urgent
+	target fix 24h
+	escalate 0  raise notify=assignee
+	escalate 2h queue=高级客服
+	P
+	put sp T normal 11-23T09:00
+	run --separate-stderr sweep sp 11-25T09:30
+	check_status 1
+	check_stderr 'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_eq alerts "$(alerts sp)" '09:30 T breach fix - 小李,小王
+09:30 T escalation fix 1 小李
+09:30 T escalation fix 2 '
+	check_eq said "$(said sp T)" '09:30 sla_breach fix -
+09:30 escalated fix 1
+09:30 escalated fix 2'
+}
+
+@test "ladder: a rung that raises the priority leaves a deadline met in time met in time, then and in later sweeps" {
+	spool sp
+	# The answer came 90 minutes after the complaint: in time for 4
+	# working hours, late for the hour an urgent ticket gets.
+	put sp T normal 11-23T09:00 "$(hist "$(ev 11-23T10:30 replied)")"
+	run --separate-stderr sweep sp 11-24T16:30 -q
+	check_status 1
+	check_eq raised "$(opened sp T '[.priority, .sla.answer.breached, .sla.answer.limit]')" '["urgent",false,"4h working"]'
+	check_eq said "$(said sp T | grep -c answer)" 0
+	run --separate-stderr sweep sp 11-24T16:35 -q
+	check_eq later "$(opened sp T '[.priority, .sla.answer.breached, .sla.answer.limit]')" '["urgent",false,"4h working"]'
+	check_eq "said later" "$(said sp T | grep -c answer)" 0
+}

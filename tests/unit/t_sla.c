@@ -125,12 +125,13 @@ static const struct vec vecs[] = {
 	    E("2026-11-24T12:20:00", "reassigned") ","
 	    E("2026-11-24T12:30:00", "routed") ","
 	    E("2026-11-24T12:40:00", "escalated") ","
+	    E("2026-11-24T12:45:00", "reclassified") ","
 	    SLA("2026-11-24T12:50:00", "sla_warning") ","
 	    E("2026-11-24T13:00:00", "waiting")),
 	    CST("2026-11-24T16:00:00"),
 	    "start 2026-11-24T10:00:00+08:00 paused left 3h used 1h",
-	    "notes, routing, escalations and cx-sla's entries leave a wait "
-	    "as it was" },
+	    "notes, routing, reclassifying, escalations and cx-sla's "
+	    "entries leave a wait as it was" },
 	{ CN, "wait", "4h", RCV("2026-11-24T10:00:00") HIST(
 	    E("2026-11-24T11:00:00", "waiting") ","
 	    E("2026-11-24T14:00:00", "progress")),
@@ -497,6 +498,23 @@ test_vectors(void)
 }
 
 /* Force majeure: +SPAN in the clock's own time, or a range that pauses. */
+/* Extension lines, one or more, each ending at a newline or the end. */
+static int
+extensions(struct cx_sla_policy *p, const char *text, struct cx_err *err)
+{
+	const char *nl;
+	unsigned long line = 1;
+
+	for (;; text = nl + 1, line++) {
+		nl = strchr(text, '\n');
+		if (cx_sla_ext_line(p, text, nl != NULL ? (size_t)(nl - text) :
+		    strlen(text), line, err) == -1)
+			return -1;
+		if (nl == NULL)
+			return 0;
+	}
+}
+
 static void
 test_extensions(void)
 {
@@ -620,6 +638,24 @@ test_extensions(void)
 		    "due 2026-12-01T10:00:00+08:00 "
 		    "used 6h30m ext strike",
 		    "  and counts before it begins, once announced" },
+		{ "strike 2026-11-30 2026-11-30 +1d", "wait",
+		    ",\"history\":[" E("2026-11-27T11:00:00", "waiting") "]",
+		    "2026-11-27T10:00:00", "2026-11-27T12:00:00",
+		    "start 2026-11-27T10:00:00+08:00 paused left 6h30m "
+		    "used 1h", "  paused: one yet to begin waits for the due "
+		    "time" },
+		{ "strike 2026-11-26 2026-11-30 +1d", "wait",
+		    ",\"history\":[" E("2026-11-27T11:00:00", "waiting") "]",
+		    "2026-11-27T10:00:00", "2026-11-27T12:00:00",
+		    "start 2026-11-27T10:00:00+08:00 paused left 14h "
+		    "used 1h ext strike", "  paused in one begun: it applies" },
+		{ "typhoon 2026-11-26 2026-11-27 +1d\n"
+		    "strike 2026-11-30 2026-11-30 pause", "wait", "",
+		    "2026-11-27T10:00:00", "2026-11-27T12:00:00",
+		    "start 2026-11-27T10:00:00+08:00 "
+		    "due 2026-12-02T10:00:00+08:00 "
+		    "used 2h ext typhoon ext strike",
+		    "  one carries the clock into another's range" },
 		{ "outage 2026-11-27T14:00:00+08:00 2026-11-27T16:00:00+08:00 "
 		    "pause", "wait", "", "2026-11-27T10:00:00",
 		    "2026-11-27T17:00:00",
@@ -648,9 +684,8 @@ test_extensions(void)
 		    "target cwait 24h\n");
 		if (p == NULL)
 			abort();
-		if (t[i].ext != NULL && !ok(cx_sla_ext_line(p, t[i].ext,
-		    strlen(t[i].ext), 1, &err) == 0, "%s: extension reads",
-		    t[i].what)) {
+		if (t[i].ext != NULL && !ok(extensions(p, t[i].ext, &err) == 0,
+		    "%s: extension reads", t[i].what)) {
 			printf("#   %s\n", err.msg);
 			cx_sla_free(p);
 			continue;
@@ -1027,8 +1062,8 @@ test_levels(void)
 		{ 14400, 14400, 1, 0, 3 },
 		{ 14400, 14400, 1, 1, 3 },
 		{ 14400, 13000, 0, 1, 0 },
-		{ 1001, 749, 0, 0, 0 },
-		{ 1001, 750, 0, 0, 1 },
+		{ 1001, 750, 0, 0, 0 },		/* 74.93%: not yet */
+		{ 1001, 751, 0, 0, 1 },		/* 75.02% */
 		{ 5000000000L / 100, 3750000000L / 100, 0, 0, 1 },
 	};
 	struct cx_sla_policy *p;
