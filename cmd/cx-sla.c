@@ -170,18 +170,6 @@ clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
 	return 0;
 }
 
-static void
-add_names(struct cx_buf *b, const char *names)
-{
-	cx_buf_addc(b, '[');
-	for (; *names != '\0'; names += strlen(names) + 1) {
-		if (b->p[b->len - 1] != '[')
-			cx_buf_addc(b, ',');
-		cx_json_addstr(b, names, strlen(names));
-	}
-	cx_buf_addc(b, ']');
-}
-
 /* The ticket's people, read once a ticket (again after a rung moves it). */
 static void
 people(const struct cx_rec *r)
@@ -227,60 +215,18 @@ static void
 event(const char *id, const char *action, const char *kind, int k,
     int share, int level, const char *to, const char *extra)
 {
-	const struct cx_sla_result *res = k >= 0 ? &G.res[k] : NULL;
-	struct cx_buf *h = &G.ent;
 	size_t body;
 
-	h->len = 0;
-	cx_buf_adds(h, "{\"at\":");
-	cx_buf_adds(h, G.nowtext);
-	cx_buf_adds(h, ",\"by\":\"cx-sla\"");
-	body = h->len;
-	cx_buf_adds(h, ",\"action\":\"");
-	cx_buf_adds(h, action);
-	cx_buf_addc(h, '"');
-	if (res != NULL) {
-		cx_buf_adds(h, ",\"clock\":");
-		cx_json_addstr(h, G.pol->clock[k].name,
-		    strlen(G.pol->clock[k].name));
-		if (share > 0) {
-			cx_buf_adds(h, ",\"share\":");
-			cx_buf_ulong(h, (unsigned long)share);
-		}
-		cx_buf_adds(h, ",\"since\":\"");
-		cx_time_fmt(res->start, h);
-		if (res->has_due) {
-			cx_buf_adds(h, "\",\"due\":\"");
-			cx_time_fmt(res->due, h);
-		}
-		cx_buf_addc(h, '"');
-	}
-	if (level > 0) {
-		cx_buf_adds(h, ",\"level\":");
-		cx_buf_ulong(h, (unsigned long)level);
-	}
-	if (extra != NULL)
-		cx_buf_adds(h, extra);
-	if (to != NULL) {
-		cx_buf_adds(h, ",\"to\":");
-		add_names(h, to);
-	}
-	cx_buf_addc(h, '}');
+	G.ent.len = 0;
+	body = cx_sla_entry(&G.ent, G.nowtext, G.pol, k >= 0 ? &G.res[k] : NULL,
+	    k, action, share, level, extra, to);
 	/* Gathered, and appended to the history once per ticket. */
 	if (G.hist.len > 0)
 		cx_buf_addc(&G.hist, ',');
-	cx_buf_add(&G.hist, h->p, h->len);
-	if (kind == NULL)
-		return;
-	/* The alert: the entry's members after "at" and "by". */
-	cx_buf_adds(&G.alerts, "{\"at\":");
-	cx_buf_adds(&G.alerts, G.nowtext);
-	cx_buf_adds(&G.alerts, ",\"event\":\"");
-	cx_buf_adds(&G.alerts, kind);
-	cx_buf_adds(&G.alerts, "\",\"ticket\":");
-	cx_json_addstr(&G.alerts, id, strlen(id));
-	cx_buf_add(&G.alerts, h->p + body, h->len - body);
-	cx_buf_addc(&G.alerts, '\n');
+	cx_buf_add(&G.hist, G.ent.p, G.ent.len);
+	if (kind != NULL)
+		cx_sla_alert(&G.alerts, G.nowtext, kind, id, G.ent.p + body,
+		    G.ent.len - body);
 }
 
 /* The entries gathered, appended to the history at once. */
@@ -290,65 +236,6 @@ flush(struct cx_rec *r)
 	if (G.hist.len > 0)
 		cx_rec_append(r, "history", G.hist.p, G.hist.len);
 	G.hist.len = 0;
-}
-
-static const char *
-raised(const char *p)
-{
-	if (strcmp(p, "low") == 0)
-		return "normal";
-	return "urgent";
-}
-
-struct depts {
-	struct cx_buf	*b;
-	const char	*lead;
-};
-
-static void
-dept_other(void *arg, const char *v, size_t n)
-{
-	struct depts *d = arg;
-
-	if (cx_json_str(v, n, &G.tmp2) == 0 && cx_buf_str(&G.tmp2) != NULL &&
-	    strcmp(G.tmp2.p, d->lead) != 0) {
-		cx_buf_addc(d->b, ',');
-		cx_buf_add(d->b, v, n);
-	}
-	G.tmp2.len = 0;
-}
-
-/*
- * The senior desk leads now: it heads departments, the others stay
- * involved, and its least loaded agent takes the ticket, or it waits in
- * the queue as cx-route leaves a ticket no agent is free for.
- */
-static void
-move(struct cx_rec *r, const char *queue)
-{
-	const struct cx_field *f;
-	struct cx_buf b = { 0 };
-	struct depts d = { &b, queue };
-	const char *name;
-	int a;
-
-	cx_rec_set_str(r, "department", queue, strlen(queue));
-	cx_buf_addc(&b, '[');
-	cx_json_addstr(&b, queue, strlen(queue));
-	G.tmp2.len = 0;
-	if ((f = cx_rec_get(r, "departments")) != NULL)
-		(void)cx_json_each(f->v, f->vlen, dept_other, &d);
-	cx_buf_addc(&b, ']');
-	cx_rec_set_raw(r, "departments", b.p, b.len);
-	cx_buf_free(&b);
-	if ((a = cx_route_pick(G.rt, queue, G.load, 0, NULL, NULL)) >= 0) {
-		name = cx_route_agent_at(G.rt, a)->name;
-		cx_rec_set_str(r, "assignee", name, strlen(name));
-		cx_rec_set_str(r, "status", "assigned", 8);
-	} else {
-		cx_rec_del(r, "assignee");
-		cx_rec_set_str(r, "status", "queued", 6);
-	}
 }
 
 /* A rung of the ladder: who is told, and where the ticket goes. */
@@ -361,13 +248,13 @@ step(struct cx_rec *r, const char *id, size_t j, int k)
 
 	G.who.ok = 0;
 	if (s->queue != NULL) {
-		move(r, s->queue);
+		(void)cx_route_move(G.rt, r, s->queue, G.load);
 		cx_buf_adds(&extra, ",\"queue\":");
 		cx_json_addstr(&extra, s->queue, strlen(s->queue));
 	}
 	if (s->raise && cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
 	    strcmp(G.tmp.p, "urgent") != 0) {
-		prio = raised(G.tmp.p);
+		prio = cx_priority_raised(G.tmp.p);
 		cx_rec_set_str(r, "priority", prio, strlen(prio));
 		cx_buf_printf(&extra, ",\"priority\":\"%s\"", prio);
 	}

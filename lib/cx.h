@@ -176,6 +176,8 @@ int	 cx_json_path(const struct cx_rec *, const char *,
  * string there. */
 int	 cx_rec_getstr(const struct cx_rec *, const char *, struct cx_buf *);
 int	 cx_json_getstr(const char *, size_t, const char *, struct cx_buf *);
+/* A JSON array of the strings of a list "a\0b\0\0", appended. */
+void	 cx_json_addlist(struct cx_buf *, const char *);
 /* Writers: append JSON text for a string, or a "key": prefix. */
 void	 cx_json_addstr(struct cx_buf *, const char *, size_t);
 /* The same, checking the text is UTF-8 on the way; -1 if it is not. */
@@ -443,6 +445,19 @@ void	 cx_sla_keep(const struct cx_sla_policy *, struct cx_sla_result *,
 /* Every clock's result as the sla member, a JSON object, appended. */
 void	 cx_sla_member(const struct cx_sla_policy *,
 	    const struct cx_sla_result *, struct cx_buf *);
+/*
+ * One of cx-sla's history entries, appended to h: an action, of clock k
+ * (res, or NULL for none), with a share, a rung's level, extra members
+ * (",\"k\":v" text) and recipients ("a\0b\0\0"), each if given.  Returns
+ * where the members after "at" and "by" begin, for the alert.
+ */
+size_t	 cx_sla_entry(struct cx_buf *h, const char *nowtext,
+	    const struct cx_sla_policy *, const struct cx_sla_result *res,
+	    int k, const char *action, int share, int level,
+	    const char *extra, const char *to);
+/* An alert line: when, what kind, which ticket, and those members. */
+void	 cx_sla_alert(struct cx_buf *, const char *nowtext, const char *kind,
+	    const char *id, const char *members, size_t);
 /* How far a clock is: 0, a warning 1..nwarn, or nwarn+1, breached. */
 int	 cx_sla_level(const struct cx_sla_policy *,
 	    const struct cx_sla_result *);
@@ -573,6 +588,8 @@ void	 cx_taxonomy_free(struct cx_taxonomy *);
 const char *cx_priority_name(const char *, size_t);
 /* A priority raised by its scope: group a level, public to urgent. */
 const char *cx_priority_scoped(const char *, const char *scope);
+/* The next priority up (an unknown one counts as normal). */
+const char *cx_priority_raised(const char *);
 #define CX_MAXTAGS	16
 struct cx_verdict {
 	const char	*category;	/* a taxonomy code, or NULL */
@@ -708,6 +725,13 @@ int	 cx_route_pick(const struct cx_route *, const char *dept,
 	    const char *skill);
 const struct cx_solution *cx_route_solution(const struct cx_route *,
 	    const char *category, const char *subcategory);
+/*
+ * Move a ticket to a department, which then leads its departments (the
+ * others stay involved), and to its agent by load, or queue it there;
+ * the agent's index, or -1 if it is queued.
+ */
+int	 cx_route_move(const struct cx_route *, struct cx_rec *,
+	    const char *dept, const unsigned long *load);
 void	 cx_route_free(struct cx_route *);
 
 /* time.c: times in and out. */

@@ -1066,6 +1066,21 @@ cx_json_getstr(const char *o, size_t n, const char *key, struct cx_buf *b)
 }
 
 void
+cx_json_addlist(struct cx_buf *b, const char *l)
+{
+	int first = 1;
+
+	cx_buf_addc(b, '[');
+	for (; *l != '\0'; l += strlen(l) + 1) {
+		if (!first)
+			cx_buf_addc(b, ',');
+		first = 0;
+		cx_json_addstr(b, l, strlen(l));
+	}
+	cx_buf_addc(b, ']');
+}
+
+void
 cx_json_addstr(struct cx_buf *b, const char *s, size_t n)
 {
 	(void)addstr(b, s, n, 0);

@@ -247,6 +247,54 @@ cx_route_load(const char *routing, const char *agents, const char *solutions,
 	return rt;
 }
 
+struct lead {
+	struct cx_buf	*b, tmp;
+	const char	*dept;
+};
+
+static void
+not_lead(void *arg, const char *v, size_t n)
+{
+	struct lead *l = arg;
+
+	l->tmp.len = 0;
+	if (cx_json_str(v, n, &l->tmp) == 0 && (l->tmp.len !=
+	    strlen(l->dept) || memcmp(l->tmp.p, l->dept, l->tmp.len) != 0)) {
+		cx_buf_addc(l->b, ',');
+		cx_buf_add(l->b, v, n);
+	}
+}
+
+int
+cx_route_move(const struct cx_route *rt, struct cx_rec *r, const char *dept,
+    const unsigned long *load)
+{
+	const struct cx_field *f;
+	struct cx_buf b = { 0 };
+	struct lead l = { &b, { 0 }, dept };
+	const char *name;
+	int a;
+
+	cx_rec_set_str(r, "department", dept, strlen(dept));
+	cx_buf_addc(&b, '[');
+	cx_json_addstr(&b, dept, strlen(dept));
+	if ((f = cx_rec_get(r, "departments")) != NULL)
+		(void)cx_json_each(f->v, f->vlen, not_lead, &l);
+	cx_buf_addc(&b, ']');
+	cx_rec_set_raw(r, "departments", b.p, b.len);
+	cx_buf_free(&b);
+	cx_buf_free(&l.tmp);
+	if ((a = cx_route_pick(rt, dept, load, 0, NULL, NULL)) >= 0) {
+		name = rt->a[a].name;
+		cx_rec_set_str(r, "assignee", name, strlen(name));
+		cx_rec_set_str(r, "status", "assigned", 8);
+	} else {
+		cx_rec_del(r, "assignee");
+		cx_rec_set_str(r, "status", "queued", 6);
+	}
+	return a;
+}
+
 void
 cx_route_free(struct cx_route *rt)
 {

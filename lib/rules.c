@@ -108,6 +108,15 @@ cx_priority_scoped(const char *priority, const char *scope)
 	return priorities[level];
 }
 
+/* A level up, as an escalation raises it; urgent stays urgent. */
+const char *
+cx_priority_raised(const char *priority)
+{
+	int level = prio_level(priority);
+
+	return priorities[level < 2 ? level + 1 : 2];
+}
+
 static int
 prio_level(const char *p)
 {

@@ -121,6 +121,60 @@ cx_sla_member(const struct cx_sla_policy *p, const struct cx_sla_result *res,
 	cx_buf_addc(b, '}');
 }
 
+size_t
+cx_sla_entry(struct cx_buf *h, const char *nowtext,
+    const struct cx_sla_policy *p, const struct cx_sla_result *res, int k,
+    const char *action, int share, int level, const char *extra,
+    const char *to)
+{
+	size_t body;
+
+	cx_buf_adds(h, "{\"at\":");
+	cx_buf_adds(h, nowtext);
+	cx_buf_adds(h, ",\"by\":\"cx-sla\"");
+	body = h->len;
+	cx_buf_adds(h, ",\"action\":\"");
+	cx_buf_adds(h, action);
+	cx_buf_addc(h, '"');
+	if (res != NULL) {
+		cx_buf_adds(h, ",\"clock\":");
+		cx_json_addstr(h, p->clock[k].name, strlen(p->clock[k].name));
+		if (share > 0) {
+			cx_buf_adds(h, ",\"share\":");
+			cx_buf_ulong(h, (unsigned long)share);
+		}
+		put_time(h, ",\"since\":\"", res->start);
+		if (res->has_due)
+			put_time(h, ",\"due\":\"", res->due);
+	}
+	if (level > 0) {
+		cx_buf_adds(h, ",\"level\":");
+		cx_buf_ulong(h, (unsigned long)level);
+	}
+	if (extra != NULL)
+		cx_buf_adds(h, extra);
+	if (to != NULL) {
+		cx_buf_adds(h, ",\"to\":");
+		cx_json_addlist(h, to);
+	}
+	cx_buf_addc(h, '}');
+	return body;
+}
+
+void
+cx_sla_alert(struct cx_buf *b, const char *nowtext, const char *kind,
+    const char *id, const char *members, size_t n)
+{
+	cx_buf_adds(b, "{\"at\":");
+	cx_buf_adds(b, nowtext);
+	cx_buf_adds(b, ",\"event\":\"");
+	cx_buf_adds(b, kind);
+	cx_buf_adds(b, "\",\"ticket\":");
+	cx_json_addstr(b, id, strlen(id));
+	cx_buf_add(b, members, n);
+	cx_buf_addc(b, '\n');
+}
+
 int
 cx_sla_level(const struct cx_sla_policy *p, const struct cx_sla_result *r)
 {
