@@ -50,7 +50,7 @@ $(BIN)/%: cmd/%.c $(O)/libcx.a lib/cx.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
 
-$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/libcx.a
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/calcache.h $(O)/libcx.a
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libcx.a $(LDLIBS)
 

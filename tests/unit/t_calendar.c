@@ -20,6 +20,7 @@
 
 #include "cx.h"
 #include "tap.h"
+#include "calcache.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CN		"share/cx/calendar"
@@ -97,29 +98,10 @@ static const struct vec vecs[] = {
 	    "Saturday hours, then a make-up Sunday's workday-hours" },
 };
 
-#define MAXCAL	8
-static struct {
-	const char	*path;
-	struct cx_cal	*cal;
-} cals[MAXCAL];
-
 static struct cx_cal *
 cal(const char *path)
 {
-	struct cx_err err;
-	size_t i;
-
-	for (i = 0; i < MAXCAL && cals[i].path != NULL; i++)
-		if (strcmp(cals[i].path, path) == 0)
-			return cals[i].cal;
-	if (i == MAXCAL)
-		abort();
-	cals[i].path = path;
-	if ((cals[i].cal = cx_cal_load(path, &err)) == NULL) {
-		printf("# %s\n", err.msg);
-		abort();
-	}
-	return cals[i].cal;
+	return tap_cal(path, path);
 }
 
 static time_t
@@ -460,8 +442,6 @@ test_errors(void)
 int
 main(void)
 {
-	size_t i;
-
 	test_vectors();
 	test_zone_kept();
 	test_explain();
@@ -470,7 +450,6 @@ main(void)
 	test_no_time();
 	test_far();
 	test_errors();
-	for (i = 0; i < MAXCAL && cals[i].path != NULL; i++)
-		cx_cal_free(cals[i].cal);
+	tap_cal_free();
 	return done_testing();
 }
