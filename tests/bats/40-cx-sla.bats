@@ -113,6 +113,14 @@ said() {
 	    "$1/open/$2"
 }
 
+# ok01 CMD...: CMD, which may say that a ticket is in breach (exit 1);
+# anything else, an error or a crash, fails the test.
+ok01() {
+	local st=0
+	"$@" || st=$?
+	[ "$st" -le 1 ] || { echo "exit $st: $*" >&2; return 1; }
+}
+
 # opened DIR ID FILTER: jq FILTER on DIR/open/ID, compact.
 opened() {
 	jq -c "$3" "$1/open/$2"
@@ -175,15 +183,15 @@ F warning answer 75'
 @test "filter: the sla member is a function of ticket, policy and now: a second run says nothing and changes nothing" {
 	conf c
 	{ tk A normal 11-24T09:00; tk B urgent 11-24T14:30; tk F normal 11-24T10:00; } >in.jsonl
-	sla --now "$(at 11-24T15:00)" -a a1.jsonl in.jsonl >once.jsonl 2>/dev/null || true
+	ok01 sla --now "$(at 11-24T15:00)" -a a1.jsonl in.jsonl >once.jsonl 2>/dev/null
 	run --separate-stderr run_to twice.jsonl sla --now "$(at 11-24T15:00)" -a a2.jsonl once.jsonl
 	check_status 1
 	check_stderr 'cx-sla: 3 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
 	cmp once.jsonl twice.jsonl
 	[ -f a2.jsonl ] && [ ! -s a2.jsonl ]
 	# Ten minutes later: the same sla member as a run on the input.
-	sla -q --now "$(at 11-24T15:10)" once.jsonl >later.jsonl || true
-	sla -q --now "$(at 11-24T15:10)" in.jsonl >direct.jsonl || true
+	ok01 sla -q --now "$(at 11-24T15:10)" once.jsonl >later.jsonl
+	ok01 sla -q --now "$(at 11-24T15:10)" in.jsonl >direct.jsonl
 	diff -u <(jq -c .sla direct.jsonl) <(jq -c .sla later.jsonl)
 }
 
@@ -390,7 +398,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	conf c
 	cat sp/etc/policy >c/policy
 	{ tk A normal 11-24T09:00; tk B urgent 11-24T14:30; tk F normal 11-24T10:00; } |
-	    sla -q --now "$(at 11-24T15:00)" >filter.jsonl || true
+	    ok01 sla -q --now "$(at 11-24T15:00)" >filter.jsonl
 	diff -u filter.jsonl <(cat sp/open/A sp/open/B sp/open/F)
 	check_eq tmp "$(ls -A sp/tmp)" ''
 	# CX_SPOOL is the spool when -s is not given; -a copies the alerts.
@@ -425,7 +433,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	spool sp
 	put sp A normal 11-24T09:00
 	put sp F normal 11-24T10:00
-	sweep sp 11-24T15:00 2>/dev/null || true
+	ok01 sweep sp 11-24T15:00 2>/dev/null
 	cp -a sp before
 	stamps sp >stamps
 	run --separate-stderr sweep sp 11-24T15:00
@@ -677,14 +685,14 @@ Z-9 高级客服 老马 normal'
 @test "pause: the priority changes while paused: the new limit applies, the pause already accrued is kept" {
 	spool sp
 	put sp P normal 11-24T10:00 "$(hist "$(ev 11-24T12:00 waiting '"on":"merchant"')")"
-	sweep sp 11-24T15:00 2>/dev/null || true
+	ok01 sweep sp 11-24T15:00 2>/dev/null
 	check_eq normal "$(opened sp P '.sla.fix | [.limit, .remaining, .paused]')" '["24h","22h",true]'
 	sed -i 's/"priority":"normal"/"priority":"urgent"/' sp/open/P
-	sweep sp 11-24T15:05 2>/dev/null || true
+	ok01 sweep sp 11-24T15:05 2>/dev/null
 	check_eq urgent "$(opened sp P '.sla.fix | [.limit, .remaining, .paused]')" '["8h","6h",true]'
 	# Resumed at 16:00: due six hours later.
 	jq -c --argjson w "$(ev 11-24T16:00 progress)" '.history += [$w]' sp/open/P >t && mv t sp/open/P
-	sweep sp 11-24T16:05 2>/dev/null || true
+	ok01 sweep sp 11-24T16:05 2>/dev/null
 	check_eq resumed "$(opened sp P '.sla.fix | [.due, .paused]')" '["2026-11-24T22:00:00+08:00",false]'
 }
 
@@ -763,7 +771,7 @@ $x"
 	# +SPAN counts in each clock's own time: a working day is 7h30m.
 	run --separate-stderr sweep sp 11-25T11:15 -x 'typhoon 2026-11-20 2026-11-30 +1d clock=answer,fix region=福建'
 	put sp R normal 11-25T09:00 '"region":"福建"'
-	sweep sp 11-25T11:20 2>/dev/null || true
+	ok01 sweep sp 11-25T11:20 2>/dev/null
 	check_eq span "$(opened sp R '.sla | [.answer.due, .fix.due, .fix.extended]')" \
 	    '["2026-11-26T14:30:00+08:00","2026-11-27T09:00:00+08:00",["typhoon"]]'
 	# In filter mode -x holds for the run.
@@ -873,8 +881,8 @@ K 2026-11-30T14:30:00+08:00'
 	put sp A normal 11-24T09:00
 	put sp F normal 11-24T10:00
 	umask 000
-	sweep sp 11-24T15:00 -x 'strike 2026-11-24 2026-11-25 pause' 2>/dev/null || true
-	sweep sp 11-24T17:00 2>/dev/null || true
+	ok01 sweep sp 11-24T15:00 -x 'strike 2026-11-24 2026-11-25 pause' 2>/dev/null
+	ok01 sweep sp 11-24T17:00 2>/dev/null
 	umask 027
 	[ -s sp/outbox/sla-1.jsonl ] && [ -f sp/etc/extensions ] && [ -f sp/state ]
 	no_world_access sp
