@@ -274,16 +274,21 @@ cx_sla_said_entry(struct cx_sla_said *s, const struct cx_sla_policy *p,
 		lv = p->nwarn + 1;
 	else
 		return;
-	s->tmp.len = s->tmp2.len = 0;
+	s->tmp2.len = 0;
 	if (m[CLOCK] == NULL || m[SINCE] == NULL ||
-	    cx_json_str(m[CLOCK], mn[CLOCK], &s->tmp2) == -1 ||
-	    cx_json_str(m[SINCE], mn[SINCE], &s->tmp) == -1 ||
-	    cx_time_parse(s->tmp.p, s->tmp.len, &since, &e) == -1)
+	    cx_json_str(m[CLOCK], mn[CLOCK], &s->tmp2) == -1)
 		return;
 	(void)cx_buf_str(&s->tmp2);
 	for (k = 0; k < p->nclock; k++)
-		if (strcmp(p->clock[k].name, s->tmp2.p) == 0 &&
-		    res[k].target >= 0 && res[k].start == since &&
-		    lv > s->level[k])
-			s->level[k] = lv;
+		if (strcmp(p->clock[k].name, s->tmp2.p) == 0)
+			break;
+	/* The time is read only when the entry could still count. */
+	if (k == p->nclock || res[k].target < 0 || lv <= s->level[k])
+		return;
+	s->tmp.len = 0;
+	if (cx_json_str(m[SINCE], mn[SINCE], &s->tmp) == -1 ||
+	    cx_time_parse(s->tmp.p, s->tmp.len, &since, &e) == -1 ||
+	    res[k].start != since)
+		return;
+	s->level[k] = lv;
 }

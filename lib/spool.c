@@ -268,6 +268,7 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
     struct cx_buf *out, struct cx_err *err)
 {
 	ssize_t r;
+	size_t want;
 	int dfd, fd;
 
 	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
@@ -277,11 +278,15 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 		    strerror(errno));
 		return -1;
 	}
-	/* Straight into the buffer: a ticket is read on every sweep. */
+	/*
+	 * Straight into the buffer: a ticket is read on every sweep.  A read
+	 * of a regular file that comes back short has reached its end, so a
+	 * ticket costs one read, not two.
+	 */
 	for (;;) {
 		cx_buf_grow(out, 65536);
-		if ((r = read(fd, out->p + out->len, out->cap - out->len - 1))
-		    == 0)
+		want = out->cap - out->len - 1;
+		if ((r = read(fd, out->p + out->len, want)) == 0)
 			break;
 		if (r == -1) {
 			if (errno == EINTR)
@@ -292,6 +297,8 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 			return -1;
 		}
 		out->len += (size_t)r;
+		if ((size_t)r < want)
+			break;
 	}
 	close(fd);
 	return 0;
