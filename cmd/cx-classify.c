@@ -520,9 +520,7 @@ main(int argc, char *argv[])
 	char opt[3];
 	int ch, i;
 
-	G.spool = getenv("CX_SPOOL");
-	if (G.spool != NULL && *G.spool == '\0')
-		G.spool = NULL;
+	G.spool = cx_spool_env();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":a:i:M:qR:S:s:T:", longopts,
 	    NULL)) != -1) {
@@ -561,14 +559,9 @@ main(int argc, char *argv[])
 		case 'X':
 			G.explain = 1;
 			break;
-		case ':':
-			warnx("option %s needs a value",
-			    cx_optname(argv[optind - 1], optopt, opt));
-			usage();
-			break;
 		default:
-			warnx("unknown option %s",
-			    cx_optname(argv[optind - 1], optopt, opt));
+			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
+			    optopt, opt));
 			usage();
 		}
 	}

@@ -64,16 +64,6 @@ usage(void)
 	exit(CX_EXIT_ERR);
 }
 
-/* A getopt complaint, the option named as it was given. */
-static void
-bad_option(const char *fmt, const char *arg)
-{
-	char opt[3];
-
-	warnx(fmt, cx_optname(arg, optopt, opt));
-	usage();
-}
-
 static void
 flush_out(int force)
 {
@@ -585,11 +575,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *zone = NULL, *now = NULL, *rejects = NULL;
+	char opt[3];
 	int ch, i;
 
-	G.spool = getenv("CX_SPOOL");
-	if (G.spool != NULL && *G.spool == '\0')
-		G.spool = NULL;
+	G.spool = cx_spool_env();
 	opterr = 0;		/* our own messages, named cx-ingest */
 	while ((ch = getopt_long(argc, argv, ":c:e:f:m:nqr:s:z:", longopts,
 	    NULL)) != -1) {
@@ -628,11 +617,10 @@ main(int argc, char *argv[])
 		case 'z':
 			zone = optarg;
 			break;
-		case ':':
-			bad_option("option %s needs a value", argv[optind - 1]);
-			break;
 		default:
-			bad_option("unknown option %s", argv[optind - 1]);
+			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
+			    optopt, opt));
+			usage();
 		}
 	}
 	argc -= optind;

@@ -389,6 +389,7 @@ main(int argc, char *argv[])
 	struct cx_nb *nb = NULL;
 	struct cx_err e;
 	unsigned seed = 1;
+	char opt[3];
 	int ch, i, k = 0, eval = 0;
 
 	opterr = 0;
@@ -421,12 +422,9 @@ main(int argc, char *argv[])
 		case 'x':
 			G.textcols = optarg;
 			break;
-		case ':':
-			warnx("option -%c needs a value", optopt);
-			usage();
-			break;
 		default:
-			warnx("unknown option -%c", optopt);
+			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
+			    optopt, opt));
 			usage();
 		}
 	}

@@ -620,9 +620,7 @@ main(int argc, char *argv[])
 	char opt[3];
 	int ch, k;
 
-	G.spool = getenv("CX_SPOOL");
-	if (G.spool != NULL && *G.spool == '\0')
-		G.spool = NULL;
+	G.spool = cx_spool_env();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":p:qs:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -644,14 +642,9 @@ main(int argc, char *argv[])
 		case 's':
 			G.spool = optarg;
 			break;
-		case ':':
-			warnx("option %s needs a value",
-			    cx_optname(argv[optind - 1], optopt, opt));
-			usage();
-			break;
 		default:
-			warnx("unknown option %s",
-			    cx_optname(argv[optind - 1], optopt, opt));
+			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
+			    optopt, opt));
 			usage();
 		}
 	}

@@ -31,11 +31,6 @@ enum { SAME, CHANGED, DEFER };
 static struct {
 	struct cx_sla_policy	*pol;
 	struct cx_route		*rt;
-	struct {
-		char		*file;
-		struct cx_cal	*cal;
-	}			*cals;
-	size_t			 ncal;
 	struct cx_spool		 sp;
 	struct cx_reg		 reg;
 	const char		*spool, *explain, *extend;
@@ -79,24 +74,13 @@ usage(void)
 static const struct cx_cal *
 calendar(const struct cx_rec *r)
 {
+	const struct cx_cal *cal;
 	struct cx_err e;
-	const char *file;
-	char *path;
-	size_t i;
 
-	file = cx_sla_calfile(G.pol, cx_rec_getstr(r, "department",
-	    &G.tmp) == 0 ? cx_buf_str(&G.tmp) : NULL);
-	for (i = 0; i < G.ncal; i++)
-		if (strcmp(G.cals[i].file, file) == 0)
-			return G.cals[i].cal;
-	if ((path = cx_conf_need(G.spool, file, &e)) == NULL)
+	if ((cal = cx_sla_calendar(G.pol, G.spool, cx_rec_getstr(r,
+	    "department", &G.tmp) == 0 ? G.tmp.p : NULL, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	G.cals = cx_realloc(G.cals, (G.ncal + 1) * sizeof(*G.cals));
-	G.cals[G.ncal].file = cx_strndup(file, strlen(file));
-	if ((G.cals[G.ncal].cal = cx_cal_load(path, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(path);
-	return G.cals[G.ncal++].cal;
+	return cal;
 }
 
 static void
@@ -818,11 +802,6 @@ finish(void)
 {
 	size_t i;
 
-	for (i = 0; i < G.ncal; i++) {
-		free(G.cals[i].file);
-		cx_cal_free(G.cals[i].cal);
-	}
-	free(G.cals);
 	cx_sla_said_free(&G.said);
 	free(G.extpath);
 	free(G.load);
@@ -857,9 +836,7 @@ main(int argc, char *argv[])
 	char opt[3];
 	int ch, k;
 
-	G.spool = getenv("CX_SPOOL");
-	if (G.spool != NULL && *G.spool == '\0')
-		G.spool = NULL;
+	G.spool = cx_spool_env();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":a:nqs:x:", longopts,
 	    NULL)) != -1) {
@@ -885,14 +862,9 @@ main(int argc, char *argv[])
 		case 'x':
 			G.extend = optarg;
 			break;
-		case ':':
-			warnx("option %s needs a value",
-			    cx_optname(argv[optind - 1], optopt, opt));
-			usage();
-			break;
 		default:
-			warnx("unknown option %s",
-			    cx_optname(argv[optind - 1], optopt, opt));
+			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
+			    optopt, opt));
 			usage();
 		}
 	}

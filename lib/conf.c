@@ -60,6 +60,14 @@ cx_share_dir(void)
 	return sharedir;
 }
 
+const char *
+cx_spool_env(void)
+{
+	const char *s = getenv("CX_SPOOL");
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 char *
 cx_conf_path(const char *spool, const char *name)
 {

@@ -87,6 +87,8 @@ int	 cx_word(const char **, const char *end, const char **, size_t *);
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
 /* The option getopt complained of, as a user wrote it; buf for short. */
 const char *cx_optname(const char *arg, int opt, char buf[3]);
+/* The complaint, for getopt's ':' or '?', a format for cx_optname's. */
+const char *cx_optfmt(int ch);
 
 /* hash.c: 128-bit content keys and a set of them. */
 struct cx_key {
@@ -349,6 +351,11 @@ struct cx_sla_policy {
 	size_t		 next;
 	char		**fields;	/* the fields conditions read */
 	size_t		 nfields;
+	struct {			/* calendars loaded, by file */
+		char		*file;
+		struct cx_cal	*cal;
+	}		*cals;
+	size_t		 ncals;
 };
 /* A ticket's history as cx-sla reads it, in time order. */
 struct cx_sla_ev {
@@ -404,6 +411,9 @@ int	 cx_sla_ext_line(struct cx_sla_policy *, const char *, size_t,
 void	 cx_sla_free(struct cx_sla_policy *);
 /* The calendar file of a department's tickets. */
 const char *cx_sla_calfile(const struct cx_sla_policy *, const char *dept);
+/* That calendar, from the spool's etc/ or the shipped files, loaded once. */
+const struct cx_cal *cx_sla_calendar(struct cx_sla_policy *,
+	    const char *spool, const char *dept, struct cx_err *);
 int	 cx_sla_span_parse(const char *, size_t, struct cx_sla_span *);
 long	 cx_sla_span_secs(const struct cx_sla_span *, const struct cx_cal *);
 void	 cx_sla_span_fmt(const struct cx_sla_span *, struct cx_buf *);
@@ -756,6 +766,8 @@ int	 cx_now_set(const char *, struct cx_err *);
 time_t	 cx_now(void);
 
 /* conf.c: configuration files, a spool's etc/ before the shipped share/. */
+/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
+const char *cx_spool_env(void);
 /* Path of a configuration file; NULL if none (caller frees). */
 char	*cx_conf_path(const char *spool, const char *name);
 const char *cx_share_dir(void);

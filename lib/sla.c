@@ -510,6 +510,30 @@ cx_sla_calfile(const struct cx_sla_policy *p, const char *dept)
 	return any != NULL ? any : "calendar";
 }
 
+const struct cx_cal *
+cx_sla_calendar(struct cx_sla_policy *p, const char *spool, const char *dept,
+    struct cx_err *err)
+{
+	const char *file = cx_sla_calfile(p, dept);
+	struct cx_cal *cal;
+	char *path;
+	size_t i;
+
+	for (i = 0; i < p->ncals; i++)
+		if (strcmp(p->cals[i].file, file) == 0)
+			return p->cals[i].cal;
+	if ((path = cx_conf_need(spool, file, err)) == NULL)
+		return NULL;
+	cal = cx_cal_load(path, err);
+	free(path);
+	if (cal == NULL)
+		return NULL;
+	p->cals = cx_realloc(p->cals, (p->ncals + 1) * sizeof(*p->cals));
+	p->cals[p->ncals].file = cx_strndup(file, strlen(file));
+	p->cals[p->ncals].cal = cal;
+	return p->cals[p->ncals++].cal;
+}
+
 /* Force majeure. */
 
 /* A date is a whole day in the run's zone; "to" a date is its end. */
@@ -631,6 +655,11 @@ cx_sla_free(struct cx_sla_policy *p)
 	}
 	for (i = 0; i < p->nfields; i++)
 		free(p->fields[i]);
+	for (i = 0; i < p->ncals; i++) {
+		free(p->cals[i].file);
+		cx_cal_free(p->cals[i].cal);
+	}
+	free(p->cals);
 	free(p->fields);
 	free(p->t);
 	free(p->step);

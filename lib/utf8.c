@@ -119,3 +119,9 @@ cx_optname(const char *arg, int opt, char buf[3])
 	buf[2] = '\0';
 	return buf;
 }
+
+const char *
+cx_optfmt(int ch)
+{
+	return ch == ':' ? "option %s needs a value" : "unknown option %s";
+}
