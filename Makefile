@@ -38,7 +38,7 @@ bin: $(TOOLS:%=$(BIN)/%)
 	@mkdir -p bin
 	@for t in $(TOOLS); do ln -sf ../build/bin/$$t bin/$$t; done
 
-$(O)/lib/%.o: lib/%.c lib/cx.h
+$(O)/lib/%.o: lib/%.c lib/cx.h lib/priv.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -c -o $@ $<
 

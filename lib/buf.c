@@ -118,22 +118,3 @@ cx_buf_free(struct cx_buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
-
-/* A whole decimal number from lo to hi, nothing else; -1 if not. */
-int
-cx_number(const char *s, size_t lo, size_t hi, size_t *v)
-{
-	size_t n = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || n > hi)
-			return -1;
-		n = n * 10 + (size_t)(*s - '0');
-	}
-	if (n < lo || n > hi)
-		return -1;
-	*v = n;
-	return 0;
-}

@@ -76,15 +76,23 @@ void	 cx_buf_ulong(struct cx_buf *, unsigned long);
 void	 cx_buf_printf(struct cx_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *cx_buf_str(struct cx_buf *);	/* NUL-terminates in place */
-int	 cx_number(const char *, size_t lo, size_t hi, size_t *);
 void	 cx_buf_free(struct cx_buf *);
 
-/* utf8.c: small text helpers (validation is in json.c). */
+/* text.c: comparing without case, trimming, words, whole numbers. */
 int	 cx_streqi(const char *, size_t, const char *, size_t);
 void	 cx_trim(const char **, size_t *);
 /* The next word of a line, split on blanks; 0 at its end. */
 int	 cx_word(const char **, const char *end, const char **, size_t *);
+/* A whole decimal number from lo to hi, nothing else; -1 if not. */
+int	 cx_number(const char *, size_t lo, size_t hi, size_t *);
+
+/* utf8.c: UTF-8 validation and repair. */
+int	 cx_utf8_valid(const char *, size_t);
+size_t	 cx_utf8_prefix(const char *, size_t);	/* bytes of whole chars */
+/* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
+
+/* opt.c: what the tools say of their options. */
 /* The option getopt complained of, as a user wrote it; buf for short. */
 const char *cx_optname(const char *arg, int opt, char buf[3]);
 /* The complaint, for getopt's ':' or '?', a format for cx_optname's. */
@@ -151,8 +159,6 @@ void	 cx_rec_del(struct cx_rec *, const char *);
 /* Append the record, with a final newline, to a buffer. */
 void	 cx_rec_write(const struct cx_rec *, struct cx_buf *);
 
-int	 cx_utf8_valid(const char *, size_t);
-size_t	 cx_utf8_prefix(const char *, size_t);	/* bytes of whole chars */
 enum cx_jtype cx_json_type(const char *, size_t);
 /* Validate one JSON value; returns bytes used or 0 with *err set. */
 size_t	 cx_json_check(const char *, size_t, struct cx_err *);
@@ -583,7 +589,7 @@ void	 cx_ac_scan(const struct cx_ac *, const char *, size_t,
 	    void (*)(void *, int, size_t), void *);
 void	 cx_ac_free(struct cx_ac *);
 
-/* rules.c: the taxonomy and the classification rules. */
+/* taxonomy.c: categories, and the words of priority and scope. */
 struct cx_taxon {
 	char		*code;		/* "logistics" or "logistics.late" */
 	const char	*priority;	/* the default: urgent, normal, low */
@@ -596,10 +602,14 @@ const struct cx_taxon *cx_taxonomy_get(const struct cx_taxonomy *,
 void	 cx_taxonomy_free(struct cx_taxonomy *);
 /* "urgent", "normal" or "low" as a static string, or NULL. */
 const char *cx_priority_name(const char *, size_t);
+/* "one", "group" or "public" as a static string, or NULL. */
+const char *cx_scope_name(const char *, size_t);
 /* A priority raised by its scope: group a level, public to urgent. */
 const char *cx_priority_scoped(const char *, const char *scope);
 /* The next priority up (an unknown one counts as normal). */
 const char *cx_priority_raised(const char *);
+
+/* rules.c: the classification rules. */
 #define CX_MAXTAGS	16
 struct cx_verdict {
 	const char	*category;	/* a taxonomy code, or NULL */
@@ -766,8 +776,6 @@ int	 cx_now_set(const char *, struct cx_err *);
 time_t	 cx_now(void);
 
 /* conf.c: configuration files, a spool's etc/ before the shipped share/. */
-/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
-const char *cx_spool_env(void);
 /* Path of a configuration file; NULL if none (caller frees). */
 char	*cx_conf_path(const char *spool, const char *name);
 const char *cx_share_dir(void);
@@ -785,16 +793,20 @@ const char *cx_alias_find(struct cx_alias *, const char *, size_t);
 void	 cx_alias_free(struct cx_alias *);
 /* A configuration file that must be there; NULL and why if not. */
 char	*cx_conf_need(const char *spool, const char *name, struct cx_err *);
-/* The zone and the clock of a run (-z, CX_TZ, timezone; --now, CX_NOW). */
-int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
-	    char nowtext[CX_NOWTEXT], struct cx_err *);
 int	 cx_setting_number(const char *spool, const char *key, size_t def,
 	    size_t lo, size_t hi, size_t *, struct cx_err *);
 /* Simple settings: "key = value" lines (cx.conf). */
 int	 cx_setting(const char *spool, const char *key, char **,
 	    struct cx_err *);
 
+/* run.c: what every run shares. */
+/* The zone and the clock of a run (-z, CX_TZ, timezone; --now, CX_NOW). */
+int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
+	    char nowtext[CX_NOWTEXT], struct cx_err *);
+
 /* spool.c: the spool directory. */
+/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
+const char *cx_spool_env(void);
 struct cx_spool {
 	char	*path;
 	int	 dfd;			/* the spool directory */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 #define MAXDEPTH	256
 
@@ -85,98 +85,6 @@ hex4ok(const unsigned char *p, const unsigned char *end)
 	return 1;
 }
 
-/* Length of the UTF-8 sequence at p if it is valid, else 0. */
-static inline size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (end - p >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (end - p < 3 || (p[1] & 0xc0) != 0x80 ||
-		    (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && p[1] < 0xa0)
-			return 0;	/* overlong */
-		if (c == 0xed && p[1] >= 0xa0)
-			return 0;	/* surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (end - p < 4 || (p[1] & 0xc0) != 0x80 ||
-		    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && p[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && p[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/*
- * Past a run of three-byte characters led by E1 to EC, where no overlong
- * form or surrogate can hide: most text that is not ASCII here is CJK.
- */
-static inline const unsigned char *
-skip_cjk(const unsigned char *p, const unsigned char *end)
-{
-	while (end - p >= 3 && p[0] >= 0xe1 && p[0] <= 0xec &&
-	    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-		p += 3;
-	return p;
-}
-
-int
-cx_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	size_t k;
-	uint64_t w;
-
-	while (p < end) {
-		while (end - p >= 8) {
-			memcpy(&w, p, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			p += 8;
-		}
-		p = skip_cjk(p, end);
-		if (p >= end)
-			break;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((k = utf8_seq(p, end)) == 0)
-			return 0;
-		p += k;
-	}
-	return 1;
-}
-
-size_t
-cx_utf8_prefix(const char *s, size_t n)
-{
-	size_t i = n, back = 0;
-
-	/* Step back over an incomplete final sequence, if any. */
-	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
-		if (utf8_seq((const unsigned char *)s + i - 1,
-		    (const unsigned char *)s + n) == 0)
-			return i - 1;
-	}
-	return n;
-}
-
 static int needs_escape(uint64_t);
 
 /* A string starting at the quote p; returns the byte after the close. */
@@ -241,10 +149,10 @@ parse_string(struct pstate *ps, const char *p, int *esc)
 			return fail(ps, (const char *)q,
 			    "control character in string");
 		default:
-			if ((k = utf8_seq(q, end)) == 0)
+			if ((k = cx_utf8_seq(q, end)) == 0)
 				return fail(ps, (const char *)q,
 				    "invalid UTF-8");
-			q = skip_cjk(q + k, end);
+			q = cx_utf8_skip_cjk(q + k, end);
 		}
 	}
 }
@@ -1006,11 +914,11 @@ addstr(struct cx_buf *b, const char *s, size_t n, int check)
 				break;
 			p += 8;
 		}
-		p = skip_cjk(p, end);
+		p = cx_utf8_skip_cjk(p, end);
 		if (p >= end)
 			break;
 		if (*p >= 0x80) {
-			if ((k = utf8_seq(p, end)) == 0) {
+			if ((k = cx_utf8_seq(p, end)) == 0) {
 				if (check) {
 					b->len = start;
 					return -1;

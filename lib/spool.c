@@ -20,6 +20,15 @@
 
 #include "cx.h"
 
+/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
+const char *
+cx_spool_env(void)
+{
+	const char *s = getenv("CX_SPOOL");
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 #define DIRMODE		0750
 #define FILEMODE	0640
 

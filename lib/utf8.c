@@ -1,87 +1,59 @@
 /*
- * utf8.c: small text helpers shared by the tools.
+ * utf8.c: UTF-8 validation and repair.
+ *
+ * Every string a tool reads or writes is checked here or in the record
+ * parser (json.c), with the same inline sequence test (priv.h).  Runs of
+ * ASCII are passed eight bytes at a time and runs of CJK characters three
+ * bytes at a time: that is nearly all of the text of real complaints.
  */
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
-/* ASCII letters compare without case; everything else byte for byte. */
 int
-cx_streqi(const char *a, size_t an, const char *b, size_t bn)
+cx_utf8_valid(const char *s, size_t n)
 {
-	size_t i;
-	int ca, cb;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t k;
+	uint64_t w;
 
-	if (an != bn)
-		return 0;
-	for (i = 0; i < an; i++) {
-		ca = (unsigned char)a[i];
-		cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
+	while (p < end) {
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			p += 8;
+		}
+		p = cx_utf8_skip_cjk(p, end);
+		if (p >= end)
+			break;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((k = cx_utf8_seq(p, end)) == 0)
 			return 0;
+		p += k;
 	}
 	return 1;
 }
 
-/* Width of a space at p: ASCII blanks, U+3000 and a stray U+FEFF. */
-static size_t
-space_at(const char *p, size_t n)
+size_t
+cx_utf8_prefix(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)p;
+	size_t i = n, back = 0;
 
-	if (n >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' ||
-	    u[0] == '\n'))
-		return 1;
-	if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
-		return 3;
-	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
-		return 3;
-	return 0;
-}
-
-static size_t
-space_before(const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p + n;
-
-	if (n >= 1 && (u[-1] == ' ' || u[-1] == '\t' || u[-1] == '\r' ||
-	    u[-1] == '\n'))
-		return 1;
-	if (n >= 3 && u[-3] == 0xe3 && u[-2] == 0x80 && u[-1] == 0x80)
-		return 3;
-	return 0;
-}
-
-void
-cx_trim(const char **s, size_t *n)
-{
-	size_t k;
-
-	while (*n > 0 && (k = space_at(*s, *n)) > 0) {
-		*s += k;
-		*n -= k;
+	/* Step back over an incomplete final sequence, if any. */
+	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		back++;
 	}
-	while (*n > 0 && (k = space_before(*s, *n)) > 0)
-		*n -= k;
-}
-
-int
-cx_word(const char **l, const char *end, const char **w, size_t *n)
-{
-	const char *p = *l;
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	*w = p;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
-	*n = (size_t)(p - *w);
-	*l = p;
-	return *n > 0;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
+		if (cx_utf8_seq((const unsigned char *)s + i - 1,
+		    (const unsigned char *)s + n) == 0)
+			return i - 1;
+	}
+	return n;
 }
 
 /* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
@@ -105,23 +77,34 @@ cx_utf8_scrub(const char *s, size_t n, struct cx_buf *out)
 	}
 }
 
-/*
- * How to name an option getopt complained of: a long one as given
- * ("--bogus"), a short one alone ("-x" of "-qx"); buf holds the latter.
- */
-const char *
-cx_optname(const char *arg, int opt, char buf[3])
+/* A code point and its length in bytes; a bad byte is U+FFFD, 1 long. */
+uint32_t
+cx_utf8_decode(const unsigned char *p, const unsigned char *end, size_t *len)
 {
-	if (strncmp(arg, "--", 2) == 0)
-		return arg;
-	buf[0] = '-';
-	buf[1] = (char)opt;
-	buf[2] = '\0';
-	return buf;
-}
+	uint32_t c;
+	size_t i, n;
 
-const char *
-cx_optfmt(int ch)
-{
-	return ch == ':' ? "option %s needs a value" : "unknown option %s";
+	*len = 1;
+	if (p[0] < 0x80)
+		return p[0];
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0xfffd;
+	if ((size_t)(end - p) < n)
+		return 0xfffd;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0xfffd;
+	*len = n;
+	return c;
 }

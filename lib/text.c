@@ -1,0 +1,122 @@
+/*
+ * text.c: small text helpers: comparing without case, trimming, words,
+ * whole numbers.
+ */
+#include <string.h>
+
+#include "priv.h"
+
+/* ASCII letters compare without case; everything else byte for byte. */
+int
+cx_streqi(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i;
+	int ca, cb;
+
+	if (an != bn)
+		return 0;
+	for (i = 0; i < an; i++) {
+		ca = (unsigned char)a[i];
+		cb = (unsigned char)b[i];
+		if (ca >= 'A' && ca <= 'Z')
+			ca += 'a' - 'A';
+		if (cb >= 'A' && cb <= 'Z')
+			cb += 'a' - 'A';
+		if (ca != cb)
+			return 0;
+	}
+	return 1;
+}
+
+/* Width of a space at p: ASCII blanks, U+3000 and a stray U+FEFF. */
+static size_t
+space_at(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (n >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' ||
+	    u[0] == '\n'))
+		return 1;
+	if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+static size_t
+space_before(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p + n;
+
+	if (n >= 1 && (u[-1] == ' ' || u[-1] == '\t' || u[-1] == '\r' ||
+	    u[-1] == '\n'))
+		return 1;
+	if (n >= 3 && u[-3] == 0xe3 && u[-2] == 0x80 && u[-1] == 0x80)
+		return 3;
+	return 0;
+}
+
+void
+cx_trim(const char **s, size_t *n)
+{
+	size_t k;
+
+	while (*n > 0 && (k = space_at(*s, *n)) > 0) {
+		*s += k;
+		*n -= k;
+	}
+	while (*n > 0 && (k = space_before(*s, *n)) > 0)
+		*n -= k;
+}
+
+int
+cx_word(const char **l, const char *end, const char **w, size_t *n)
+{
+	const char *p = *l;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	*w = p;
+	while (p < end && *p != ' ' && *p != '\t')
+		p++;
+	*n = (size_t)(p - *w);
+	*l = p;
+	return *n > 0;
+}
+
+/* A whole decimal number from lo to hi, nothing else; -1 if not. */
+int
+cx_number(const char *s, size_t lo, size_t hi, size_t *v)
+{
+	size_t n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || n > hi)
+			return -1;
+		n = n * 10 + (size_t)(*s - '0');
+	}
+	if (n < lo || n > hi)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+int
+cx_tokeq(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(w, s, n) == 0;
+}
+
+/* Whether a list "a\0b\0\0" holds the word w. */
+int
+cx_listed(const char *l, const char *w, size_t n)
+{
+	for (; *l != '\0'; l += strlen(l) + 1)
+		if (cx_tokeq(w, n, l))
+			return 1;
+	return 0;
+}
+
