@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
-static uint64_t
-mix(uint64_t x)
+/* A 64-bit finaliser (splitmix64's): every input bit moves every output bit. */
+uint64_t
+cx_mix64(uint64_t x)
 {
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;
@@ -43,8 +44,8 @@ cx_key_of(const void *data, size_t n)
 	memcpy(&w, p, n);
 	a = (a ^ w ^ ((uint64_t)n << 56)) * 0x100000001b3ULL;
 	b = (b + w + n) * 0xff51afd7ed558ccdULL;
-	k.h[0] = mix(a ^ mix(b));
-	k.h[1] = mix(b + mix(a));
+	k.h[0] = cx_mix64(a ^ cx_mix64(b));
+	k.h[1] = cx_mix64(b + cx_mix64(a));
 	return k;
 }
 

@@ -98,17 +98,6 @@ struct feats {
 	struct cx_buf	 word;		/* scratch for the word being read */
 };
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static void
 feat_put(struct feats *f, struct cx_key k, uint32_t buckets)
 {
@@ -284,7 +273,7 @@ count_grow(struct cx_nb *nb)
 	for (i = 0; i < ocap; i++) {
 		if (ok[i] == 0)
 			continue;
-		for (j = mix64(ok[i]) & (nb->hcap - 1); nb->hk[j] != 0;
+		for (j = cx_mix64(ok[i]) & (nb->hcap - 1); nb->hk[j] != 0;
 		    j = (j + 1) & (nb->hcap - 1))
 			;
 		nb->hk[j] = ok[i];
@@ -303,7 +292,7 @@ count_at(struct cx_nb *nb, uint32_t cls, uint32_t b)
 
 	if ((nb->hlen + 1) * 2 > nb->hcap)
 		count_grow(nb);
-	for (j = mix64(key) & (nb->hcap - 1); nb->hk[j] != 0;
+	for (j = cx_mix64(key) & (nb->hcap - 1); nb->hk[j] != 0;
 	    j = (j + 1) & (nb->hcap - 1))
 		if (nb->hk[j] == key)
 			return &nb->hn[j];
@@ -911,7 +900,7 @@ fail:
 static uint64_t
 next_rand(uint64_t *s)
 {
-	return mix64(*s += 0x9e3779b97f4a7c15ULL);
+	return cx_mix64(*s += 0x9e3779b97f4a7c15ULL);
 }
 
 /*

@@ -9,6 +9,9 @@
 
 #include "cx.h"
 
+/* hash.c: the mixer of content keys, for hash tables and random draws. */
+uint64_t cx_mix64(uint64_t);
+
 /* text.c: a word that is exactly s; a word in a list "a\0b\0\0". */
 int	 cx_tokeq(const char *, size_t, const char *s);
 int	 cx_listed(const char *list, const char *, size_t);
