@@ -456,16 +456,14 @@ bad:
 	return -1;
 }
 
-/* The string at a path of a record, trimmed, into b; 0 if there is one. */
+/* The string at a path of a record, trimmed, into b; 0 if not empty. */
 static int
 rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
 {
 	const char *v;
 	size_t n;
 
-	b->len = 0;
-	if (cx_json_path(r, path, &v, &n) == -1 ||
-	    cx_json_type(v, n) != CX_J_STR || cx_json_str(v, n, b) == -1)
+	if (cx_rec_getstr(r, path, b) == -1)
 		return -1;
 	v = b->p;
 	n = b->len;
@@ -473,6 +471,7 @@ rec_str(const struct cx_rec *r, const char *path, struct cx_buf *b)
 	if (n > 0)
 		memmove(b->p, v, n);
 	b->len = n;
+	(void)cx_buf_str(b);
 	return b->len > 0 ? 0 : -1;
 }
 
