@@ -25,7 +25,7 @@ struct edge {
 
 struct state {
 	struct edge	*e;		/* while building: own array */
-	int		 ne, cap;
+	int		 ne;
 	int		 fail;
 	int		 out;		/* first pattern ending here, or -1 */
 	int		 dict;		/* next state with output on the fail chain */
@@ -42,9 +42,9 @@ struct pat {
 
 struct cx_ac {
 	struct state	*s;
-	int		 ns, caps;
+	int		 ns;
 	struct pat	*p;
-	int		 np, capp;
+	int		 np;
 	int		 root[256];
 	int		 built;
 };
@@ -65,10 +65,7 @@ isword(unsigned char c)
 static int
 new_state(struct cx_ac *a, int depth)
 {
-	if (a->ns == a->caps) {
-		a->caps = a->caps ? a->caps * 2 : 64;
-		a->s = cx_realloc(a->s, (size_t)a->caps * sizeof(*a->s));
-	}
+	a->s = cx_grow(a->s, (size_t)a->ns, sizeof(*a->s));
 	memset(&a->s[a->ns], 0, sizeof(a->s[0]));
 	a->s[a->ns].out = a->s[a->ns].dict = -1;
 	a->s[a->ns].depth = depth;
@@ -109,10 +106,7 @@ add_edge(struct cx_ac *a, int s, unsigned char c, int to)
 	struct state *st = &a->s[s];
 	int i;
 
-	if (st->ne == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 2;
-		st->e = cx_realloc(st->e, (size_t)st->cap * sizeof(*st->e));
-	}
+	st->e = cx_grow(st->e, (size_t)st->ne, sizeof(*st->e));
 	for (i = st->ne; i > 0 && st->e[i - 1].c > c; i--)
 		st->e[i] = st->e[i - 1];
 	st->e[i].c = c;
@@ -136,10 +130,7 @@ cx_ac_add(struct cx_ac *a, const char *pat, size_t n, int id, unsigned flags)
 		}
 		s = t;
 	}
-	if (a->np == a->capp) {
-		a->capp = a->capp ? a->capp * 2 : 64;
-		a->p = cx_realloc(a->p, (size_t)a->capp * sizeof(*a->p));
-	}
+	a->p = cx_grow(a->p, (size_t)a->np, sizeof(*a->p));
 	p = &a->p[a->np];
 	p->id = id;
 	p->len = (int)n;

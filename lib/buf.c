@@ -5,6 +5,7 @@
  * library does not hand back to the caller.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,35 @@ cx_realloc(void *p, size_t n)
 	if ((p = realloc(p, n ? n : 1)) == NULL)
 		abort();
 	return p;
+}
+
+/*
+ * Room for element n of an array only ever grown by this function, one
+ * element at a time from 0: the room is the power of two above n, so it
+ * is not stored, and it is made anew when n reaches it.
+ */
+void *
+cx_grow(void *p, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return p;		/* not a power of two: there is room */
+	if (n > SIZE_MAX / 2 / size)
+		abort();
+	return cx_realloc(p, (n ? 2 * n : 1) * size);
+}
+
+/* Room for element n of an array reused with its room in *cap. */
+void *
+cx_reserve(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	if (*cap > SIZE_MAX / 2 / size)
+		abort();
+	*cap = *cap ? *cap * 2 : 16;
+	if (*cap <= n)
+		*cap = n + 1;
+	return cx_realloc(p, *cap * size);
 }
 
 char *

@@ -59,10 +59,7 @@ map_line(void *arg, const char *l, size_t n, unsigned long line,
 			cx_seterr(err, "empty header name");
 			return -1;
 		}
-		if (m->n == m->cap) {
-			m->cap = m->cap ? m->cap * 2 : 32;
-			m->col = cx_realloc(m->col, m->cap * sizeof(*m->col));
-		}
+		m->col = cx_grow(m->col, m->n, sizeof(*m->col));
 		m->col[m->n].field = cx_strndup(f, fn);
 		m->col[m->n].header = cx_strndup(h, hn);
 		m->n++;
@@ -154,7 +151,7 @@ scan(const char *dir, const struct cx_csvrow *hdr, struct cx_colmap **best,
 	while ((d = readdir(dp)) != NULL) {
 		len = strlen(d->d_name);
 		if (len > 4 && strcmp(d->d_name + len - 4, ".map") == 0) {
-			names = cx_realloc(names, (n + 1) * sizeof(*names));
+			names = cx_grow(names, n, sizeof(*names));
 			names[n++] = cx_strndup(d->d_name, len);
 		}
 	}

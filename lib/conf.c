@@ -138,10 +138,7 @@ struct cx_alias {
 static void
 alias_add(struct cx_alias *t, const char *code, const char *s, size_t n)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->a = cx_realloc(t->a, t->cap * sizeof(*t->a));
-	}
+	t->a = cx_grow(t->a, t->n, sizeof(*t->a));
 	t->a[t->n].code = (char *)code;
 	t->a[t->n].alias = cx_strndup(s, n);
 	t->a[t->n].len = n;

@@ -48,6 +48,10 @@ struct cx_buf {
 };
 void	*cx_alloc(size_t);
 void	*cx_realloc(void *, size_t);
+/* Room for element n of a growing array: cx_grow for one only ever grown,
+ * from empty; cx_reserve for one reused, with its room kept in *cap. */
+void	*cx_grow(void *, size_t n, size_t size);
+void	*cx_reserve(void *, size_t n, size_t *cap, size_t size);
 char	*cx_strndup(const char *, size_t);
 void	 cx_buf_reserve(struct cx_buf *, size_t);	/* the slow path */
 /* Room for n more bytes and a NUL; inline, as it is on every hot path. */
@@ -83,6 +87,11 @@ int	 cx_streqi(const char *, size_t, const char *, size_t);
 void	 cx_trim(const char **, size_t *);
 /* The next word of a line, split on blanks; 0 at its end. */
 int	 cx_word(const char **, const char *end, const char **, size_t *);
+/* "a, b，c、d" as trimmed strings; -1 if there are none. */
+int	 cx_split(const char *, size_t, char ***, int *);
+void	 cx_split_free(char **, int);
+/* The next line of a buffer, without its newline; 0 at the buffer's end. */
+int	 cx_line(const char **p, const char *end, const char **, size_t *);
 /* A whole decimal number from lo to hi, nothing else; -1 if not. */
 int	 cx_number(const char *, size_t lo, size_t hi, size_t *);
 

@@ -288,10 +288,7 @@ field_add(struct cx_rec *r)
 {
 	struct cx_field *f;
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 32;
-		r->f = cx_realloc(r->f, r->cap * sizeof(*r->f));
-	}
+	r->f = cx_reserve(r->f, r->n, &r->cap, sizeof(*r->f));
 	f = &r->f[r->n++];
 	memset(f, 0, sizeof(*f));
 	return f;

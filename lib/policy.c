@@ -129,8 +129,7 @@ field_index(struct cx_sla_policy *p, const char *f, size_t n)
 	for (i = 0; i < p->nfields; i++)
 		if (cx_tokeq(f, n, p->fields[i]))
 			return i;
-	p->fields = cx_realloc(p->fields, (p->nfields + 1) *
-	    sizeof(*p->fields));
+	p->fields = cx_grow(p->fields, p->nfields, sizeof(*p->fields));
 	p->fields[p->nfields] = cx_strndup(f, n);
 	return p->nfields++;
 }
@@ -146,7 +145,7 @@ cond(struct cx_sla_policy *p, struct cx_sla_conds *cs, const char *w,
 		cx_seterr(err, "expected FIELD=VALUE, not \"%.*s\"", (int)n, w);
 		return -1;
 	}
-	cs->c = cx_realloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
+	cs->c = cx_grow(cs->c, cs->n, sizeof(*cs->c));
 	c = &cs->c[cs->n++];
 	c->field = cx_strndup(w, (size_t)(eq - w));
 	c->vals = list(eq + 1, (size_t)(w + n - eq - 1));
@@ -254,7 +253,7 @@ target_line(struct cx_sla_policy *p, const char *l, const char *end,
 		    (int)n, w);
 		return -1;
 	}
-	p->t = cx_realloc(p->t, (p->nt + 1) * sizeof(*p->t));
+	p->t = cx_grow(p->t, p->nt, sizeof(*p->t));
 	t = &p->t[p->nt++];
 	memset(t, 0, sizeof(*t));
 	t->clock = k;
@@ -339,7 +338,7 @@ escalate_line(struct cx_sla_policy *p, const char *l, const char *end,
 	const char *w;
 	size_t n;
 
-	p->step = cx_realloc(p->step, (p->nstep + 1) * sizeof(*p->step));
+	p->step = cx_grow(p->step, p->nstep, sizeof(*p->step));
 	s = &p->step[p->nstep++];
 	memset(s, 0, sizeof(*s));
 	s->line = line;
@@ -385,7 +384,7 @@ calendar_line(struct cx_sla_policy *p, const char *l, const char *end,
 		cx_seterr(err, "calendar: expected DEPARTMENT (or *) and FILE");
 		return -1;
 	}
-	p->cal = cx_realloc(p->cal, (p->ncal + 1) * sizeof(*p->cal));
+	p->cal = cx_grow(p->cal, p->ncal, sizeof(*p->cal));
 	p->cal[p->ncal].dept = cx_strndup(d, dn);
 	p->cal[p->ncal].file = cx_strndup(f, fn);
 	p->ncal++;
@@ -469,7 +468,7 @@ cx_sla_calendar(struct cx_sla_policy *p, const char *spool, const char *dept,
 	free(path);
 	if (cal == NULL)
 		return NULL;
-	p->cals = cx_realloc(p->cals, (p->ncals + 1) * sizeof(*p->cals));
+	p->cals = cx_grow(p->cals, p->ncals, sizeof(*p->cals));
 	p->cals[p->ncals].file = cx_strndup(file, strlen(file));
 	p->cals[p->ncals].cal = cal;
 	return p->cals[p->ncals++].cal;
@@ -504,7 +503,7 @@ cx_sla_ext_line(struct cx_sla_policy *p, const char *l, size_t len,
 	const char *end = l + len, *w;
 	size_t n, i;
 
-	p->ext = cx_realloc(p->ext, (p->next + 1) * sizeof(*p->ext));
+	p->ext = cx_grow(p->ext, p->next, sizeof(*p->ext));
 	x = &p->ext[p->next++];
 	memset(x, 0, sizeof(*x));
 	x->line = line;

@@ -35,45 +35,6 @@ struct cx_route {
 	int			 ns;
 };
 
-/* "a, b，c" into trimmed strings. */
-static int
-split(const char *s, size_t n, char ***out, int *nout)
-{
-	const char *p = s, *end = s + n, *q;
-	size_t len, step;
-
-	*out = NULL;
-	*nout = 0;
-	while (p < end) {
-		for (q = p; q < end && *q != ','; q++)
-			if (end - q >= 3 && (memcmp(q, "，", 3) == 0 ||
-			    memcmp(q, "、", 3) == 0))
-				break;
-		step = q < end ? (*q == ',' ? 1 : 3) : 0;
-		len = (size_t)(q - p);
-		cx_trim(&p, &len);
-		if (len > 0) {
-			*out = cx_realloc(*out, (size_t)(*nout + 1) *
-			    sizeof(**out));
-			(*out)[(*nout)++] = cx_strndup(p, len);
-		}
-		p = q + step;
-		if (step == 0)
-			break;
-	}
-	return *nout > 0 ? 0 : -1;
-}
-
-static void
-strings_free(char **v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int
 routing_line(void *arg, const char *l, size_t n, unsigned long line,
     struct cx_err *err)
@@ -90,10 +51,10 @@ routing_line(void *arg, const char *l, size_t n, unsigned long line,
 		cx_seterr(err, "expected \"WHAT: DEPARTMENT, ...\"");
 		return -1;
 	}
-	rt->l = cx_realloc(rt->l, (size_t)(rt->nl + 1) * sizeof(*rt->l));
+	rt->l = cx_grow(rt->l, (size_t)rt->nl, sizeof(*rt->l));
 	r = &rt->l[rt->nl];
 	memset(r, 0, sizeof(*r));
-	if (split(colon + 1, (size_t)(l + n - colon - 1), &r->dept,
+	if (cx_split(colon + 1, (size_t)(l + n - colon - 1), &r->dept,
 	    &r->ndept) == -1) {
 		cx_seterr(err, "no department");
 		return -1;
@@ -132,7 +93,7 @@ routing_line(void *arg, const char *l, size_t n, unsigned long line,
 		    "default before ':'");
 		return -1;
 	}
-	if (split(sp + 1, vn, &r->match, &r->nmatch) == -1) {
+	if (cx_split(sp + 1, vn, &r->match, &r->nmatch) == -1) {
 		cx_seterr(err, "nothing to match");
 		return -1;
 	}
@@ -179,7 +140,7 @@ agent_line(void *arg, const char *l, size_t n, unsigned long line,
 		cx_seterr(err, "duty \"%.*s\": on or off", (int)wl[3], w[3]);
 		return -1;
 	}
-	rt->a = cx_realloc(rt->a, (size_t)(rt->na + 1) * sizeof(*rt->a));
+	rt->a = cx_grow(rt->a, (size_t)rt->na, sizeof(*rt->a));
 	a = &rt->a[rt->na++];
 	a->name = cx_strndup(w[0], wl[0]);
 	a->dept = cx_strndup(w[1], wl[1]);
@@ -206,7 +167,7 @@ solution_line(void *arg, const char *l, size_t n, unsigned long line,
 		cx_seterr(err, "expected \"CODE: REMEDY | 中文 | English\"");
 		return -1;
 	}
-	rt->s = cx_realloc(rt->s, (size_t)(rt->ns + 1) * sizeof(*rt->s));
+	rt->s = cx_grow(rt->s, (size_t)rt->ns, sizeof(*rt->s));
 	s = &rt->s[rt->ns++];
 	f = l;
 	fn = (size_t)(colon - l);
@@ -303,8 +264,8 @@ cx_route_free(struct cx_route *rt)
 	if (rt == NULL)
 		return;
 	for (i = 0; i < rt->nl; i++) {
-		strings_free(rt->l[i].match, rt->l[i].nmatch);
-		strings_free(rt->l[i].dept, rt->l[i].ndept);
+		cx_split_free(rt->l[i].match, rt->l[i].nmatch);
+		cx_split_free(rt->l[i].dept, rt->l[i].ndept);
 	}
 	free(rt->l);
 	for (i = 0; i < rt->na; i++) {

@@ -79,44 +79,9 @@ keyword(struct cx_rules *rs, const char *s, size_t n)
 	for (i = 0; i < rs->nkw; i++)
 		if (strlen(rs->kw[i]) == n && memcmp(rs->kw[i], s, n) == 0)
 			return i;
-	rs->kw = cx_realloc(rs->kw, (size_t)(rs->nkw + 1) * sizeof(*rs->kw));
+	rs->kw = cx_grow(rs->kw, (size_t)rs->nkw, sizeof(*rs->kw));
 	rs->kw[rs->nkw] = cx_strndup(s, n);
 	return rs->nkw++;
-}
-
-/* Split "a, b，c、d" into trimmed items. */
-static int
-items(const char *s, size_t n, char ***out, int *nout)
-{
-	const char *p = s, *end = s + n, *q, *next = end;
-	size_t len;
-
-	*out = NULL;
-	*nout = 0;
-	while (p < end) {
-		for (q = p; q < end; q++) {
-			if (*q == ',') {
-				next = q + 1;
-				break;
-			}
-			if (end - q >= 3 && (memcmp(q, "，", 3) == 0 ||
-			    memcmp(q, "、", 3) == 0)) {
-				next = q + 3;
-				break;
-			}
-		}
-		if (q == end)
-			next = end;
-		len = (size_t)(q - p);
-		cx_trim(&p, &len);
-		if (len > 0) {
-			*out = cx_realloc(*out, (size_t)(*nout + 1) *
-			    sizeof(**out));
-			(*out)[(*nout)++] = cx_strndup(p, len);
-		}
-		p = next;
-	}
-	return *nout > 0 ? 0 : -1;
 }
 
 static struct cond *
@@ -124,7 +89,7 @@ new_cond(struct rule *r, int kind)
 {
 	struct cond *c;
 
-	r->c = cx_realloc(r->c, (size_t)(r->nc + 1) * sizeof(*r->c));
+	r->c = cx_grow(r->c, (size_t)r->nc, sizeof(*r->c));
 	c = &r->c[r->nc++];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
@@ -139,7 +104,7 @@ cond_words(struct loader *ld, int kind, const char *v, size_t vn,
 	char **w;
 	int i, n;
 
-	if (items(v, vn, &w, &n) == -1) {
+	if (cx_split(v, vn, &w, &n) == -1) {
 		cx_seterr(err, "no keywords");
 		return -1;
 	}
@@ -225,7 +190,7 @@ action(struct loader *ld, const char *k, size_t kn, const char *v, size_t vn,
 		char **t;
 		int nt, i;
 
-		if (items(v, vn, &t, &nt) == -1) {
+		if (cx_split(v, vn, &t, &nt) == -1) {
 			cx_seterr(err, "no tags");
 			return -1;
 		}
@@ -246,7 +211,7 @@ values(struct loader *ld, int kind, const char *path, size_t pn,
 {
 	struct cond *c = new_cond(ld->cur, kind);
 
-	if (items(v, vn, &c->val, &c->nval) == -1) {
+	if (cx_split(v, vn, &c->val, &c->nval) == -1) {
 		cx_seterr(err, "no values");
 		return -1;
 	}
@@ -332,7 +297,7 @@ rule_line(void *arg, const char *l, size_t n, unsigned long line,
 				    "%lu first)", (int)nn, name, rs->r[k].line);
 				return -1;
 			}
-		rs->r = cx_realloc(rs->r, (size_t)(rs->nr + 1) * sizeof(*rs->r));
+		rs->r = cx_grow(rs->r, (size_t)rs->nr, sizeof(*rs->r));
 		ld->cur = &rs->r[rs->nr++];
 		memset(ld->cur, 0, sizeof(*ld->cur));
 		ld->cur->name = cx_strndup(name, nn);

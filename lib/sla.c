@@ -70,10 +70,7 @@ ev_add(struct cx_sla_facts *f, time_t at, const char *act, size_t n,
 	struct cx_sla_ev *e;
 	size_t i;
 
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 16;
-		f->ev = cx_realloc(f->ev, f->cap * sizeof(*f->ev));
-	}
+	f->ev = cx_reserve(f->ev, f->n, &f->cap, sizeof(*f->ev));
 	/* Histories are written in order: this is a stable insertion. */
 	for (i = f->n; i > 0 && f->ev[i - 1].at > at; i--)
 		f->ev[i] = f->ev[i - 1];
@@ -128,11 +125,8 @@ entry(void *arg, const char *v, size_t n)
 	}
 	ours = m[1] != NULL && cx_tokeq(m[1], mn[1], "\"cx-sla\"");
 	if (ours) {
-		if (f->nours == f->capours) {
-			f->capours = f->capours ? 2 * f->capours : 8;
-			f->ours = cx_realloc(f->ours, f->capours *
-			    sizeof(*f->ours));
-		}
+		f->ours = cx_reserve(f->ours, f->nours, &f->capours,
+		    sizeof(*f->ours));
 		f->ours[f->nours].v = v;
 		f->ours[f->nours++].n = n;
 	}
@@ -224,10 +218,7 @@ iv_add(struct ivs *s, time_t a, time_t b, int open, int kind)
 {
 	if (!open && b <= a)
 		return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 8;
-		s->v = cx_realloc(s->v, s->cap * sizeof(*s->v));
-	}
+	s->v = cx_reserve(s->v, s->n, &s->cap, sizeof(*s->v));
 	s->v[s->n].a = a;
 	s->v[s->n].b = b;
 	s->v[s->n].open = open;
@@ -364,14 +355,13 @@ put_secs(struct cx_buf *b, long s)
 static void
 indent(struct cx_buf *b, const char *head, const struct cx_buf *lines)
 {
-	const char *p = lines->p, *end = lines->p + lines->len, *nl;
+	const char *p = lines->p, *end = lines->p + lines->len, *l;
+	size_t n;
 
 	cx_buf_adds(b, head);
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
+	while (cx_line(&p, end, &l, &n)) {
 		cx_buf_adds(b, "    ");
-		cx_buf_add(b, p, (size_t)(nl - p));
+		cx_buf_add(b, l, n);
 		cx_buf_addc(b, '\n');
 	}
 }

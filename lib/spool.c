@@ -148,7 +148,7 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(errno));
 		return -1;
 	}
-	sp->dirs = cx_realloc(sp->dirs, (sp->ndirs + 1) * sizeof(*sp->dirs));
+	sp->dirs = cx_grow(sp->dirs, sp->ndirs, sizeof(*sp->dirs));
 	sp->dirs[sp->ndirs].name = cx_strndup(name, strlen(name));
 	sp->dirs[sp->ndirs].fd = fd;
 	sp->ndirs++;

@@ -128,10 +128,7 @@ taxon_line(void *arg, const char *l, size_t n, unsigned long line,
 			return -1;
 		}
 	}
-	if (x->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 64;
-		x->t = cx_realloc(x->t, x->cap * sizeof(*x->t));
-	}
+	x->t = cx_grow(x->t, x->n, sizeof(*x->t));
 	t = &x->t[x->n++];
 	t->code = cx_strndup(code, cn);
 	t->priority = cx_priority_name(prio, pn);

@@ -2,6 +2,7 @@
  * text.c: small text helpers: comparing without case, trimming, words,
  * whole numbers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "priv.h"
@@ -120,3 +121,56 @@ cx_listed(const char *l, const char *w, size_t n)
 	return 0;
 }
 
+/* The next line of a buffer, without its newline; 0 at the buffer's end. */
+int
+cx_line(const char **p, const char *end, const char **l, size_t *n)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return 0;
+	if ((nl = memchr(*p, '\n', (size_t)(end - *p))) == NULL)
+		nl = end;
+	*l = *p;
+	*n = (size_t)(nl - *p);
+	*p = nl < end ? nl + 1 : end;
+	return 1;
+}
+
+/* "a, b，c、d" as trimmed strings; -1 if there are none. */
+int
+cx_split(const char *s, size_t n, char ***out, int *nout)
+{
+	const char *p = s, *end = s + n, *q;
+	size_t len, step;
+
+	*out = NULL;
+	*nout = 0;
+	while (p < end) {
+		for (q = p; q < end && *q != ','; q++)
+			if (end - q >= 3 && (memcmp(q, "，", 3) == 0 ||
+			    memcmp(q, "、", 3) == 0))
+				break;
+		step = q < end ? (*q == ',' ? 1 : 3) : 0;
+		len = (size_t)(q - p);
+		cx_trim(&p, &len);
+		if (len > 0) {
+			*out = cx_grow(*out, (size_t)*nout, sizeof(**out));
+			(*out)[(*nout)++] = cx_strndup(p, len);
+		}
+		p = q + step;
+		if (step == 0)
+			break;
+	}
+	return *nout > 0 ? 0 : -1;
+}
+
+void
+cx_split_free(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
