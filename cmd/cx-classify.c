@@ -234,7 +234,43 @@ mset(struct cx_buf *m, const char *key, const char *val)
 	cx_buf_free(&v);
 }
 
-/* -S: what an agent set by hand, kept in "manual" with who and when. */
+/* Whether each -S is what an agent set by hand already. */
+static int
+set_already(const struct cx_rec *r)
+{
+	struct cx_buf cat = { 0 };
+	const char *eq, *sub;
+	char *m, *ms;
+	int i, same = 1;
+
+	for (i = 0; i < G.nset && same; i++) {
+		eq = strchr(G.set[i], '=');
+		if (strncmp(G.set[i], "category=", 9) == 0) {
+			category_of(eq + 1, &cat);
+			sub = strchr(eq + 1, '.') != NULL ? eq + 1 : NULL;
+			m = manual(r, "category");
+			ms = manual(r, "subcategory");
+			same = m != NULL && strcmp(m, cat.p) == 0 &&
+			    (sub == NULL ? ms == NULL : ms != NULL &&
+			    strcmp(ms, sub) == 0);
+			free(ms);
+		} else {
+			*(char *)eq = '\0';
+			m = manual(r, G.set[i]);
+			*(char *)eq = '=';
+			same = m != NULL && strcmp(m, eq + 1) == 0;
+		}
+		free(m);
+	}
+	cx_buf_free(&cat);
+	return same;
+}
+
+/*
+ * -S: what an agent set by hand, kept in "manual" with who and when.  A
+ * correction the ticket has by hand already is not made again (a command
+ * run again after a crash, say).
+ */
 static void
 set_by_hand(struct cx_rec *r)
 {
@@ -243,6 +279,9 @@ set_by_hand(struct cx_rec *r)
 	const char *eq;
 	int i;
 
+	G.nset_done++;
+	if (set_already(r))
+		return;
 	f = cx_rec_get(r, "manual");
 	cx_buf_add(&m, f ? f->v : "{}", f ? f->vlen : 2);
 	cx_buf_adds(&h, "{\"at\":");
@@ -281,7 +320,6 @@ set_by_hand(struct cx_rec *r)
 	cx_rec_set_raw(r, "manual", m.p, m.len);
 	cx_buf_addc(&h, '}');
 	cx_rec_append(r, "history", h.p, h.len);
-	G.nset_done++;
 	cx_buf_free(&m);
 	cx_buf_free(&t);
 	cx_buf_free(&h);
@@ -378,32 +416,36 @@ filter(const char *path)
 	cx_rec_free(&r);
 }
 
-/* Rewrite one ticket file of the spool if classifying changed it. */
+/*
+ * One file of the spool, its tickets classified: moved from new/ to
+ * classified/ (to NULL: left where it is, and rewritten if it changed).
+ */
 static void
-spool_file(struct cx_spool *sp, const char *dir, const char *name)
+spool_file(struct cx_spool *sp, const char *dir, const char *name,
+    const char *to)
 {
 	struct cx_buf in = { 0 }, out = { 0 }, label = { 0 };
 	struct cx_rec r = { 0 };
 	struct cx_err e;
-	const char *p, *nl, *end;
+	const char *p, *end, *l;
 	unsigned long lineno = 0;
+	size_t n;
 
 	if (cx_spool_read(sp, dir, name, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	cx_buf_printf(&label, "%s/%s/%s", sp->path, dir, name);
-	for (p = in.p, end = in.p + in.len; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		lineno++;
-		if (nl > p)
-			process(&r, cx_buf_str(&label), lineno, p,
-			    (size_t)(nl - p), &out);
-	}
+	cx_buf_printf(&label, "%s/%s/%s", cx_spool_path(sp), dir, name);
+	for (p = in.p, end = p + in.len; cx_line(&p, end, &l, &n);)
+		if (++lineno, n > 0)
+			process(&r, cx_buf_str(&label), lineno, l, n, &out);
 	if (G.explain) {
 		if (cx_write_all(STDOUT_FILENO, out.p, out.len) == -1)
 			err(CX_EXIT_ERR, "stdout");
+	} else if (to != NULL) {
+		if (cx_spool_stage(sp, to, name, out.p, out.len, &e) == -1 ||
+		    cx_spool_remove(sp, dir, name, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
 	} else if (out.len != in.len || memcmp(out.p, in.p, in.len) != 0) {
-		if (cx_spool_put(sp, dir, name, out.p, out.len, &e) == -1)
+		if (cx_spool_stage(sp, dir, name, out.p, out.len, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
 	cx_rec_free(&r);
@@ -412,37 +454,46 @@ spool_file(struct cx_spool *sp, const char *dir, const char *name)
 	cx_buf_free(&label);
 }
 
-static int
-cmpname(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
-spool(void)
+spool_dir(struct cx_spool *sp, const char *dir, const char *to)
 {
-	struct cx_spool sp;
 	struct cx_err e;
 	char **names;
 	size_t i;
 
-	if (cx_spool_begin(&sp, G.spool, &e) == -1 ||
-	    (names = cx_spool_list(&sp, "new", &e)) == NULL)
+	if ((names = cx_spool_list(sp, dir, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)
-		spool_file(&sp, "new", names[i]);
+		spool_file(sp, dir, names[i], to);
 	cx_spool_list_free(names);
-	/* A hand correction may be for a ticket already routed. */
+}
+
+/*
+ * The batches waiting in new/ are classified and move to classified/, in
+ * one commit.  A correction by hand is made where its ticket is, in a
+ * batch of new/ or classified/ or in open/, and nothing moves.
+ */
+static void
+spool(void)
+{
+	struct cx_spool *sp;
+	struct cx_err e;
+	int i;
+
+	if (cx_spool_begin(&sp, G.spool, G.explain ? CX_SPOOL_READ : 0,
+	    &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.nset > 0) {
-		if ((names = cx_spool_list(&sp, "open", &e)) == NULL)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-		for (i = 0; names[i] != NULL; i++)
-			if (bsearch(&names[i], G.ids, (size_t)G.nids,
-			    sizeof(*G.ids), cmpname) != NULL)
-				spool_file(&sp, "open", names[i]);
-		cx_spool_list_free(names);
-	}
-	cx_spool_close(&sp);
+		spool_dir(sp, "new", NULL);
+		spool_dir(sp, "classified", NULL);
+		for (i = 0; i < G.nids; i++)
+			if (cx_spool_has(sp, "open", G.ids[i]))
+				spool_file(sp, "open", G.ids[i], NULL);
+	} else
+		spool_dir(sp, "new", G.explain ? NULL : "classified");
+	if (cx_spool_commit(sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_spool_end(sp);
 }
 
 static char *
@@ -573,8 +624,6 @@ main(int argc, char *argv[])
 		errx(CX_EXIT_ERR, "-S in a spool needs the tickets: -i ID");
 	if (G.spool != NULL && argc > 0)
 		errx(CX_EXIT_ERR, "a spool is its own input: no files with -s");
-	if (G.nids > 0)
-		qsort(G.ids, (size_t)G.nids, sizeof(*G.ids), cmpname);
 	setup(taxfile, rulefile, model, now);
 	if (G.spool != NULL)
 		spool();

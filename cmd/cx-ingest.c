@@ -10,10 +10,11 @@
  * cannot be registered is reported with its file and line and set aside
  * in the rejects with the reason; the rest of the input goes on.
  *
- * In spool mode the tickets of a run are committed in batches through the
- * registry (lib/reg.c), which makes a killed run harmless: the next one
- * registers exactly what the dead one did not.  The whole run holds the
- * spool lock, so concurrent ingests take turns.
+ * In spool mode the tickets of a run are committed in batches, each a
+ * spool transaction with the registry's keys (lib/reg.c), which makes a
+ * killed run harmless: the next one registers exactly what the dead one
+ * did not.  The whole run holds the spool lock, so concurrent ingests
+ * take turns.
  */
 #include <sys/stat.h>
 
@@ -38,8 +39,8 @@ struct item {
 };
 
 static struct {
-	struct cx_spool		 sp;
-	struct cx_reg		 reg;
+	struct cx_spool		*sp;		/* NULL in filter mode */
+	struct cx_reg		*reg;
 	struct cx_intake_ctx	 ctx;
 	struct cx_alias		*channels, *remedies;
 	const char		*spool;		/* NULL in filter mode */
@@ -95,7 +96,7 @@ reject(const char *file, unsigned long line, const char *why,
 	while (rawlen > 0 && (raw[rawlen - 1] == '\n' || raw[rawlen - 1] == '\r'))
 		rawlen--;
 	k = cx_key_of(raw, rawlen);
-	if (cx_reg_claim(&G.reg, CX_REG_REJECT, k)) {
+	if (cx_reg_claim(G.reg, CX_REG_REJECT, k)) {
 		G.nold++;
 		return;
 	}
@@ -106,7 +107,7 @@ reject(const char *file, unsigned long line, const char *why,
 		goto out;
 	if (G.spool == NULL && G.rejf == NULL)
 		goto out;	/* filter mode without -r: stderr is all */
-	cx_reg_add(&G.reg, CX_REG_REJECT, k, "-");
+	cx_reg_add(G.reg, CX_REG_REJECT, k, "-");
 	cx_batch_reject(&G.b, G.ctx.nowtext, file, line, reason.p, raw,
 	    rawlen);
 	if (G.rejf != NULL) {
@@ -132,7 +133,7 @@ new_id(struct cx_buf *id)
 	memcpy(date + 4, t + 5, 2);
 	memcpy(date + 6, t + 8, 2);
 	date[8] = '\0';
-	n = cx_reg_next(&G.reg, date);
+	n = cx_reg_next(G.reg, date);
 	cx_buf_adds(id, G.prefix);
 	cx_buf_addc(id, '-');
 	cx_buf_add(id, date, 8);
@@ -229,8 +230,8 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 
 	followup_elem(it, &elem);
 	history(&hist, "followup");
-	r = cx_batch_followup(&G.b, &G.sp, e, G.reg.batch + 1,
-	    cx_buf_str(&elem), cx_buf_str(&hist));
+	r = cx_batch_followup(&G.b, G.sp, e, cx_buf_str(&elem),
+	    cx_buf_str(&hist));
 	cx_buf_free(&elem);
 	cx_buf_free(&hist);
 	return r;
@@ -255,13 +256,13 @@ register_item(const struct item *it)
 	struct cx_reg_entry e;
 	struct cx_buf id = { 0 }, text = { 0 };
 
-	if (cx_reg_claim(&G.reg, CX_REG_SOURCE, it->key)) {
+	if (cx_reg_claim(G.reg, CX_REG_SOURCE, it->key)) {
 		G.ndup++;
 		return;
 	}
 	if (it->has_order && !(G.spool == NULL && it->rec != NULL &&
 	    cx_rec_get(it->rec, "id") != NULL) &&
-	    cx_reg_find(&G.reg, CX_REG_ORDER, it->okey, &e)) {
+	    cx_reg_find(G.reg, CX_REG_ORDER, it->okey, &e)) {
 		if (G.spool == NULL) {
 			ticket_text(it, e.id, 1, &text);
 			if (!G.dry)
@@ -270,7 +271,7 @@ register_item(const struct item *it)
 			goto out;
 		}
 		if (followup(it, &e) == 0) {
-			cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, e.id);
+			cx_reg_add(G.reg, CX_REG_SOURCE, it->key, e.id);
 			G.nfollow++;
 			goto out;
 		}
@@ -280,9 +281,9 @@ register_item(const struct item *it)
 	else
 		new_id(&id);
 	cx_buf_str(&id);
-	cx_reg_add(&G.reg, CX_REG_SOURCE, it->key, id.p);
+	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id.p);
 	if (it->has_order)
-		cx_reg_add(&G.reg, CX_REG_ORDER, it->okey, id.p);
+		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
 	G.nreg++;
 	if (G.spool != NULL) {
 		ticket_text(it, id.p, 0, &text);
@@ -304,7 +305,7 @@ commit(void)
 {
 	struct cx_err e;
 
-	if (G.spool != NULL && cx_batch_commit(&G.b, &G.reg, &G.sp, &e) == -1)
+	if (G.sp != NULL && cx_batch_commit(&G.b, G.reg, G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
@@ -522,18 +523,14 @@ setup(const char *zone, const char *now)
 	G.ctx.remedies = G.remedies;
 	check_maps();
 	/* Only now, with every setting good, is the spool made. */
-	if (G.spool != NULL && !G.dry) {
-		if (cx_spool_open(&G.sp, G.spool, 1, &e) == -1)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-	} else if (G.spool != NULL &&
-	    cx_spool_open(&G.sp, G.spool, 0, &e) == -1)
-		G.spool = NULL;		/* a dry run on a spool to be */
-	if (G.spool != NULL) {
-		if (cx_spool_lock(&G.sp, &e) == -1 ||
-		    cx_reg_open(&G.reg, &G.sp, G.dry, &e) == -1)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-	} else
-		G.reg.dry = 1;
+	if (G.spool != NULL && cx_spool_begin(&G.sp, G.spool, G.dry ?
+	    CX_SPOOL_READ | CX_SPOOL_MAYBE : 0, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.sp == NULL)
+		G.spool = NULL;		/* filter mode, or a dry run on a spool
+					 * to be */
+	if ((G.reg = cx_reg_open(G.sp, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
 static void
@@ -555,9 +552,8 @@ finish(void)
 		fputc('\n', stderr);
 	} else if (G.nrej > 0)
 		fprintf(stderr, "cx-ingest: %lu rejected\n", G.nrej);
-	cx_reg_free(&G.reg);
-	if (G.spool != NULL)
-		cx_spool_close(&G.sp);
+	cx_reg_free(G.reg);
+	cx_spool_end(G.sp);
 	cx_colmap_free(G.map);
 	cx_alias_free(G.channels);
 	cx_alias_free(G.remedies);

@@ -9,10 +9,9 @@
  * assignee, and never changed after; reassigning changes the assignee.
  *
  * Filter mode routes the records it reads, counting the load of this run.
- * Spool mode takes the classified batches in new/, and under the spool
- * lock writes each ticket to open/ (one file each, atomically) before the
- * batch is removed; loads count every open ticket, and a ticket already in
- * open/ (a run that died half way) is left as it is there.
+ * Spool mode takes the batches in classified/ and files each ticket in
+ * open/, one file each, the batches removed in the same commit; loads
+ * count every open ticket.
  */
 #include <err.h>
 #include <getopt.h>
@@ -32,7 +31,7 @@ struct customer {
 
 static struct {
 	struct cx_route		*rt;
-	struct cx_spool		 sp;
+	struct cx_spool		*sp;
 	const char		*spool;
 	int			 rr, quiet;
 	unsigned long		*load;		/* per agent */
@@ -400,16 +399,16 @@ count_dir(const char *dir, int open)
 	char **names;
 	size_t i;
 
-	if ((names = cx_spool_list(&G.sp, dir, &e)) == NULL)
+	if ((names = cx_spool_list(G.sp, dir, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++) {
 		b.len = 0;
-		if (cx_spool_read(&G.sp, dir, names[i], &b, &e) == -1)
+		if (cx_spool_read(G.sp, dir, names[i], &b, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		while (b.len > 0 && b.p[b.len - 1] == '\n')
 			b.len--;
 		if (cx_rec_parse(&r, b.p ? b.p : "", b.len, &e, NULL) == -1)
-			warnx("%s/%s/%s: %s", G.sp.path, dir, names[i], e.msg);
+			warnx("%s/%s/%s: %s", cx_spool_path(G.sp), dir, names[i], e.msg);
 		else
 			count(&r, open);
 	}
@@ -419,8 +418,9 @@ count_dir(const char *dir, int open)
 }
 
 /*
- * A ticket a run that died had already filed in open/ is left as it is
- * there: a follow-up or a correction may have been added since.  Round
+ * A ticket already in open/ is left as it is there: a follow-up or a
+ * correction may have changed it since.  (A spool of version 1 could hold
+ * one there and in a batch, from a run of cx-route that died.)  Round
  * robin goes on after its agent, as if this run had picked it.
  */
 static int
@@ -431,7 +431,7 @@ already_open(const char *id)
 	const struct cx_agent *a;
 	int found = 0, i;
 
-	if (cx_spool_read(&G.sp, "open", id, &b, NULL) == 0) {
+	if (cx_spool_read(G.sp, "open", id, &b, NULL) == 0) {
 		found = 1;
 		while (b.len > 0 && b.p[b.len - 1] == '\n')
 			b.len--;
@@ -448,68 +448,62 @@ already_open(const char *id)
 	return found;
 }
 
-/*
- * Whether every line of a batch is a ticket with an id this spool can
- * file, and classified; a batch cx-classify has not seen waits for it.
- */
-static int
-batch_ready(const char *name, const struct cx_buf *in)
+/* Whether every line of a batch is a ticket with an id this spool can
+ * file; its first line that is not, or 0. */
+static unsigned long
+batch_bad(const struct cx_buf *in)
 {
 	struct cx_buf id = { 0 };
 	struct cx_rec r = { 0 };
-	const char *p, *nl, *end;
-	int ready = 1;
+	const char *p, *end, *l;
+	unsigned long lineno = 0, bad = 0;
+	size_t n;
 
-	for (p = in->p, end = in->p + in->len; p < end && ready; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl == p)
-			continue;
-		if (cx_rec_parse(&r, p, (size_t)(nl - p), NULL, NULL) == -1 ||
-		    cx_rec_getstr(&r, "id", &id) == -1 || id.len == 0 ||
-		    memchr(id.p, '/', id.len) != NULL || id.p[0] == '.')
-			errx(CX_EXIT_ERR, "%s/new/%s: a line that is not a "
-			    "ticket with an id; batch left in new/",
-			    G.sp.path, name);
-		ready = cx_rec_get(&r, "classified_by") != NULL;
-	}
+	for (p = in->p, end = p + in->len; !bad && cx_line(&p, end, &l, &n);)
+		if (++lineno, n > 0 && (cx_rec_parse(&r, l, n, NULL, NULL) ==
+		    -1 || cx_rec_getstr(&r, "id", &id) == -1 || id.len == 0 ||
+		    memchr(id.p, '/', id.len) != NULL || id.p[0] == '.'))
+			bad = lineno;
 	cx_rec_free(&r);
 	cx_buf_free(&id);
-	return ready;
+	return bad;
 }
 
-/* A batch: each ticket into open/, then the batch out of new/. */
+/* A batch: each ticket into open/, the batch out of classified/. */
 static void
 route_batch(const char *name)
 {
 	struct cx_buf in = { 0 }, out = { 0 }, id = { 0 };
 	struct cx_rec r = { 0 };
 	struct cx_err e;
-	const char *p, *nl, *end;
-	int fd;
+	const char *p, *end, *l;
+	unsigned long bad;
+	size_t n;
 
-	if (cx_spool_read(&G.sp, "new", name, &in, &e) == -1)
+	if (cx_spool_read(G.sp, "classified", name, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (!batch_ready(name, &in))
+	if ((bad = batch_bad(&in)) > 0) {
+		warnx("%s/classified/%s:%lu: not a ticket with an id; batch left "
+		    "in classified/", cx_spool_path(G.sp), name, bad);
+		G.nbad++;
 		goto out;
-	for (p = in.p, end = in.p + in.len; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl == p)
+	}
+	for (p = in.p, end = p + in.len; cx_line(&p, end, &l, &n);) {
+		if (n == 0)
 			continue;
-		(void)cx_rec_parse(&r, p, (size_t)(nl - p), NULL, NULL);
+		(void)cx_rec_parse(&r, l, n, NULL, NULL);
 		(void)cx_rec_getstr(&r, "id", &id);
 		if (already_open(cx_buf_str(&id)))
 			continue;
 		route(&r);
 		out.len = 0;
 		cx_rec_write(&r, &out);
-		if (cx_spool_put(&G.sp, "open", id.p, out.p, out.len, &e) == -1)
+		if (cx_spool_stage(G.sp, "open", id.p, out.p, out.len, &e) ==
+		    -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
-	if ((fd = cx_spool_dir(&G.sp, "new", &e)) == -1 ||
-	    unlinkat(fd, name, 0) == -1 || fsync(fd) == -1)
-		err(CX_EXIT_ERR, "%s/new/%s", G.sp.path, name);
+	if (cx_spool_remove(G.sp, "classified", name, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 out:
 	cx_rec_free(&r);
 	cx_buf_free(&in);
@@ -526,7 +520,7 @@ turns_load(void)
 	char *num;
 	size_t v;
 
-	if (cx_spool_read(&G.sp, ".", "route-state", &b, NULL) == -1)
+	if (cx_spool_read(G.sp, ".", "route-state", &b, NULL) == -1)
 		return;
 	for (p = b.p, end = b.p + b.len; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -554,8 +548,7 @@ turns_save(void)
 	for (i = 0; i < G.nturn; i++)
 		if (G.turn[i] != (unsigned long)-1)
 			cx_buf_printf(&b, "%lu %s\n", G.turn[i], G.tdept[i]);
-	if (cx_spool_put(&G.sp, ".", "route-state", b.p ? b.p : "", b.len,
-	    &e) == -1)
+	if (cx_spool_stage(G.sp, ".", "route-state", b.p, b.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_buf_free(&b);
 }
@@ -567,20 +560,21 @@ spool(void)
 	char **names;
 	size_t i;
 
-	if (cx_spool_begin(&G.sp, G.spool, &e) == -1)
+	if (cx_spool_begin(&G.sp, G.spool, 0, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	count_dir("open", 1);
 	count_dir("closed", 0);
 	turns_load();
-	if ((names = cx_spool_list(&G.sp, "new", &e)) == NULL)
+	if ((names = cx_spool_list(G.sp, "classified", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	for (i = 0; names[i] != NULL; i++) {
+	for (i = 0; names[i] != NULL; i++)
 		route_batch(names[i]);
-		if (G.rr)
-			turns_save();
-	}
 	cx_spool_list_free(names);
-	cx_spool_close(&G.sp);
+	if (G.rr && cx_spool_pending(G.sp) > 0)
+		turns_save();
+	if (cx_spool_commit(G.sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_spool_end(G.sp);
 }
 
 static void

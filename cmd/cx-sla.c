@@ -14,8 +14,8 @@
  * again.  An alert for a ticket that is not urgent waits for working time.
  *
  * Spool mode sweeps open/ under the spool lock and commits the changed
- * tickets and the alerts (outbox/) together through the registry, so a
- * crash leaves either all of a sweep or none of it.
+ * tickets and the alerts (outbox/) in one transaction, so a crash leaves
+ * either all of a sweep or none of it.
  */
 #include <err.h>
 #include <getopt.h>
@@ -31,8 +31,7 @@ enum { SAME, CHANGED, DEFER };
 static struct {
 	struct cx_sla_policy	*pol;
 	struct cx_route		*rt;
-	struct cx_spool		 sp;
-	struct cx_reg		 reg;
+	struct cx_spool		*sp;
 	const char		*spool, *explain, *extend;
 	char			*extpath;	/* the extensions in force */
 	int			 dry, quiet, final;
@@ -543,11 +542,11 @@ stage_alerts(void)
 
 	if (G.alerts.len == 0)
 		return;
-	cx_buf_printf(&name, "sla-%lu", G.reg.batch + 1);
+	cx_buf_printf(&name, "sla-%lu", cx_spool_serial(G.sp));
 	if (G.apart++ > 0)
 		cx_buf_printf(&name, "-%d", G.apart);
 	cx_buf_adds(&name, ".jsonl");
-	if (cx_reg_stage(&G.reg, "outbox", cx_buf_str(&name), G.alerts.p,
+	if (cx_spool_stage(G.sp, "outbox", cx_buf_str(&name), G.alerts.p,
 	    G.alerts.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_buf_add(&G.parts, name.p, name.len + 1);
@@ -569,7 +568,7 @@ copy_alerts(void)
 
 	for (i = 0; i < G.parts.len; i += strlen(G.parts.p + i) + 1) {
 		b.len = 0;
-		if (cx_spool_read(&G.sp, "outbox", G.parts.p + i, &b,
+		if (cx_spool_read(G.sp, "outbox", G.parts.p + i, &b,
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		if (fwrite(b.p, 1, b.len, G.alertf) != b.len)
@@ -588,7 +587,7 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
 	int s;
 
 	text->len = 0;
-	if (cx_spool_read(&G.sp, dir, name, text, &e) == -1)
+	if (cx_spool_read(G.sp, dir, name, text, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	while (text->len > 0 && text->p[text->len - 1] == '\n')
 		text->len--;
@@ -618,7 +617,7 @@ spool_ticket(const char *dir, const char *name, struct cx_rec *r,
 	switch (s) {
 	case CHANGED:
 		cx_rec_write(r, &G.out);
-		if (cx_reg_stage(&G.reg, dir, name, G.out.p, G.out.len,
+		if (cx_spool_stage(G.sp, dir, name, G.out.p, G.out.len,
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		G.nchanged++;
@@ -656,7 +655,7 @@ keep_extension(void)
 	} else
 		cx_buf_adds(&b, "# extensions: force majeure (cx-policy(5))\n");
 	cx_buf_printf(&b, "%s\n", G.extend);
-	if (cx_reg_stage(&G.reg, "etc", "extensions", b.p, b.len, &e) == -1)
+	if (cx_spool_stage(G.sp, "etc", "extensions", b.p, b.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_buf_free(&b);
 }
@@ -670,30 +669,25 @@ spool(void)
 	char **names, **later;
 	size_t i, n = 0;
 
-	if (G.explain != NULL || G.dry) {
-		if (cx_spool_open(&G.sp, G.spool, 0, &e) == -1 ||
-		    cx_spool_lock(&G.sp, &e) == -1)
-			errx(CX_EXIT_ERR, "%s", e.msg);
-	} else if (cx_spool_begin(&G.sp, G.spool, &e) == -1)
+	if (cx_spool_begin(&G.sp, G.spool, G.explain != NULL || G.dry ?
+	    CX_SPOOL_READ : 0, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.explain != NULL) {
 		for (i = 0; i < 2 && G.found == 0; i++)
-			if (cx_spool_read(&G.sp, i ? "closed" : "open",
+			if (cx_spool_read(G.sp, i ? "closed" : "open",
 			    G.explain, &text, &e) == 0)
 				(void)spool_ticket(i ? "closed" : "open",
 				    G.explain, &r, &text);
 			else
 				text.len = 0;
-		cx_spool_close(&G.sp);
+		cx_spool_end(G.sp);
 		cx_rec_free(&r);
 		cx_buf_free(&text);
 		return;
 	}
-	if (cx_reg_open(&G.reg, &G.sp, G.dry, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.extend != NULL)
 		keep_extension();
-	if ((names = cx_spool_list(&G.sp, "open", &e)) == NULL)
+	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)
 		n++;
@@ -706,16 +700,15 @@ spool(void)
 		(void)spool_ticket("open", later[i], &r, &text);
 	stage_alerts();
 	/* Nothing to say: the spool is left as it was, state included. */
-	if (G.reg.staged.len > 0 && cx_reg_commit(&G.reg, &e) == -1)
+	if (cx_spool_commit(G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.alertf != NULL && !G.dry)
 		copy_alerts();
 	free(later);
 	cx_spool_list_free(names);
-	cx_reg_free(&G.reg);
 	cx_rec_free(&r);
 	cx_buf_free(&text);
-	cx_spool_close(&G.sp);
+	cx_spool_end(G.sp);
 }
 
 /* -x with a line the extensions have already: nothing to add. */

@@ -23,7 +23,7 @@ cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
 echo
 echo "== classified: category, priority and scope, and what decided them"
 cx-classify -s "$spool"
-cx-classify --explain "$spool"/new/*.jsonl
+cx-classify --explain "$spool"/classified/*.jsonl
 
 echo
 echo "== routed: the lead department, the owner (首问负责人), the agent, the remedy"

@@ -3,24 +3,21 @@
  *
  * New tickets go to a batch file in new/; rejected rows to a file in
  * rejects/; a follow-up to a ticket registered earlier rewrites the file
- * that ticket lives in (its batch in new/, or open/ID).  All of it is
- * staged in tmp/ and moved into place by one registry commit (reg.c), so
- * a crash leaves the spool before or after the whole batch.
+ * that ticket lives in (its batch in new/ or classified/, or open/ID).
+ * All of it is staged in one spool transaction with the registry's keys
+ * (reg.c), so a crash leaves the spool before or after the whole batch.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"
 
 void
 cx_batch_ticket(struct cx_batch *b, const char *id, const char *text,
     size_t len)
 {
-	if (b->nt == b->capt) {
-		b->capt = b->capt ? b->capt * 2 : 256;
-		b->t = cx_realloc(b->t, b->capt * sizeof(*b->t));
-	}
+	b->t = cx_reserve(b->t, b->nt, &b->capt, sizeof(*b->t));
 	b->t[b->nt].id = cx_strndup(id, strlen(id));
 	b->t[b->nt].text = cx_strndup(text, len);
 	b->t[b->nt].len = len;
@@ -67,64 +64,65 @@ in_batch(struct cx_batch *b, const char *id, const char *elem,
 
 static int has_id(const char *, size_t, const char *);
 
-/* Whether a batch in new/ holds the ticket (a follow-up must not be lost
- * to a batch that no longer has it). */
+/* Whether a batch holds the ticket (a follow-up must not be lost to a
+ * batch that no longer has it). */
 static int
-batch_has(struct cx_spool *sp, const char *name, const char *id)
+batch_has(struct cx_spool *sp, const char *dir, const char *name,
+    const char *id)
 {
 	struct cx_buf f = { 0 };
-	const char *p, *nl, *end;
+	const char *p, *end, *l;
+	size_t n;
 	int yes = 0;
 
-	if (cx_spool_read(sp, "new", name, &f, NULL) == -1)
+	if (cx_spool_read(sp, dir, name, &f, NULL) == -1)
 		return 0;
-	for (p = f.p, end = f.p + f.len; p < end && !yes; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		yes = has_id(p, (size_t)(nl - p), id);
-	}
+	for (p = f.p, end = p + f.len; !yes && cx_line(&p, end, &l, &n);)
+		yes = has_id(l, n, id);
 	cx_buf_free(&f);
 	return yes;
 }
 
-/* Where an open ticket lives: open/ID, or the batch in new/ it came in. */
+/*
+ * Where an open ticket lives: open/ID, or the batch it came in, in new/
+ * or classified/.
+ */
 static int
 locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
     char **name)
 {
+	static const char *const stages[] = { "new", "classified" };
 	struct cx_buf b = { 0 };
+	size_t i;
 
-	cx_buf_printf(&b, "open/%s", e->id);
-	if (faccessat(sp->dfd, cx_buf_str(&b), F_OK, 0) == 0) {
+	if (cx_spool_has(sp, "open", e->id)) {
 		*dir = cx_strndup("open", 4);
 		*name = cx_strndup(e->id, strlen(e->id));
-		cx_buf_free(&b);
 		return 0;
 	}
-	b.len = 0;
-	cx_buf_printf(&b, "B%010lu.jsonl", e->batch);
-	if (batch_has(sp, cx_buf_str(&b), e->id)) {
-		*dir = cx_strndup("new", 3);
-		*name = b.p;
-		return 0;
-	}
+	cx_buf_printf(&b, "B%010lu.jsonl", e->serial);
+	for (i = 0; i < 2; i++)
+		if (batch_has(sp, stages[i], cx_buf_str(&b), e->id)) {
+			*dir = cx_strndup(stages[i], strlen(stages[i]));
+			*name = b.p;
+			return 0;
+		}
 	cx_buf_free(&b);
 	return -1;
 }
 
 int
 cx_batch_followup(struct cx_batch *b, struct cx_spool *sp,
-    const struct cx_reg_entry *e, unsigned long thisbatch, const char *elem,
-    const char *hist)
+    const struct cx_reg_entry *e, const char *elem, const char *hist)
 {
 	struct cx_followup *f;
 	char *dir, *name;
 
-	if (e->batch == thisbatch && in_batch(b, e->id, elem, hist))
+	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, elem, hist))
 		return 0;
 	if (locate(sp, e, &dir, &name) == -1)
 		return -1;
-	b->fu = cx_realloc(b->fu, (b->nfu + 1) * sizeof(*b->fu));
+	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
 	f = &b->fu[b->nfu++];
 	f->dir = dir;
 	f->name = name;
@@ -198,21 +196,19 @@ apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
 }
 
 static int
-stage(struct cx_reg *g, const char *dir, const char *name,
+stage(struct cx_spool *sp, const char *dir, const char *name,
     const struct cx_buf *data, struct cx_err *err)
 {
-	return cx_reg_stage(g, dir, name, data->p ? data->p : "", data->len,
-	    err);
+	return cx_spool_stage(sp, dir, name, data->p, data->len, err);
 }
 
 /* Rewrite each file that got follow-ups and stage it with the batch. */
 static int
-stage_followups(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
-    struct cx_err *err)
+stage_followups(struct cx_batch *b, struct cx_spool *sp, struct cx_err *err)
 {
 	struct cx_buf file = { 0 }, out = { 0 };
-	const char *p, *nl, *end;
-	size_t i, j;
+	const char *p, *end, *l;
+	size_t i, j, n;
 	int r = 0;
 
 	for (i = 0; i < b->nfu && r == 0; i++) {
@@ -224,12 +220,9 @@ stage_followups(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 			r = -1;
 			break;
 		}
-		for (p = file.p, end = p + file.len; p < end; p = nl + 1) {
-			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-				nl = end;
-			apply_all(b, p, (size_t)(nl - p), i, &out);
-		}
-		r = stage(g, b->fu[i].dir, b->fu[i].name, &out, err);
+		for (p = file.p, end = p + file.len; cx_line(&p, end, &l, &n);)
+			apply_all(b, l, n, i, &out);
+		r = stage(sp, b->fu[i].dir, b->fu[i].name, &out, err);
 		for (j = b->nfu; j-- > i + 1;)
 			if (same_file(&b->fu[j], &b->fu[i]))
 				fu_free(&b->fu[j]);
@@ -250,26 +243,26 @@ cx_batch_commit(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 	size_t i;
 	int r = -1;
 
-	if (g->dry || (b->nt == 0 && b->nfu == 0 && b->rejects.len == 0 &&
-	    g->log.len == 0)) {
+	if (sp == NULL || cx_spool_readonly(sp) || (b->nt == 0 &&
+	    b->nfu == 0 && b->rejects.len == 0 && !cx_reg_pending(g))) {
 		cx_batch_clear(b);
 		return 0;	/* nothing new: the spool is not touched */
 	}
 	if (b->nt > 0) {
 		for (i = 0; i < b->nt; i++)
 			cx_buf_add(&all, b->t[i].text, b->t[i].len);
-		cx_buf_printf(&name, "B%010lu.jsonl", g->batch + 1);
-		if (stage(g, "new", cx_buf_str(&name), &all, err) == -1)
+		cx_buf_printf(&name, "B%010lu.jsonl", cx_spool_serial(sp));
+		if (stage(sp, "new", cx_buf_str(&name), &all, err) == -1)
 			goto out;
 	}
 	if (b->rejects.len > 0) {
 		name.len = 0;
-		cx_buf_printf(&name, "R%010lu.jsonl", g->batch + 1);
-		if (stage(g, "rejects", cx_buf_str(&name), &b->rejects,
+		cx_buf_printf(&name, "R%010lu.jsonl", cx_spool_serial(sp));
+		if (stage(sp, "rejects", cx_buf_str(&name), &b->rejects,
 		    err) == -1)
 			goto out;
 	}
-	if (stage_followups(b, g, sp, err) == -1 || cx_reg_commit(g, err) == -1)
+	if (stage_followups(b, sp, err) == -1 || cx_reg_commit(g, err) == -1)
 		goto out;
 	cx_batch_clear(b);
 	r = 0;

@@ -217,6 +217,9 @@ struct cx_in {
 	unsigned long	 lineno;	/* of the last line returned */
 };
 int	 cx_in_open(struct cx_in *, const char *path, struct cx_err *);
+/* The same for a descriptor already open ("name" for messages). */
+int	 cx_in_fdopen(struct cx_in *, int fd, const char *name,
+	    struct cx_err *);
 /* The first bytes, decompressed, left to be read again. */
 int	 cx_in_peek(struct cx_in *, const char **, size_t *, struct cx_err *);
 /* Raw bytes, decompressed; returns bytes read, 0 at end, -1 on error. */
@@ -813,98 +816,66 @@ int	 cx_setting(const char *spool, const char *key, char **,
 int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
 	    char nowtext[CX_NOWTEXT], struct cx_err *);
 
-/* spool.c: the spool directory. */
+/* spool.c: the spool directory and its one way of changing (cx-spool(5)). */
 /* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
 const char *cx_spool_env(void);
-struct cx_spool {
-	char	*path;
-	int	 dfd;			/* the spool directory */
-	int	 lockfd;		/* -1 unless locked */
-	int	 rdonly;		/* opened to read: nothing created */
-	struct {
-		char	*name;
-		int	 fd;
-	}	*dirs;			/* subdirectories opened so far */
-	size_t	 ndirs;
-};
-/* create: make it if missing; 0 opens it to read, creating nothing. */
-int	 cx_spool_open(struct cx_spool *, const char *, int create,
+struct cx_spool;
+#define CX_SPOOL_READ	0x1	/* to read: shared lock; nothing made or changed */
+#define CX_SPOOL_MAYBE	0x2	/* with READ: a spool not there is NULL, no error */
+/*
+ * A writer's start: the spool opened (made if missing), locked for the
+ * run, and whatever a crash left finished or undone.
+ */
+int	 cx_spool_begin(struct cx_spool **, const char *path, int flags,
 	    struct cx_err *);
-void	 cx_spool_close(struct cx_spool *);
-int	 cx_spool_lock(struct cx_spool *, struct cx_err *);
-void	 cx_spool_unlock(struct cx_spool *);
-/* Subdirectory descriptor ("new", "open", ...), created if missing. */
-int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
-/* Atomically replace dir/name with data: tmp, fsync, rename, fsync dir. */
-int	 cx_spool_put(struct cx_spool *, const char *dir, const char *name,
+/* Unlock and close; what is staged and not committed is dropped. */
+void	 cx_spool_end(struct cx_spool *);
+const char *cx_spool_path(const struct cx_spool *);
+int	 cx_spool_readonly(const struct cx_spool *);
+/* The number the transaction being built will commit as. */
+unsigned long cx_spool_serial(const struct cx_spool *);
+/*
+ * A transaction: files to write to dir/name (dir "." is the spool itself)
+ * and files to remove, all done by the commit or none of them.  A spool
+ * opened to read stages nothing.
+ */
+int	 cx_spool_stage(struct cx_spool *, const char *dir, const char *name,
 	    const void *, size_t, struct cx_err *);
-/* Write tmp/name, not yet visible anywhere nor durable: cx_spool_sync. */
-int	 cx_spool_stage(struct cx_spool *, const char *name, const void *,
-	    size_t, struct cx_err *);
-/* Make every file written so far durable (syncfs). */
-int	 cx_spool_sync(struct cx_spool *, struct cx_err *);
-/* Rename tmp/tmpname to dir/name; durable once dir is synced. */
-int	 cx_spool_publish(struct cx_spool *, const char *tmpname,
-	    const char *dir, const char *name, struct cx_err *);
-int	 cx_spool_syncdir(struct cx_spool *, const char *dir, struct cx_err *);
+int	 cx_spool_remove(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_err *);
+size_t	 cx_spool_pending(const struct cx_spool *);	/* staged, removed */
+int	 cx_spool_commit(struct cx_spool *, struct cx_err *);
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *, struct cx_err *);
+int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name);
 /* The files of a spool directory, sorted, NULL-terminated; caller frees. */
 char	**cx_spool_list(struct cx_spool *, const char *dir, struct cx_err *);
 void	 cx_spool_list_free(char **);
 
-/* reg.c: the registry: ticket numbers and what was ingested, under lock. */
+/* reg.c: the registry: ticket numbers and what was ingested. */
+struct cx_reg;
 struct cx_reg_entry {
 	const char	*id;		/* the ticket */
-	unsigned long	 batch;		/* the batch that registered it */
-};
-struct cx_reg {
-	struct cx_spool		*sp;
-	int			 dry;		/* read only: --dry-run */
-	unsigned long		 batch;		/* last committed batch */
-	unsigned long		 committed;	/* batch when opened */
-	off_t			 keyslen;
-	struct {
-		char		 date[9];	/* YYYYMMDD */
-		unsigned long	 n;
-	}			*seq;
-	size_t			 nseq;
-	struct {
-		uint32_t	 off;		/* of the id in ids */
-		uint32_t	 batch;
-	}			*e;		/* customer-and-order tickets */
-	size_t			 n, cap;
-	struct cx_buf		 ids;
-	struct cx_keyset	 keys;		/* kind and key to entry */
-	struct cx_buf		 pending;	/* staged by the last commit */
-	struct cx_buf		 staged;	/* staged by this batch */
-	struct cx_buf		 log;		/* keys of this batch */
-	struct cx_buf		 path;
+	unsigned long	 serial;	/* the commit that registered it */
 };
 #define CX_REG_SOURCE	's'
 #define CX_REG_ORDER	'c'
 #define CX_REG_REJECT	'r'
-/* Finish or undo what a crashed commit left; every writer, locked. */
-int	 cx_reg_recover(struct cx_spool *, struct cx_err *);
-/* A writer's start: open (or make) the spool, lock it, recover. */
-int	 cx_spool_begin(struct cx_spool *, const char *path, struct cx_err *);
-/* Lock the spool first.  Repairs what a crash left, loads the keys. */
-int	 cx_reg_open(struct cx_reg *, struct cx_spool *, int dry,
-	    struct cx_err *);
+/* The registry of a spool begun, or in memory only for NULL. */
+struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);
 /* 1 if the key is known; for CX_REG_ORDER, e says which ticket. */
 int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
 	    struct cx_reg_entry *e);
 /* Note a key as seen, in memory only; 1 if it was seen before. */
 int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
-/* Record a key and its ticket for the batch being built (g->batch + 1). */
+/* Record a key and its ticket for the transaction being built. */
 void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
-/* Next ticket number of a day ("20261122"), counted in this batch. */
+/* Next ticket number of a day ("20261122"). */
 unsigned long cx_reg_next(struct cx_reg *, const char *date);
-/* Write a file of this batch to tmp/, to go to dir/name on commit. */
-int	 cx_reg_stage(struct cx_reg *, const char *dir, const char *name,
-	    const void *, size_t, struct cx_err *);
+int	 cx_reg_pending(const struct cx_reg *);
+/* The keys and counters, with the spool's transaction, committed. */
 int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
 
 /* batch.c: what one registration commit writes to a spool. */
@@ -921,18 +892,17 @@ struct cx_batch {
 		char	*elem;		/* the follow-up, a JSON object */
 		char	*hist;		/* its history entry */
 	}			*fu;	/* follow-ups to earlier tickets */
-	size_t			 nfu;
+	size_t			 nfu, capfu;
 	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
 };
 void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
 	    size_t);
 /*
- * Add a follow-up to an open ticket: in this batch (thisbatch is the
- * number it will get), in new/ or in open/; -1 if it is no longer open.
+ * Add a follow-up to an open ticket: in this batch, in new/, classified/
+ * or open/; -1 if it is no longer open.
  */
 int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
-	    const struct cx_reg_entry *, unsigned long thisbatch,
-	    const char *elem, const char *hist);
+	    const struct cx_reg_entry *, const char *elem, const char *hist);
 /* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
 void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
 	    unsigned long, const char *why, const char *, size_t);

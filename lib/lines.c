@@ -34,28 +34,39 @@ raw_read(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
 int
 cx_in_open(struct cx_in *in, const char *path, struct cx_err *err)
 {
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return cx_in_fdopen(in, 0, "(stdin)", err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cx_seterr(err, "%s: %s", path, strerror(errno));
+		memset(in, 0, sizeof(*in));
+		in->fd = -1;
+		return -1;
+	}
+	if (cx_in_fdopen(in, fd, path, err) == -1) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The input is a descriptor already open, which cx_in_close closes. */
+int
+cx_in_fdopen(struct cx_in *in, int fd, const char *name, struct cx_err *err)
+{
 	z_stream *z;
 	long r;
 
 	memset(in, 0, sizeof(*in));
-	if (strcmp(path, "-") == 0) {
-		in->fd = 0;
-		in->name = cx_strndup("(stdin)", 7);
-	} else {
-		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			cx_seterr(err, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		in->name = cx_strndup(path, strlen(path));
-	}
+	in->fd = fd;
+	in->name = cx_strndup(name, strlen(name));
 	in->zbuf = cx_alloc(CHUNK);
 	/* Read enough to see the magic number, however the bytes trickle. */
 	while (in->zlen < 2) {
 		if ((r = raw_read(in, in->zbuf + in->zlen, CHUNK - in->zlen,
-		    err)) == -1) {
-			cx_in_close(in);
-			return -1;
-		}
+		    err)) == -1)
+			goto fail;
 		if (r == 0)
 			break;
 		in->zlen += (size_t)r;
@@ -65,8 +76,7 @@ cx_in_open(struct cx_in *in, const char *path, struct cx_err *err)
 		if (inflateInit2(z, 15 + 32) != Z_OK) {
 			free(z);
 			cx_seterr(err, "%s: cannot start gzip", in->name);
-			cx_in_close(in);
-			return -1;
+			goto fail;
 		}
 		z->next_in = in->zbuf;
 		z->avail_in = (uInt)in->zlen;
@@ -74,6 +84,10 @@ cx_in_open(struct cx_in *in, const char *path, struct cx_err *err)
 		in->gz = 1;
 	}
 	return 0;
+fail:
+	in->fd = -1;		/* the caller closes it */
+	cx_in_close(in);
+	return -1;
 }
 
 static long in_fill(struct cx_in *, void *, size_t, struct cx_err *);

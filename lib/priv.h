@@ -12,6 +12,12 @@
 /* hash.c: the mixer of content keys, for hash tables and random draws. */
 uint64_t cx_mix64(uint64_t);
 
+/* spool.c: a file of the spool's top directory, never through a link. */
+int	 cx_spool_openat(struct cx_spool *, const char *, int flags,
+	    struct cx_err *);
+/* A subdirectory's descriptor, made if missing (and the spool writable). */
+int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
+
 /* text.c: a word that is exactly s; a word in a list "a\0b\0\0". */
 int	 cx_tokeq(const char *, size_t, const char *s);
 int	 cx_listed(const char *list, const char *, size_t);

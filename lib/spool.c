@@ -1,12 +1,25 @@
 /*
- * spool.c: the spool directory (see cx-spool(5)).
+ * spool.c: the spool directory (cx-spool(5)) and the one way it changes.
  *
- * A file's state is the directory it lives in, and every change is a new
- * file written in tmp/, flushed, and renamed into place, so that a crash at
- * any instant leaves either the old file or the new one.  Writers hold an
- * flock(2) on the file "lock" while they change what is in the spool; the
- * kernel drops it when a process dies, so a killed run never wedges the
- * next one.  Everything is created readable by owner and group only.
+ * The state of a file is the directory it lives in, and every change a
+ * writer makes is a transaction.  The files it writes are staged in tmp/,
+ * the files it takes away are listed, and a commit makes all of it happen
+ * or none: the staged files are flushed (one syncfs for them all), the list
+ * of what the commit does is written to "state" (tmp, fsync, rename: that
+ * rename is the commit point), and only then are the staged files renamed
+ * into place and the listed ones removed.  Every writer starts by finishing
+ * the last commit from "state" if it was not carried out in full, and by
+ * emptying tmp/ of what a transaction that never committed left.
+ * So a crash at any instant leaves every file before or after each commit.
+ *
+ * Within a transaction the staged files go into place before any listed
+ * file is removed, at the commit and when a crashed commit is finished, so
+ * both orders give one result: a path staged and removed ends removed.
+ *
+ * Writers hold an flock(2) on "lock" for their whole run; the kernel drops
+ * it when a process dies, so a killed run never wedges the next.
+ * Everything is created readable by owner and group only, and every name
+ * in the spool is opened relative to it, never through a symbolic link.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -18,7 +31,28 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"
+
+#define DIRMODE		0750
+#define FILEMODE	0640
+#define STATE_VERSION	2
+
+struct cx_spool {
+	char		*path;
+	int		 dfd;		/* the spool directory */
+	int		 lockfd;
+	int		 rdonly;	/* opened to read: nothing changes */
+	struct {
+		char	*name;
+		int	 fd;
+	}		*dirs;		/* subdirectories opened so far */
+	size_t		 ndirs;
+	unsigned long	 committed;	/* the last commit's number */
+	struct cx_buf	 puts;		/* "put DIR NAME\n", this transaction */
+	struct cx_buf	 removes;	/* "remove DIR NAME\n" */
+	size_t		 nops;
+	struct cx_buf	 tmp;
+};
 
 /* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
 const char *
@@ -29,8 +63,23 @@ cx_spool_env(void)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
-#define DIRMODE		0750
-#define FILEMODE	0640
+const char *
+cx_spool_path(const struct cx_spool *sp)
+{
+	return sp->path;
+}
+
+unsigned long
+cx_spool_serial(const struct cx_spool *sp)
+{
+	return sp->committed + 1;
+}
+
+size_t
+cx_spool_pending(const struct cx_spool *sp)
+{
+	return sp->nops;
+}
 
 /* A new directory's entry is durable once its parent is synced. */
 static void
@@ -53,79 +102,21 @@ sync_parent(const char *path)
 	free(parent);
 }
 
-int
-cx_spool_open(struct cx_spool *sp, const char *path, int create,
-    struct cx_err *err)
+static int
+fail(struct cx_spool *sp, struct cx_err *err, const char *dir,
+    const char *name)
 {
-	memset(sp, 0, sizeof(*sp));
-	sp->dfd = sp->lockfd = -1;
-	if (create && mkdir(path, DIRMODE) == 0)
-		sync_parent(path);
-	else if (create && errno != EEXIST) {
-		cx_seterr(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((sp->dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		cx_seterr(err, "%s: %s", path, errno == ENOENT ?
-		    "no such spool" : strerror(errno));
-		return -1;
-	}
-	sp->path = cx_strndup(path, strlen(path));
-	sp->rdonly = !create;
-	return 0;
-}
+	int e = errno;
 
-void
-cx_spool_close(struct cx_spool *sp)
-{
-	size_t i;
-
-	cx_spool_unlock(sp);
-	for (i = 0; i < sp->ndirs; i++) {
-		close(sp->dirs[i].fd);
-		free(sp->dirs[i].name);
-	}
-	free(sp->dirs);
-	if (sp->dfd != -1)
-		close(sp->dfd);
-	free(sp->path);
-	memset(sp, 0, sizeof(*sp));
-	sp->dfd = sp->lockfd = -1;
-}
-
-int
-cx_spool_lock(struct cx_spool *sp, struct cx_err *err)
-{
-	if (sp->lockfd != -1)
-		return 0;
-	/* A reader (a dry run) shares the lock, and makes no file for it. */
-	if (sp->rdonly && (sp->lockfd = openat(sp->dfd, "lock",
-	    O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	if (!sp->rdonly && (sp->lockfd = openat(sp->dfd, "lock",
-	    O_RDWR | O_CREAT | O_CLOEXEC, FILEMODE)) == -1) {
-		cx_seterr(err, "%s/lock: %s", sp->path, strerror(errno));
-		return -1;
-	}
-	while (flock(sp->lockfd, sp->rdonly ? LOCK_SH : LOCK_EX) == -1) {
-		if (errno == EINTR)
-			continue;
-		cx_seterr(err, "%s/lock: %s", sp->path, strerror(errno));
-		close(sp->lockfd);
-		sp->lockfd = -1;
-		return -1;
-	}
-	return 0;
-}
-
-void
-cx_spool_unlock(struct cx_spool *sp)
-{
-	if (sp->lockfd == -1)
-		return;
-	flock(sp->lockfd, LOCK_UN);
-	close(sp->lockfd);
-	sp->lockfd = -1;
+	if (name == NULL)
+		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(e));
+	else if (strcmp(dir, ".") == 0)
+		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(e));
+	else
+		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
+		    strerror(e));
+	errno = e;
+	return -1;
 }
 
 int
@@ -134,20 +125,18 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 	size_t i;
 	int fd;
 
+	if (strcmp(name, ".") == 0)
+		return sp->dfd;
 	for (i = 0; i < sp->ndirs; i++)
 		if (strcmp(sp->dirs[i].name, name) == 0)
 			return sp->dirs[i].fd;
 	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == 0)
 		(void)fsync(sp->dfd);	/* the new entry survives a crash */
-	else if (!sp->rdonly && errno != EEXIST) {
-		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(errno));
-		return -1;
-	}
-	if ((fd = openat(sp->dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
-	    == -1) {
-		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(errno));
-		return -1;
-	}
+	else if (!sp->rdonly && errno != EEXIST)
+		return fail(sp, err, name, NULL);
+	if ((fd = openat(sp->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return fail(sp, err, name, NULL);
 	sp->dirs = cx_grow(sp->dirs, sp->ndirs, sizeof(*sp->dirs));
 	sp->dirs[sp->ndirs].name = cx_strndup(name, strlen(name));
 	sp->dirs[sp->ndirs].fd = fd;
@@ -155,40 +144,110 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 	return fd;
 }
 
-static int
-write_file(int dfd, const char *name, const void *data, size_t n,
-    const struct cx_spool *sp, int sync, struct cx_err *err)
+int
+cx_spool_openat(struct cx_spool *sp, const char *name, int flags,
+    struct cx_err *err)
 {
 	int fd;
 
-	if ((fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    FILEMODE)) == -1) {
-		cx_seterr(err, "%s/tmp/%s: %s", sp->path, name, strerror(errno));
-		return -1;
-	}
+	if ((fd = openat(sp->dfd, name, flags | O_NOFOLLOW | O_CLOEXEC,
+	    FILEMODE)) == -1)
+		return fail(sp, err, ".", name);
+	return fd;
+}
+
+static int
+write_file(struct cx_spool *sp, int dfd, const char *name, const void *data,
+    size_t n, int sync, struct cx_err *err)
+{
+	int fd;
+
+	if ((fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, FILEMODE)) == -1)
+		return fail(sp, err, "tmp", name);
 	if (cx_write_all(fd, data, n) == -1 || (sync && fsync(fd) == -1)) {
-		cx_seterr(err, "%s/tmp/%s: %s", sp->path, name, strerror(errno));
+		fail(sp, err, "tmp", name);
 		close(fd);
 		unlinkat(dfd, name, 0);
 		return -1;
 	}
 	if (close(fd) == -1) {
-		cx_seterr(err, "%s/tmp/%s: %s", sp->path, name, strerror(errno));
+		fail(sp, err, "tmp", name);
 		unlinkat(dfd, name, 0);
 		return -1;
 	}
 	return 0;
 }
 
+/* A name a transaction can hold: no slash, blank or control character. */
+static int
+name_ok(const char *s)
+{
+	if (*s == '\0' || *s == '.')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s == '/' || (unsigned char)*s <= ' ' || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* In tmp/, a staged file is named for its commit and its place. */
+static const char *
+tmpname(struct cx_spool *sp, unsigned long serial, const char *dir,
+    const char *name)
+{
+	sp->tmp.len = 0;
+	cx_buf_ulong(&sp->tmp, serial);
+	cx_buf_addc(&sp->tmp, '.');
+	cx_buf_adds(&sp->tmp, dir);
+	cx_buf_addc(&sp->tmp, '.');
+	cx_buf_adds(&sp->tmp, name);
+	return cx_buf_str(&sp->tmp);
+}
+
+static int
+check_names(struct cx_spool *sp, const char *dir, const char *name,
+    struct cx_err *err)
+{
+	if ((strcmp(dir, ".") != 0 && !name_ok(dir)) || !name_ok(name)) {
+		cx_seterr(err, "%s: \"%s/%s\" cannot be a file of the spool",
+		    sp->path, dir, name);
+		return -1;
+	}
+	return 0;
+}
+
 int
-cx_spool_stage(struct cx_spool *sp, const char *name, const void *data,
-    size_t n, struct cx_err *err)
+cx_spool_stage(struct cx_spool *sp, const char *dir, const char *name,
+    const void *data, size_t n, struct cx_err *err)
 {
 	int tfd;
 
-	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1)
+	if (sp->rdonly)
+		return 0;
+	if (check_names(sp, dir, name, err) == -1 ||
+	    (tfd = cx_spool_dir(sp, "tmp", err)) == -1 ||
+	    cx_spool_dir(sp, dir, err) == -1)
 		return -1;
-	return write_file(tfd, name, data, n, sp, 0, err);
+	if (write_file(sp, tfd, tmpname(sp, cx_spool_serial(sp), dir, name),
+	    data ? data : "", n, 0, err) == -1)
+		return -1;
+	cx_buf_printf(&sp->puts, "put %s %s\n", dir, name);
+	sp->nops++;
+	return 0;
+}
+
+int
+cx_spool_remove(struct cx_spool *sp, const char *dir, const char *name,
+    struct cx_err *err)
+{
+	if (sp->rdonly)
+		return 0;
+	if (check_names(sp, dir, name, err) == -1)
+		return -1;
+	cx_buf_printf(&sp->removes, "remove %s %s\n", dir, name);
+	sp->nops++;
+	return 0;
 }
 
 /*
@@ -196,8 +255,8 @@ cx_spool_stage(struct cx_spool *sp, const char *name, const void *data,
  * tickets would spend minutes in fsync.  One syncfs of the spool's file
  * system before the commit point makes them all durable at once.
  */
-int
-cx_spool_sync(struct cx_spool *sp, struct cx_err *err)
+static int
+sync_all(struct cx_spool *sp, struct cx_err *err)
 {
 #ifdef __linux__
 	if (syncfs(sp->dfd) == -1) {
@@ -211,65 +270,425 @@ cx_spool_sync(struct cx_spool *sp, struct cx_err *err)
 	return 0;
 }
 
-int
-cx_spool_publish(struct cx_spool *sp, const char *tmpname, const char *dir,
-    const char *name, struct cx_err *err)
+/* The words of an operation line: "put DIR NAME", "remove DIR NAME". */
+static int
+op_words(const char *l, size_t n, const char **w, size_t *wl)
 {
-	int tfd, dfd;
+	const char *p = l, *end = l + n;
+	int k;
 
-	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1 ||
-	    (dfd = cx_spool_dir(sp, dir, err)) == -1)
-		return -1;
-	if (renameat(tfd, tmpname, dfd, name) == -1) {
-		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
+	for (k = 0; k < 3; k++)
+		if (!cx_word(&p, end, &w[k], &wl[k]))
+			return -1;
+	return p == end ? 0 : -1;
 }
 
-int
-cx_spool_syncdir(struct cx_spool *sp, const char *dir, struct cx_err *err)
+static void
+dirs_add(struct cx_buf *dirs, const char *dir, size_t n)
 {
-	int dfd;
+	const char *p = dirs->p, *end = p + dirs->len, *l;
+	size_t ln;
 
-	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
-		return -1;
-	if (fsync(dfd) == -1) {
-		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(errno));
-		return -1;
-	}
-	return 0;
+	while (cx_line(&p, end, &l, &ln))
+		if (ln == n && memcmp(l, dir, n) == 0)
+			return;
+	cx_buf_add(dirs, dir, n);
+	cx_buf_addc(dirs, '\n');
 }
 
-int
-cx_spool_put(struct cx_spool *sp, const char *dir, const char *name,
-    const void *data, size_t n, struct cx_err *err)
+/*
+ * Carry out a commit's operations.  LEFT: the commit may have been carried
+ * out in part (a crash), so a staged file is moved only if it is still in
+ * tmp/ and a removed one may be gone already; v1 names staged files as a
+ * spool of version 1 did ("N.NAME").  Each directory is synced once.
+ */
+enum { ALL, LEFT, NONE_LEFT };
+
+static int
+carry_out(struct cx_spool *sp, const struct cx_buf *ops, unsigned long serial,
+    int how, int v1, struct cx_err *err)
+{
+	struct cx_buf dirs = { 0 }, dir = { 0 }, name = { 0 };
+	const char *p = ops->p, *end = p + ops->len, *l, *w[3], *t;
+	size_t n, wl[3];
+	int tfd, dfd, r = 0;
+
+	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1)
+		return -1;
+	while (r == 0 && cx_line(&p, end, &l, &n)) {
+		if (op_words(l, n, w, wl) == -1)
+			continue;
+		dir.len = name.len = 0;
+		cx_buf_add(&dir, w[1], wl[1]);
+		cx_buf_add(&name, w[2], wl[2]);
+		if ((dfd = cx_spool_dir(sp, cx_buf_str(&dir), err)) == -1) {
+			r = -1;
+			break;
+		}
+		(void)cx_buf_str(&name);
+		if (wl[0] == 3) {		/* put */
+			if (v1) {
+				sp->tmp.len = 0;
+				cx_buf_printf(&sp->tmp, "%lu.%s", serial, name.p);
+				t = cx_buf_str(&sp->tmp);
+			} else
+				t = tmpname(sp, serial, dir.p, name.p);
+			if (how != NONE_LEFT && renameat(tfd, t, dfd, name.p) ==
+			    -1 && !(how == LEFT && errno == ENOENT))
+				r = fail(sp, err, dir.p, name.p);
+		} else if (unlinkat(dfd, name.p, 0) == -1 && errno != ENOENT)
+			r = fail(sp, err, dir.p, name.p);
+		if (r == 0)
+			dirs_add(&dirs, dir.p, dir.len);
+	}
+	p = dirs.p;
+	end = p + dirs.len;
+	while (r == 0 && cx_line(&p, end, &l, &n)) {
+		dir.len = 0;
+		cx_buf_add(&dir, l, n);
+		if ((dfd = cx_spool_dir(sp, cx_buf_str(&dir), err)) == -1 ||
+		    fsync(dfd) == -1)
+			r = dfd == -1 ? -1 : fail(sp, err, dir.p, NULL);
+	}
+	cx_buf_free(&dirs);
+	cx_buf_free(&dir);
+	cx_buf_free(&name);
+	return r;
+}
+
+/* Write and rename a small file of the spool's top directory. */
+static int
+put_top(struct cx_spool *sp, const char *name, const struct cx_buf *b,
+    struct cx_err *err)
 {
 	struct cx_buf t = { 0 };
-	int tfd, dfd, r = -1;
+	int tfd, r = -1;
 
-	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1 ||
-	    (dfd = cx_spool_dir(sp, dir, err)) == -1)
+	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1)
 		return -1;
-	/* A name of our own in tmp/, so two writers never share one. */
-	cx_buf_printf(&t, "%s.%ld", name, (long)getpid());
-	if (write_file(tfd, cx_buf_str(&t), data, n, sp, 1, err) == -1)
-		goto out;
-	if (renameat(tfd, t.p, dfd, name) == -1) {
-		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
-		    strerror(errno));
-		unlinkat(tfd, t.p, 0);
-		goto out;
+	cx_buf_printf(&t, "%lu..%s", cx_spool_serial(sp), name);
+	if (write_file(sp, tfd, cx_buf_str(&t), b->p ? b->p : "", b->len, 1,
+	    err) == 0) {
+		if (renameat(tfd, t.p, sp->dfd, name) == -1)
+			fail(sp, err, ".", name);
+		else if (fsync(sp->dfd) == -1)
+			fail(sp, err, ".", NULL);
+		else
+			r = 0;
 	}
-	if (fsync(dfd) == -1) {
-		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(errno));
-		goto out;
-	}
-	r = 0;
-out:
 	cx_buf_free(&t);
 	return r;
+}
+
+/*
+ * A commit carried out, and the state saying so, so that no later writer
+ * does it again: done again, a removal would take away a file put back
+ * since.  HOW and v1 as for carry_out.
+ */
+static int
+carry_out_all(struct cx_spool *sp, const struct cx_buf *puts,
+    const struct cx_buf *removes, unsigned long serial, int how, int v1,
+    struct cx_err *err)
+{
+	struct cx_buf st = { 0 };
+	int r;
+
+	if (carry_out(sp, puts, serial, how, v1, err) == -1 ||
+	    carry_out(sp, removes, serial, how == ALL ? ALL : LEFT, 0,
+	    err) == -1)
+		return -1;
+	cx_buf_printf(&st, "cx-state %d\ncommit %lu\n", STATE_VERSION, serial);
+	r = put_top(sp, "state", &st, err);
+	cx_buf_free(&st);
+	return r;
+}
+
+int
+cx_spool_commit(struct cx_spool *sp, struct cx_err *err)
+{
+	struct cx_buf st = { 0 };
+	int r = -1;
+
+	if (sp->rdonly || sp->nops == 0)
+		return 0;
+	if (sp->puts.len > 0 && sync_all(sp, err) == -1)
+		return -1;
+	cx_buf_printf(&st, "cx-state %d\ncommit %lu\n", STATE_VERSION,
+	    cx_spool_serial(sp));
+	cx_buf_add(&st, sp->puts.p, sp->puts.len);
+	cx_buf_add(&st, sp->removes.p, sp->removes.len);
+	if (put_top(sp, "state", &st, err) == -1)
+		goto out;
+	sp->committed++;
+	if (carry_out_all(sp, &sp->puts, &sp->removes, sp->committed, ALL, 0,
+	    err) == -1)
+		goto out;
+	r = 0;
+out:
+	sp->puts.len = sp->removes.len = 0;
+	sp->nops = 0;
+	cx_buf_free(&st);
+	return r;
+}
+
+/* The state as the last commit left it. */
+struct state {
+	int		 version;
+	unsigned long	 commit;
+	struct cx_buf	 puts, removes;
+	struct cx_buf	 v1reg;		/* version 1: the registry's lines */
+};
+
+static int
+number(const char *s, size_t n, unsigned long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (n == 0 || n > 18 || (s[0] == '0' && n > 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 0;
+}
+
+static int
+state_line(struct state *st, const char *l, size_t n, unsigned long line)
+{
+	const char *w[3], *p = l, *end = l + n;
+	size_t wl[3];
+	unsigned long v;
+	int k;
+
+	for (k = 0; k < 3 && cx_word(&p, end, &w[k], &wl[k]); k++)
+		;
+	if (line == 1) {
+		if (k == 2 && cx_tokeq(w[0], wl[0], "cx-state") &&
+		    number(w[1], wl[1], &v) == 0 && (v == 1 || v == 2)) {
+			st->version = (int)v;
+			return 0;
+		}
+		return -1;
+	}
+	if (k == 2 && cx_tokeq(w[0], wl[0], st->version == 1 ? "batch" :
+	    "commit") && number(w[1], wl[1], &st->commit) == 0)
+		return 0;
+	if (st->version == 2 && k == 3 && p == end &&
+	    (cx_tokeq(w[0], wl[0], "put") || cx_tokeq(w[0], wl[0], "remove"))) {
+		cx_buf_add(wl[0] == 3 ? &st->puts : &st->removes, l, n);
+		cx_buf_addc(wl[0] == 3 ? &st->puts : &st->removes, '\n');
+		return 0;
+	}
+	if (st->version == 1 && k == 3 && p == end &&
+	    cx_tokeq(w[0], wl[0], "pending")) {
+		cx_buf_adds(&st->puts, "put ");
+		cx_buf_add(&st->puts, w[1], (size_t)(end - w[1]));
+		cx_buf_addc(&st->puts, '\n');
+		return 0;
+	}
+	if (st->version == 1 && (cx_tokeq(w[0], wl[0], "keys") ||
+	    cx_tokeq(w[0], wl[0], "seq"))) {
+		cx_buf_add(&st->v1reg, l, n);
+		cx_buf_addc(&st->v1reg, '\n');
+		return 0;
+	}
+	return -1;
+}
+
+static void
+state_free(struct state *st)
+{
+	cx_buf_free(&st->puts);
+	cx_buf_free(&st->removes);
+	cx_buf_free(&st->v1reg);
+}
+
+static int
+read_state(struct cx_spool *sp, struct state *st, struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	const char *p, *end, *l;
+	unsigned long line = 0;
+	size_t n;
+	int r = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->version = STATE_VERSION;
+	if (cx_spool_read(sp, ".", "state", &b, err) == -1)
+		return errno == ENOENT ? 0 : -1;
+	for (p = b.p, end = p + b.len; r == 0 && cx_line(&p, end, &l, &n);) {
+		if (++line > 1 && n == 0)
+			continue;
+		if (state_line(st, l, n, line) == -1) {
+			cx_seterr(err, "%s/state:%lu: unreadable line \"%.*s\"",
+			    sp->path, line, (int)(n > 60 ? 60 : n), l);
+			r = -1;
+		}
+	}
+	if (r == 0 && line == 0)
+		st->version = STATE_VERSION;	/* empty: no commit yet */
+	cx_buf_free(&b);
+	return r;
+}
+
+/*
+ * A spool of version 1 kept the registry (keys' length, ticket counters)
+ * in "state"; they move to the registry's own file, "seq", before the
+ * state is written again as version 2.  Both are whole-file renames: a
+ * crash between them leaves version 1, and the next writer does it again.
+ */
+static int
+upgrade_registry(struct cx_spool *sp, const struct state *st,
+    struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	int r;
+
+	cx_buf_adds(&b, "cx-seq 1\n");
+	cx_buf_add(&b, st->v1reg.p, st->v1reg.len);
+	r = put_top(sp, "seq", &b, err);
+	cx_buf_free(&b);
+	return r;
+}
+
+/*
+ * Finish the last commit, then empty tmp/: what else is there was being
+ * written by a run that died (writers hold the lock, so none is live).
+ */
+static int
+recover(struct cx_spool *sp, struct cx_err *err)
+{
+	struct state st;
+	struct dirent *d;
+	DIR *dp;
+	int tfd, fd, r = -1, how;
+
+	if (read_state(sp, &st, err) == -1)
+		return -1;
+	sp->committed = st.commit;
+	if ((tfd = cx_spool_dir(sp, "tmp", err)) == -1)
+		goto out;
+	if ((fd = dup(tfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+		fail(sp, err, "tmp", NULL);
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	/*
+	 * With tmp/ empty, the last commit's files are all in place: only
+	 * their directories are synced again (the run that moved them may
+	 * have died first), not each file looked for.
+	 */
+	rewinddir(dp);		/* the offset is shared with tfd */
+	while ((d = readdir(dp)) != NULL && d->d_name[0] == '.')
+		;
+	how = d == NULL ? NONE_LEFT : LEFT;
+	if ((st.version == 1 && upgrade_registry(sp, &st, err) == -1) ||
+	    ((st.puts.len > 0 || st.removes.len > 0 || st.version == 1) &&
+	    carry_out_all(sp, &st.puts, &st.removes, st.commit, how,
+	    st.version == 1, err) == -1)) {
+		closedir(dp);
+		goto out;
+	}
+	rewinddir(dp);
+	while ((d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.')
+			(void)unlinkat(tfd, d->d_name, 0);
+	closedir(dp);
+	r = 0;
+out:
+	state_free(&st);
+	return r;
+}
+
+static int
+lock(struct cx_spool *sp, struct cx_err *err)
+{
+	/* A reader (a dry run) shares the lock, and makes no file for it. */
+	if (sp->rdonly && (sp->lockfd = openat(sp->dfd, "lock", O_RDONLY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : fail(sp, err, ".", "lock");
+	if (!sp->rdonly && (sp->lockfd = cx_spool_openat(sp, "lock", O_RDWR |
+	    O_CREAT, err)) == -1)
+		return -1;
+	while (flock(sp->lockfd, sp->rdonly ? LOCK_SH : LOCK_EX) == -1) {
+		if (errno == EINTR)
+			continue;
+		return fail(sp, err, ".", "lock");
+	}
+	return 0;
+}
+
+int
+cx_spool_begin(struct cx_spool **out, const char *path, int flags,
+    struct cx_err *err)
+{
+	struct cx_spool *sp;
+	struct state st;
+
+	*out = NULL;
+	sp = cx_alloc(sizeof(*sp));
+	sp->dfd = sp->lockfd = -1;
+	sp->rdonly = (flags & CX_SPOOL_READ) != 0;
+	sp->path = cx_strndup(path, strlen(path));
+	if (!sp->rdonly && mkdir(path, DIRMODE) == 0)
+		sync_parent(path);
+	else if (!sp->rdonly && errno != EEXIST) {
+		cx_seterr(err, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if ((sp->dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && (flags & CX_SPOOL_MAYBE)) {
+			cx_spool_end(sp);
+			return 0;
+		}
+		cx_seterr(err, "%s: %s", path, errno == ENOENT ?
+		    "no such spool" : strerror(errno));
+		goto fail;
+	}
+	if (lock(sp, err) == -1)
+		goto fail;
+	if (!sp->rdonly && recover(sp, err) == -1)
+		goto fail;
+	if (sp->rdonly) {
+		if (read_state(sp, &st, err) == -1)
+			goto fail;
+		sp->committed = st.commit;
+		state_free(&st);
+	}
+	*out = sp;
+	return 0;
+fail:
+	cx_spool_end(sp);
+	return -1;
+}
+
+void
+cx_spool_end(struct cx_spool *sp)
+{
+	size_t i;
+
+	if (sp == NULL)
+		return;
+	if (sp->lockfd != -1) {
+		flock(sp->lockfd, LOCK_UN);
+		close(sp->lockfd);
+	}
+	for (i = 0; i < sp->ndirs; i++) {
+		close(sp->dirs[i].fd);
+		free(sp->dirs[i].name);
+	}
+	free(sp->dirs);
+	if (sp->dfd != -1)
+		close(sp->dfd);
+	free(sp->path);
+	cx_buf_free(&sp->puts);
+	cx_buf_free(&sp->removes);
+	cx_buf_free(&sp->tmp);
+	free(sp);
 }
 
 int
@@ -280,13 +699,14 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 	size_t want;
 	int dfd, fd;
 
-	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
-		return -1;
-	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC)) == -1) {
-		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
-		    strerror(errno));
+	if (check_names(sp, dir, name, err) == -1) {
+		errno = EINVAL;
 		return -1;
 	}
+	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
+		return -1;
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return fail(sp, err, dir, name);
 	/*
 	 * Straight into the buffer: a ticket is read on every sweep.  A read
 	 * of a regular file that comes back short has reached its end, so a
@@ -300,8 +720,7 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
-			cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
-			    strerror(errno));
+			fail(sp, err, dir, name);
 			close(fd);
 			return -1;
 		}
@@ -311,6 +730,17 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 	}
 	close(fd);
 	return 0;
+}
+
+int
+cx_spool_has(struct cx_spool *sp, const char *dir, const char *name)
+{
+	int dfd;
+
+	if (check_names(sp, dir, name, NULL) == -1 ||
+	    (dfd = cx_spool_dir(sp, dir, NULL)) == -1)
+		return 0;
+	return faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static int
@@ -328,20 +758,25 @@ cx_spool_list(struct cx_spool *sp, const char *dir, struct cx_err *err)
 	DIR *dp;
 	int fd;
 
-	if ((fd = cx_spool_dir(sp, dir, err)) == -1)
+	names = cx_alloc(sizeof(*names));
+	if ((fd = cx_spool_dir(sp, dir, err)) == -1) {
+		if (sp->rdonly && errno == ENOENT)
+			return names;	/* a dry run: nothing there yet */
+		free(names);
 		return NULL;
+	}
 	if ((fd = dup(fd)) == -1 || (dp = fdopendir(fd)) == NULL) {
-		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(errno));
+		fail(sp, err, dir, NULL);
 		if (fd != -1)
 			close(fd);
+		free(names);
 		return NULL;
 	}
 	rewinddir(dp);		/* the offset is shared with the cached fd */
-	names = cx_alloc(sizeof(*names));
 	while ((d = readdir(dp)) != NULL) {
 		if (d->d_name[0] == '.')
 			continue;
-		names = cx_realloc(names, (n + 2) * sizeof(*names));
+		names = cx_grow(names, n + 1, sizeof(*names));
 		names[n++] = cx_strndup(d->d_name, strlen(d->d_name));
 	}
 	closedir(dp);
@@ -358,4 +793,10 @@ cx_spool_list_free(char **names)
 	for (i = 0; names != NULL && names[i] != NULL; i++)
 		free(names[i]);
 	free(names);
+}
+
+int
+cx_spool_readonly(const struct cx_spool *sp)
+{
+	return sp->rdonly;
 }

@@ -197,3 +197,27 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	[ ! -e sp ]
 	[ ! -e rej.jsonl ]
 }
+
+# data/spool-v1 was made by the cx of the last release (state format 1):
+# examples/helpdesk-zh.csv ingested, then classified in place in new/.
+@test "upgrade: a spool of state format 1 goes on: nothing registered twice, numbers and follow-ups carry on" {
+	cp -r data/spool-v1 sp
+	chmod -R go-rwx sp
+	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv examples/chat.csv
+	check_status 0
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	check_eq state "$(cat sp/state)" 'cx-state 2
+commit 2'
+	check_eq seq "$(cat sp/seq)" 'cx-seq 1
+keys 1158
+seq 20261124 10'
+	check_eq ids "$(jq -r .id sp/new/B0000000002.jsonl | tr '\n' ' ')" \
+	    'CX-20261124-0009 CX-20261124-0010 '
+	check_eq followups "$(jq -c 'select(.followups) | [.id, [.followups[].source.ext]]' sp/new/B0000000001.jsonl)" \
+	    '["CX-20261124-0001",["GD-1007","C-88001"]]'
+	# The batch format 1 left classified in new/ goes on through.
+	cx-classify -q -s sp
+	cx-route -q -s sp
+	check_eq open "$(ls sp/open | wc -l)" 10
+	check_eq left "$(ls -A sp/new sp/classified sp/tmp | grep -v : | grep .)" ''
+}

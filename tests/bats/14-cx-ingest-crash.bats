@@ -109,7 +109,7 @@ helpdesk_spool() {
 	# The first rename out of tmp/ is the commit: tmp/state.PID to state.
 	DIE_ON=$T/sp/tmp run --separate-stderr die_at '/^renameat' 1 cx-ingest -s sp examples/chat.csv
 	check_status 137
-	[ -e sp/tmp/1.B0000000001.jsonl ]
+	[ -e sp/tmp/1.new.B0000000001.jsonl ]
 	[ ! -e sp/state ]
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
@@ -121,13 +121,13 @@ helpdesk_spool() {
 # staged and that was still in tmp/ into place, and a follow-up to a
 # ticket of that batch rewrites the batch under the same name; a run dying
 # while staging it had its empty file published.  Staged files are now
-# named for their batch in tmp/ ("2.B0000000001.jsonl"), so a dead batch's
+# named for their commit and place in tmp/ ("2.new.B0000000001.jsonl"), so a dead batch's
 # file is never taken for the committed one's.
 @test "crash: killed while staging a follow-up to the last batch, the next run loses no ticket" {
 	need_strace
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
 	check_status 1
-	DIE_ON=$T/sp/tmp/2.B0000000001.jsonl run --separate-stderr die_at write 1 cx-ingest -s sp examples/chat.csv
+	DIE_ON=$T/sp/tmp/2.new.B0000000001.jsonl run --separate-stderr die_at write 1 cx-ingest -s sp examples/chat.csv
 	check_status 137
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0

@@ -60,9 +60,11 @@ quick_rules() {
 	    >"$1/etc/rules"
 }
 
-# ticket DIR EXT FILTER: jq FILTER on the ticket of source row EXT in DIR.
+# ticket DIR EXT FILTER: jq FILTER on the ticket of source row EXT in the
+# spool DIR, in whichever of new/, classified/ and open/ it is.
 ticket() {
-	cat "$1"/new/*.jsonl | jq -c --arg e "$2" "select(.source.ext == \$e) | $3"
+	cat "$1"/new/* "$1"/classified/* "$1"/open/* 2>/dev/null |
+	    jq -c --arg e "$2" "select(.source.ext == \$e) | $3"
 }
 
 # --- the rules, on the table of cases ------------------------------------
@@ -577,29 +579,30 @@ M4 model'
 
 # --- spool mode -----------------------------------------------------------
 
-@test "spool: -s rewrites new/ batches atomically, every ticket classified; the summary on stderr" {
+@test "spool: -s moves the batches of new/ to classified/, every ticket classified, in one commit; the summary on stderr" {
 	ingest_examples sp
-	ino=$(stat -c %i sp/new/B0000000001.jsonl)
 	run --separate-stderr cx-classify -s sp
 	check_status 0
 	check_stderr 'cx-classify: 10 tickets, 10 changed, 0 passed through unclassified'
 	[ -z "$output" ]
-	# Written beside and renamed: a new inode, nothing left in tmp/.
-	[ "$(stat -c %i sp/new/B0000000001.jsonl)" != "$ino" ]
+	check_eq new "$(ls -A sp/new)" ''
+	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
 	[ -z "$(ls -A sp/tmp)" ]
-	check_eq mode "$(stat -c %a sp/new/B0000000001.jsonl)" 640
-	check_eq classified "$(jq -r 'has("classified_by") and has("scope")' sp/new/*.jsonl | sort -u)" true
-	check_eq count "$(cat sp/new/*.jsonl | wc -l)" 10
+	check_eq mode "$(stat -c %a sp/classified/B0000000001.jsonl)" 640
+	check_eq classified "$(jq -r 'has("classified_by") and has("scope")' sp/classified/*.jsonl | sort -u)" true
+	check_eq count "$(cat sp/classified/*.jsonl | wc -l)" 10
+	check_eq state "$(cat sp/state)" 'cx-state 2
+commit 2'
 }
 
-@test "spool: a second run changes nothing, byte for byte" {
+@test "spool: a second run finds nothing new and changes nothing, byte for byte" {
 	ingest_examples sp
 	quick_rules sp
 	cx-classify -q -s sp
 	cp -a sp before
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 0 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
 	same_tree before sp
 	run --separate-stderr cx-classify -q -s sp
 	check_status 0
@@ -611,25 +614,28 @@ M4 model'
 	ingest_examples sp
 	mkdir -p sp/etc
 	cp data/t-rules sp/etc/rules
+	cp -a sp sp2
+	cp -a sp sp3
 	run --separate-stderr cx-classify -q -s sp
 	check_status 0
 	check_stderr
 	# Only t-rules' names: stopper places the suggestion, late the wrong
 	# size "delivered" (deliver*); nothing else in the examples matches.
-	check_eq rules "$(cat sp/new/*.jsonl | jq -r '.classified_by.category.rule // "-"' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
+	check_eq rules "$(cat sp/classified/*.jsonl | jq -r '.classified_by.category.rule // "-"' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
 	    '-=8 late=1 stopper=1 '
 	check_eq C-88002 "$(ticket sp C-88002 '[.subcategory, .classified_by.category.words]')" \
 	    '["logistics.late",["deliver*"]]'
 	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","low"]'
 	# A taxonomy of the spool's own: suggestion is urgent there.
-	sed 's/^suggestion  *low/suggestion urgent/' data/t-taxonomy >sp/etc/taxonomy
-	run --separate-stderr cx-classify -q -s sp
+	sed 's/^suggestion  *low/suggestion urgent/' data/t-taxonomy >sp2/etc/taxonomy
+	run --separate-stderr cx-classify -q -s sp2
 	check_status 0
-	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","urgent"]'
+	check_eq GD-1009 "$(ticket sp2 GD-1009 '[.category, .priority]')" '["suggestion","urgent"]'
 	# -R and -T still win over the spool's.
-	run --separate-stderr cx-classify -q -s sp -T data/t-taxonomy
+	cp sp2/etc/taxonomy sp3/etc/taxonomy
+	run --separate-stderr cx-classify -q -s sp3 -T data/t-taxonomy
 	check_status 0
-	check_eq GD-1009 "$(ticket sp GD-1009 '[.category, .priority]')" '["suggestion","low"]'
+	check_eq GD-1009 "$(ticket sp3 GD-1009 '[.category, .priority]')" '["suggestion","low"]'
 }
 
 @test "spool: a broken etc/rules stops the run before any ticket is touched: exit 2, FILE:LINE" {
@@ -650,7 +656,7 @@ M4 model'
 	same_tree before sp
 }
 
-@test "spool: -S -i corrects a ticket in new/; later runs keep it; -S needs -i, and -s takes no files" {
+@test "spool: -S -i corrects a ticket where it is, in new/; later runs keep it; -S needs -i, and -s takes no files" {
 	ingest_examples sp
 	quick_rules sp
 	run --separate-stderr cx-classify -s sp -a 小王 -S category=logistics.lost -S priority=urgent -i CX-20261124-0002
@@ -658,10 +664,19 @@ M4 model'
 	check_stderr 'cx-classify: 10 tickets, 1 changed, 0 passed through unclassified'
 	check_eq hand "$(ticket sp GD-1002 '[.subcategory, .priority, .manual.by, .manual.at, .classified_by.category.by, .history[-1].action]')" \
 	    '["logistics.lost","urgent","小王","2026-11-24T09:00:00+08:00","agent","reclassified"]'
+	check_eq where "$(ls sp/new)" B0000000001.jsonl
 	run --separate-stderr cx-classify -s sp
 	check_status 0
 	check_stderr 'cx-classify: 10 tickets, 9 changed, 0 passed through unclassified'
 	check_eq kept "$(ticket sp GD-1002 '[.subcategory, .priority]')" '["logistics.lost","urgent"]'
+	# In classified/ and in open/ too, the file rewritten where it is.
+	run --separate-stderr cx-classify -q -s sp -a 小王 -S priority=low -i CX-20261124-0002
+	check_status 0
+	check_eq classified "$(ticket sp GD-1002 '.priority')" '"low"'
+	cx-route -q -s sp
+	run --separate-stderr cx-classify -q -s sp -a 小王 -S priority=normal -i CX-20261124-0002
+	check_status 0
+	check_eq open "$(jq -c .priority sp/open/CX-20261124-0002)" '"normal"'
 	run --separate-stderr cx-classify -s sp -a x -S priority=low
 	check_status 2
 	check_stderr 'cx-classify: -S in a spool needs the tickets: -i ID'
@@ -671,7 +686,7 @@ M4 model'
 	run --separate-stderr cx-classify -s sp -a x -S priority=low -i CX-19990101-0001
 	check_status 1
 	check_stderr 'cx-classify: no ticket to correct' \
-	    'cx-classify: 10 tickets, 0 changed, 0 passed through unclassified'
+	    'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
 }
 
 @test "spool: a line in a batch that is no record passes through, with a warning naming the batch and line; exit 1" {
@@ -685,15 +700,15 @@ M4 model'
 	    'cx-classify: sp/new/B0000000001.jsonl:2: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: sp/new/B0000000001.jsonl:3: no subject and no text; passed through unclassified' \
 	    'cx-classify: 11 tickets, 10 changed, 2 passed through unclassified'
+	b=sp/classified/B0000000001.jsonl
 	check_eq kept "$(sed -n 2,3p $b)" '[not a record]
 {"id":"CX-X","status":"new"}'
 	check_eq lines "$(wc -l <$b)" 12
 }
 
-@test "spool: --explain writes a line per ticket and changes nothing" {
+@test "spool: --explain writes a line per ticket of new/ and changes nothing" {
 	ingest_examples sp
 	quick_rules sp
-	cx-classify -q -s sp
 	cp -a sp before
 	run --separate-stderr cx-classify -s sp --explain
 	check_status 0
@@ -725,4 +740,22 @@ M4 model'
 	check_eq C-88003 "$(rec C-88003 '[.category, .priority]')" '["suggestion","low"]'
 	# Every ticket was placed by a rule.
 	check_eq by "$(jq -r .classified_by.category.by out.jsonl | sort -u)" rules
+}
+
+# --- crashes -------------------------------------------------------------
+
+@test "crash: killed before each write, fsync, rename or unlink, the rerun leaves the spool as an undisturbed run does" {
+	need_strace
+	ingest_examples base
+	quick_rules base
+	cx-ingest -q -s base data/shop.csv -m data/shop.map 2>/dev/null || [ $? -eq 1 ]
+	crash_loop "write fsync /^renameat unlinkat" base cx-classify
+}
+
+@test "crash: a correction by hand, killed at any of those calls, is made once" {
+	need_strace
+	ingest_examples base
+	quick_rules base
+	cx-classify -q -s base
+	crash_loop "write /^renameat unlinkat" base cx-classify -a 小王 -S priority=urgent -i CX-20261124-0002
 }

@@ -72,13 +72,13 @@ sp() {
 	small_conf "$1/etc"
 }
 
-# batch DIR FILE: FILE as the next batch in DIR/new, as cx-ingest leaves
-# one there (and cx-classify has seen it).
+# batch DIR FILE: FILE as the next batch in DIR/classified, as cx-classify
+# leaves one there.
 batch() {
 	local n
-	mkdir -p "$1/new"
-	n=$(ls "$1/new" | wc -l)
-	cp "$2" "$(printf '%s/new/B%010d.jsonl' "$1" $((n + 1)))"
+	mkdir -p "$1/classified"
+	n=$(ls "$1/classified" | wc -l)
+	cp "$2" "$(printf '%s/classified/B%010d.jsonl' "$1" $((n + 1)))"
 }
 
 # put DIR SUB ID MEMBERS: ticket ID in DIR/SUB (open or closed), a file of
@@ -636,7 +636,7 @@ B 小刘'
 
 # --- spool mode -----------------------------------------------------------
 
-@test "spool: each ticket of each batch in open/ID once, the batches leave new/, a second run routes nothing" {
+@test "spool: each ticket of each batch in open/ID once, the batches leave classified/, a second run routes nothing" {
 	sp sp
 	{ tk A quality; tk B logistics.late; } >b1.jsonl
 	{ tk C quality.safety; tk D -; tk E quality; } >b2.jsonl
@@ -645,7 +645,7 @@ B 小刘'
 	run --separate-stderr cx-route -s sp
 	check_status 0
 	check_stderr 'cx-route: 5 routed, 0 queued without an agent'
-	check_eq new "$(ls -A sp/new)" ''
+	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq open "$(ls sp/open | tr '\n' ' ')" 'A B C D E '
 	check_eq tmp "$(ls -A sp/tmp)" ''
 	# One line each, the record filter mode makes of it.
@@ -695,17 +695,20 @@ B 小刘'
 	check_eq classified "$(cat sp/open/* | jq -r 'has("classified_by")' | sort -u)" true
 }
 
-@test "spool: a batch with a line that is no ticket stops the run, exit 2, and none of it is filed in open/" {
+@test "spool: a batch with a line that is no ticket is left in classified/, none of it filed, exit 1; the others are routed" {
 	sp sp
 	{ tk A quality; echo 'not json'; } >b1.jsonl
+	tk B quality >b2.jsonl
 	batch sp b1.jsonl
+	batch sp b2.jsonl
 	run --separate-stderr cx-route -s sp
-	check_status 2
-	check_stderr 'cx-route: sp/new/B0000000001.jsonl: a line that is not a ticket with an id; batch left in new/'
-	check_eq new "$(ls sp/new)" B0000000001.jsonl
-	cmp b1.jsonl sp/new/B0000000001.jsonl
-	# Left in new/ and filed in open/ too, A would be routed twice.
-	check_eq open "$(ls -A sp/open 2>/dev/null)" ''
+	check_status 1
+	check_stderr 'cx-route: sp/classified/B0000000001.jsonl:2: not a ticket with an id; batch left in classified/' \
+	    'cx-route: 1 routed, 0 queued without an agent'
+	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
+	cmp b1.jsonl sp/classified/B0000000001.jsonl
+	# Left in classified/ and filed in open/ too, A would be routed twice.
+	check_eq open "$(ls -A sp/open 2>/dev/null)" B
 }
 
 @test "spool: cx-ingest follow-ups to a routed ticket land in its file in open/" {
@@ -725,7 +728,8 @@ B 小刘'
 	check_eq history "$(jq -r '[.history[].action] | join(" ")' sp/open/CX-20261124-0001)" \
 	    'registered followup routed followup'
 	# Not a ticket of its own: the new batch holds the two others only.
-	check_eq batch "$(jq -r .source.ext sp/new/B0000000002.jsonl | tr '\n' ' ')" 'C-88002 C-88003 '
+	# (Batches are named for their commit: classify and route made 2, 3.)
+	check_eq batch "$(jq -r .source.ext sp/new/B0000000004.jsonl | tr '\n' ' ')" 'C-88002 C-88003 '
 }
 
 # --- two runs at once, and crashes ----------------------------------------
@@ -740,7 +744,7 @@ B 小刘'
 	check_stderr 'cx-ingest: 2000 registered, 0 follow-ups, 0 duplicates, 0 rejected'
 	check_eq batches "$(ls sp/new | wc -l)" 4
 	cx-classify -q -s sp
-	cat sp/new/*.jsonl | jq -r .id | sort >ids
+	cat sp/classified/*.jsonl | jq -r .id | sort >ids
 	local st1=0 st2=0 r1 q1 r2 q2
 	cx-route -s sp 2>err1 &
 	local pid=$!
@@ -755,7 +759,7 @@ B 小刘'
 	    { echo "run 2 said: $(cat err2)" >&2; return 1; }
 	r2=${BASH_REMATCH[1]} q2=${BASH_REMATCH[2]}
 	check_eq routed $((r1 + r2)) 2000
-	check_eq new "$(ls -A sp/new)" ''
+	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq tmp "$(ls -A sp/tmp)" ''
 	diff -u ids <(ls sp/open)
 	# One ticket a file, its own, routed once.
@@ -829,8 +833,8 @@ owners() {
 			cx-route -s sp 2>/dev/null || st=$?
 			if [ "$st" -ne 0 ]; then
 				failed+="  $sc #$n: the next run exited $st"$'\n'
-			elif [ -n "$(ls -A sp/new)$(ls -A sp/tmp)" ]; then
-				failed+="  $sc #$n: left $(ls -A sp/new sp/tmp | tr "\n" " ")"$'\n'
+			elif [ -n "$(ls -A sp/classified)$(ls -A sp/tmp)" ]; then
+				failed+="  $sc #$n: left $(ls -A sp/classified sp/tmp | tr "\n" " ")"$'\n'
 			elif [ -n "$(comm -23 <(sort partial) <(owners sp | sort))" ]; then
 				failed+="  $sc #$n: owner or agent changed: $(comm -23 <(sort partial) <(owners sp | sort) | tr '\n' ';')"$'\n'
 			elif ! same_tickets ref sp; then
@@ -852,10 +856,10 @@ owners() {
 	cp -a sp ref
 	cx-route -q -s ref
 	check_eq undisturbed "$(cat ref/open/* | jq -c .flags | tr '\n' ' ')" 'null null '
-	# Killed after filing both, before the batch leaves new/.
+	# Killed after filing both, before the batch leaves classified/.
 	run --separate-stderr die_at unlinkat 1 cx-route -s sp
 	check_status 137
-	check_eq partial "$(ls sp/open; ls sp/new)" 'A
+	check_eq partial "$(ls sp/open; ls sp/classified)" 'A
 B
 B0000000001.jsonl'
 	run --separate-stderr cx-route -s sp
@@ -869,12 +873,12 @@ B0000000001.jsonl'
 	run --separate-stderr cx-ingest -q -s sp examples/helpdesk-zh.csv
 	check_status 1
 	cx-classify -q -s sp
-	# Killed before filing the second ticket: the first is in open/, and
-	# its batch still in new/.
+	# Killed after its commit point, before filing any ticket: they are
+	# in tmp/, and their batch still in classified/.  The next writer
+	# finishes the commit first.
 	run --separate-stderr die_at '/^renameat' 2 cx-route -s sp
 	check_status 137
-	check_eq partial "$(ls sp/open; ls sp/new)" 'CX-20261124-0001
-B0000000001.jsonl'
+	check_eq partial "$(ls sp/open 2>/dev/null; ls sp/classified)" 'B0000000001.jsonl'
 	# C-88001 follows up the first ticket, and goes to its file in open/.
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
@@ -884,7 +888,7 @@ B0000000001.jsonl'
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_eq new "$(ls -A sp/new)" ''
+	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq kept "$(jq -c '[.followups[].source.ext]' sp/open/CX-20261124-0001)" \
 	    '["GD-1007","C-88001"]'
 	check_eq routed "$(jq -c '[.history[].action]' sp/open/CX-20261124-0001)" \
@@ -903,10 +907,10 @@ B0000000001.jsonl'
 	batch ref b2.jsonl
 	cx-route -q -p rr -s ref
 	check_eq undisturbed "$(cat ref/open/* | jq -r .assignee | tr '\n' ' ')" 'A1 A2 A3 A1 '
-	# Killed before filing N2: N1 is A1's, and the turn was not saved.
+	# Killed after its commit point, before filing any ticket.
 	run --separate-stderr die_at '/^renameat' 2 cx-route -p rr -s sp
 	check_status 137
-	check_eq partial "$(ls sp/open)" N1
+	check_eq partial "$(ls -A sp/open 2>/dev/null)" ''
 	cx-route -q -p rr -s sp
 	batch sp b2.jsonl
 	cx-route -q -p rr -s sp
@@ -926,7 +930,7 @@ B0000000001.jsonl'
 		check_status 2
 		check_stderr "cx-route: sp/etc/$file:$msg"
 		check_eq "$file: untouched" "$(cd sp && find . | sort | tr '\n' ' ')" \
-		    '. ./etc ./etc/agents ./etc/cx.conf ./etc/routing ./etc/solutions ./new ./new/B0000000001.jsonl '
+		    '. ./classified ./classified/B0000000001.jsonl ./etc ./etc/agents ./etc/cx.conf ./etc/routing ./etc/solutions '
 	done <<-'EOF'
 	routing@# c\n\ncategory quality 商品部\n@3: expected "WHAT: DEPARTMENT, ..."
 	routing@category quality:\n@1: no department

@@ -916,7 +916,7 @@ K 2026-11-30T14:30:00+08:00'
 	run --separate-stderr cx-ingest -s sp e.csv
 	check_status 0
 	cx-classify -q -s sp
-	cat sp/new/*.jsonl | jq -r .id | sort >ids
+	cat sp/classified/*.jsonl | jq -r .id | sort >ids
 	local i st1=0 st2=0 bad=''
 	cx-route -q -s sp 2>err1 &
 	local pid=$!
@@ -933,7 +933,7 @@ K 2026-11-30T14:30:00+08:00'
 	st2=0
 	cx-sla -q -s sp --now 2026-11-24T18:00:00+08:00 || st2=$?
 	[ "$st2" -le 1 ]
-	check_eq new "$(ls -A sp/new)" ''
+	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq tmp "$(ls -A sp/tmp)" ''
 	diff -u ids <(ls sp/open)
 	check_eq "one line each" "$(cat sp/open/* | wc -l)" 1000

@@ -174,3 +174,36 @@ die_at() {
 	    ${DIE_ON:+-P "$DIE_ON"} \
 	    -e "trace=$sc" -e "inject=$sc:signal=KILL:when=$n" "$@"
 }
+
+# crash_loop SYSCALLS BASE CMD...: for each syscall of the strace set
+# SYSCALLS and N = 1, 2, ... until CMD makes fewer calls, CMD (a writer on
+# the spool sp/, made afresh from the spool BASE) is killed before its Nth
+# call, run again undisturbed, and sp/ must then be, file for file and byte
+# for byte, what one undisturbed run makes of BASE.  Says how many crashes.
+crash_loop() {
+	local scs=$1 base=$2 sc n st kills=0 failed=''
+	shift 2
+	rm -rf ref
+	cp -a "$base" ref
+	(cd ref && "$@" -s . >/dev/null 2>&1) || [ $? -eq 1 ]
+	for sc in $scs; do
+		for ((n = 1; n <= 80; n++)); do
+			rm -rf sp
+			cp -a "$base" sp
+			st=0
+			(cd sp && die_at "$sc" "$n" "$@" -s . >/dev/null 2>&1) || st=$?
+			[ "$st" -eq 137 ] || break
+			kills=$((kills + 1))
+			st=0
+			(cd sp && "$@" -s . >/dev/null 2>&1) || st=$?
+			if [ "$st" -gt 1 ]; then
+				failed+="  $sc #$n: the rerun exited $st"$'\n'
+			elif ! same_tree ref sp >/dev/null 2>&1; then
+				failed+="  $sc #$n: $(same_tree ref sp 2>&1 | grep '^[-+][^-+]' | head -3 | tr '\n' ' ')"$'\n'
+			fi
+		done
+	done
+	echo "# $scs: $kills crashes" >&3
+	[ "$kills" -gt 0 ]
+	[ -z "$failed" ] || { printf 'after a crash:\n%s' "$failed" >&2; return 1; }
+}

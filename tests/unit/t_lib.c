@@ -199,55 +199,176 @@ file_is(const char *name, const char *want)
 	return strcmp(got, want) == 0;
 }
 
+/* A spool at tmpdir/NAME, begun for writing. */
+static struct cx_spool *
+begin(const char *name)
+{
+	struct cx_spool *sp;
+	struct cx_err e;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tap_tmpdir(), name);
+	if (cx_spool_begin(&sp, path, 0, &e) == -1) {
+		printf("# %s\n", e.msg);
+		return NULL;
+	}
+	return sp;
+}
+
+static void
+put_file(const char *name, const char *text)
+{
+	char path[600];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tap_tmpdir(), name);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+static void
+test_spool(void)
+{
+	struct cx_spool *sp;
+	struct cx_err e;
+	struct stat st;
+	char path[512], to[512];
+
+	ok((sp = begin("tx")) != NULL, "spool created and locked");
+	snprintf(path, sizeof(path), "%s/tx", tap_tmpdir());
+	ok(stat(path, &st) == 0 && (st.st_mode & 007) == 0,
+	    "spool not world-readable");
+	ok(cx_spool_serial(sp) == 1, "an empty spool's first commit is 1");
+	ok(cx_spool_commit(sp, &e) == 0 && access(strcat(strcpy(to, path),
+	    "/state"), F_OK) == -1, "a commit of nothing writes nothing");
+	ok(cx_spool_stage(sp, "new", "B1", "a\n", 2, &e) == 0 &&
+	    cx_spool_stage(sp, "open", "X", "x\n", 2, &e) == 0 &&
+	    cx_spool_pending(sp) == 2 && count("tx/new") == 0,
+	    "staged: nothing visible yet");
+	ok(cx_spool_commit(sp, &e) == 0 && count("tx/new") == 1 &&
+	    count("tx/open") == 1 && count("tx/tmp") == 0 &&
+	    cx_spool_serial(sp) == 2, "committed: in place, tmp/ empty");
+	ok(cx_spool_stage(sp, "classified", "B1", "b\n", 2, &e) == 0 &&
+	    cx_spool_remove(sp, "new", "B1", &e) == 0 &&
+	    cx_spool_commit(sp, &e) == 0 && count("tx/new") == 0 &&
+	    file_is("tx/classified/B1", "b\n"), "a move: staged and removed");
+	ok(cx_spool_remove(sp, "open", "X", &e) == 0 &&
+	    cx_spool_stage(sp, "open", "X", "y\n", 2, &e) == 0 &&
+	    cx_spool_commit(sp, &e) == 0 && count("tx/open") == 0,
+	    "removed and staged in one commit: removed");
+	ok(cx_spool_stage(sp, "open", "../x", "", 0, &e) == -1 &&
+	    cx_spool_stage(sp, "open", "a b", "", 0, &e) == -1 &&
+	    cx_spool_stage(sp, "../etc", "x", "", 0, &e) == -1 &&
+	    cx_spool_remove(sp, "open", ".lock", &e) == -1,
+	    "names with a slash, a blank or a leading dot are refused: %s",
+	    e.msg);
+	/* A transaction that dies before its commit leaves no trace. */
+	cx_spool_stage(sp, "open", "Y", "dead\n", 5, &e);
+	cx_spool_remove(sp, "classified", "B1", &e);
+	cx_spool_end(sp);
+	ok((sp = begin("tx")) != NULL && count("tx/tmp") == 0 &&
+	    count("tx/open") == 0 && count("tx/classified") == 1,
+	    "a dead transaction is undone");
+	ok(cx_spool_serial(sp) == 4, "and its number is given again");
+	/* A commit that died after its commit point is finished. */
+	cx_spool_stage(sp, "open", "Z", "z\n", 2, &e);
+	cx_spool_remove(sp, "classified", "B1", &e);
+	ok(cx_spool_commit(sp, &e) == 0, "fourth commit");
+	cx_spool_end(sp);
+	rename(strcat(strcpy(path, tap_tmpdir()), "/tx/open/Z"),
+	    strcat(strcpy(to, tap_tmpdir()), "/tx/tmp/4.open.Z"));
+	put_file("tx/classified/B1", "b\n");
+	put_file("tx/state", "cx-state 2\ncommit 4\nput open Z\n"
+	    "remove classified B1\n");
+	ok((sp = begin("tx")) != NULL && file_is("tx/open/Z", "z\n") &&
+	    count("tx/classified") == 0 && count("tx/tmp") == 0,
+	    "recovery finishes a commit: staged files in, removed ones out");
+	ok(file_is("tx/state", "cx-state 2\ncommit 4\n"),
+	    "and says it is done");
+	cx_spool_end(sp);
+	put_file("tx/classified/B1", "again\n");
+	ok((sp = begin("tx")) != NULL && file_is("tx/classified/B1", "again\n"),
+	    "a commit carried out is not done again");
+	cx_spool_end(sp);
+}
+
+/* A spool of version 1 keeps its batch, counters and keys. */
+static void
+test_spool_v1(void)
+{
+	struct cx_spool *sp;
+	struct cx_reg *g = NULL;
+	struct cx_err e;
+	char dir[512];
+
+	snprintf(dir, sizeof(dir), "%s/v1", tap_tmpdir());
+	mkdir(dir, 0750);
+	strcat(dir, "/tmp");
+	mkdir(dir, 0750);
+	put_file("v1/state", "cx-state 1\nbatch 3\nkeys 42\n"
+	    "seq 20261124 7\npending new B0000000003.jsonl\n");
+	put_file("v1/keys", "3 s 0123456789abcdef0123456789abcdef CX-1\n");
+	put_file("v1/tmp/3.B0000000003.jsonl", "{}\n");
+	ok((sp = begin("v1")) != NULL, "a version 1 spool opens");
+	ok(sp != NULL && cx_spool_serial(sp) == 4 &&
+	    file_is("v1/new/B0000000003.jsonl", "{}\n") &&
+	    file_is("v1/state", "cx-state 2\ncommit 3\n") &&
+	    file_is("v1/seq", "cx-seq 1\nkeys 42\nseq 20261124 7\n"),
+	    "its pending commit finished, its registry moved to seq");
+	ok(sp != NULL && (g = cx_reg_open(sp, &e)) != NULL &&
+	    cx_reg_next(g, "20261124") == 8, "its counters go on");
+	cx_reg_free(g);
+	cx_spool_end(sp);
+}
+
 static void
 test_registry(void)
 {
-	struct cx_spool sp;
-	struct cx_reg g;
+	struct cx_spool *sp;
+	struct cx_reg *g = NULL;
 	struct cx_err e;
-	struct stat st;
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/spool", tap_tmpdir());
-	ok(cx_spool_open(&sp, path, 1, &e) == 0 && cx_spool_lock(&sp, &e) == 0,
-	    "spool created and locked");
-	ok(stat(path, &st) == 0 && (st.st_mode & 007) == 0,
-	    "spool not world-readable");
-	ok(cx_reg_open(&g, &sp, 0, &e) == 0, "empty registry opens");
-	ok(cx_reg_next(&g, "20261124") == 1 && cx_reg_next(&g, "20261124") == 2
-	    && cx_reg_next(&g, "20261125") == 1, "per-day counters");
-	cx_reg_add(&g, 's', cx_key_of("a", 1), "CX-20261124-0001");
-	ok(cx_reg_stage(&g, "new", "B1.jsonl", "{}\n", 3, &e) == 0,
+	sp = begin("spool");
+	ok(sp != NULL && (g = cx_reg_open(sp, &e)) != NULL,
+	    "empty registry opens");
+	ok(cx_reg_next(g, "20261124") == 1 && cx_reg_next(g, "20261124") == 2
+	    && cx_reg_next(g, "20261125") == 1, "per-day counters");
+	cx_reg_add(g, 's', cx_key_of("a", 1), "CX-20261124-0001");
+	ok(cx_spool_stage(sp, "new", "B1.jsonl", "{}\n", 3, &e) == 0,
 	    "batch staged");
-	ok(cx_reg_commit(&g, &e) == 0 && count("spool/new") == 1 &&
+	ok(cx_reg_commit(g, &e) == 0 && count("spool/new") == 1 &&
 	    count("spool/tmp") == 0, "commit moves the batch into new/");
 	/* A batch that dies before its commit leaves no trace... */
-	cx_reg_add(&g, 's', cx_key_of("b", 1), "CX-20261124-0003");
-	cx_reg_next(&g, "20261124");
-	cx_reg_stage(&g, "new", "B1.jsonl", "{\"dead\":1}\n", 11, &e);
-	cx_reg_free(&g);
-	ok(cx_reg_open(&g, &sp, 0, &e) == 0 &&
-	    cx_reg_find(&g, 's', cx_key_of("a", 1), NULL) &&
-	    !cx_reg_find(&g, 's', cx_key_of("b", 1), NULL) &&
-	    !cx_reg_find(&g, 'c', cx_key_of("a", 1), NULL),
+	cx_reg_add(g, 's', cx_key_of("b", 1), "CX-20261124-0003");
+	cx_reg_next(g, "20261124");
+	cx_spool_stage(sp, "new", "B1.jsonl", "{\"dead\":1}\n", 11, &e);
+	cx_reg_free(g);
+	cx_spool_end(sp);
+	sp = begin("spool");
+	ok(sp != NULL && (g = cx_reg_open(sp, &e)) != NULL &&
+	    cx_reg_find(g, 's', cx_key_of("a", 1), NULL) &&
+	    !cx_reg_find(g, 's', cx_key_of("b", 1), NULL) &&
+	    !cx_reg_find(g, 'c', cx_key_of("a", 1), NULL),
 	    "reopened: committed keys kept, kinds kept apart");
 	/* ...not even a staged rewrite of a file the last commit wrote. */
 	ok(count("spool/tmp") == 0 && file_is("spool/new/B1.jsonl", "{}\n"),
 	    "a dead batch's staged file is not published by recovery");
-	ok(cx_reg_next(&g, "20261124") == 3, "counter resumes after commit");
-	/* A commit whose files were not yet moved is finished on open. */
-	cx_reg_add(&g, 's', cx_key_of("c", 1), "CX-20261124-0003");
-	cx_reg_stage(&g, "new", "B2.jsonl", "{}\n", 3, &e);
-	ok(cx_reg_commit(&g, &e) == 0, "second commit");
-	cx_reg_free(&g);
-	rename(strcat(strcpy(path, tap_tmpdir()), "/spool/new/B2.jsonl"),
-	    strcat(strcpy(path + 256, tap_tmpdir()), "/spool/tmp/2.B2.jsonl"));
-	ok(cx_reg_open(&g, &sp, 0, &e) == 0 && count("spool/new") == 2 &&
-	    count("spool/tmp") == 0, "recovery moves staged files into place");
-	cx_reg_free(&g);
-	ok(cx_spool_put(&sp, "open", "CX-1", "x\n", 2, &e) == 0 &&
-	    count("spool/open") == 1, "atomic put");
-	cx_spool_close(&sp);
+	ok(cx_reg_next(g, "20261124") == 3, "counter resumes after commit");
+	cx_reg_add(g, 'c', cx_key_of("c", 1), "CX-20261124-0003");
+	ok(cx_reg_commit(g, &e) == 0, "second commit");
+	cx_reg_free(g);
+	cx_spool_end(sp);
+	/* The keys log cut short is damage, not a reason to make it up. */
+	snprintf(path, sizeof(path), "%s/spool/keys", tap_tmpdir());
+	truncate(path, 10);
+	sp = begin("spool");
+	ok(sp != NULL && cx_reg_open(sp, &e) == NULL &&
+	    strstr(e.msg, "the registry is damaged") != NULL,
+	    "a shortened keys log is an error: %s", e.msg);
+	cx_spool_end(sp);
 }
 
 static void
@@ -283,6 +404,8 @@ main(void)
 	test_csv();
 	test_norm();
 	test_keys();
+	test_spool();
+	test_spool_v1();
 	test_registry();
 	test_gz();
 	tap_cleanup();
