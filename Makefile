@@ -12,6 +12,8 @@ BINDIR ?=	$(PREFIX)/bin
 MANDIR ?=	$(PREFIX)/share/man
 SHAREDIR ?=	$(PREFIX)/share/cx
 
+VERSION =	0.5.0
+
 CC ?=		cc
 OPT ?=		-O2 -g
 CFLAGS ?=	$(OPT)
@@ -46,11 +48,17 @@ $(O)/libcx.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(BIN)/%: cmd/%.c $(O)/libcx.a lib/cx.h
+# cmd/tool.c is the frame of every tool: options, modes, summary, status.
+$(O)/cmd/tool.o: cmd/tool.c cmd/tool.h lib/cx.h
 	@mkdir -p $(@D)
-	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) -DCX_VERSION=\"$(VERSION)\" -c -o $@ $<
 
-$(O)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/calcache.h $(O)/libcx.a
+$(BIN)/%: cmd/%.c $(O)/cmd/tool.o $(O)/libcx.a lib/cx.h cmd/tool.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Icmd -o $@ $< $(O)/cmd/tool.o \
+	    $(O)/libcx.a $(LDLIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/calcache.h lib/priv.h $(O)/libcx.a
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libcx.a $(LDLIBS)
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cx.h"
+#include "tool.h"
 
 struct item {
 	struct cx_key		 key;
@@ -38,47 +39,52 @@ struct item {
 	unsigned long		 line;
 };
 
+static const struct tool_opt opts[] = {
+	{ 'c', "channel", "channel", "the channel of rows that name none" },
+	{ 'e', "charset", "charset", "the input's character set: UTF-8, "
+	    "GB18030, GBK, ..." },
+	{ 'f', "format", "format", "csv or jsonl, not guessed from the "
+	    "input" },
+	{ 'm', "map", "map", "the column map of a CSV export (cx-columns(5))" },
+	{ 'n', "dry-run", NULL, "say what would be registered; change "
+	    "nothing" },
+	{ 'r', "rejects", "rejects", "filter mode: append rejected rows to "
+	    "this file" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static struct {
+	struct tool		 t;
 	struct cx_spool		*sp;		/* NULL in filter mode */
 	struct cx_reg		*reg;
 	struct cx_intake_ctx	 ctx;
 	struct cx_alias		*channels, *remedies;
-	const char		*spool;		/* NULL in filter mode */
 	const char		*charset, *format, *mapfile;
 	struct cx_colmap	*map;		/* -m */
 	char			*prefix;
-	int			 dry, quiet;
+	int			 dry;
 	FILE			*rejf;
-	struct cx_buf		 out;
-	struct cx_batch		 b;
+	struct cx_batch		*b;
 	size_t			 batch;
-	unsigned long		 nreg, nfollow, ndup, nrej, nold;
+	unsigned long		 nreg, nfollow, ndup, nold;
 	int			 failed;
-} G;
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: cx-ingest [-nq] [-c channel] [-e charset] "
-	    "[-f format] [-m map] [-r rejects]\n"
-	    "                 [-s spool] [-z zone] [--now time] [file ...]\n");
-	exit(CX_EXIT_ERR);
-}
+} G = {
+	.t = {
+		.name = "cx-ingest",
+		.synopsis = "cx-ingest [-nq] [-c channel] [-e charset] "
+		    "[-f format] [-m map] [-r rejects]\n"
+		    "                 [-s spool] [-z zone] [--now time] "
+		    "[file ...]",
+		.opts = opts,
+		.flags = TOOL_SPOOL | TOOL_CLOCK,
+	},
+};
 
 static void
 flush_out(int force)
 {
-	if (G.out.len == 0 || (!force && G.out.len < 65536))
-		return;
-	if (cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
-		err(CX_EXIT_ERR, "stdout");
-	G.out.len = 0;
-}
-
-static void
-now_text(struct cx_buf *b)
-{
-	cx_buf_adds(b, G.ctx.nowtext);
+	if (force || G.t.out.len >= 65536)
+		tool_flush(&G.t);
 }
 
 /*
@@ -90,7 +96,7 @@ static void
 reject(const char *file, unsigned long line, const char *why,
     const char *raw, size_t rawlen)
 {
-	struct cx_buf *b = &G.b.rejects, reason = { 0 };
+	struct cx_buf *b = cx_batch_rejects(G.b), reason = { 0 };
 	struct cx_key k;
 
 	while (rawlen > 0 && (raw[rawlen - 1] == '\n' || raw[rawlen - 1] == '\r'))
@@ -102,13 +108,13 @@ reject(const char *file, unsigned long line, const char *why,
 	}
 	cx_utf8_scrub(why, strlen(why), &reason);
 	warnx("%s:%lu: %s", file, line, cx_buf_str(&reason));
-	G.nrej++;
+	G.t.nbad++;
 	if (G.dry)
 		goto out;
-	if (G.spool == NULL && G.rejf == NULL)
+	if (G.t.spool == NULL && G.rejf == NULL)
 		goto out;	/* filter mode without -r: stderr is all */
 	cx_reg_add(G.reg, CX_REG_REJECT, k, "-");
-	cx_batch_reject(&G.b, G.ctx.nowtext, file, line, reason.p, raw,
+	cx_batch_reject(G.b, G.ctx.nowtext, file, line, reason.p, raw,
 	    rawlen);
 	if (G.rejf != NULL) {
 		if (fwrite(b->p, 1, b->len, G.rejf) != b->len) {
@@ -121,35 +127,10 @@ out:
 	cx_buf_free(&reason);
 }
 
-/* PREFIX-YYYYMMDD-NNNN, the day of registration in the team's zone. */
-static void
-new_id(struct cx_buf *id)
-{
-	const char *t = G.ctx.nowtext + 1;
-	unsigned long n;
-	char date[9];
-
-	memcpy(date, t, 4);
-	memcpy(date + 4, t + 5, 2);
-	memcpy(date + 6, t + 8, 2);
-	date[8] = '\0';
-	n = cx_reg_next(G.reg, date);
-	cx_buf_adds(id, G.prefix);
-	cx_buf_addc(id, '-');
-	cx_buf_add(id, date, 8);
-	cx_buf_addc(id, '-');
-	if (n < 1000)
-		cx_buf_add(id, "000", n < 10 ? 3 : n < 100 ? 2 : 1);
-	cx_buf_ulong(id, n);
-}
-
 static void
 history(struct cx_buf *b, const char *action)
 {
-	cx_buf_adds(b, "{\"at\":");
-	now_text(b);
-	cx_buf_adds(b, ",\"by\":\"cx-ingest\",\"action\":");
-	cx_json_addstr(b, action, strlen(action));
+	cx_hist_begin(b, G.ctx.nowtext, "cx-ingest", action);
 	cx_buf_addc(b, '}');
 }
 
@@ -178,7 +159,7 @@ ticket_text(const struct item *it, const char *id, int followup,
 	}
 	/* A ticket already numbered, or a follow-up already linked, passes
 	 * through filter mode as it is. */
-	if (G.spool == NULL && cx_rec_get(it->rec, followup ? "followup_of" :
+	if (G.t.spool == NULL && cx_rec_get(it->rec, followup ? "followup_of" :
 	    "id") != NULL) {
 		cx_rec_write(it->rec, b);
 		return;
@@ -230,7 +211,7 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 
 	followup_elem(it, &elem);
 	history(&hist, "followup");
-	r = cx_batch_followup(&G.b, G.sp, e, cx_buf_str(&elem),
+	r = cx_batch_followup(G.b, G.sp, e, cx_buf_str(&elem),
 	    cx_buf_str(&hist));
 	cx_buf_free(&elem);
 	cx_buf_free(&hist);
@@ -260,13 +241,13 @@ register_item(const struct item *it)
 		G.ndup++;
 		return;
 	}
-	if (it->has_order && !(G.spool == NULL && it->rec != NULL &&
+	if (it->has_order && !(G.t.spool == NULL && it->rec != NULL &&
 	    cx_rec_get(it->rec, "id") != NULL) &&
 	    cx_reg_find(G.reg, CX_REG_ORDER, it->okey, &e)) {
-		if (G.spool == NULL) {
+		if (G.t.spool == NULL) {
 			ticket_text(it, e.id, 1, &text);
 			if (!G.dry)
-				cx_buf_add(&G.out, text.p, text.len);
+				cx_buf_add(&G.t.out, text.p, text.len);
 			G.nfollow++;
 			goto out;
 		}
@@ -276,26 +257,26 @@ register_item(const struct item *it)
 			goto out;
 		}
 	}
-	if (G.spool == NULL && it->rec != NULL && rec_id(it->rec, &id) == 0)
+	if (G.t.spool == NULL && it->rec != NULL && rec_id(it->rec, &id) == 0)
 		;		/* filter mode keeps a ticket's number */
 	else
-		new_id(&id);
+		cx_reg_ticket_id(G.reg, G.prefix, G.ctx.nowtext, &id);
 	cx_buf_str(&id);
 	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id.p);
 	if (it->has_order)
 		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
 	G.nreg++;
-	if (G.spool != NULL) {
+	if (G.t.spool != NULL) {
 		ticket_text(it, id.p, 0, &text);
-		cx_batch_ticket(&G.b, id.p, text.p, text.len);
+		cx_batch_ticket(G.b, id.p, text.p, text.len);
 	} else if (!G.dry)
-		ticket_text(it, id.p, 0, &G.out);
+		ticket_text(it, id.p, 0, &G.t.out);
 out:
 	cx_buf_free(&id);
 	cx_buf_free(&text);
-	if (G.spool == NULL)
+	if (G.t.spool == NULL)
 		flush_out(0);
-	else if (G.b.nt >= G.batch)
+	else if (cx_batch_count(G.b) >= G.batch)
 		commit();
 }
 
@@ -305,7 +286,7 @@ commit(void)
 {
 	struct cx_err e;
 
-	if (G.sp != NULL && cx_batch_commit(&G.b, G.reg, G.sp, &e) == -1)
+	if (G.sp != NULL && cx_batch_commit(G.b, G.reg, G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
@@ -318,7 +299,7 @@ columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 	size_t i;
 
 	if (G.map == NULL) {
-		if (cx_colmap_guess(G.spool, hdr, &guess, &e) == -1)
+		if (cx_colmap_guess(G.t.spool, hdr, &guess, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		if (guess == NULL) {
 			warnx("%s:%lu: no column map fits this header; give one "
@@ -483,7 +464,7 @@ load_alias(const char *name)
 	struct cx_err e;
 	char *path;
 
-	if ((path = cx_conf_need(G.spool, name, &e)) == NULL ||
+	if ((path = cx_conf_need(G.t.spool, name, &e)) == NULL ||
 	    (a = cx_alias_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
@@ -498,18 +479,19 @@ check_maps(void)
 	struct cx_colmap *m;
 	struct cx_err e;
 
-	if (G.map == NULL && cx_colmap_guess(G.spool, &none, &m, &e) == -1)
+	if (G.map == NULL && cx_colmap_guess(G.t.spool, &none, &m, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
 static void
-setup(const char *zone, const char *now)
+setup(void)
 {
 	struct cx_err e;
 
-	if (cx_clock_setup(G.spool, zone, now, G.ctx.nowtext, &e) == -1 ||
-	    cx_setting(G.spool, "id_prefix", &G.prefix, &e) == -1 ||
-	    cx_setting_number(G.spool, "batch_size", 5000, 1, 10000000,
+	tool_clock(&G.t);
+	memcpy(G.ctx.nowtext, G.t.nowtext, sizeof(G.ctx.nowtext));
+	if (cx_setting(G.t.spool, "id_prefix", &G.prefix, &e) == -1 ||
+	    cx_setting_number(G.t.spool, "batch_size", 5000, 1, 10000000,
 	    &G.batch, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.ctx.now = cx_now();
@@ -523,61 +505,49 @@ setup(const char *zone, const char *now)
 	G.ctx.remedies = G.remedies;
 	check_maps();
 	/* Only now, with every setting good, is the spool made. */
-	if (G.spool != NULL && cx_spool_begin(&G.sp, G.spool, G.dry ?
+	if (G.t.spool != NULL && cx_spool_begin(&G.sp, G.t.spool, G.dry ?
 	    CX_SPOOL_READ | CX_SPOOL_MAYBE : 0, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (G.sp == NULL)
-		G.spool = NULL;		/* filter mode, or a dry run on a spool
+		G.t.spool = NULL;	/* filter mode, or a dry run on a spool
 					 * to be */
 	if ((G.reg = cx_reg_open(G.sp, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
-static void
+static int
 finish(void)
 {
+	char old[64] = "";
+	int status;
+
 	commit();
-	flush_out(1);
 	if (G.rejf != NULL && fclose(G.rejf) == EOF) {
 		warn("rejects file");
 		G.failed = 1;
 	}
-	if (!G.quiet && (G.spool != NULL || G.dry)) {
-		fprintf(stderr, "cx-ingest: %s%lu registered, %lu follow-ups, "
-		    "%lu duplicates, %lu rejected",
-		    G.dry ? "dry run: would have " : "", G.nreg, G.nfollow,
-		    G.ndup, G.nrej);
-		if (G.nold > 0)
-			fprintf(stderr, " (%lu set aside before)", G.nold);
-		fputc('\n', stderr);
-	} else if (G.nrej > 0)
-		fprintf(stderr, "cx-ingest: %lu rejected\n", G.nrej);
+	if (G.nold > 0)
+		snprintf(old, sizeof(old), " (%lu set aside before)", G.nold);
+	status = tool_exit(&G.t, "%s%lu registered, %lu follow-ups, %lu "
+	    "duplicates, %lu rejected%s", G.dry ? "dry run: would have " : "",
+	    G.nreg, G.nfollow, G.ndup, G.t.nbad, old);
 	cx_reg_free(G.reg);
 	cx_spool_end(G.sp);
 	cx_colmap_free(G.map);
 	cx_alias_free(G.channels);
 	cx_alias_free(G.remedies);
-	cx_buf_free(&G.out);
-	cx_batch_free(&G.b);
+	cx_batch_free(G.b);
 	free(G.prefix);
+	return G.failed ? CX_EXIT_ERR : status;
 }
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "now", required_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *zone = NULL, *now = NULL, *rejects = NULL;
-	char opt[3];
+	const char *rejects = NULL;
 	int ch, i;
 
-	G.spool = cx_spool_env();
-	opterr = 0;		/* our own messages, named cx-ingest */
-	while ((ch = getopt_long(argc, argv, ":c:e:f:m:nqr:s:z:", longopts,
-	    NULL)) != -1) {
+	while ((ch = tool_getopt(&G.t, argc, argv)) != -1) {
 		switch (ch) {
 		case 'c':
 			G.ctx.channel = optarg;
@@ -598,30 +568,14 @@ main(int argc, char *argv[])
 		case 'n':
 			G.dry = 1;
 			break;
-		case 'N':
-			now = optarg;
-			break;
-		case 'q':
-			G.quiet = 1;
-			break;
 		case 'r':
 			rejects = optarg;
 			break;
-		case 's':
-			G.spool = optarg;
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		default:
-			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
-			    optopt, opt));
-			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (rejects != NULL && G.spool != NULL)
+	if (rejects != NULL && G.t.spool != NULL)
 		errx(CX_EXIT_ERR, "-r is for filter mode: a spool keeps its "
 		    "rejects in rejects/");
 	if (rejects != NULL && !G.dry) {
@@ -630,13 +584,11 @@ main(int argc, char *argv[])
 			err(CX_EXIT_ERR, "%s", rejects);
 	}
 	umask(027);
-	setup(zone, now);
+	G.b = cx_batch_new();
+	setup();
 	if (argc == 0)
 		ingest("-");
 	for (i = 0; i < argc; i++)
 		ingest(argv[i]);
-	finish();
-	if (G.failed)
-		return CX_EXIT_ERR;
-	return G.nrej > 0 ? CX_EXIT_NO : CX_EXIT_OK;
+	return finish();
 }

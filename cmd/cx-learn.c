@@ -6,7 +6,7 @@
  * what an agent set by hand, else the subcategory or category) or a CSV
  * export with a label column.  -o writes a model for cx-classify -M; -k
  * cross-validates one, every fold predicted by a model that never saw it;
- * -E scores what cx-classify would decide (rules first, then -M's model)
+ * -t tests what cx-classify would decide (rules first, then -M's model)
  * against the labels.  The report is accuracy, per-class precision,
  * recall and F1, and the confusion matrix.
  */
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cx.h"
+#include "tool.h"
 
 struct example {
 	char	*label;
@@ -27,24 +28,44 @@ struct example {
 	size_t	 reclen;
 };
 
+static const struct tool_opt opts[] = {
+	{ 'k', "folds", "folds", "cross-validate a model with this many folds" },
+	{ 'l', "label", "label", "the label's field or column, not the "
+	    "usual" },
+	{ 'M', "model", "model", "with -t, the model cx-classify -M would "
+	    "use" },
+	{ 'o', "output", "model", "learn a model and write it to this file" },
+	{ 'R', "rules", "rules", "with -t, the rules file, not the shipped "
+	    "one" },
+	{ 'T', "taxonomy", "taxonomy", "with -t, the taxonomy file, not the "
+	    "shipped one" },
+	{ 't', "test", NULL, "test the rules (and -M's model) against the "
+	    "labels" },
+	{ TOOL_SEED, "seed", "seed", "the seed of the folds, and of the "
+	    "calibration of -o (1)" },
+	{ TOOL_TEXT, "text", "columns", "CSV: the columns of the text, "
+	    "comma-separated (text)" },
+	{ 0, NULL, NULL, NULL }
+};
+
 static struct {
+	struct tool	 t;
 	struct example	*ex;
 	size_t		 n, cap;
 	const char	*label;		/* field or column */
 	const char	*textcols;	/* CSV columns joined as the text */
 	int		 top;		/* compare categories, not codes */
 	unsigned long	 unlabelled;	/* no label or no text: left out */
-} G;
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: cx-learn [-E] [-k folds] [-l label] "
-	    "[-M model] [-o model] [-R rules]\n"
-	    "                [-S seed] [-T taxonomy] [-x columns] "
-	    "[file ...]\n");
-	exit(CX_EXIT_ERR);
-}
+} G = {
+	.t = {
+		.name = "cx-learn",
+		.synopsis = "cx-learn [-qt] [-k folds] [-l label] [-M model] "
+		    "[-o model] [-R rules]\n"
+		    "                [-T taxonomy] [--seed seed] "
+		    "[--text columns] [file ...]",
+		.opts = opts,
+	},
+};
 
 static void
 add(const char *label, size_t ln, struct cx_buf *text, const char *rec,
@@ -61,10 +82,7 @@ add(const char *label, size_t ln, struct cx_buf *text, const char *rec,
 		G.unlabelled++;		/* nothing to learn from */
 		return;
 	}
-	if (G.n == G.cap) {
-		G.cap = G.cap ? G.cap * 2 : 1024;
-		G.ex = cx_realloc(G.ex, G.cap * sizeof(*G.ex));
-	}
+	G.ex = cx_reserve(G.ex, G.n, &G.cap, sizeof(*G.ex));
 	e = &G.ex[G.n++];
 	e->label = cx_strndup(label, ln);
 	e->text = cx_strndup(text->p ? text->p : "", text->len);
@@ -103,7 +121,7 @@ read_jsonl(struct cx_in *in)
 		if (n == 0)
 			continue;
 		if (cx_rec_parse(&r, l, n, &e, NULL) == -1) {
-			warnx("%s:%lu: %s", in->name, in->lineno, e.msg);
+			tool_bad(&G.t, in->name, in->lineno, e.msg, "left out");
 			continue;
 		}
 		text.len = 0;
@@ -183,8 +201,8 @@ read_csv(struct cx_in *in)
 			continue;
 		}
 		if (row->err != NULL || row->n <= (size_t)lab) {
-			warnx("%s:%lu: %s", in->name, row->line, row->err ?
-			    row->err : "too few fields");
+			tool_bad(&G.t, in->name, row->line, row->err ?
+			    row->err : "too few fields", "left out");
 			continue;
 		}
 		text.len = 0;
@@ -196,7 +214,8 @@ read_csv(struct cx_in *in)
 				    row->flen[txt[i]]);
 		}
 		if (!cx_utf8_valid(text.p ? text.p : "", text.len)) {
-			warnx("%s:%lu: invalid UTF-8", in->name, row->line);
+			tool_bad(&G.t, in->name, row->line, "invalid UTF-8",
+			    "left out");
 			continue;
 		}
 		rec.len = 0;
@@ -255,35 +274,42 @@ hide_label(struct cx_rec *r)
 	free(top);
 }
 
-/* -E: what cx-classify would decide, scored against the labels. */
+/*
+ * -t: what cx-classify would decide, tested against the labels: its rules
+ * (with its taxonomy), then the model, whose label counts as it is even
+ * where it is no code of the taxonomy, so that a model is tested on the
+ * labels it was learnt from.
+ */
 static void
-score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
+score(const char *taxfile, const char *rulefile, const char *modelfile,
     struct cx_eval *ev)
 {
-	struct cx_taxonomy *tax;
-	struct cx_rules *rules;
-	struct cx_verdict v;
-	struct cx_rec r = { 0 };
-	struct cx_buf b = { 0 };
 	static const char *hide[] = { "category", "subcategory", "priority",
 	    "scope", "tags", "manual", "classified_by" };
+	struct cx_classifier *cl;
+	struct cx_taxonomy *tax;
+	struct cx_rules *rules;
+	struct cx_nb *model = NULL;
+	struct cx_rec r = { 0 };
+	struct cx_buf b = { 0 }, code = { 0 };
 	struct cx_err e;
-	const char *code;
+	const char *got;
 	char *path;
 	size_t i, k;
 
-	if ((path = taxfile ? cx_strndup(taxfile, strlen(taxfile)) :
-	    cx_conf_path(NULL, "taxonomy")) == NULL ||
-	    (tax = cx_taxonomy_load(path, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", path ? e.msg : "no taxonomy");
+	path = tool_conf(&G.t, taxfile, "taxonomy");
+	if ((tax = cx_taxonomy_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if ((path = rulefile ? cx_strndup(rulefile, strlen(rulefile)) :
-	    cx_conf_path(NULL, "rules")) == NULL ||
-	    (rules = cx_rules_load(path, tax, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", path ? e.msg : "no rules");
+	path = tool_conf(&G.t, rulefile, "rules");
+	if ((rules = cx_rules_load(path, tax, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
+	if (modelfile != NULL && (model = cx_nb_load(modelfile, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cl = cx_classifier_new(tax, rules, NULL);
 	for (i = 0; i < G.n; i++) {
-		code = NULL;
+		code.len = 0;
 		if (cx_rec_parse(&r, G.ex[i].rec, G.ex[i].reclen, NULL,
 		    NULL) == 0) {
 			/* The rules must not see what they are scored on. */
@@ -291,18 +317,21 @@ score(const char *taxfile, const char *rulefile, const struct cx_nb *model,
 				cx_rec_del(&r, hide[k]);
 			if (G.label != NULL)
 				hide_label(&r);
-			cx_rules_apply(rules, &r, &v);
-			code = v.category;
+			cx_classify(cl, &r);
+			if (cx_rec_getstr(&r, "subcategory", &code) == -1)
+				(void)cx_rec_getstr(&r, "category", &code);
 		}
-		if (code == NULL && model != NULL)
-			code = cx_nb_predict(model, G.ex[i].text, G.ex[i].len,
+		got = code.len > 0 ? cx_buf_str(&code) : NULL;
+		if (got == NULL && model != NULL)
+			got = cx_nb_predict(model, G.ex[i].text, G.ex[i].len,
 			    NULL);
-		cx_eval_add(ev, G.ex[i].label, compared(code, &b));
+		cx_eval_add(ev, G.ex[i].label, compared(got, &b));
 	}
 	cx_rec_free(&r);
 	cx_buf_free(&b);
-	cx_rules_free(rules);
-	cx_taxonomy_free(tax);
+	cx_buf_free(&code);
+	cx_classifier_free(cl);
+	cx_nb_free(model);
 }
 
 /* The examples as the arrays the model's functions take. */
@@ -322,7 +351,7 @@ arrays(const char ***labels, const char ***texts, size_t **lens)
 }
 
 static void
-save(const char *path, unsigned seed)
+save(const char *path, unsigned seed, struct cx_buf *said)
 {
 	struct cx_nb *nb = cx_nb_new();
 	struct cx_buf b = { 0 }, tmp = { 0 };
@@ -344,8 +373,7 @@ save(const char *path, unsigned seed)
 	    fwrite(b.p, 1, b.len, fp) != b.len || fclose(fp) == EOF ||
 	    rename(tmp.p, path) == -1)
 		err(CX_EXIT_ERR, "%s", path);
-	fprintf(stderr, "cx-learn: %s: %zu classes from %zu examples\n", path,
-	    cx_nb_nclass(nb), G.n);
+	cx_buf_printf(said, "; %s: %zu classes", path, cx_nb_nclass(nb));
 	cx_nb_free(nb);
 	free(labels);
 	free(texts);
@@ -384,20 +412,14 @@ main(int argc, char *argv[])
 {
 	const char *out = NULL, *model = NULL, *taxfile = NULL;
 	const char *rulefile = NULL;
-	struct cx_eval ev = { 0 };
-	struct cx_buf report = { 0 };
-	struct cx_nb *nb = NULL;
-	struct cx_err e;
+	struct cx_eval *ev = cx_eval_new();
+	struct cx_buf report = { 0 }, said = { 0 };
 	unsigned seed = 1;
-	char opt[3];
-	int ch, i, k = 0, eval = 0;
+	int ch, i, k = 0, test = 0, status;
+	size_t j;
 
-	opterr = 0;
-	while ((ch = getopt(argc, argv, ":Ek:l:M:o:R:S:T:x:")) != -1) {
+	while ((ch = tool_getopt(&G.t, argc, argv)) != -1) {
 		switch (ch) {
-		case 'E':
-			eval = 1;
-			break;
 		case 'k':
 			k = (int)number(optarg, 2, 100, "-k");
 			break;
@@ -413,28 +435,32 @@ main(int argc, char *argv[])
 		case 'R':
 			rulefile = optarg;
 			break;
-		case 'S':
-			seed = (unsigned)number(optarg, 0, 4294967295UL, "-S");
-			break;
 		case 'T':
 			taxfile = optarg;
 			break;
-		case 'x':
+		case 't':
+			test = 1;
+			break;
+		case TOOL_SEED:
+			seed = (unsigned)number(optarg, 0, 4294967295UL,
+			    "--seed");
+			break;
+		case TOOL_TEXT:
 			G.textcols = optarg;
 			break;
-		default:
-			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
-			    optopt, opt));
-			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (!eval && k == 0 && out == NULL)
-		usage();
+	if (!test && k == 0 && out == NULL) {
+		warnx("nothing to do: give -k, -o or -t");
+		tool_usage(&G.t);
+	}
+	if (test && k > 0)
+		errx(CX_EXIT_ERR, "-k and -t: one report at a time");
+	if (!test && (model != NULL || rulefile != NULL || taxfile != NULL))
+		errx(CX_EXIT_ERR, "-M, -R and -T go with -t");
 	G.top = G.label != NULL && strcmp(G.label, "category") == 0;
-	if (model != NULL && (nb = cx_nb_load(model, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (argc == 0)
 		read_file("-");
 	for (i = 0; i < argc; i++)
@@ -442,31 +468,33 @@ main(int argc, char *argv[])
 	if (G.n == 0)
 		errx(CX_EXIT_ERR, "no labelled examples");
 	if (out != NULL)
-		save(out, seed);
+		save(out, seed, &said);
 	if (k > 0) {
-		crossval(k, seed, &ev);
+		crossval(k, seed, ev);
 		cx_buf_printf(&report, "%d-fold cross-validation, %zu examples"
 		    " (%lu without label or text left out)\n", k, G.n,
 		    G.unlabelled);
-	} else if (eval) {
-		score(taxfile, rulefile, nb, &ev);
+	} else if (test) {
+		score(taxfile, rulefile, model, ev);
 		cx_buf_printf(&report, "rules%s on %zu examples (%lu without "
-		    "label or text left out)\n", nb ? " and model" : "", G.n,
-		    G.unlabelled);
+		    "label or text left out)\n", model ? " and model" : "",
+		    G.n, G.unlabelled);
 	}
-	if (k > 0 || eval) {
-		cx_eval_report(&ev, &report);
-		if (cx_write_all(STDOUT_FILENO, report.p, report.len) == -1)
-			err(CX_EXIT_ERR, "stdout");
+	if (k > 0 || test) {
+		cx_eval_report(ev, &report);
+		cx_buf_add(&G.t.out, report.p, report.len);
 	}
-	for (size_t j = 0; j < G.n; j++) {
+	status = tool_exit(&G.t, "%zu examples, %lu without label or text, "
+	    "%lu unreadable%s", G.n, G.unlabelled, G.t.nbad,
+	    said.len > 0 ? cx_buf_str(&said) : "");
+	for (j = 0; j < G.n; j++) {
 		free(G.ex[j].label);
 		free(G.ex[j].text);
 		free(G.ex[j].rec);
 	}
 	free(G.ex);
-	cx_eval_free(&ev);
+	cx_eval_free(ev);
 	cx_buf_free(&report);
-	cx_nb_free(nb);
-	return CX_EXIT_OK;
+	cx_buf_free(&said);
+	return status;
 }

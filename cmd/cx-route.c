@@ -21,158 +21,45 @@
 #include <unistd.h>
 
 #include "cx.h"
+#include "tool.h"
 
-struct customer {
-	time_t	*t;			/* when each complaint came */
-	uint64_t *id;			/* which ticket it is (a hash) */
-	size_t	 n, cap;
-	size_t	 unfounded;		/* closed as unfounded */
+static const struct tool_opt opts[] = {
+	{ 'b', "balance", "how", "how an agent is chosen: least (loaded), "
+	    "or rr (in turn)" },
+	{ 0, NULL, NULL, NULL }
 };
 
 static struct {
+	struct tool		 t;
 	struct cx_route		*rt;
 	struct cx_spool		*sp;
-	const char		*spool;
-	int			 rr, quiet;
+	int			 rr;
 	unsigned long		*load;		/* per agent */
 	char			**tdept;	/* round-robin turns */
 	unsigned long		*turn;
 	size_t			 nturn;
-	struct cx_keyset	 ckeys;		/* customer to index */
-	struct customer		*cust;
-	size_t			 ncust;
-	size_t			 repeat_n, repeat_days, review_n;
-	char			 nowtext[CX_NOWTEXT];
-	struct cx_buf		 out;
-	unsigned long		 nrouted, nqueued, nbad;
-} G;
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: cx-route [-q] [-p policy] [-s spool] "
-	    "[--now time] [file ...]\n");
-	exit(CX_EXIT_ERR);
-}
-
-/* What names a customer, as cx-ingest tells follow-ups: id, phone, email. */
-static int
-customer_key(const struct cx_rec *r, struct cx_key *k)
-{
-	static const char *paths[] = { "customer.id", "customer.phone",
-	    "customer.email" };
-	struct cx_buf s = { 0 };
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if (cx_rec_getstr(r, paths[i], &s) == 0 && s.len > 0) {
-			cx_buf_addc(&s, (int)i);
-			*k = cx_key_of(s.p, s.len);
-			cx_buf_free(&s);
-			return 0;
-		}
-	cx_buf_free(&s);
-	return -1;
-}
-
-static struct customer *
-customer(const struct cx_rec *r)
-{
-	struct cx_key k;
-	uint32_t i;
-
-	if (customer_key(r, &k) == -1)
-		return NULL;
-	if (!cx_keyset_get(&G.ckeys, k, &i)) {
-		G.cust = cx_realloc(G.cust, (G.ncust + 1) * sizeof(*G.cust));
-		memset(&G.cust[G.ncust], 0, sizeof(G.cust[0]));
-		i = (uint32_t)G.ncust++;
-		cx_keyset_put(&G.ckeys, k, i, NULL);
-	}
-	return &G.cust[i];
-}
-
-static time_t
-received(const struct cx_rec *r)
-{
-	struct cx_buf s = { 0 };
-	time_t t = cx_now();
-
-	if (cx_rec_getstr(r, "received_at", &s) == 0)
-		(void)cx_time_parse(s.p, s.len, &t, NULL);
-	cx_buf_free(&s);
-	return t;
-}
-
-/* A ticket's id as a number, to tell it from the customer's others. */
-static uint64_t
-id_of(const struct cx_rec *r)
-{
-	struct cx_buf s = { 0 };
-	uint64_t h = 0;
-
-	if (cx_rec_getstr(r, "id", &s) == 0)
-		h = cx_key_of(s.p, s.len).h[0];
-	cx_buf_free(&s);
-	return h;
-}
-
-static void
-remember(struct customer *c, time_t t, uint64_t id)
-{
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 4;
-		c->t = cx_realloc(c->t, c->cap * sizeof(*c->t));
-		c->id = cx_realloc(c->id, c->cap * sizeof(*c->id));
-	}
-	c->t[c->n] = t;
-	c->id[c->n++] = id;
-}
+	struct cx_repeat	*rep;		/* customers' complaints */
+	unsigned long		 nrouted, nqueued;
+} G = {
+	.t = {
+		.name = "cx-route",
+		.synopsis = "cx-route [-q] [-b how] [-s spool] [-z zone] "
+		    "[--now time] [file ...]",
+		.opts = opts,
+		.flags = TOOL_SPOOL | TOOL_CLOCK,
+	},
+};
 
 /* A ticket already in the spool: its agent's load, its customer's past. */
 static void
-count(const struct cx_rec *r, int open)
+count(const struct cx_rec *r, int open, struct cx_buf *tmp)
 {
-	struct cx_buf s = { 0 };
-	const struct cx_agent *a;
-	struct customer *c;
 	int i;
 
-	if (open && cx_rec_getstr(r, "assignee", &s) == 0 &&
-	    (a = cx_route_agent(G.rt, cx_buf_str(&s))) != NULL)
-		for (i = 0; i < cx_route_nagents(G.rt); i++)
-			if (cx_route_agent_at(G.rt, i) == a)
-				G.load[i]++;
-	if ((c = customer(r)) != NULL) {
-		remember(c, received(r), id_of(r));
-		if (cx_rec_getstr(r, "resolution.code", &s) == 0 &&
-		    strcmp(cx_buf_str(&s), "unfounded") == 0)
-			c->unfounded++;
-	}
-	cx_buf_free(&s);
-}
-
-/* repeat: N complaints in M days, this one included; review: unfounded. */
-static void
-flags(const struct cx_rec *r, struct cx_buf *f)
-{
-	struct customer *c;
-	time_t t = received(r);
-	uint64_t id = id_of(r);
-	size_t i, n = 0;
-
-	if ((c = customer(r)) == NULL)
-		return;
-	/* Not counting the ticket itself, filed by a run that died. */
-	for (i = 0; i < c->n; i++)
-		if (c->t[i] <= t && t - c->t[i] <= (time_t)G.repeat_days *
-		    86400 && (id == 0 || c->id[i] != id))
-			n++;
-	if (n + 1 >= G.repeat_n)
-		cx_buf_adds(f, ",\"repeat\"");
-	if (G.review_n > 0 && c->unfounded >= G.review_n)
-		cx_buf_adds(f, ",\"review\"");
-	remember(c, t, id);
+	if (open && cx_rec_getstr(r, "assignee", tmp) == 0 &&
+	    (i = cx_route_agent_index(G.rt, tmp->p)) >= 0)
+		G.load[i]++;
+	cx_repeat_note(G.rep, r);
 }
 
 static void
@@ -195,8 +82,8 @@ turn_of(const char *dept)
 	for (i = 0; i < G.nturn; i++)
 		if (strcmp(G.tdept[i], dept) == 0)
 			return &G.turn[i];
-	G.tdept = cx_realloc(G.tdept, (G.nturn + 1) * sizeof(*G.tdept));
-	G.turn = cx_realloc(G.turn, (G.nturn + 1) * sizeof(*G.turn));
+	G.tdept = cx_grow(G.tdept, G.nturn, sizeof(*G.tdept));
+	G.turn = cx_grow(G.turn, G.nturn, sizeof(*G.turn));
 	G.tdept[G.nturn] = cx_strndup(dept, strlen(dept));
 	G.turn[G.nturn] = (unsigned long)-1;
 	return &G.turn[G.nturn++];
@@ -242,9 +129,7 @@ assign(const struct cx_rec *r, const struct cx_routing *rt)
 		a = NULL;
 	cx_buf_free(&s);
 	if (a != NULL) {
-		for (i = 0; i < cx_route_nagents(G.rt); i++)
-			if (cx_route_agent_at(G.rt, i) == a)
-				G.load[i]++;
+		G.load[cx_route_agent_index(G.rt, a->name)]++;
 		return a;
 	}
 	if (rt->ndept == 0 || (i = cx_route_pick(G.rt, rt->dept[0], G.load,
@@ -323,7 +208,7 @@ route(struct cx_rec *r)
 	/* Flags others set are kept; repeat and review are this run's. */
 	if ((fl = cx_rec_get(r, "flags")) != NULL)
 		(void)cx_json_each(fl->v, fl->vlen, keep_flag, &f);
-	flags(r, &f);
+	cx_repeat_flags(G.rep, r, &f);
 	if (f.len > 0) {
 		f.p[0] = '[';
 		cx_buf_addc(&f, ']');
@@ -332,9 +217,7 @@ route(struct cx_rec *r)
 		cx_rec_del(r, "flags");
 	set_str(r, "status", a != NULL ? "assigned" : "queued");
 	b.len = 0;
-	cx_buf_adds(&b, "{\"at\":");
-	cx_buf_adds(&b, G.nowtext);
-	cx_buf_adds(&b, ",\"by\":\"cx-route\",\"action\":\"routed\"");
+	cx_hist_begin(&b, G.t.nowtext, "cx-route", "routed");
 	if (rt.ndept > 0) {
 		cx_buf_adds(&b, ",\"department\":");
 		cx_json_addstr(&b, rt.dept[0], strlen(rt.dept[0]));
@@ -365,9 +248,7 @@ filter_line(void *arg, const char *file, unsigned long lineno,
 	struct cx_err e;
 
 	if (cx_rec_parse(r, line, n, &e, NULL) == -1) {
-		warnx("%s:%lu: %s; passed through unrouted", file, lineno,
-		    e.msg);
-		G.nbad++;
+		tool_bad(&G.t, file, lineno, e.msg, "passed through unrouted");
 		cx_buf_add(out, line, n);
 		cx_buf_addc(out, '\n');
 		return;
@@ -376,17 +257,6 @@ filter_line(void *arg, const char *file, unsigned long lineno,
 	if (cx_rec_get(r, "followup_of") == NULL)
 		route(r);
 	cx_rec_write(r, out);
-}
-
-static void
-filter(const char *path)
-{
-	struct cx_rec r = { 0 };
-	struct cx_err e;
-
-	if (cx_each_line(path, filter_line, &r, &G.out, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	cx_rec_free(&r);
 }
 
 /* Every ticket of a spool directory, one file each, counted. */
@@ -401,17 +271,17 @@ count_dir(const char *dir, int open)
 
 	if ((names = cx_spool_list(G.sp, dir, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	for (i = 0; names[i] != NULL; i++) {
-		b.len = 0;
-		if (cx_spool_read(G.sp, dir, names[i], &b, &e) == -1)
+	for (i = 0; names[i] != NULL; i++)
+		switch (cx_spool_ticket(G.sp, dir, names[i], &b, &r, &e)) {
+		case -1:
 			errx(CX_EXIT_ERR, "%s", e.msg);
-		while (b.len > 0 && b.p[b.len - 1] == '\n')
-			b.len--;
-		if (cx_rec_parse(&r, b.p ? b.p : "", b.len, &e, NULL) == -1)
-			warnx("%s/%s/%s: %s", cx_spool_path(G.sp), dir, names[i], e.msg);
-		else
-			count(&r, open);
-	}
+		case 1:
+			warnx("%s; not counted", e.msg);
+			G.t.nbad++;
+			break;
+		default:
+			count(&r, open, &b);
+		}
 	cx_spool_list_free(names);
 	cx_rec_free(&r);
 	cx_buf_free(&b);
@@ -428,24 +298,18 @@ already_open(const char *id)
 {
 	struct cx_buf b = { 0 }, s = { 0 };
 	struct cx_rec o = { 0 };
-	const struct cx_agent *a;
-	int found = 0, i;
+	int i;
 
-	if (cx_spool_read(G.sp, "open", id, &b, NULL) == 0) {
-		found = 1;
-		while (b.len > 0 && b.p[b.len - 1] == '\n')
-			b.len--;
-		if (G.rr && cx_rec_parse(&o, b.p, b.len, NULL, NULL) == 0 &&
-		    cx_rec_getstr(&o, "assignee", &s) == 0 &&
-		    (a = cx_route_agent(G.rt, cx_buf_str(&s))) != NULL)
-			for (i = 0; i < cx_route_nagents(G.rt); i++)
-				if (cx_route_agent_at(G.rt, i) == a)
-					*turn_of(a->dept) = (unsigned long)i;
-	}
+	if (!cx_spool_has(G.sp, "open", id))
+		return 0;
+	if (G.rr && cx_spool_ticket(G.sp, "open", id, &b, &o, NULL) == 0 &&
+	    cx_rec_getstr(&o, "assignee", &s) == 0 &&
+	    (i = cx_route_agent_index(G.rt, s.p)) >= 0)
+		*turn_of(cx_route_agent_at(G.rt, i)->dept) = (unsigned long)i;
 	cx_rec_free(&o);
 	cx_buf_free(&b);
 	cx_buf_free(&s);
-	return found;
+	return 1;
 }
 
 /* Whether every line of a batch is a ticket with an id this spool can
@@ -473,7 +337,7 @@ batch_bad(const struct cx_buf *in)
 static void
 route_batch(const char *name)
 {
-	struct cx_buf in = { 0 }, out = { 0 }, id = { 0 };
+	struct cx_buf in = { 0 }, out = { 0 }, id = { 0 }, label = { 0 };
 	struct cx_rec r = { 0 };
 	struct cx_err e;
 	const char *p, *end, *l;
@@ -483,9 +347,10 @@ route_batch(const char *name)
 	if (cx_spool_read(G.sp, "classified", name, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if ((bad = batch_bad(&in)) > 0) {
-		warnx("%s/classified/%s:%lu: not a ticket with an id; batch left "
-		    "in classified/", cx_spool_path(G.sp), name, bad);
-		G.nbad++;
+		cx_buf_printf(&label, "%s/classified/%s", cx_spool_path(G.sp),
+		    name);
+		tool_bad(&G.t, cx_buf_str(&label), bad, "not a ticket with an id",
+		    "batch left in classified/");
 		goto out;
 	}
 	for (p = in.p, end = p + in.len; cx_line(&p, end, &l, &n);) {
@@ -509,6 +374,7 @@ out:
 	cx_buf_free(&in);
 	cx_buf_free(&out);
 	cx_buf_free(&id);
+	cx_buf_free(&label);
 }
 
 /* The round-robin turns of each department, kept in the spool. */
@@ -560,7 +426,7 @@ spool(void)
 	char **names;
 	size_t i;
 
-	if (cx_spool_begin(&G.sp, G.spool, 0, &e) == -1)
+	if (cx_spool_begin(&G.sp, G.t.spool, 0, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	count_dir("open", 1);
 	count_dir("closed", 0);
@@ -578,26 +444,21 @@ spool(void)
 }
 
 static void
-setup(const char *now)
+setup(void)
 {
+	size_t count, days, review;
 	struct cx_err e;
-	char *routing = NULL, *agents = NULL, *solutions = NULL;
 
-	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1 ||
-	    (routing = cx_conf_need(G.spool, "routing", &e)) == NULL ||
-	    (agents = cx_conf_need(G.spool, "agents", &e)) == NULL ||
-	    (solutions = cx_conf_need(G.spool, "solutions", &e)) == NULL ||
-	    (G.rt = cx_route_load(routing, agents, solutions, &e)) == NULL ||
-	    cx_setting_number(G.spool, "repeat_count", 3, 0, 1000,
-	    &G.repeat_n, &e) == -1 ||
-	    cx_setting_number(G.spool, "repeat_days", 30, 0, 3650,
-	    &G.repeat_days, &e) == -1 ||
-	    cx_setting_number(G.spool, "review_unfounded", 2, 0, 1000,
-	    &G.review_n, &e) == -1)
+	tool_clock(&G.t);
+	if ((G.rt = cx_route_open(G.t.spool, &e)) == NULL ||
+	    cx_setting_number(G.t.spool, "repeat_count", 3, 0, 1000,
+	    &count, &e) == -1 ||
+	    cx_setting_number(G.t.spool, "repeat_days", 30, 0, 3650,
+	    &days, &e) == -1 ||
+	    cx_setting_number(G.t.spool, "review_unfounded", 2, 0, 1000,
+	    &review, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(routing);
-	free(agents);
-	free(solutions);
+	G.rep = cx_repeat_new(count, days, review);
 	G.load = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
 	    sizeof(*G.load));
 }
@@ -605,72 +466,40 @@ setup(const char *now)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "now", required_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *now = NULL;
+	struct cx_rec r = { 0 };
 	size_t i;
-	char opt[3];
-	int ch, k;
+	int ch, status;
 
-	G.spool = cx_spool_env();
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":p:qs:", longopts, NULL)) != -1) {
+	while ((ch = tool_getopt(&G.t, argc, argv)) != -1) {
 		switch (ch) {
-		case 'N':
-			now = optarg;
-			break;
-		case 'p':
+		case 'b':
 			if (strcmp(optarg, "least") == 0)
 				G.rr = 0;
 			else if (strcmp(optarg, "rr") == 0)
 				G.rr = 1;
 			else
-				errx(CX_EXIT_ERR, "-p: least or rr, not \"%s\"",
+				errx(CX_EXIT_ERR, "-b: least or rr, not \"%s\"",
 				    optarg);
 			break;
-		case 'q':
-			G.quiet = 1;
-			break;
-		case 's':
-			G.spool = optarg;
-			break;
-		default:
-			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
-			    optopt, opt));
-			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (G.spool != NULL && argc > 0)
-		errx(CX_EXIT_ERR, "a spool is its own input: no files with -s");
-	setup(now);
-	if (G.spool != NULL)
+	tool_operands(&G.t, argc);
+	setup();
+	if (G.t.spool != NULL)
 		spool();
-	else if (argc == 0)
-		filter("-");
-	for (k = 0; k < argc; k++)
-		filter(argv[k]);
-	if (G.out.len > 0 && cx_write_all(STDOUT_FILENO, G.out.p, G.out.len)
-	    == -1)
-		err(CX_EXIT_ERR, "stdout");
-	if (!G.quiet && G.spool != NULL)
-		fprintf(stderr, "cx-route: %lu routed, %lu queued without an "
-		    "agent\n", G.nrouted, G.nqueued);
-	for (i = 0; i < G.ncust; i++) {
-		free(G.cust[i].t);
-		free(G.cust[i].id);
-	}
-	free(G.cust);
-	cx_keyset_free(&G.ckeys);
+	else
+		tool_filter(&G.t, argc, argv, filter_line, &r);
+	status = tool_exit(&G.t, "%lu routed, %lu queued without an agent, "
+	    "%lu unread", G.nrouted, G.nqueued, G.t.nbad);
+	cx_rec_free(&r);
+	cx_repeat_free(G.rep);
 	for (i = 0; i < G.nturn; i++)
 		free(G.tdept[i]);
 	free(G.tdept);
 	free(G.turn);
 	free(G.load);
 	cx_route_free(G.rt);
-	cx_buf_free(&G.out);
-	return G.nbad > 0 ? CX_EXIT_NO : CX_EXIT_OK;
+	return status;
 }

@@ -11,520 +11,217 @@
  * went in and is not rewritten.  What did happen (a warning, a breach, a
  * step of the ladder, an extension) is written once to the history and
  * to the alerts; a later run reads its own entries back and never says it
- * again.  An alert for a ticket that is not urgent waits for working time.
+ * again.  The library's sweep (lib/sweep.c) says what is due on a ticket;
+ * this tool decides when to say it (an alert for a ticket that is not
+ * urgent waits for working time) and has it applied once.
  *
  * Spool mode sweeps open/ under the spool lock and commits the changed
  * tickets and the alerts (outbox/) in one transaction, so a crash leaves
- * either all of a sweep or none of it.
+ * either all of a sweep or none of it.  A rung that hands a ticket to
+ * another desk needs every agent's load, so such a ticket waits until
+ * every other has been swept.
  */
 #include <err.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cx.h"
+#include "tool.h"
 
-enum { SAME, CHANGED, DEFER };
+enum { SAME, CHANGED, DEFER, UNTIMED };
+
+static const struct tool_opt opts[] = {
+	{ 'A', "alerts", "alerts", "also write the alerts to this file" },
+	{ 'E', "explain", NULL, "how each clock was counted, for the tickets "
+	    "of -i" },
+	{ 'i', "id", "id", "the ticket -E explains; may be repeated" },
+	{ 'n', "dry-run", NULL, "say what a sweep would do; change nothing" },
+	{ 'P', "policy", "policy", "the policy file, not the spool's or the "
+	    "shipped one" },
+	{ 'x', "extend", "extension", "force majeure: a line of the extensions "
+	    "file, kept in the spool" },
+	{ 0, NULL, NULL, NULL }
+};
+
+/* A ticket's work space, reused from ticket to ticket. */
+struct work {
+	struct cx_sla_ticket	*tk;
+	struct cx_rec		 r;
+	struct cx_buf		 text, path, out;
+};
+
+/* What the sweeps of a run added up to. */
+struct totals {
+	unsigned long	 seen, changed, warn, breach, esc, held, open, found;
+	int		 missing[64];	/* calendar years with no holidays */
+	size_t		 nmissing;
+};
 
 static struct {
+	struct tool		 t;
 	struct cx_sla_policy	*pol;
 	struct cx_route		*rt;
+	struct cx_sla_run	*run;
 	struct cx_spool		*sp;
-	const char		*spool, *explain, *extend;
+	const char		*extend;	/* -x */
 	char			*extpath;	/* the extensions in force */
-	int			 dry, quiet, final;
-	int			 moved;		/* a rung moved or raised it */
-	int			 apart;		/* alert files staged */
-	struct cx_buf		 parts;		/* their names, NUL-separated */
-	time_t			 now;
-	char			 nowtext[CX_NOWTEXT];
-	struct cx_sla_facts	 facts;
-	struct cx_sla_result	 res[CX_SLA_MAXCLOCK];
-	struct cx_sla_result	 res0[CX_SLA_MAXCLOCK];	/* the first pass */
-	int			 pass;
-	struct cx_sla_said	 said;
-	struct cx_buf		 out, alerts, sla, ent, tmp, tmp2, xb;
-	FILE			*alertf;
-	unsigned long		*load;
-	int			*sup;		/* supervisors, as agents */
-	size_t			 nsup;
-	struct cx_buf		 hist;		/* new history entries */
-	struct {
-		int		 ok;
-		int		 has[3];	/* assignee, owner, department */
-		struct cx_buf	 v[3];
-	}			 who;
-	int			 missing[64];
-	size_t			 nmissing;
-	unsigned long		 nseen, nchanged, nwarn, nbreach, nesc;
-	unsigned long		 nheld, nopen, nbad, found;
-} G;
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: cx-sla [-nq] [-a alerts] [-s spool] "
-	    "[-x extension] [--explain id] [--now time] [file ...]\n");
-	exit(CX_EXIT_ERR);
-}
-
-static const struct cx_cal *
-calendar(const struct cx_rec *r)
-{
-	const struct cx_cal *cal;
-	struct cx_err e;
-
-	if ((cal = cx_sla_calendar(G.pol, G.spool, cx_rec_getstr(r,
-	    "department", &G.tmp) == 0 ? G.tmp.p : NULL, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	return cal;
-}
-
-static void
-note_missing(const struct cx_cal_info *info)
-{
-	size_t i, k;
-
-	for (k = 0; k < (size_t)info->nmissing && k < CX_CAL_MAXMISS; k++) {
-		for (i = 0; i < G.nmissing; i++)
-			if (G.missing[i] == info->missing[k])
-				break;
-		if (i < G.nmissing || G.nmissing == 64)
-			continue;
-		for (i = G.nmissing++; i > 0 && G.missing[i - 1] >
-		    info->missing[k]; i--)
-			G.missing[i] = G.missing[i - 1];
-		G.missing[i] = info->missing[k];
-	}
-}
+	struct tool_ids		 ids;		/* -i */
+	int			 explain, dry;
+	FILE			*alertf;	/* -A */
+	struct cx_buf		 alerts;	/* not yet written or staged */
+	struct cx_buf		 parts;		/* staged, NUL-separated */
+	int			 nparts;
+	struct totals		 sum;
+} G = {
+	.t = {
+		.name = "cx-sla",
+		.synopsis = "cx-sla [-Enq] [-A alerts] [-i id] [-P policy] "
+		    "[-s spool] [-x extension]\n"
+		    "              [-z zone] [--now time] [file ...]",
+		.opts = opts,
+		.flags = TOOL_SPOOL | TOOL_CLOCK,
+	},
+};
 
 /* What becomes of a ticket that cannot be timed. */
 static const char *
 kept(void)
 {
-	return G.spool != NULL ? "; left as it is" : "; passed through";
+	return G.t.spool != NULL ? "left as it is" : "passed through";
 }
 
-/* What earlier runs said of the ticket: the entries the history walk kept. */
 static void
-said(void)
+note_missing(const int *years, size_t n)
 {
-	size_t i;
+	struct totals *s = &G.sum;
+	size_t i, k;
 
-	cx_sla_said_reset(&G.said);
-	for (i = 0; i < G.facts.nours; i++)
-		cx_sla_said_entry(&G.said, G.pol, G.res, G.facts.ours[i].v,
-		    G.facts.ours[i].n);
-}
-
-/* Every clock of a ticket, and the sla member they make. */
-static int
-clocks(const struct cx_rec *r, const struct cx_cal *cal, const char *file,
-    unsigned long line)
-{
-	struct cx_cal_info info = { 0 };
-	const struct cx_field *old;
-	struct cx_err e;
-	int k;
-
-	for (k = 0; k < G.pol->nclock; k++) {
-		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &G.res[k],
-		    NULL, &info, &e) == -1) {
-			warnx("%s:%lu: %s: %s%s", file, line,
-			    G.pol->clock[k].name, e.msg, kept());
-			return -1;
-		}
-		note_missing(&info);
-	}
-	/* Stopped clocks keep their verdict: in the ticket, and this run's. */
-	if ((old = cx_rec_get(r, "sla")) != NULL)
-		cx_sla_keep(G.pol, G.res, old->v, old->vlen, &G.tmp);
-	for (k = 0; G.pass > 0 && k < G.pol->nclock; k++)
-		if (G.res[k].met && G.res0[k].met && G.res[k].target >= 0 &&
-		    G.res0[k].target >= 0 && G.res[k].start ==
-		    G.res0[k].start && G.res[k].met_at == G.res0[k].met_at)
-			G.res[k] = G.res0[k];
-	if (G.pass == 0)
-		memcpy(G.res0, G.res, sizeof(G.res));
-	G.sla.len = 0;
-	cx_sla_member(G.pol, G.res, &G.sla);
-	return 0;
-}
-
-/* The ticket's people, read once a ticket (again after a rung moves it). */
-static void
-people(const struct cx_rec *r)
-{
-	static const char *const keys[] = { "assignee", "owner",
-	    "department" };
-	int i;
-
-	if (G.who.ok)
-		return;
-	for (i = 0; i < 3; i++)
-		G.who.has[i] = cx_rec_getstr(r, keys[i], &G.who.v[i]) == 0 &&
-		    G.who.v[i].len > 0;
-	G.who.ok = 1;
-}
-
-/* Who an event goes to, as "a\0b\0\0". */
-static void
-recipients(const struct cx_rec *r, unsigned who, struct cx_buf *to)
-{
-	const struct cx_agent *a;
-	size_t i;
-
-	people(r);
-	to->len = 0;
-	if ((who & CX_SLA_ASSIGNEE) && G.who.has[0])
-		cx_buf_add(to, G.who.v[0].p, G.who.v[0].len + 1);
-	if ((who & CX_SLA_OWNER) && G.who.has[1] && (to->len == 0 ||
-	    strcmp(to->p, G.who.v[1].p) != 0))
-		cx_buf_add(to, G.who.v[1].p, G.who.v[1].len + 1);
-	if ((who & CX_SLA_SUPERVISOR) && G.who.has[2])
-		for (i = 0; i < G.nsup; i++) {
-			a = cx_route_agent_at(G.rt, G.sup[i]);
-			if (strcmp(a->dept, G.who.v[2].p) == 0)
-				cx_buf_add(to, a->name, strlen(a->name) + 1);
-		}
-	cx_buf_addc(to, '\0');
-	cx_buf_addc(to, '\0');
-}
-
-/* The history entry and the alert of one event. */
-static void
-event(const char *id, const char *action, const char *kind, int k,
-    int share, int level, const char *to, const char *extra)
-{
-	size_t body;
-
-	G.ent.len = 0;
-	body = cx_sla_entry(&G.ent, G.nowtext, G.pol, k >= 0 ? &G.res[k] : NULL,
-	    k, action, share, level, extra, to);
-	/* Gathered, and appended to the history once per ticket. */
-	if (G.hist.len > 0)
-		cx_buf_addc(&G.hist, ',');
-	cx_buf_add(&G.hist, G.ent.p, G.ent.len);
-	if (kind != NULL)
-		cx_sla_alert(&G.alerts, G.nowtext, kind, id, G.ent.p + body,
-		    G.ent.len - body);
-}
-
-/* The entries gathered, appended to the history at once. */
-static void
-flush(struct cx_rec *r)
-{
-	if (G.hist.len > 0)
-		cx_rec_append(r, "history", G.hist.p, G.hist.len);
-	G.hist.len = 0;
-}
-
-/* A rung of the ladder: who is told, and where the ticket goes. */
-static void
-step(struct cx_rec *r, const char *id, size_t j, int k)
-{
-	const struct cx_sla_step *s = &G.pol->step[j];
-	struct cx_buf to = { 0 }, extra = { 0 };
-	const char *prio;
-
-	G.who.ok = 0;
-	if (s->queue != NULL) {
-		(void)cx_route_move(G.rt, r, s->queue, G.load);
-		cx_buf_adds(&extra, ",\"queue\":");
-		cx_json_addstr(&extra, s->queue, strlen(s->queue));
-	}
-	if (s->raise && cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
-	    strcmp(G.tmp.p, "urgent") != 0) {
-		prio = cx_priority_raised(G.tmp.p);
-		cx_rec_set_str(r, "priority", prio, strlen(prio));
-		cx_buf_printf(&extra, ",\"priority\":\"%s\"", prio);
-	}
-	recipients(r, s->notify, &to);
-	event(id, "escalated", "escalation", k, 0, (int)j + 1, to.p,
-	    extra.len > 0 ? cx_buf_str(&extra) : NULL);
-	G.said.esc = (int)j + 1;
-	G.moved |= s->queue != NULL || s->raise;
-	flush(r);		/* the history before the escalation member */
-	G.tmp.len = 0;
-	cx_buf_printf(&G.tmp, "{\"level\":%d,\"at\":%s,\"clock\":\"%s\"}",
-	    (int)j + 1, G.nowtext, G.pol->clock[k].name);
-	cx_rec_set_raw(r, "escalation", G.tmp.p, G.tmp.len);
-	cx_buf_free(&to);
-	cx_buf_free(&extra);
-	G.nesc++;
-}
-
-/* The warnings, breaches and rungs now due; 1 if there are any. */
-static int
-events(struct cx_rec *r, const char *id, const struct cx_cal *cal,
-    int apply)
-{
-	const struct cx_sla_result *res;
-	struct cx_buf to = { 0 };
-	struct cx_err e;
-	time_t base = 0, at;
-	int k, lv, any = 0, open = -1;
-	size_t j;
-
-	for (k = 0; k < G.pol->nclock; k++) {
-		res = &G.res[k];
-		if (res->target < 0)
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < s->nmissing && s->missing[i] != years[k]; i++)
+			;
+		if (i < s->nmissing || s->nmissing == 64)
 			continue;
-		lv = cx_sla_level(G.pol, res);
-		if (res->breached && !res->met && (open == -1 ||
-		    res->due < base)) {
-			open = k;
-			base = res->due;
-		}
-		if (lv <= G.said.level[k])
-			continue;
-		any = 1;
-		if (!apply)
-			continue;
-		G.said.level[k] = lv;
-		if (lv > G.pol->nwarn) {
-			recipients(r, CX_SLA_ASSIGNEE | CX_SLA_OWNER, &to);
-			event(id, "sla_breach", "breach", k, 0, 0, to.p,
-			    NULL);
-			G.nbreach++;
-		} else {
-			recipients(r, CX_SLA_ASSIGNEE, &to);
-			event(id, "sla_warning", "warning", k,
-			    G.pol->warn[lv - 1], 0, to.p, NULL);
-			G.nwarn++;
-		}
+		for (i = s->nmissing++; i > 0 && s->missing[i - 1] > years[k];
+		    i--)
+			s->missing[i] = s->missing[i - 1];
+		s->missing[i] = years[k];
 	}
-	for (j = (size_t)G.said.esc; open >= 0 && j < G.pol->nstep; j++) {
-		if (cx_sla_after(cal, base, &G.pol->step[j].delay, &at, NULL,
-		    &e) == -1 || at > G.now)
-			break;
-		if (G.pol->step[j].queue != NULL && !G.final) {
-			cx_buf_free(&to);
-			return -1;	/* DEFER: loads first */
-		}
-		any = 1;
-		if (apply)
-			step(r, id, j, open);
-	}
-	cx_buf_free(&to);
-	return any;
 }
 
+/* What a ticket's sweep made, added to the run's. */
 static void
-extensions(const char *id)
+take(struct cx_sla_ticket *tk, int held, int changed)
 {
-	unsigned long all = 0;
-	size_t i;
-	int k;
+	const struct cx_sla_swept *sw = cx_sla_swept(tk);
+	struct totals *s = &G.sum;
 
-	for (k = 0; k < G.pol->nclock; k++)
-		all |= G.res[k].target >= 0 ? G.res[k].exts : 0;
-	for (i = 0; i < G.pol->next; i++) {
-		if (!(all & 1UL << i) ||
-		    cx_sla_said_ext(&G.said, G.pol->ext[i].name))
-			continue;
-		G.tmp2.len = 0;
-		cx_buf_adds(&G.tmp2, ",\"name\":");
-		cx_json_addstr(&G.tmp2, G.pol->ext[i].name,
-		    strlen(G.pol->ext[i].name));
-		cx_buf_adds(&G.tmp2, ",\"rule\":");
-		cx_json_addstr(&G.tmp2, G.pol->ext[i].text,
-		    strlen(G.pol->ext[i].text));
-		event(id, "extended", NULL, -1, 0, 0, NULL,
-		    cx_buf_str(&G.tmp2));
-	}
+	s->seen++;
+	s->changed += changed;
+	s->warn += sw->nwarn;
+	s->breach += sw->nbreach;
+	s->esc += sw->nesc;
+	s->held += held;
+	s->open += sw->inbreach;
+	note_missing(sw->missing, sw->nmissing);
+	cx_buf_add(&G.alerts, sw->alerts.p, sw->alerts.len);
+	cx_sla_count_load(G.run, tk);
 }
-
-static int sweep_ticket(struct cx_rec *, const char *, unsigned long);
 
 /*
- * One ticket: SAME, CHANGED or DEFER; -1 if it cannot be read.  What a
- * ticket said is taken back if it is not written after all: one deferred
- * for the loads is swept again from its file.
+ * One ticket: SAME, CHANGED, DEFER (a rung must wait for the loads) or
+ * UNTIMED.  Until it is taken, all it made is the ticket's.
  */
 static int
-sweep(struct cx_rec *r, const char *file, unsigned long line)
+sweep(struct cx_sla_ticket *tk, struct cx_rec *r, const char *file,
+    unsigned long line)
 {
-	size_t len = G.alerts.len;
-	unsigned long n[4] = { G.nwarn, G.nbreach, G.nesc, G.nheld };
-	int s;
-
-	if ((s = sweep_ticket(r, file, line)) == DEFER || s == -1) {
-		G.alerts.len = len;
-		G.nwarn = n[0];
-		G.nbreach = n[1];
-		G.nesc = n[2];
-		G.nheld = n[3];
-	}
-	return s;
-}
-
-static int
-sweep_ticket(struct cx_rec *r, const char *file, unsigned long line)
-{
-	const struct cx_field *old;
-	const struct cx_cal *cal;
 	struct cx_err e;
-	char *id;
-	int k, ev, changed, pass;
+	int pass, rc, held = 0, changed;
 
-	if (cx_sla_facts(&G.facts, r, &e) == -1) {
-		warnx("%s:%lu: %s%s", file, line, e.msg, kept());
-		return -1;
-	}
-	if (!G.facts.has_received) {
-		warnx("%s:%lu: no received_at or registered_at%s", file, line,
-		    kept());
-		return -1;
-	}
-	cal = calendar(r);
-	G.pass = 0;
-	if (clocks(r, cal, file, line) == -1)
-		return -1;
-	id = cx_rec_getstr(r, "id", &G.tmp) == 0 ? cx_strndup(G.tmp.p,
-	    G.tmp.len) : cx_strndup("?", 1);
-	/*
-	 * A rung of the ladder can raise the priority and so tighten the
-	 * limits: the clocks are counted again until nothing more is due.
-	 */
-	G.hist.len = 0;
-	G.who.ok = 0;
-	said();
-	for (changed = 0, pass = 0; pass < 4; pass++) {
-		if ((ev = events(r, id, cal, 0)) == -1) {
-			free(id);
+	rc = cx_sla_ticket_open(G.run, tk, r, &e);
+	for (pass = 0; rc == 0 && pass < 4; pass++) {
+		if ((rc = cx_sla_due(G.run, tk)) == -1)
 			return DEFER;
-		}
-		/* Alerts wait for working time, unless the ticket is urgent. */
-		if (ev && !(cx_rec_getstr(r, "priority", &G.tmp) == 0 &&
-		    strcmp(G.tmp.p, "urgent") == 0) &&
-		    !cx_cal_is_working(cal, G.now)) {
-			G.nheld++;
-			ev = 0;
-		}
-		if (!ev)
+		if (rc == 1 && (held = cx_sla_held(G.run, tk)))
+			rc = 0;
+		if (rc == 1 && (rc = cx_sla_apply(G.run, tk, &e)) == 1)
+			rc = 0;		/* moved: look again */
+		else if (rc >= 0)
 			break;
-		changed = 1;
-		G.moved = 0;
-		(void)events(r, id, cal, 1);
-		if (!G.moved)
-			break;
-		cx_sla_facts_touch(&G.facts);
-		G.pass = pass + 1;
-		cal = calendar(r);
-		if (clocks(r, cal, file, line) == -1) {
-			free(id);
-			return -1;
-		}
 	}
-	extensions(id);
-	free(id);
-	flush(r);
-	old = cx_rec_get(r, "sla");
-	if (old == NULL || old->vlen != G.sla.len || memcmp(old->v, G.sla.p,
-	    G.sla.len) != 0) {
-		cx_rec_set_raw(r, "sla", G.sla.p, G.sla.len);
-		changed = 1;
+	if (rc == -2)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (rc == -1) {
+		tool_bad(&G.t, file, line, e.msg, kept());
+		return UNTIMED;
 	}
-	changed |= r->dirty;
-	for (k = 0; k < G.pol->nclock; k++)
-		if (G.res[k].target >= 0 && G.res[k].breached &&
-		    !G.res[k].met) {
-			G.nopen++;
-			break;
-		}
-	if (G.load != NULL && cx_rec_getstr(r, "assignee", &G.tmp) == 0)
-		for (k = 0; k < cx_route_nagents(G.rt); k++)
-			if (strcmp(cx_route_agent_at(G.rt, k)->name,
-			    G.tmp.p) == 0) {
-				G.load[k]++;
-				break;
-			}
+	changed = cx_sla_ticket_close(G.run, tk);
+	take(tk, held, changed);
 	return changed ? CHANGED : SAME;
 }
 
+/* How each clock of a ticket was counted, on the standard output. */
 static void
-explain(struct cx_rec *r, const char *file, unsigned long line)
+explain(struct cx_sla_ticket *tk, struct cx_rec *r, const char *file,
+    unsigned long line)
 {
-	struct cx_cal_info info = { 0 };
+	const struct cx_sla_swept *sw = cx_sla_swept(tk);
 	struct cx_err e;
-	const struct cx_cal *cal;
-	struct cx_sla_result res;
-	int k;
 
-	G.found++;
-	if (cx_sla_facts(&G.facts, r, &e) == -1)
-		errx(CX_EXIT_ERR, "%s:%lu: %s", file, line, e.msg);
-	cal = calendar(r);
-	G.xb.len = 0;
-	cx_buf_printf(&G.xb, "%s: now ", G.explain);
-	cx_time_fmt(G.now, &G.xb);
-	cx_buf_printf(&G.xb, "; calendar \"%s\" (%s)\n", cx_sla_calfile(G.pol,
-	    cx_rec_getstr(r, "department", &G.tmp) == 0 ? G.tmp.p : NULL),
-	    cx_cal_zone(cal));
-	info.explain = &G.xb;
-	for (k = 0; k < G.pol->nclock; k++) {
-		if (cx_sla_clock(G.pol, k, r, &G.facts, cal, G.now, &res,
-		    &G.xb, &info, &e) == -1)
-			errx(CX_EXIT_ERR, "%s:%lu: %s: %s", file, line,
-			    G.pol->clock[k].name, e.msg);
-		note_missing(&info);
-		if (res.target < 0)
-			cx_buf_printf(&G.xb, "%s: does not apply\n",
-			    G.pol->clock[k].name);
+	switch (cx_sla_explain(G.run, tk, r, &G.t.out, &e)) {
+	case -2:
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	case -1:
+		tool_bad(&G.t, file, line, e.msg, "left out");
+		break;
+	default:
+		G.sum.found++;
 	}
-	fwrite(G.xb.p, 1, G.xb.len, stdout);
+	note_missing(sw->missing, sw->nmissing);
+	tool_flush(&G.t);
+}
+
+static void
+write_alerts(void)
+{
+	if (G.alertf != NULL && G.alerts.len > 0 && fwrite(G.alerts.p, 1,
+	    G.alerts.len, G.alertf) != G.alerts.len)
+		err(CX_EXIT_ERR, "alerts");
+	G.alerts.len = 0;
 }
 
 static void
 filter_line(void *arg, const char *file, unsigned long lineno,
     const char *line, size_t n, struct cx_buf *out)
 {
-	struct cx_rec *r = arg;
+	struct work *w = arg;
 	struct cx_err e;
-	int s;
+	int s = UNTIMED;
 
-	if (cx_rec_parse(r, line, n, &e, NULL) == -1) {
-		warnx("%s:%lu: %s; passed through", file, lineno, e.msg);
-		G.nbad++;
-	} else if (G.explain != NULL) {
-		if (cx_rec_getstr(r, "id", &G.tmp) == 0 &&
-		    strcmp(G.tmp.p, G.explain) == 0)
-			explain(r, file, lineno);
+	if (cx_rec_parse(&w->r, line, n, &e, NULL) == -1) {
+		tool_bad(&G.t, file, lineno, e.msg, G.explain ? "left out" :
+		    "passed through");
+		if (G.explain)
+			return;		/* the output is explanations only */
+	} else if (G.explain) {
+		/* A follow-up is no ticket of its own. */
+		if (cx_rec_get(&w->r, "followup_of") == NULL &&
+		    tool_ids_want(&G.ids, cx_rec_getstr(&w->r, "id",
+		    &w->text) == 0 ? w->text.p : NULL))
+			explain(w->tk, &w->r, file, lineno);
 		return;
-	} else if (cx_rec_get(r, "followup_of") == NULL) {
-		if ((s = sweep(r, file, lineno)) == -1)
-			G.nbad++;
-		else {
-			G.nseen++;
-			G.nchanged += s == CHANGED;
-			cx_rec_write(r, out);
-			if (G.alertf == NULL)
-				G.alerts.len = 0;
-			else if (G.alerts.len > 65536) {
-				if (fwrite(G.alerts.p, 1, G.alerts.len,
-				    G.alertf) != G.alerts.len)
-					err(CX_EXIT_ERR, "alerts");
-				G.alerts.len = 0;
-			}
-			return;
-		}
+	} else if (cx_rec_get(&w->r, "followup_of") == NULL)
+		s = sweep(w->tk, &w->r, file, lineno);
+	if (s == SAME || s == CHANGED)
+		cx_rec_write(&w->r, out);
+	else {
+		cx_buf_add(out, line, n);
+		cx_buf_addc(out, '\n');
 	}
-	cx_buf_add(out, line, n);
-	cx_buf_addc(out, '\n');
-}
-
-static void
-filter(const char *path)
-{
-	struct cx_rec r = { 0 };
-	struct cx_err e;
-
-	if (cx_each_line(path, filter_line, &r, &G.out, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	cx_rec_free(&r);
+	if (G.alerts.len > 65536)
+		write_alerts();
 }
 
 /*
@@ -543,89 +240,67 @@ stage_alerts(void)
 	if (G.alerts.len == 0)
 		return;
 	cx_buf_printf(&name, "sla-%lu", cx_spool_serial(G.sp));
-	if (G.apart++ > 0)
-		cx_buf_printf(&name, "-%d", G.apart);
+	if (G.nparts++ > 0)
+		cx_buf_printf(&name, "-%d", G.nparts);
 	cx_buf_adds(&name, ".jsonl");
 	if (cx_spool_stage(G.sp, "outbox", cx_buf_str(&name), G.alerts.p,
 	    G.alerts.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_buf_add(&G.parts, name.p, name.len + 1);
-	/* A dry run commits nothing: -a has what it would have said. */
-	if (G.dry && G.alertf != NULL && fwrite(G.alerts.p, 1, G.alerts.len,
-	    G.alertf) != G.alerts.len)
-		err(CX_EXIT_ERR, "alerts");
+	/* A dry run commits nothing: -A has what it would have said. */
+	if (G.dry)
+		write_alerts();
 	G.alerts.len = 0;
 	cx_buf_free(&name);
 }
 
-/* -a in spool mode: the alerts the commit put in the outbox, once it has. */
+/* -A in spool mode: the alerts the commit put in the outbox, once it has. */
 static void
 copy_alerts(void)
 {
-	struct cx_buf b = { 0 };
 	struct cx_err e;
 	size_t i;
 
 	for (i = 0; i < G.parts.len; i += strlen(G.parts.p + i) + 1) {
-		b.len = 0;
-		if (cx_spool_read(G.sp, "outbox", G.parts.p + i, &b,
+		if (cx_spool_read(G.sp, "outbox", G.parts.p + i, &G.alerts,
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
-		if (fwrite(b.p, 1, b.len, G.alertf) != b.len)
-			err(CX_EXIT_ERR, "alerts");
+		write_alerts();
 	}
-	cx_buf_free(&b);
 }
 
-/* One ticket file of the spool; 1 if it must wait for the loads. */
+/* One ticket file of the spool, swept; 1 if it must wait for the loads. */
 static int
-spool_ticket(const char *dir, const char *name, struct cx_rec *r,
-    struct cx_buf *text)
+spool_ticket(struct work *w, const char *dir, const char *name)
 {
 	struct cx_err e;
-	char *path;
 	int s;
 
-	text->len = 0;
-	if (cx_spool_read(G.sp, dir, name, text, &e) == -1)
+	switch (cx_spool_ticket(G.sp, dir, name, &w->text, &w->r, &e)) {
+	case -1:
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	while (text->len > 0 && text->p[text->len - 1] == '\n')
-		text->len--;
-	if (cx_rec_parse(r, text->p, text->len, &e, NULL) == -1) {
-		warnx("%s/%s/%s:1: %s; left as it is", G.spool, dir, name,
-		    e.msg);
-		G.nbad++;
+	case 1:
+		warnx("%s; left as it is", e.msg);
+		G.t.nbad++;
 		return 0;
 	}
-	if (G.explain != NULL) {
-		explain(r, name, 1);
+	w->path.len = 0;
+	cx_buf_printf(&w->path, "%s/%s/%s", cx_spool_path(G.sp), dir, name);
+	if (G.explain) {
+		explain(w->tk, &w->r, cx_buf_str(&w->path), 1);
 		return 0;
 	}
-	G.out.len = 0;
-	G.tmp2.len = 0;
-	cx_buf_printf(&G.tmp2, "%s/%s/%s", G.spool, dir, name);
-	path = cx_strndup(G.tmp2.p, G.tmp2.len);
-	s = sweep(r, path, 1);
-	free(path);
-	if (s == DEFER)
-		return 1;
-	if (s == -1) {
-		G.nbad++;
-		return 0;
-	}
-	G.nseen++;
-	switch (s) {
-	case CHANGED:
-		cx_rec_write(r, &G.out);
-		if (cx_spool_stage(G.sp, dir, name, G.out.p, G.out.len,
+	s = sweep(w->tk, &w->r, cx_buf_str(&w->path), 1);
+	if (s == CHANGED) {
+		w->out.len = 0;
+		cx_rec_write(&w->r, &w->out);
+		if (cx_spool_stage(G.sp, dir, name, w->out.p, w->out.len,
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
-		G.nchanged++;
-		break;
 	}
 	if (G.alerts.len > ALERTS_PART)
 		stage_alerts();
-	return 0;
+	return s == DEFER;
 }
 
 /* -x: the spool keeps the new extension for every later sweep. */
@@ -636,13 +311,12 @@ keep_extension(void)
 	struct cx_err e;
 	struct cx_in in;
 	const char *l;
-	char *path;
 	size_t n;
 	int r;
 
 	/* etc/extensions replaces the shipped file: it starts as a copy. */
-	if ((path = cx_conf_path(G.spool, "extensions")) != NULL) {
-		if (cx_in_open(&in, path, &e) == -1)
+	if (G.extpath != NULL) {
+		if (cx_in_open(&in, G.extpath, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		while ((r = cx_in_line(&in, &l, &n, &e)) == 1) {
 			cx_buf_add(&b, l, n);
@@ -651,7 +325,6 @@ keep_extension(void)
 		cx_in_close(&in);
 		if (r == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
-		free(path);
 	} else
 		cx_buf_adds(&b, "# extensions: force majeure (cx-policy(5))\n");
 	cx_buf_printf(&b, "%s\n", G.extend);
@@ -660,29 +333,48 @@ keep_extension(void)
 	cx_buf_free(&b);
 }
 
+/* -E: the tickets of -i where they are, or every open one. */
 static void
-spool(void)
+spool_explain(struct work *w)
 {
-	struct cx_rec r = { 0 };
-	struct cx_buf text = { 0 };
+	struct cx_err e;
+	char **names;
+	size_t i;
+
+	for (i = 0; i < G.ids.n; i++)
+		if (cx_spool_has(G.sp, "open", G.ids.id[i])) {
+			(void)tool_ids_want(&G.ids, G.ids.id[i]);
+			(void)spool_ticket(w, "open", G.ids.id[i]);
+		} else if (cx_spool_has(G.sp, "closed", G.ids.id[i])) {
+			(void)tool_ids_want(&G.ids, G.ids.id[i]);
+			(void)spool_ticket(w, "closed", G.ids.id[i]);
+		}
+	if (G.ids.n > 0)
+		return;
+	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	for (i = 0; names[i] != NULL; i++)
+		(void)spool_ticket(w, "open", names[i]);
+	cx_spool_list_free(names);
+}
+
+/*
+ * A sweep of open/, each changed ticket staged; those with a rung that
+ * hands them on wait until every other is counted.  One commit.
+ */
+static void
+spool(struct work *w)
+{
 	struct cx_err e;
 	char **names, **later;
 	size_t i, n = 0;
 
-	if (cx_spool_begin(&G.sp, G.spool, G.explain != NULL || G.dry ?
+	if (cx_spool_begin(&G.sp, G.t.spool, G.explain || G.dry ?
 	    CX_SPOOL_READ : 0, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (G.explain != NULL) {
-		for (i = 0; i < 2 && G.found == 0; i++)
-			if (cx_spool_read(G.sp, i ? "closed" : "open",
-			    G.explain, &text, &e) == 0)
-				(void)spool_ticket(i ? "closed" : "open",
-				    G.explain, &r, &text);
-			else
-				text.len = 0;
+	if (G.explain) {
+		spool_explain(w);
 		cx_spool_end(G.sp);
-		cx_rec_free(&r);
-		cx_buf_free(&text);
 		return;
 	}
 	if (G.extend != NULL)
@@ -690,204 +382,140 @@ spool(void)
 	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)
-		n++;
-	later = cx_alloc((n + 1) * sizeof(*later));
-	for (i = n = 0; names[i] != NULL; i++)
-		if (spool_ticket("open", names[i], &r, &text))
+		;
+	later = cx_alloc((i + 1) * sizeof(*later));
+	for (i = 0; names[i] != NULL; i++)
+		if (spool_ticket(w, "open", names[i]))
 			later[n++] = names[i];
-	G.final = 1;		/* every load is counted now */
+	cx_sla_run_final(G.run);	/* every load is counted now */
 	for (i = 0; i < n; i++)
-		(void)spool_ticket("open", later[i], &r, &text);
+		(void)spool_ticket(w, "open", later[i]);
 	stage_alerts();
-	/* Nothing to say: the spool is left as it was, state included. */
+	/* Nothing to say: the spool is left as it was. */
 	if (cx_spool_commit(G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (G.alertf != NULL && !G.dry)
+	if (!G.dry)
 		copy_alerts();
 	free(later);
 	cx_spool_list_free(names);
-	cx_rec_free(&r);
-	cx_buf_free(&text);
 	cx_spool_end(G.sp);
 }
 
-/* -x with a line the extensions have already: nothing to add. */
-static int
-known_extension(void)
-{
-	const char *l = G.extend, *w, *end = l + strlen(l);
-	size_t i, n;
-
-	(void)cx_word(&l, end, &w, &n);
-	for (i = 0; i < G.pol->next; i++)
-		if (strlen(G.pol->ext[i].name) == n &&
-		    memcmp(G.pol->ext[i].name, w, n) == 0) {
-			if (strcmp(G.pol->ext[i].text, G.extend) != 0)
-				errx(CX_EXIT_ERR, "-x: %s: %s:%lu extends "
-				    "otherwise", G.pol->ext[i].name, G.extpath,
-				    G.pol->ext[i].line);
-			G.extend = NULL;
-			return 1;
-		}
-	return 0;
-}
-
 static void
-setup(const char *now)
+setup(const char *policy)
 {
 	struct cx_err e;
-	char *path, *routing = NULL, *agents = NULL, *solutions = NULL;
-	int k;
+	char *path;
+	int rc = 0;
 
-	if (cx_clock_setup(G.spool, NULL, now, G.nowtext, &e) == -1 ||
-	    (path = cx_conf_need(G.spool, "policy", &e)) == NULL ||
-	    (G.pol = cx_sla_load(path, &e)) == NULL)
+	tool_clock(&G.t);
+	path = tool_conf(&G.t, policy, "policy");
+	if ((G.pol = cx_sla_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	G.now = cx_now();
-	if ((G.extpath = cx_conf_path(G.spool, "extensions")) != NULL &&
+	if ((G.extpath = cx_conf_path(G.t.spool, "extensions")) != NULL &&
 	    cx_sla_ext_load(G.pol, G.extpath, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (G.extend != NULL && !known_extension() &&
-	    cx_sla_ext_line(G.pol, G.extend, strlen(G.extend), 0, &e) == -1)
+	/* A line the extensions have already is nothing to add. */
+	if (G.extend != NULL && (rc = cx_sla_ext_known(G.pol, G.extend,
+	    &e)) == -1)
 		errx(CX_EXIT_ERR, "-x: %s", e.msg);
-	if ((routing = cx_conf_need(G.spool, "routing", &e)) == NULL ||
-	    (agents = cx_conf_need(G.spool, "agents", &e)) == NULL ||
-	    (solutions = cx_conf_need(G.spool, "solutions", &e)) == NULL ||
-	    (G.rt = cx_route_load(routing, agents, solutions, &e)) == NULL)
+	if (G.extend != NULL && rc == 1)
+		G.extend = NULL;
+	else if (G.extend != NULL && cx_sla_ext_line(G.pol, G.extend,
+	    strlen(G.extend), 0, &e) == -1)
+		errx(CX_EXIT_ERR, "-x: %s", e.msg);
+	if ((G.rt = cx_route_open(G.t.spool, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(routing);
-	free(agents);
-	free(solutions);
-	G.load = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
-	    sizeof(*G.load));
-	G.sup = cx_alloc(((size_t)cx_route_nagents(G.rt) + 1) *
-	    sizeof(*G.sup));
-	for (k = 0; k < cx_route_nagents(G.rt); k++)
-		if (cx_agent_skill(cx_route_agent_at(G.rt, k), "supervisor"))
-			G.sup[G.nsup++] = k;
-	memset(G.load, 0, ((size_t)cx_route_nagents(G.rt) + 1) *
-	    sizeof(*G.load));
+	G.run = cx_sla_run_new(G.pol, G.rt, G.t.spool, G.t.nowtext);
+	if (G.t.spool == NULL)
+		cx_sla_run_final(G.run);
 }
 
-static void
-report(void)
-{
-	size_t i;
-
-	for (i = 0; i < G.nmissing; i++)
-		warnx("warning: the calendar has no holidays for %d: "
-		    "deadlines in %d count the weekly hours only", G.missing[i],
-		    G.missing[i]);
-	if (G.quiet || G.explain != NULL)
-		return;
-	fprintf(stderr, "cx-sla: %s%lu tickets, %lu changed: %lu warnings, "
-	    "%lu breaches, %lu escalations", G.dry ? "dry run: " : "",
-	    G.nseen, G.nchanged, G.nwarn, G.nbreach, G.nesc);
-	if (G.nheld > 0)
-		fprintf(stderr, " (alerts of %lu held until working time)",
-		    G.nheld);
-	fprintf(stderr, "; %lu in breach\n", G.nopen);
-}
-
-static void
+static int
 finish(void)
 {
+	struct totals *s = &G.sum;
+	char held[64] = "";
 	size_t i;
 
-	cx_sla_said_free(&G.said);
-	free(G.extpath);
-	free(G.load);
-	free(G.sup);
-	cx_buf_free(&G.hist);
-	cx_buf_free(&G.parts);
-	for (i = 0; i < 3; i++)
-		cx_buf_free(&G.who.v[i]);
-	cx_sla_facts_free(&G.facts);
-	cx_sla_free(G.pol);
-	cx_route_free(G.rt);
-	cx_buf_free(&G.out);
-	cx_buf_free(&G.alerts);
-	cx_buf_free(&G.sla);
-	cx_buf_free(&G.ent);
-	cx_buf_free(&G.tmp);
-	cx_buf_free(&G.tmp2);
-	cx_buf_free(&G.xb);
+	for (i = 0; i < s->nmissing; i++)
+		warnx("warning: the calendar has no holidays for %d: "
+		    "deadlines in %d count the weekly hours only",
+		    s->missing[i], s->missing[i]);
+	if (G.explain) {
+		tool_ids_check(&G.t, &G.ids);
+		return tool_exit(&G.t, "%lu tickets explained, %lu unread",
+		    s->found, G.t.nbad);
+	}
+	G.t.no = s->open > 0;
+	if (s->held > 0)
+		snprintf(held, sizeof(held), " (alerts of %lu held until "
+		    "working time)", s->held);
+	return tool_exit(&G.t, "%s%lu tickets, %lu changed, %lu unread: %lu "
+	    "warnings, %lu breaches, %lu escalations%s; %lu in breach",
+	    G.dry ? "dry run: " : "", s->seen, s->changed, G.t.nbad, s->warn,
+	    s->breach, s->esc, held, s->open);
 }
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "explain", required_argument, NULL, 'E' },
-		{ "extend", required_argument, NULL, 'x' },
-		{ "now", required_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *now = NULL, *alerts = NULL;
-	char opt[3];
-	int ch, k;
+	struct work w = { 0 };
+	const char *alerts = NULL, *policy = NULL;
+	int ch, status;
 
-	G.spool = cx_spool_env();
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":a:nqs:x:", longopts,
-	    NULL)) != -1) {
+	w.tk = cx_sla_ticket_new();
+	while ((ch = tool_getopt(&G.t, argc, argv)) != -1) {
 		switch (ch) {
-		case 'E':
-			G.explain = optarg;
-			break;
-		case 'N':
-			now = optarg;
-			break;
-		case 'a':
+		case 'A':
 			alerts = optarg;
+			break;
+		case 'E':
+			G.explain = 1;
+			break;
+		case 'i':
+			tool_ids_add(&G.ids, optarg);
 			break;
 		case 'n':
 			G.dry = 1;
 			break;
-		case 'q':
-			G.quiet = 1;
-			break;
-		case 's':
-			G.spool = optarg;
+		case 'P':
+			policy = optarg;
 			break;
 		case 'x':
 			G.extend = optarg;
 			break;
-		default:
-			warnx(cx_optfmt(ch), cx_optname(argv[optind - 1],
-			    optopt, opt));
-			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (G.spool != NULL && argc > 0)
-		errx(CX_EXIT_ERR, "a spool is its own input: no files with -s");
-	setup(now);
-	if (alerts != NULL && G.explain == NULL &&
-	    (G.alertf = fopen(alerts, "w")) == NULL)
+	tool_operands(&G.t, argc);
+	if (G.ids.n > 0 && !G.explain)
+		errx(CX_EXIT_ERR, "-i goes with -E");
+	setup(policy);
+	if (alerts != NULL && !G.explain && (G.alertf = fopen(alerts, "w")) ==
+	    NULL)
 		err(CX_EXIT_ERR, "%s", alerts);
-	G.final = G.spool == NULL;
-	if (G.spool != NULL)
-		spool();
-	else if (argc == 0)
-		filter("-");
-	for (k = 0; k < argc; k++)
-		filter(argv[k]);
-	if (G.out.len > 0 && G.spool == NULL &&
-	    cx_write_all(STDOUT_FILENO, G.out.p, G.out.len) == -1)
-		err(CX_EXIT_ERR, "stdout");
-	if (G.alertf != NULL && ((G.alerts.len > 0 && fwrite(G.alerts.p, 1,
-	    G.alerts.len, G.alertf) != G.alerts.len) || fclose(G.alertf) ==
-	    EOF))
+	if (G.t.spool != NULL)
+		spool(&w);
+	else
+		tool_filter(&G.t, argc, argv, filter_line, &w);
+	write_alerts();
+	if (G.alertf != NULL && fclose(G.alertf) == EOF)
 		err(CX_EXIT_ERR, "%s", alerts);
-	report();
-	finish();
-	if (G.explain != NULL && G.found == 0)
-		errx(CX_EXIT_ERR, "%s: no such ticket", G.explain);
-	if (G.nbad > 0)
-		return CX_EXIT_ERR;
-	return G.nopen > 0 ? CX_EXIT_NO : CX_EXIT_OK;
+	status = finish();
+	cx_sla_ticket_free(w.tk);
+	cx_rec_free(&w.r);
+	cx_buf_free(&w.text);
+	cx_buf_free(&w.path);
+	cx_buf_free(&w.out);
+	cx_sla_run_free(G.run);
+	cx_sla_free(G.pol);
+	cx_route_free(G.rt);
+	cx_buf_free(&G.alerts);
+	cx_buf_free(&G.parts);
+	free(G.extpath);
+	tool_ids_free(&G.ids);
+	return status;
 }

@@ -23,7 +23,7 @@ cx-ingest -s "$spool" "$top/examples/helpdesk-zh.csv" "$top/examples/chat.csv"
 echo
 echo "== classified: category, priority and scope, and what decided them"
 cx-classify -s "$spool"
-cx-classify --explain "$spool"/classified/*.jsonl
+cx-classify -q -E "$spool"/classified/*.jsonl
 
 echo
 echo "== routed: the lead department, the owner (首问负责人), the agent, the remedy"
@@ -47,7 +47,7 @@ cx-sla -s "$spool" --now 2026-11-24T09:05:00+08:00
 
 echo
 echo "== how the resolution limit of one ticket was counted"
-cx-sla -s "$spool" --explain CX-20261124-0009 | sed -n '/^resolution/,$p'
+cx-sla -q -s "$spool" -E -i CX-20261124-0009 | sed -n '/^resolution/,$p'
 
 echo
 echo "== open tickets"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 #define FULLDEPTH	2
 

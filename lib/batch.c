@@ -287,14 +287,34 @@ cx_batch_clear(struct cx_batch *b)
 	b->rejects.len = 0;
 }
 
+struct cx_batch *
+cx_batch_new(void)
+{
+	return cx_alloc(sizeof(struct cx_batch));
+}
+
+size_t
+cx_batch_count(const struct cx_batch *b)
+{
+	return b->nt;
+}
+
+struct cx_buf *
+cx_batch_rejects(struct cx_batch *b)
+{
+	return &b->rejects;
+}
+
 void
 cx_batch_free(struct cx_batch *b)
 {
+	if (b == NULL)
+		return;
 	cx_batch_clear(b);
 	free(b->t);
 	free(b->fu);
 	cx_buf_free(&b->rejects);
-	memset(b, 0, sizeof(*b));
+	free(b);
 }
 
 /* A row set aside, as a line of the rejects: when, where, why and what. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 void
 cx_seterr(struct cx_err *e, const char *fmt, ...)

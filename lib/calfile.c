@@ -28,16 +28,11 @@ word(const char **l, const char *end, struct tok *t)
 static int
 digits(const char *s, size_t n, int *v)
 {
-	size_t i;
+	unsigned long u;
 
-	*v = 0;
-	if (n == 0)
+	if (n > 9 || cx_digits(s, n, &u) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
+	*v = (int)u;
 	return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 static const char *fields[] = {
 	"-", "agent", "amount", "anonymous", "attachments", "batch",

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"
 
 static char *sharedir;
 

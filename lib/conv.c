@@ -9,7 +9,7 @@
 #include <iconv.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 const char *
 cx_conv_name(const char *cs)

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 #define CHUNK		(256 * 1024)
 #define SAMPLE		(64 * 1024)	/* read before deciding the format */

@@ -7,13 +7,22 @@
  * exception is running out of memory, which aborts: no tool can do anything
  * useful then, and checking every append would hide the logic.
  *
- * Ownership: a pointer a function returns into a structure it was given
- * (a record, a line reader) is borrowed and valid until the next call on
- * that structure.  Everything a caller allocates with *_init it releases
- * with the matching *_free.  Strings are byte ranges (pointer and length),
- * UTF-8, not necessarily NUL-terminated, unless a comment says otherwise.
+ * Ownership: what a *_new, *_load, *_open or *_begin call returns is the
+ * caller's, released by the matching *_free or *_end (NULL is allowed
+ * there).  The structures a caller declares itself (cx_buf, cx_rec, cx_in,
+ * cx_intake, cx_cols, ...) start as { 0 }, or are filled by their *_open,
+ * and are released by their *_free or *_close.  A pointer a function
+ * returns into something it was given (a record, a line reader, a policy)
+ * is borrowed, and valid until the next call that changes that thing.
+ * Strings are byte ranges (pointer and length), UTF-8, not necessarily
+ * NUL-terminated, unless a comment says otherwise.
  *
- * The names are grouped by the file that defines them.
+ * Types a caller needs no field of are opaque here; their bodies, and what
+ * only the library's files share, are in priv.h.  The names are grouped by
+ * the file that defines them, in this order: buffers and text; records,
+ * input, CSV; time and calendars; configuration and the run; the spool,
+ * its registry and a registration's batch; intake; classification;
+ * routing; time limits.
  */
 #ifndef CX_H
 #define CX_H
@@ -25,10 +34,10 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* The exit statuses of every cx tool (cx(7)). */
-#define CX_EXIT_OK	0	/* success */
-#define CX_EXIT_NO	1	/* the documented "no": rejects, breaches */
-#define CX_EXIT_ERR	2	/* usage, setup or input error */
+/* The exit statuses of every cx tool (cx(7)); cx_exit_status in run.c. */
+#define CX_EXIT_OK	0	/* all good */
+#define CX_EXIT_NO	1	/* the tool's "no": set aside, in breach, ... */
+#define CX_EXIT_ERR	2	/* an error that stopped the run */
 
 /* Room for now as a JSON string: "2026-11-24T09:00:00+08:00". */
 #define CX_NOWTEXT	40
@@ -92,6 +101,8 @@ int	 cx_split(const char *, size_t, char ***, int *);
 void	 cx_split_free(char **, int);
 /* The next line of a buffer, without its newline; 0 at the buffer's end. */
 int	 cx_line(const char **p, const char *end, const char **, size_t *);
+/* One to 18 decimal digits and nothing else, as a number; -1 if not. */
+int	 cx_digits(const char *, size_t, unsigned long *);
 /* A whole decimal number from lo to hi, nothing else; -1 if not. */
 int	 cx_number(const char *, size_t lo, size_t hi, size_t *);
 
@@ -101,32 +112,13 @@ size_t	 cx_utf8_prefix(const char *, size_t);	/* bytes of whole chars */
 /* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
 
-/* opt.c: what the tools say of their options. */
-/* The option getopt complained of, as a user wrote it; buf for short. */
-const char *cx_optname(const char *arg, int opt, char buf[3]);
-/* The complaint, for getopt's ':' or '?', a format for cx_optname's. */
-const char *cx_optfmt(int ch);
-
-/* hash.c: 128-bit content keys and a set of them. */
+/* hash.c: 128-bit content keys. */
 struct cx_key {
 	uint64_t h[2];
 };
 struct cx_key cx_key_of(const void *, size_t);
 void	 cx_key_hex(struct cx_key, char out[33]);
 int	 cx_key_parse(const char *, size_t, struct cx_key *);
-struct cx_keyset {
-	struct cx_key	*k;
-	uint32_t	*v;		/* a value per key: a ticket index */
-	size_t		 n;
-	size_t		 cap;
-};
-/* Returns 1 and the stored value if present, else adds it and returns 0. */
-int	 cx_keyset_put(struct cx_keyset *, struct cx_key, uint32_t,
-	    uint32_t *);
-/* Add, or replace the value of a key already present. */
-void	 cx_keyset_put_replace(struct cx_keyset *, struct cx_key, uint32_t);
-int	 cx_keyset_get(const struct cx_keyset *, struct cx_key, uint32_t *);
-void	 cx_keyset_free(struct cx_keyset *);
 
 /* json.c: JSON Lines records, read and set without re-serialising. */
 struct cx_field {
@@ -200,6 +192,10 @@ void	 cx_json_addstr(struct cx_buf *, const char *, size_t);
 /* The same, checking the text is UTF-8 on the way; -1 if it is not. */
 int	 cx_json_addstr_utf8(struct cx_buf *, const char *, size_t);
 void	 cx_json_addkey(struct cx_buf *, int first, const char *);
+/* A ticket's history entry begun, {"at":NOW,"by":BY,"action":ACTION, for
+ * the caller to add members to and close; nowtext is a JSON string. */
+void	 cx_hist_begin(struct cx_buf *, const char *nowtext, const char *by,
+	    const char *action);
 
 /* lines.c: input of any kind (file, stdin, gzip) read as lines. */
 struct cx_in {
@@ -229,10 +225,6 @@ int	 cx_in_line(struct cx_in *, const char **, size_t *, struct cx_err *);
 void	 cx_in_close(struct cx_in *);
 /* JSON Lines by the name's ending, or by a first '{'; else CSV. */
 int	 cx_in_is_jsonl(struct cx_in *, const char *path);
-/* A filter's loop over the lines of a file, out flushed to stdout. */
-int	 cx_each_line(const char *path, void (*)(void *, const char *,
-	    unsigned long, const char *, size_t, struct cx_buf *), void *,
-	    struct cx_buf *out, struct cx_err *);
 /* Write all of a buffer to a file descriptor. */
 int	 cx_write_all(int, const void *, size_t);
 
@@ -271,6 +263,27 @@ int	 cx_csv_next(struct cx_csv *, struct cx_csvrow **, struct cx_err *);
 const char *cx_csv_charset(const struct cx_csv *);
 void	 cx_csv_close(struct cx_csv *);
 
+/* time.c: times in and out. */
+/*
+ * Set the zone used for times that carry none and for output: an IANA
+ * name ("Asia/Shanghai"); -1 if the zone is unknown.
+ */
+int	 cx_tz_set(const char *, struct cx_err *);
+const char *cx_tz_name(void);
+/* Parse the formats exports use; *t seconds since the epoch. */
+int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
+/* The zone's offset from UTC at an instant, in seconds (cached). */
+long	 cx_tz_offset(time_t);
+/* RFC 3339 with the zone's offset: "2026-11-22T10:30:00+08:00". */
+void	 cx_time_fmt(time_t, struct cx_buf *);
+/* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */
+long long cx_days_from_civil(int y, int m, int d);
+void	 cx_civil_from_days(long long, int *y, int *m, int *d);
+int	 cx_days_in_month(int y, int m);
+/* Now: CX_NOW or --now if set (cx_now_set), else the clock. */
+int	 cx_now_set(const char *, struct cx_err *);
+time_t	 cx_now(void);
+
 /* calendar.c: working time (cx-calendar(5)): hours, holidays, 调休. */
 struct cx_cal;
 #define CX_CAL_MAXMISS	8
@@ -300,211 +313,139 @@ int	 cx_cal_is_working(const struct cx_cal *, time_t);
 /* The average working day of a plain week, in seconds (a "working day"). */
 long	 cx_cal_daylen(const struct cx_cal *);
 
-/* sla.c: time limits (cx-policy(5)) replayed from a ticket's history. */
-#define CX_SLA_MAXCLOCK	16
-#define CX_SLA_MAXWARN	4
-#define CX_SLA_ASSIGNEE	0x1
-#define CX_SLA_OWNER	0x2
-#define CX_SLA_SUPERVISOR 0x4
-struct cx_sla_span {			/* 2d4h: days count in the basis */
-	long		 days, secs;
-	int		 working;
-};
-struct cx_sla_cond {			/* FIELD=VALUE[,VALUE...] */
-	char		*field;
-	char		*vals;		/* NUL-separated, ends with "" */
-	size_t		 fi;		/* field's index in the policy's */
-};
-struct cx_sla_conds {
-	struct cx_sla_cond *c;
-	size_t		 n;
-};
-struct cx_sla_clock {
-	char		*name;
-	char		*stop;		/* actions, NUL-separated, ends "" */
-	int		 customer;	/* from=customer */
-	int		 pause, reopen;
-};
-struct cx_sla_target {
-	int		 clock;
-	int		 none;		/* "-": no such clock */
-	struct cx_sla_span limit;
-	struct cx_sla_conds when;
-	unsigned long	 line;
-	char		*text;
-};
-struct cx_sla_step {
-	struct cx_sla_span delay;
-	unsigned	 notify;	/* CX_SLA_ASSIGNEE ... */
-	char		*queue;		/* or NULL */
-	int		 raise;
-	unsigned long	 line;
-};
-struct cx_sla_ext {			/* force majeure (extensions file) */
-	char		*name;
-	time_t		 from, to;
-	int		 pause;		/* the range does not count */
-	struct cx_sla_span add;
-	char		*clocks;	/* NUL-separated, or NULL: pausing ones */
-	struct cx_sla_conds when;
-	unsigned long	 line;
-	char		*text;
-};
-struct cx_sla_policy {
-	char		*path;
-	struct cx_sla_clock clock[CX_SLA_MAXCLOCK];
-	int		 nclock;
-	struct cx_sla_target *t;
-	size_t		 nt;
-	int		 warn[CX_SLA_MAXWARN];	/* percent, ascending */
-	int		 nwarn;
-	struct cx_sla_step *step;
-	size_t		 nstep;
-	struct {
-		char	*dept;		/* "*" for every other */
-		char	*file;
-	}		*cal;
-	size_t		 ncal;
-	struct cx_sla_ext *ext;
-	size_t		 next;
-	char		**fields;	/* the fields conditions read */
-	size_t		 nfields;
-	struct {			/* calendars loaded, by file */
-		char		*file;
-		struct cx_cal	*cal;
-	}		*cals;
-	size_t		 ncals;
-};
-/* A ticket's history as cx-sla reads it, in time order. */
-struct cx_sla_ev {
-	time_t		 at;
-	unsigned	 act;		/* offset of the action in names */
-	int		 customer;	/* a message from the customer */
-	int		 ours;		/* written by cx-sla */
-};
-struct cx_sla_facts {
-	time_t		 received;
-	int		 has_received;
-	struct cx_sla_ev *ev;
-	size_t		 n, cap;
-	struct cx_buf	 names;
-	struct cx_buf	 tmp;
-	struct {			/* cx-sla's own entries, raw */
-		const char	*v;
-		size_t		 n;
-	}		*ours;
-	size_t		 nours, capours;
-	struct {			/* fields conditions read, memoised */
-		unsigned	 gen;
-		int		 has;
-		size_t		 off, len;
-	}		*memo;
-	size_t		 nmemo;
-	unsigned	 gen;		/* of the ticket read */
-	struct cx_buf	 vals;
-};
-struct cx_sla_result {
-	int		 target;	/* index in t, or -1: no such clock */
-	long		 limit;		/* seconds in the basis, extended */
-	time_t		 start;
-	int		 met;		/* stopped for good */
-	time_t		 met_at;
-	int		 paused;	/* paused now: due unknown */
-	time_t		 paused_since;
-	long		 remaining;	/* basis seconds left when paused */
-	int		 has_due;
-	time_t		 due;
-	int		 breached;	/* due passed before met_at or now */
-	long		 elapsed;	/* of the limit, until now (running) */
-	unsigned long	 exts;		/* bit i: extension i applied */
-	const char	*kept;		/* stopped before: as the ticket says */
-	size_t		 keptn;
-};
-struct cx_sla_policy *cx_sla_load(const char *path, struct cx_err *);
-/* Force majeure lines ("NAME FROM TO +SPAN|pause ..."), appended. */
-int	 cx_sla_ext_load(struct cx_sla_policy *, const char *path,
-	    struct cx_err *);
-int	 cx_sla_ext_line(struct cx_sla_policy *, const char *, size_t,
-	    unsigned long, struct cx_err *);
-void	 cx_sla_free(struct cx_sla_policy *);
-/* The calendar file of a department's tickets. */
-const char *cx_sla_calfile(const struct cx_sla_policy *, const char *dept);
-/* That calendar, from the spool's etc/ or the shipped files, loaded once. */
-const struct cx_cal *cx_sla_calendar(struct cx_sla_policy *,
-	    const char *spool, const char *dept, struct cx_err *);
-int	 cx_sla_span_parse(const char *, size_t, struct cx_sla_span *);
-long	 cx_sla_span_secs(const struct cx_sla_span *, const struct cx_cal *);
-void	 cx_sla_span_fmt(const struct cx_sla_span *, struct cx_buf *);
-int	 cx_sla_match(const struct cx_sla_conds *, const struct cx_rec *,
-	    struct cx_buf *tmp);
-/* Read history and follow-ups; -1 if a time in them is not one. */
-int	 cx_sla_facts(struct cx_sla_facts *, const struct cx_rec *,
-	    struct cx_err *);
-/* The ticket changed (a rung moved it): fields are read again. */
-void	 cx_sla_facts_touch(struct cx_sla_facts *);
-void	 cx_sla_facts_free(struct cx_sla_facts *);
-/*
- * One clock of a ticket at now; explain (may be NULL) gets how.  -1 if a
- * deadline cannot be found (a calendar without working time).
- */
-int	 cx_sla_clock(const struct cx_sla_policy *, int clock,
-	    const struct cx_rec *, struct cx_sla_facts *,
-	    const struct cx_cal *, time_t now, struct cx_sla_result *,
-	    struct cx_buf *explain, struct cx_cal_info *, struct cx_err *);
-/* The instant a span after t is reached in its basis. */
-int	 cx_sla_after(const struct cx_cal *, time_t t,
-	    const struct cx_sla_span *, time_t *, struct cx_cal_info *,
+/* conf.c: configuration files, a spool's etc/ before the shipped share/. */
+/* Path of a configuration file; NULL if none (caller frees). */
+char	*cx_conf_path(const char *spool, const char *name);
+const char *cx_share_dir(void);
+/* A line-oriented file: calls fn per non-blank, non-comment line. */
+int	 cx_conf_lines(const char *path,
+	    int (*fn)(void *, const char *, size_t, unsigned long,
+	    struct cx_err *), void *, struct cx_err *);
+/* Alias tables: "code: alias, alias, ..." lines (channels, remedies). */
+struct cx_alias;
+struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
+/* The code for a value (matched case-insensitively, trimmed), or NULL. */
+const char *cx_alias_code(struct cx_alias *, const char *, size_t);
+/* The first code whose alias occurs inside the text, or NULL. */
+const char *cx_alias_find(struct cx_alias *, const char *, size_t);
+void	 cx_alias_free(struct cx_alias *);
+/* A configuration file that must be there; NULL and why if not. */
+char	*cx_conf_need(const char *spool, const char *name, struct cx_err *);
+int	 cx_setting_number(const char *spool, const char *key, size_t def,
+	    size_t lo, size_t hi, size_t *, struct cx_err *);
+/* Simple settings: "key = value" lines (cx.conf). */
+int	 cx_setting(const char *spool, const char *key, char **,
 	    struct cx_err *);
 
-/* slarec.c: the sla member, and what cx-sla's own history entries said. */
-struct cx_sla_said {
-	int		 level[CX_SLA_MAXCLOCK];	/* 1..nwarn, nwarn+1 breach */
-	int		 esc;			/* rungs of the ladder taken */
-	struct cx_buf	 ext;			/* extensions, NUL-separated */
-	struct cx_buf	 tmp, tmp2;
+/* run.c: what every run shares. */
+/*
+ * The exit status of a run that finished: CX_EXIT_NO if it set aside or
+ * passed through unread any input (nbad) or found its "no" (a ticket in
+ * breach, one asked for and not there), else CX_EXIT_OK.
+ */
+int	 cx_exit_status(unsigned long nbad, int no);
+/* The zone and the clock of a run (-z, CX_TZ, timezone; --now, CX_NOW). */
+int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
+	    char nowtext[CX_NOWTEXT], struct cx_err *);
+
+/* spool.c: the spool directory and its one way of changing (cx-spool(5)). */
+/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
+const char *cx_spool_env(void);
+struct cx_spool;
+#define CX_SPOOL_READ	0x1	/* to read: shared lock; nothing made or changed */
+#define CX_SPOOL_MAYBE	0x2	/* with READ: a spool not there is NULL, no error */
+/*
+ * A writer's start: the spool opened (made if missing), locked for the
+ * run, and whatever a crash left finished or undone.
+ */
+int	 cx_spool_begin(struct cx_spool **, const char *path, int flags,
+	    struct cx_err *);
+/* Unlock and close; what is staged and not committed is dropped. */
+void	 cx_spool_end(struct cx_spool *);
+const char *cx_spool_path(const struct cx_spool *);
+int	 cx_spool_readonly(const struct cx_spool *);
+/* The number the transaction being built will commit as. */
+unsigned long cx_spool_serial(const struct cx_spool *);
+/*
+ * A transaction: files to write to dir/name (dir "." is the spool itself)
+ * and files to remove, all done by the commit or none of them.  A spool
+ * opened to read stages nothing.
+ */
+int	 cx_spool_stage(struct cx_spool *, const char *dir, const char *name,
+	    const void *, size_t, struct cx_err *);
+int	 cx_spool_remove(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_err *);
+size_t	 cx_spool_pending(const struct cx_spool *);	/* staged, removed */
+int	 cx_spool_commit(struct cx_spool *, struct cx_err *);
+/* Read a whole file below the spool; -1 with errno ENOENT if absent. */
+int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_buf *, struct cx_err *);
+int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name);
+/*
+ * A ticket's file read into text and parsed into r (which borrows text);
+ * -1 if it cannot be read, 1 with "SPOOL/DIR/NAME:1: why" if it is no
+ * record.
+ */
+int	 cx_spool_ticket(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_buf *text, struct cx_rec *r, struct cx_err *);
+/* The files of a spool directory, sorted, NULL-terminated; caller frees. */
+char	**cx_spool_list(struct cx_spool *, const char *dir, struct cx_err *);
+void	 cx_spool_list_free(char **);
+
+/* reg.c: the registry: ticket numbers and what was ingested. */
+struct cx_reg;
+struct cx_reg_entry {
+	const char	*id;		/* the ticket */
+	unsigned long	 serial;	/* the commit that registered it */
 };
+#define CX_REG_SOURCE	's'
+#define CX_REG_ORDER	'c'
+#define CX_REG_REJECT	'r'
+/* The registry of a spool begun, or in memory only for NULL. */
+struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
+void	 cx_reg_free(struct cx_reg *);
+/* 1 if the key is known; for CX_REG_ORDER, e says which ticket. */
+int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
+	    struct cx_reg_entry *e);
+/* Note a key as seen, in memory only; 1 if it was seen before. */
+int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
+/* Record a key and its ticket for the transaction being built. */
+void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
+/* Next ticket number of a day ("20261122"). */
+unsigned long cx_reg_next(struct cx_reg *, const char *date);
+/* The next ticket number of now's day, PREFIX-YYYYMMDD-NNNN, appended;
+ * nowtext is now as a JSON string, in the team's zone. */
+void	 cx_reg_ticket_id(struct cx_reg *, const char *prefix,
+	    const char *nowtext, struct cx_buf *);
+int	 cx_reg_pending(const struct cx_reg *);
+/* The keys and counters, with the spool's transaction, committed. */
+int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
+
+/* batch.c: what one registration commit writes to a spool. */
+struct cx_batch;
+struct cx_batch *cx_batch_new(void);
+void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
+	    size_t);
+size_t	 cx_batch_count(const struct cx_batch *);	/* new tickets */
 /*
- * Clocks that had stopped when the ticket's sla member was written keep
- * what it says of them (old, its raw value), not what a later priority or
- * policy would make of them.
+ * Add a follow-up to an open ticket: in this batch, in new/, classified/
+ * or open/; -1 if it is no longer open.
  */
-void	 cx_sla_keep(const struct cx_sla_policy *, struct cx_sla_result *,
-	    const char *old, size_t, struct cx_buf *tmp);
-/* Every clock's result as the sla member, a JSON object, appended. */
-void	 cx_sla_member(const struct cx_sla_policy *,
-	    const struct cx_sla_result *, struct cx_buf *);
-/*
- * One of cx-sla's history entries, appended to h: an action, of clock k
- * (res, or NULL for none), with a share, a rung's level, extra members
- * (",\"k\":v" text) and recipients ("a\0b\0\0"), each if given.  Returns
- * where the members after "at" and "by" begin, for the alert.
- */
-size_t	 cx_sla_entry(struct cx_buf *h, const char *nowtext,
-	    const struct cx_sla_policy *, const struct cx_sla_result *res,
-	    int k, const char *action, int share, int level,
-	    const char *extra, const char *to);
-/* An alert line: when, what kind, which ticket, and those members. */
-void	 cx_sla_alert(struct cx_buf *, const char *nowtext, const char *kind,
-	    const char *id, const char *members, size_t);
-/* How far a clock is: 0, a warning 1..nwarn, or nwarn+1, breached. */
-int	 cx_sla_level(const struct cx_sla_policy *,
-	    const struct cx_sla_result *);
-void	 cx_sla_said_reset(struct cx_sla_said *);
-/* Read one history entry; the results say each clock's cycle (start). */
-void	 cx_sla_said_entry(struct cx_sla_said *, const struct cx_sla_policy *,
-	    const struct cx_sla_result *, const char *, size_t);
-int	 cx_sla_said_ext(const struct cx_sla_said *, const char *name);
-void	 cx_sla_said_free(struct cx_sla_said *);
+int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
+	    const struct cx_reg_entry *, const char *elem, const char *hist);
+/* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
+void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
+	    unsigned long, const char *why, const char *, size_t);
+/* The rejects' lines not yet committed, for a filter to write itself. */
+struct cx_buf *cx_batch_rejects(struct cx_batch *);
+/* Staged with the registry's keys and committed; cleared. */
+int	 cx_batch_commit(struct cx_batch *, struct cx_reg *, struct cx_spool *,
+	    struct cx_err *);
+void	 cx_batch_clear(struct cx_batch *);
+void	 cx_batch_free(struct cx_batch *);
 
 /* colmap.c: column maps, an export's headers to our fields. */
-struct cx_colmap {
-	char	*name;			/* the file's name without ".map" */
-	struct {
-		char	*field;		/* "customer.phone", "extra.x", "-" */
-		char	*header;
-	}	*col;
-	size_t	 n, cap;
-};
+struct cx_colmap;
 struct cx_colmap *cx_colmap_load(const char *path, struct cx_err *);
 /* The map in etc/columns or share/cx/columns matching most headers. */
 int	 cx_colmap_guess(const char *spool, const struct cx_csvrow *header,
@@ -589,18 +530,6 @@ int	 cx_norm_email(const char *, size_t, struct cx_buf *);
 int	 cx_norm_amount(const char *, size_t, struct cx_buf *,
 	    const char **currency);
 
-/* ac.c: Aho-Corasick over UTF-8 bytes, ASCII case folded. */
-#define CX_AC_WORD_START 0x1		/* an ASCII word starts here */
-#define CX_AC_WORD_END	0x2		/* an ASCII word ends here */
-struct cx_ac;
-struct cx_ac *cx_ac_new(void);
-void	 cx_ac_add(struct cx_ac *, const char *, size_t, int id, unsigned);
-void	 cx_ac_build(struct cx_ac *);
-/* hit(arg, id, end) for each match, end the offset of its last byte. */
-void	 cx_ac_scan(const struct cx_ac *, const char *, size_t,
-	    void (*)(void *, int, size_t), void *);
-void	 cx_ac_free(struct cx_ac *);
-
 /* taxonomy.c: categories, and the words of priority and scope. */
 struct cx_taxon {
 	char		*code;		/* "logistics" or "logistics.late" */
@@ -621,38 +550,39 @@ const char *cx_priority_scoped(const char *, const char *scope);
 /* The next priority up (an unknown one counts as normal). */
 const char *cx_priority_raised(const char *);
 
-/* rules.c: the classification rules. */
-#define CX_MAXTAGS	16
-struct cx_verdict {
-	const char	*category;	/* a taxonomy code, or NULL */
-	const char	*priority;
-	const char	*base;		/* the priority before scope raised it */
-	const char	*scope;
-	int		 crule, prule, srule;	/* deciding rules, or -1 */
-	const char	*tag[CX_MAXTAGS];
-	int		 ntag;
-};
+/* rules.c: the classification rules (cx-rules(5)). */
 struct cx_rules;
 struct cx_rules *cx_rules_load(const char *path, const struct cx_taxonomy *,
 	    struct cx_err *);
-void	 cx_rules_apply(struct cx_rules *, const struct cx_rec *,
-	    struct cx_verdict *);
-int	 cx_rules_count(const struct cx_rules *);
-const char *cx_rules_name(const struct cx_rules *, int);
-/* The keywords of a rule that hit in the last record, a JSON array. */
-void	 cx_rules_words(const struct cx_rules *, int, struct cx_buf *);
 void	 cx_rules_free(struct cx_rules *);
-/*
- * A record's tags after a verdict: its own, and the rules'; a tag earlier
- * rules gave (classified_by.tags) that none gives now goes.  tags and cb
- * are work buffers; cb gets ,"tags":[...] for classified_by.
- */
-void	 cx_verdict_tags(struct cx_rec *, const struct cx_verdict *,
-	    struct cx_buf *tags, struct cx_buf *cb);
 /* A line of words saying what classified a record, and why. */
 void	 cx_classified_explain(const struct cx_rec *, struct cx_buf *);
 
-/* nb.c: a text classifier (naive Bayes), its evaluation and tuning. */
+/* classify.c: what decides a ticket's category, priority and scope. */
+struct cx_classifier;
+struct cx_nb;
+/* From a taxonomy, its rules and a model or NULL, which it then owns. */
+struct cx_classifier *cx_classifier_new(struct cx_taxonomy *,
+	    struct cx_rules *, struct cx_nb *);
+void	 cx_classifier_free(struct cx_classifier *);
+/*
+ * Category, subcategory, priority, scope and "classified_by" set in place:
+ * what a hand set ("manual") first, then the rules, then the model.
+ */
+void	 cx_classify(struct cx_classifier *, struct cx_rec *);
+/* A correction by hand, "field=value"; -1 and why if it is not one. */
+int	 cx_correction_check(const struct cx_taxonomy *, const char *,
+	    struct cx_err *);
+/*
+ * Corrections by hand, kept in "manual" with who and when (nowtext, a JSON
+ * string) and in the history; 0 if the record had them all by hand
+ * already, and nothing changed.
+ */
+int	 cx_correct(struct cx_rec *, char *const *set, int nset,
+	    const char *agent, const char *nowtext);
+
+/* nb.c: a text classifier (naive Bayes), cross-validated and calibrated. */
+struct cx_eval;
 #define CX_NB_ALPHA	0.05		/* smoothing: see nb.c */
 #define CX_NB_BUCKETS	(1u << 20)	/* feature hash buckets */
 struct cx_nb_opts {
@@ -686,24 +616,6 @@ struct cx_nb *cx_nb_load(const char *path, struct cx_err *);
 void	 cx_nb_free(struct cx_nb *);
 
 /*
- * A confusion matrix over label strings.  Start from { 0 }; a NULL
- * prediction counts as the label "(none)".
- */
-struct cx_eval {
-	char		**label;	/* in order of first appearance */
-	size_t		  n, cap;
-	unsigned long	 *m;		/* m[truth * cap + predicted] */
-	unsigned long	  total;
-	struct cx_keyset  idx;		/* label to index */
-};
-void	 cx_eval_add(struct cx_eval *, const char *truth,
-	    const char *predicted);
-/* Accuracy, per-class precision, recall, F1, macro-F1, the matrix. */
-void	 cx_eval_report(const struct cx_eval *, struct cx_buf *);
-double	 cx_eval_accuracy(const struct cx_eval *);
-double	 cx_eval_macro_f1(const struct cx_eval *);
-void	 cx_eval_free(struct cx_eval *);
-/*
  * k-fold cross-validation into out: folds drawn from seed, each predicted
  * by a model trained on the others; -1 unless 2 <= k <= n.  Examples with
  * an empty label are left out.
@@ -722,6 +634,19 @@ int	 cx_nb_crossval_opts(const struct cx_nb_opts *, const char **labels,
 int	 cx_nb_calibrate(struct cx_nb *, const char **labels,
 	    const char **texts, const size_t *lens, size_t n, int k,
 	    unsigned seed);
+
+/* eval.c: how well a classifier did (cx-learn's report). */
+/* A confusion matrix over label strings; a NULL prediction counts as the
+ * label "(none)". */
+struct cx_eval;
+struct cx_eval *cx_eval_new(void);
+void	 cx_eval_add(struct cx_eval *, const char *truth,
+	    const char *predicted);
+/* Accuracy, per-class precision, recall, F1, macro-F1, the matrix. */
+void	 cx_eval_report(const struct cx_eval *, struct cx_buf *);
+double	 cx_eval_accuracy(const struct cx_eval *);
+double	 cx_eval_macro_f1(const struct cx_eval *);
+void	 cx_eval_free(struct cx_eval *);
 
 /* route.c: departments, agents and standard remedies. */
 #define CX_MAXDEPT	8
@@ -742,11 +667,15 @@ struct cx_routing {
 struct cx_route;
 struct cx_route *cx_route_load(const char *routing, const char *agents,
 	    const char *solutions, struct cx_err *);
+/* The same from a spool's etc/ or the shipped files (spool NULL). */
+struct cx_route *cx_route_open(const char *spool, struct cx_err *);
 void	 cx_route_departments(const struct cx_route *, const char *category,
 	    const char *subcategory, const char *channel, const char *region,
 	    const double *amount, struct cx_routing *);
 const struct cx_agent *cx_route_agent(const struct cx_route *, const char *);
 int	 cx_route_nagents(const struct cx_route *);
+/* The index of an agent by name (for loads), or -1. */
+int	 cx_route_agent_index(const struct cx_route *, const char *name);
 /* 1 if the agent lists the skill ("zh", "supervisor"), or skill is NULL. */
 int	 cx_agent_skill(const struct cx_agent *, const char *skill);
 const struct cx_agent *cx_route_agent_at(const struct cx_route *, int);
@@ -766,152 +695,80 @@ int	 cx_route_move(const struct cx_route *, struct cx_rec *,
 	    const char *dept, const unsigned long *load);
 void	 cx_route_free(struct cx_route *);
 
-/* time.c: times in and out. */
-/*
- * Set the zone used for times that carry none and for output: an IANA
- * name ("Asia/Shanghai"); -1 if the zone is unknown.
- */
-int	 cx_tz_set(const char *, struct cx_err *);
-const char *cx_tz_name(void);
-/* Parse the formats exports use; *t seconds since the epoch. */
-int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
-/* The zone's offset from UTC at an instant, in seconds (cached). */
-long	 cx_tz_offset(time_t);
-/* RFC 3339 with the zone's offset: "2026-11-22T10:30:00+08:00". */
-void	 cx_time_fmt(time_t, struct cx_buf *);
-/* Days since 1970-01-01 of a date, and back (proleptic Gregorian). */
-long long cx_days_from_civil(int y, int m, int d);
-void	 cx_civil_from_days(long long, int *y, int *m, int *d);
-int	 cx_days_in_month(int y, int m);
-/* Now: CX_NOW or --now if set (cx_now_set), else the clock. */
-int	 cx_now_set(const char *, struct cx_err *);
-time_t	 cx_now(void);
+/* repeat.c: customers' complaints over time: repeat and review flags. */
+struct cx_repeat;
+/* N complaints in M days make a repeat; N closed as unfounded, a review. */
+struct cx_repeat *cx_repeat_new(size_t count, size_t days, size_t review);
+void	 cx_repeat_free(struct cx_repeat *);
+/* A ticket of the spool, counted in its customer's past. */
+void	 cx_repeat_note(struct cx_repeat *, const struct cx_rec *);
+/* The flags of a ticket being routed, as ,"repeat" ,"review" appended
+ * to f; the ticket is counted too. */
+void	 cx_repeat_flags(struct cx_repeat *, const struct cx_rec *,
+	    struct cx_buf *f);
 
-/* conf.c: configuration files, a spool's etc/ before the shipped share/. */
-/* Path of a configuration file; NULL if none (caller frees). */
-char	*cx_conf_path(const char *spool, const char *name);
-const char *cx_share_dir(void);
-/* A line-oriented file: calls fn per non-blank, non-comment line. */
-int	 cx_conf_lines(const char *path,
-	    int (*fn)(void *, const char *, size_t, unsigned long,
-	    struct cx_err *), void *, struct cx_err *);
-/* Alias tables: "code: alias, alias, ..." lines (channels, remedies). */
-struct cx_alias;
-struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
-/* The code for a value (matched case-insensitively, trimmed), or NULL. */
-const char *cx_alias_code(struct cx_alias *, const char *, size_t);
-/* The first code whose alias occurs inside the text, or NULL. */
-const char *cx_alias_find(struct cx_alias *, const char *, size_t);
-void	 cx_alias_free(struct cx_alias *);
-/* A configuration file that must be there; NULL and why if not. */
-char	*cx_conf_need(const char *spool, const char *name, struct cx_err *);
-int	 cx_setting_number(const char *spool, const char *key, size_t def,
-	    size_t lo, size_t hi, size_t *, struct cx_err *);
-/* Simple settings: "key = value" lines (cx.conf). */
-int	 cx_setting(const char *spool, const char *key, char **,
+/* policy.c: the policy file and force majeure (cx-policy(5)). */
+struct cx_route;
+struct cx_sla_policy;
+struct cx_sla_policy *cx_sla_load(const char *path, struct cx_err *);
+/* Force majeure lines ("NAME FROM TO +SPAN|pause ..."), appended. */
+int	 cx_sla_ext_load(struct cx_sla_policy *, const char *path,
 	    struct cx_err *);
-
-/* run.c: what every run shares. */
-/* The zone and the clock of a run (-z, CX_TZ, timezone; --now, CX_NOW). */
-int	 cx_clock_setup(const char *spool, const char *zone, const char *now,
-	    char nowtext[CX_NOWTEXT], struct cx_err *);
-
-/* spool.c: the spool directory and its one way of changing (cx-spool(5)). */
-/* The spool $CX_SPOOL names, or NULL if it is unset or empty. */
-const char *cx_spool_env(void);
-struct cx_spool;
-#define CX_SPOOL_READ	0x1	/* to read: shared lock; nothing made or changed */
-#define CX_SPOOL_MAYBE	0x2	/* with READ: a spool not there is NULL, no error */
-/*
- * A writer's start: the spool opened (made if missing), locked for the
- * run, and whatever a crash left finished or undone.
- */
-int	 cx_spool_begin(struct cx_spool **, const char *path, int flags,
+int	 cx_sla_ext_line(struct cx_sla_policy *, const char *, size_t,
+	    unsigned long, struct cx_err *);
+/* 1 if an extension of the line's name says the same, 0 if none has its
+ * name, -1 (and why) if one of its name extends otherwise. */
+int	 cx_sla_ext_known(const struct cx_sla_policy *, const char *line,
 	    struct cx_err *);
-/* Unlock and close; what is staged and not committed is dropped. */
-void	 cx_spool_end(struct cx_spool *);
-const char *cx_spool_path(const struct cx_spool *);
-int	 cx_spool_readonly(const struct cx_spool *);
-/* The number the transaction being built will commit as. */
-unsigned long cx_spool_serial(const struct cx_spool *);
-/*
- * A transaction: files to write to dir/name (dir "." is the spool itself)
- * and files to remove, all done by the commit or none of them.  A spool
- * opened to read stages nothing.
- */
-int	 cx_spool_stage(struct cx_spool *, const char *dir, const char *name,
-	    const void *, size_t, struct cx_err *);
-int	 cx_spool_remove(struct cx_spool *, const char *dir, const char *name,
-	    struct cx_err *);
-size_t	 cx_spool_pending(const struct cx_spool *);	/* staged, removed */
-int	 cx_spool_commit(struct cx_spool *, struct cx_err *);
-/* Read a whole file below the spool; -1 with errno ENOENT if absent. */
-int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
-	    struct cx_buf *, struct cx_err *);
-int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name);
-/* The files of a spool directory, sorted, NULL-terminated; caller frees. */
-char	**cx_spool_list(struct cx_spool *, const char *dir, struct cx_err *);
-void	 cx_spool_list_free(char **);
+void	 cx_sla_free(struct cx_sla_policy *);
 
-/* reg.c: the registry: ticket numbers and what was ingested. */
-struct cx_reg;
-struct cx_reg_entry {
-	const char	*id;		/* the ticket */
-	unsigned long	 serial;	/* the commit that registered it */
+/* sweep.c: one ticket swept against the policy at now. */
+struct cx_sla_run;
+struct cx_sla_ticket;
+/* What a ticket's sweep made, for the tool to take. */
+struct cx_sla_swept {
+	struct cx_buf	 alerts;	/* JSON Lines, for the outbox */
+	unsigned long	 nwarn, nbreach, nesc;
+	int		 inbreach;	/* a clock running past its due time */
+	int		 missing[CX_CAL_MAXMISS];	/* calendar years */
+	size_t		 nmissing;
 };
-#define CX_REG_SOURCE	's'
-#define CX_REG_ORDER	'c'
-#define CX_REG_REJECT	'r'
-/* The registry of a spool begun, or in memory only for NULL. */
-struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
-void	 cx_reg_free(struct cx_reg *);
-/* 1 if the key is known; for CX_REG_ORDER, e says which ticket. */
-int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
-	    struct cx_reg_entry *e);
-/* Note a key as seen, in memory only; 1 if it was seen before. */
-int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
-/* Record a key and its ticket for the transaction being built. */
-void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
-/* Next ticket number of a day ("20261122"). */
-unsigned long cx_reg_next(struct cx_reg *, const char *date);
-int	 cx_reg_pending(const struct cx_reg *);
-/* The keys and counters, with the spool's transaction, committed. */
-int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
-
-/* batch.c: what one registration commit writes to a spool. */
-struct cx_batch {
-	struct {
-		char	*id;
-		char	*text;		/* the record, with its newline */
-		size_t	 len;
-	}			*t;	/* new tickets, for new/ */
-	size_t			 nt, capt;
-	struct cx_followup {
-		char	*dir, *name;	/* where the ticket lives */
-		char	*id;
-		char	*elem;		/* the follow-up, a JSON object */
-		char	*hist;		/* its history entry */
-	}			*fu;	/* follow-ups to earlier tickets */
-	size_t			 nfu, capfu;
-	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
-};
-void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
-	    size_t);
+/* What every ticket of a run is swept against: the policy, the agents
+ * (for rungs that hand a ticket on), the spool's calendars, now. */
+struct cx_sla_run *cx_sla_run_new(struct cx_sla_policy *,
+	    const struct cx_route *, const char *spool, const char *nowtext);
+/* Every agent's load is counted: a rung may hand a ticket on. */
+void	 cx_sla_run_final(struct cx_sla_run *);
+void	 cx_sla_run_free(struct cx_sla_run *);
+/* One ticket's work space, reused from ticket to ticket. */
+struct cx_sla_ticket *cx_sla_ticket_new(void);
+void	 cx_sla_ticket_free(struct cx_sla_ticket *);
 /*
- * Add a follow-up to an open ticket: in this batch, in new/, classified/
- * or open/; -1 if it is no longer open.
+ * Read a ticket, count its clocks, read back what was said: -1 if it
+ * cannot be timed, -2 if its calendar cannot be loaded (why in err).
  */
-int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
-	    const struct cx_reg_entry *, const char *elem, const char *hist);
-/* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
-void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
-	    unsigned long, const char *why, const char *, size_t);
-int	 cx_batch_commit(struct cx_batch *, struct cx_reg *, struct cx_spool *,
+int	 cx_sla_ticket_open(struct cx_sla_run *, struct cx_sla_ticket *,
+	    struct cx_rec *, struct cx_err *);
+/* The events now due, as data: 1 if any, 0 if none, -1 if a rung must
+ * wait until every load is counted (cx_sla_run_final). */
+int	 cx_sla_due(struct cx_sla_run *, struct cx_sla_ticket *);
+/* Whether alerts due now wait for working time (not urgent, off hours). */
+int	 cx_sla_held(struct cx_sla_run *, struct cx_sla_ticket *);
+/*
+ * The events due applied once: history entries, alerts, rungs.  1 if a
+ * rung changed the ticket and its clocks were counted again (look for
+ * more), 0 if not; -1 and -2 as for cx_sla_ticket_open.
+ */
+int	 cx_sla_apply(struct cx_sla_run *, struct cx_sla_ticket *,
 	    struct cx_err *);
-void	 cx_batch_clear(struct cx_batch *);
-void	 cx_batch_free(struct cx_batch *);
-/* A ticket's text with a follow-up and its history entry appended. */
-char	*cx_ticket_followup(const char *, size_t, const char *elem,
-	    const char *hist, size_t *);
+/* Extensions said, history appended, sla member set; 1 if it changed. */
+int	 cx_sla_ticket_close(struct cx_sla_run *, struct cx_sla_ticket *);
+const struct cx_sla_swept *cx_sla_swept(const struct cx_sla_ticket *);
+/* The ticket's assignee counted in the run's loads. */
+void	 cx_sla_count_load(struct cx_sla_run *, struct cx_sla_ticket *);
+/* How each clock of a ticket was counted, in words, appended to out; -1
+ * and -2 as for cx_sla_ticket_open. */
+int	 cx_sla_explain(struct cx_sla_run *, struct cx_sla_ticket *,
+	    struct cx_rec *, struct cx_buf *out, struct cx_err *);
 
 #endif

@@ -44,17 +44,25 @@ cx_eval_add(struct cx_eval *ev, const char *truth, const char *predicted)
 	ev->total++;
 }
 
+struct cx_eval *
+cx_eval_new(void)
+{
+	return cx_alloc(sizeof(struct cx_eval));
+}
+
 void
 cx_eval_free(struct cx_eval *ev)
 {
 	size_t i;
 
+	if (ev == NULL)
+		return;
 	for (i = 0; i < ev->n; i++)
 		free(ev->label[i]);
 	free(ev->label);
 	free(ev->m);
 	cx_keyset_free(&ev->idx);
-	memset(ev, 0, sizeof(*ev));
+	free(ev);
 }
 
 /* Per class: support (row), predicted (column), correct (diagonal). */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "cx.h"
+#include "priv.h"
 
 int
 cx_gz_compress(const void *data, size_t n, struct cx_buf *out,

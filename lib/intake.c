@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 static const char *names[CX_I_N] = {
 	[CX_I_AGENT] = "agent",

@@ -1005,3 +1005,16 @@ cx_json_addkey(struct cx_buf *b, int first, const char *key)
 	cx_json_addstr(b, key, strlen(key));
 	cx_buf_addc(b, ':');
 }
+
+/* A history entry begun: {"at":NOW,"by":BY,"action":ACTION, unclosed. */
+void
+cx_hist_begin(struct cx_buf *b, const char *nowtext, const char *by,
+    const char *action)
+{
+	cx_buf_adds(b, "{\"at\":");
+	cx_buf_adds(b, nowtext);
+	cx_buf_adds(b, ",\"by\":");
+	cx_json_addstr(b, by, strlen(by));
+	cx_buf_adds(b, ",\"action\":");
+	cx_json_addstr(b, action, strlen(action));
+}

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "cx.h"
+#include "priv.h"
 
 #define CHUNK	(256 * 1024)
 
@@ -296,38 +296,4 @@ cx_in_is_jsonl(struct cx_in *in, const char *path)
 		if (!strchr(" \t\r\n", p[i]))
 			return p[i] == '{';
 	return 0;
-}
-
-/*
- * A filter's loop: fn for each non-empty line of path ("-" is stdin),
- * with what fn appends to out written to stdout as it fills.  -1 on a
- * read or write error, with the reason in err.
- */
-int
-cx_each_line(const char *path, void (*fn)(void *, const char *name,
-    unsigned long lineno, const char *, size_t, struct cx_buf *),
-    void *arg, struct cx_buf *out, struct cx_err *err)
-{
-	struct cx_in in;
-	const char *l;
-	size_t n;
-	int rc;
-
-	if (cx_in_open(&in, path, err) == -1)
-		return -1;
-	while ((rc = cx_in_line(&in, &l, &n, err)) == 1) {
-		if (n == 0)
-			continue;
-		fn(arg, in.name, in.lineno, l, n, out);
-		if (out->len >= 65536) {
-			if (cx_write_all(1, out->p, out->len) == -1) {
-				cx_seterr(err, "stdout: %s", strerror(errno));
-				rc = -1;
-				break;
-			}
-			out->len = 0;
-		}
-	}
-	cx_in_close(&in);
-	return rc == -1 ? -1 : 0;
 }

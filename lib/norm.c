@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 /*
  * Chinese mobile numbers (11 digits from 13x to 19x) get +86, as do numbers

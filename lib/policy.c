@@ -562,6 +562,8 @@ int
 cx_sla_ext_load(struct cx_sla_policy *p, const char *path,
     struct cx_err *err)
 {
+	free(p->extpath);
+	p->extpath = cx_strndup(path, strlen(path));
 	return cx_conf_lines(path, ext_line, p, err);
 }
 
@@ -606,5 +608,31 @@ cx_sla_free(struct cx_sla_policy *p)
 	free(p->cal);
 	free(p->ext);
 	free(p->path);
+	free(p->extpath);
 	free(p);
+}
+
+/*
+ * Whether a force majeure line is one the extensions have already: 1 if
+ * one of its name says the same, 0 if none has its name, -1 if one of its
+ * name extends otherwise.
+ */
+int
+cx_sla_ext_known(const struct cx_sla_policy *p, const char *line,
+    struct cx_err *err)
+{
+	const char *l = line, *w, *end = l + strlen(l);
+	size_t i, n;
+
+	(void)cx_word(&l, end, &w, &n);
+	for (i = 0; i < p->next; i++)
+		if (cx_tokeq(w, n, p->ext[i].name)) {
+			if (strcmp(p->ext[i].text, line) == 0)
+				return 1;
+			cx_seterr(err, "%s: %s:%lu extends otherwise",
+			    p->ext[i].name, p->extpath ? p->extpath : "-x",
+			    p->ext[i].line);
+			return -1;
+		}
+	return 0;
 }

@@ -57,22 +57,6 @@ entry_add(struct cx_reg *g, const char *id, size_t idlen,
 	return (uint32_t)g->n++;
 }
 
-static int
-number(const char *s, size_t n, unsigned long *v)
-{
-	size_t i;
-
-	*v = 0;
-	if (n == 0 || n > 18)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (unsigned long)(s[i] - '0');
-	}
-	return 0;
-}
-
 /* A day as the counters name it: eight digits, a real date. */
 static int
 date_ok(const char *s, size_t n)
@@ -80,7 +64,7 @@ date_ok(const char *s, size_t n)
 	unsigned long v;
 	int y, m, d;
 
-	if (n != 8 || number(s, n, &v) == -1)
+	if (n != 8 || cx_digits(s, n, &v) == -1)
 		return 0;
 	y = (int)(v / 10000);
 	m = (int)(v / 100 % 100);
@@ -118,12 +102,12 @@ seq_line(struct cx_reg *g, const char *l, size_t n, unsigned long line)
 		return k == 2 && cx_tokeq(w[0], wl[0], "cx-seq") &&
 		    cx_tokeq(w[1], wl[1], "1") ? 0 : -1;
 	if (k == 2 && cx_tokeq(w[0], wl[0], "keys") &&
-	    number(w[1], wl[1], &v) == 0) {
+	    cx_digits(w[1], wl[1], &v) == 0) {
 		g->keyslen = (off_t)v;
 		return 0;
 	}
 	if (k == 3 && cx_tokeq(w[0], wl[0], "seq") && date_ok(w[1], wl[1]) &&
-	    number(w[2], wl[2], &v) == 0) {
+	    cx_digits(w[2], wl[2], &v) == 0) {
 		*counter(g, w[1]) = v;
 		return 0;
 	}
@@ -170,7 +154,7 @@ keys_line(struct cx_reg *g, const char *l, size_t n)
 
 	for (k = 0; k < 4 && cx_word(&p, end, &w[k], &wl[k]); k++)
 		;
-	if (k != 4 || p != end || number(w[0], wl[0], &serial) == -1 ||
+	if (k != 4 || p != end || cx_digits(w[0], wl[0], &serial) == -1 ||
 	    wl[1] != 1 || cx_key_parse(w[2], wl[2], &key) == -1)
 		return -1;
 	/* Only a customer and order needs its ticket back. */
@@ -306,6 +290,29 @@ cx_reg_next(struct cx_reg *g, const char *date)
 {
 	g->seqdirty = 1;
 	return ++*counter(g, date);
+}
+
+/* PREFIX-YYYYMMDD-NNNN, the day of now (a JSON string) in the zone. */
+void
+cx_reg_ticket_id(struct cx_reg *g, const char *prefix, const char *nowtext,
+    struct cx_buf *id)
+{
+	const char *t = nowtext + 1;
+	unsigned long n;
+	char date[9];
+
+	memcpy(date, t, 4);
+	memcpy(date + 4, t + 5, 2);
+	memcpy(date + 6, t + 8, 2);
+	date[8] = '\0';
+	n = cx_reg_next(g, date);
+	cx_buf_adds(id, prefix);
+	cx_buf_addc(id, '-');
+	cx_buf_add(id, date, 8);
+	cx_buf_addc(id, '-');
+	if (n < 1000)
+		cx_buf_add(id, "000", n < 10 ? 3 : n < 100 ? 2 : 1);
+	cx_buf_ulong(id, n);
 }
 
 static int

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 enum { R_CATEGORY, R_CHANNEL, R_REGION, R_AMOUNT, R_DEFAULT };
 
@@ -208,6 +208,26 @@ cx_route_load(const char *routing, const char *agents, const char *solutions,
 	return rt;
 }
 
+/* The routing, agents and solutions of a spool (NULL: the shipped ones). */
+struct cx_route *
+cx_route_open(const char *spool, struct cx_err *err)
+{
+	static const char *const names[] = { "routing", "agents",
+	    "solutions" };
+	struct cx_route *rt = NULL;
+	char *path[3] = { NULL, NULL, NULL };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if ((path[i] = cx_conf_need(spool, names[i], err)) == NULL)
+			goto out;
+	rt = cx_route_load(path[0], path[1], path[2], err);
+out:
+	for (i = 0; i < 3; i++)
+		free(path[i]);
+	return rt;
+}
+
 struct lead {
 	struct cx_buf	*b, tmp;
 	const char	*dept;
@@ -356,6 +376,15 @@ cx_route_agent(const struct cx_route *rt, const char *name)
 		if (strcmp(rt->a[i].name, name) == 0)
 			return &rt->a[i];
 	return NULL;
+}
+
+/* The index of an agent by name, or -1. */
+int
+cx_route_agent_index(const struct cx_route *rt, const char *name)
+{
+	const struct cx_agent *a = cx_route_agent(rt, name);
+
+	return a != NULL ? (int)(a - rt->a) : -1;
 }
 
 int

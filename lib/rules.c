@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 enum { C_ANY, C_ALL, C_NONE, C_CHANNEL, C_TIER, C_FIELD, C_AMOUNT };
 enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ };

@@ -1,10 +1,11 @@
 /*
- * run.c: what every run of a tool shares: its zone and its clock.
+ * run.c: what every run of a tool shares: its zone and its clock, and
+ * the table of exit statuses.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cx.h"
+#include "priv.h"
 
 /*
  * The clock and the zone of a run: the zone from -z, else CX_TZ, else the
@@ -43,4 +44,10 @@ cx_clock_setup(const char *spool, const char *zone, const char *now,
 	snprintf(nowtext, CX_NOWTEXT, "%s", cx_buf_str(&b));
 	cx_buf_free(&b);
 	return 0;
+}
+
+int
+cx_exit_status(unsigned long nbad, int no)
+{
+	return nbad > 0 || no ? CX_EXIT_NO : CX_EXIT_OK;
 }

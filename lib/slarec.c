@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 static void
 put_time(struct cx_buf *b, const char *key, time_t t)

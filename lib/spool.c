@@ -439,20 +439,11 @@ struct state {
 	struct cx_buf	 v1reg;		/* version 1: the registry's lines */
 };
 
+/* A number as the state writes it: digits, no leading zero. */
 static int
 number(const char *s, size_t n, unsigned long *v)
 {
-	size_t i;
-
-	*v = 0;
-	if (n == 0 || n > 18 || (s[0] == '0' && n > 1))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (unsigned long)(s[i] - '0');
-	}
-	return 0;
+	return (s[0] == '0' && n > 1) ? -1 : cx_digits(s, n, v);
 }
 
 static int
@@ -799,4 +790,27 @@ int
 cx_spool_readonly(const struct cx_spool *sp)
 {
 	return sp->rdonly;
+}
+
+/*
+ * A ticket file: read whole into text and its line parsed into r.  -1 if
+ * the file cannot be read, 1 (with why in err) if it is not a ticket.
+ */
+int
+cx_spool_ticket(struct cx_spool *sp, const char *dir, const char *name,
+    struct cx_buf *text, struct cx_rec *r, struct cx_err *err)
+{
+	struct cx_err e;
+
+	text->len = 0;
+	if (cx_spool_read(sp, dir, name, text, err) == -1)
+		return -1;
+	while (text->len > 0 && text->p[text->len - 1] == '\n')
+		text->len--;
+	if (cx_rec_parse(r, text->p ? text->p : "", text->len, &e, NULL) ==
+	    -1) {
+		cx_seterr(err, "%s/%s/%s:1: %s", sp->path, dir, name, e.msg);
+		return 1;
+	}
+	return 0;
 }

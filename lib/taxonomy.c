@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cx.h"
+#include "priv.h"
 
 static const char *priorities[] = { "low", "normal", "urgent" };
 static const char *scopes[] = { "one", "group", "public" };

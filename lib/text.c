@@ -86,6 +86,23 @@ cx_word(const char **l, const char *end, const char **w, size_t *n)
 	return *n > 0;
 }
 
+/* One to 18 decimal digits and nothing else, as a number; -1 if not. */
+int
+cx_digits(const char *s, size_t n, unsigned long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (n == 0 || n > 18)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 0;
+}
+
 /* A whole decimal number from lo to hi, nothing else; -1 if not. */
 int
 cx_number(const char *s, size_t lo, size_t hi, size_t *v)

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define SHOWN		60	/* bytes of the input a message quotes */

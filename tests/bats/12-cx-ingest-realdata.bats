@@ -11,7 +11,7 @@ load helper
 	run --separate-stderr run_to out.jsonl timeout 60 cx-ingest "$DATA"
 	check_status 1
 	check_stderr "cx-ingest: $DATA:3302: unterminated quoted field at end of file" \
-	    'cx-ingest: 1 rejected'
+	    'cx-ingest: 2067 registered, 0 follow-ups, 0 duplicates, 1 rejected'
 	check_eq records "$(wc -l < out.jsonl)" 2067
 	check_eq ids "$(jq -r .id out.jsonl | sort -u | wc -l)" 2067
 	check_eq map "$(jq -r .source.map out.jsonl | sort -u)" cfpb
@@ -34,7 +34,7 @@ load helper
 	shared csv/twcs_customer_support_on_twitter_head.csv
 	run --separate-stderr run_to out.jsonl timeout 60 cx-ingest -c twitter "$DATA"
 	check_status 0
-	check_stderr
+	check_stderr 'cx-ingest: 5000 registered, 0 follow-ups, 0 duplicates, 0 rejected'
 	check_eq records "$(wc -l < out.jsonl)" 5000
 	check_eq channel "$(jq -r .channel out.jsonl | sort -u)" social
 	check_eq map "$(jq -r .source.map out.jsonl | sort -u)" twcs
@@ -52,7 +52,7 @@ load helper
 	shared labeled/en_cfpb_complaints_sample_2019_2020.csv
 	run --separate-stderr run_to out.jsonl timeout 60 cx-ingest "$DATA"
 	check_status 0
-	check_stderr
+	check_stderr 'cx-ingest: 6623 registered, 0 follow-ups, 0 duplicates, 0 rejected'
 	check_eq records "$(wc -l < out.jsonl)" 6623
 	check_eq first "$(head -n 1 out.jsonl | jq -r '.received_at + " " + .source.ext')" \
 	    '2020-03-18T00:00:00+08:00 3571115'
@@ -67,7 +67,7 @@ load helper
 	shared csv/cfpb_consumer_complaints_2017_snake_case_145rows.csv
 	run --separate-stderr run_to out.jsonl timeout 60 cx-ingest "$DATA"
 	check_status 0
-	check_stderr
+	check_stderr 'cx-ingest: 145 registered, 0 follow-ups, 0 duplicates, 0 rejected'
 	check_eq records "$(wc -l < out.jsonl)" 145
 	check_eq map "$(jq -r .source.map out.jsonl | sort -u)" cfpb
 	check_eq first "$(head -n 1 out.jsonl | jq -r '[.received_at, .channel, .region, .source.ext] | join(" ")')" \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # cx-classify: category, subcategory, priority, scope and tags by the rules
 # (cx-rules(5)) and the taxonomy (cx-taxonomy(5)), then by a model; how
-# each was decided (classified_by, --explain); hand corrections (-S); bad
-# rules, taxonomies and records; spool mode.  The precise semantics are
+# each was decided (classified_by, -E/--explain); hand corrections (-S);
+# bad rules, taxonomies and records; the summary and -q; the options;
+# spool mode.  The precise semantics are
 # tested with tests/data/t-rules and t-taxonomy (-R, -T), which do not
 # change; the shipped rules, which are being polished, only on a few
 # obvious tickets of the examples.  Golden files: see helper.bash.
@@ -10,15 +11,15 @@
 load helper
 
 # The table of cases, data/t-classify.jsonl, classified once for the whole
-# file (the records and --explain); the tests below read it.  The test
+# file (the records and -E); the tests below read it.  The test
 # "rules: the table ..." runs the same commands itself and checks their
 # exit status, stderr and output.
 setup_file() {
 	cd "$BATS_FILE_TMPDIR" || return 1
-	cx-classify -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
+	cx-classify -q -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
 	    "$TESTDATA/t-classify.jsonl" >table.jsonl
-	cx-classify -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
-	    --explain "$TESTDATA/t-classify.jsonl" >table.explain
+	cx-classify -q -R "$TESTDATA/t-rules" -T "$TESTDATA/t-taxonomy" \
+	    -E "$TESTDATA/t-classify.jsonl" >table.explain
 }
 
 # tc ARGS...: cx-classify with the test rules and taxonomy.
@@ -32,7 +33,7 @@ row() {
 	    "$BATS_FILE_TMPDIR/table.jsonl"
 }
 
-# why ID: the table's --explain line of record ID.
+# why ID: the table's -E line of record ID.
 why() {
 	grep -F "$1: " "$BATS_FILE_TMPDIR/table.explain" | grep "^$1: "
 }
@@ -69,16 +70,21 @@ ticket() {
 
 # --- the rules, on the table of cases ------------------------------------
 
-@test "rules: the table of cases gives the golden records and explanations, exit 0, nothing on stderr" {
+@test "rules: the table of cases gives the golden records and explanations, exit 0, only the summary on stderr" {
 	run --separate-stderr run_to out.jsonl tc data/t-classify.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 32 tickets, 32 changed, 0 passed through unclassified'
 	golden t-classify.jsonl out.jsonl
 	run --separate-stderr run_to out.explain tc --explain data/t-classify.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 32 tickets explained, 0 left out'
 	golden t-classify.explain out.explain
 	check_eq lines "$(wc -l <out.explain)" "$(wc -l <data/t-classify.jsonl)"
+	# -E is --explain.
+	run --separate-stderr run_to out.E tc -E data/t-classify.jsonl
+	check_status 0
+	check_stderr 'cx-classify: 32 tickets explained, 0 left out'
+	cmp out.explain out.E
 }
 
 @test "rules: a Chinese keyword matches its simplified and traditional forms (發霉 and 發黴 match 发霉)" {
@@ -93,7 +99,7 @@ ticket() {
 	echo '{"id":"A","text":"饼干发霉了"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R trad.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq trad "$(jq -c '[.subcategory, .classified_by.category]' out.jsonl)" \
 	    '["quality.safety",{"by":"rules","rule":"trad","words":["發霉"]}]'
 }
@@ -159,7 +165,7 @@ EOF
 	    '{"id":"4","text":"DAMAGED box"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R f.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
 	check_eq tags "$(jq -c '[.id, .category, .tags]' out.jsonl)" \
 	    '["1",null,["money-back","not-thanks","everyone"]]
 ["2",null,["u1","everyone"]]
@@ -177,7 +183,7 @@ null
 	    '{"id":"3","text":"an issue; food poisoning"}' '{"id":"4","text":"I will SUE, food  poisoning"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R r.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
 	# A keyword of several words matches them as written, blank for blank.
 	check_eq tags "$(jq -c '[.id, .tags]' out.jsonl)" '["1",null]
 ["2",["both"]]
@@ -253,7 +259,7 @@ null
 	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
 }
 
-@test "--explain: one line of words per record, what decided each of category, priority and scope" {
+@test "-E: one line of words per record, what decided each of category, priority and scope" {
 	check_eq first-wins "$(why first-wins)" \
 	    'first-wins: category logistics.late by rule late, words ["还没到"]; priority urgent by rule late-weibo, words ["快递","慢"]; scope one (default)'
 	check_eq public "$(why public)" \
@@ -268,6 +274,47 @@ null
 	    '(no id): category logistics.late by rule late, words ["late"]; priority normal (taxonomy); scope one (default)'
 }
 
+@test "-E -i: only the tickets named are explained, in the order read; one not there is exit 1; -i alone is exit 2" {
+	run --separate-stderr tc -E -i public -i first-wins data/t-classify.jsonl
+	check_status 0
+	check_stderr 'cx-classify: 2 tickets explained, 0 left out'
+	check_eq lines "$output" "$(why first-wins)
+$(why public)"
+	run --separate-stderr tc --explain --id nothing data/t-classify.jsonl
+	check_status 0
+	check_stderr 'cx-classify: 1 tickets explained, 0 left out'
+	check_eq long "$output" "$(why nothing)"
+	run --separate-stderr tc -E -i ZZ data/t-classify.jsonl
+	check_status 1
+	check_stderr 'cx-classify: ZZ: no such ticket' \
+	    'cx-classify: 0 tickets explained, 0 left out'
+	[ -z "$output" ]
+	# Each -i not there is said, found others or not.
+	run --separate-stderr tc -E -i YY -i public -i ZZ data/t-classify.jsonl
+	check_status 1
+	check_stderr 'cx-classify: YY: no such ticket' \
+	    'cx-classify: ZZ: no such ticket' \
+	    'cx-classify: 1 tickets explained, 0 left out'
+	check_eq one "$output" "$(why public)"
+	run --separate-stderr tc -i public data/t-classify.jsonl
+	check_status 2
+	check_stderr 'cx-classify: -i goes with -S or -E'
+	[ -z "$output" ]
+}
+
+@test "-E: a line that is no record is warned of but not copied: the standard output holds explanations only; exit 1" {
+	printf '%s\n' '{"id":"A","text":"还没到"}' 'not json' '{"id":"B"}' '{"id":"C","text":"late"}' >in.jsonl
+	run --separate-stderr tc -E in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-classify: in.jsonl:2: not a JSON object at column 1; left out' \
+	    'cx-classify: in.jsonl:3: no subject and no text; left out' \
+	    'cx-classify: 2 tickets explained, 2 left out'
+	check_eq explained "$output" \
+	    'A: category logistics.late by rule late, words ["还没到"]; priority normal (taxonomy); scope one (default)
+C: category logistics.late by rule late, words ["late"]; priority normal (taxonomy); scope one (default)'
+}
+
 @test "rules: a thousand rules, the last one still decides; keywords shared between rules" {
 	awk 'BEGIN {
 		for (i = 1; i <= 1000; i++)
@@ -278,7 +325,7 @@ null
 	    '{"id":"c","text":"shared"}' '{"id":"d","text":"kw10000"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R many.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
 	check_eq rules "$(jq -r '[.id, .subcategory // .category // "-", .classified_by.category.rule // "-"] | join(" ")' out.jsonl)" \
 	    'a suggestion r1000
 b logistics.late r999
@@ -352,16 +399,71 @@ d - -'
 	[ ! -s out.jsonl ]
 }
 
+# The usage lines, of an option error and of -h.
+USAGE='usage: cx-classify [-Eq] [-i id] [-M model] [-R rules] [-s spool] [-T taxonomy]
+                   [-z zone] [--now time] [file ...]
+       cx-classify -a agent -S field=value [-q] [-i id] [-s spool] [file ...]'
+
 @test "usage: an unknown option or a missing value is exit 2 with the usage" {
 	run --separate-stderr cx-classify -x
 	check_status 2
-	check_stderr 'cx-classify: unknown option -x' \
-	    'usage: cx-classify [-q] [-M model] [-R rules] [-s spool] [-T taxonomy] [--explain]' \
-	    '                   [--now time] [file ...]' \
-	    '       cx-classify -a agent -S field=value ... [-s spool] [-i id ...] [file ...]'
+	check_stderr 'cx-classify: unknown option -x' "$USAGE"
+	[ -z "$output" ]
 	run --separate-stderr cx-classify -R
 	check_status 2
-	check_eq first "${stderr%%$'\n'*}" 'cx-classify: option -R needs a value'
+	check_stderr 'cx-classify: option -R needs a value' "$USAGE"
+}
+
+@test "usage: -h prints the usage and a line per option on the standard output, exit 0; --version" {
+	run --separate-stderr cx-classify -h
+	check_status 0
+	check_stderr
+	check_eq usage "$(printf '%s\n' "$output" | sed -n 1,3p)" "$USAGE"
+	check_eq blank "$(printf '%s\n' "$output" | sed -n 4p)" ''
+	# Every short option has a long one.
+	check_eq options "$(printf '%s\n' "$output" | grep -oE '^ +(-[a-zA-Z], )?--[a-z]+' | tr -s ' ' | tr '\n' '|')" \
+	    ' -a, --agent| -E, --explain| -h, --help| -i, --id| -M, --model| -q, --quiet| -R, --rules| -S, --set| -s, --spool| -T, --taxonomy| -z, --zone| --now| --version|'
+	run --separate-stderr cx-classify --help
+	check_status 0
+	check_stderr
+	check_eq help "$output" "$(cx-classify -h)"
+	run --separate-stderr cx-classify --version
+	check_status 0
+	check_stderr
+	check_eq version "$output" 'cx-classify 0.5.0'
+}
+
+# --- the summary -----------------------------------------------------------
+
+@test "summary: in filter mode too, on stderr after the warnings; -q silences the summary, not the warnings" {
+	tc -q data/t-classify.jsonl | sed -n 1p >in.jsonl
+	printf '%s\n' '{"id":"A","text":"还没到"}' 'not json' '{"id":"B"}' >>in.jsonl
+	run --separate-stderr run_to out.jsonl tc in.jsonl
+	check_status 1
+	# Three tickets (a line that is no JSON object is none), one of them
+	# already classified so, one without text.
+	check_stderr \
+	    'cx-classify: in.jsonl:3: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:4: no subject and no text; passed through unclassified' \
+	    'cx-classify: 3 tickets, 1 changed, 2 passed through unclassified'
+	cp out.jsonl out1.jsonl
+	run --separate-stderr run_to out.jsonl tc -q in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-classify: in.jsonl:3: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: in.jsonl:4: no subject and no text; passed through unclassified'
+	cmp out1.jsonl out.jsonl
+	# Nothing to warn of: nothing at all on stderr, with --quiet too.
+	run --separate-stderr run_to out.jsonl tc --quiet data/t-classify.jsonl
+	check_status 0
+	check_stderr
+	run --separate-stderr run_to out.explain tc -q -E data/t-classify.jsonl
+	check_status 0
+	check_stderr
+	# The standard input counts as any file.
+	run --separate-stderr run_io in.jsonl out.jsonl tc
+	check_status 1
+	check_eq last "${stderr##*$'\n'}" 'cx-classify: 3 tickets, 1 changed, 2 passed through unclassified'
 }
 
 # --- records --------------------------------------------------------------
@@ -377,7 +479,8 @@ d - -'
 	    'cx-classify: in.jsonl:4: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: in.jsonl:5: expected a key at column 22; passed through unclassified' \
 	    'cx-classify: in.jsonl:6: not a JSON object at column 1; passed through unclassified' \
-	    'cx-classify: in.jsonl:7: not a JSON object at column 1; passed through unclassified'
+	    'cx-classify: in.jsonl:7: not a JSON object at column 1; passed through unclassified' \
+	    'cx-classify: 2 tickets, 2 changed, 6 passed through unclassified'
 	check_eq lines "$(wc -l <out.jsonl)" 8
 	diff -u <(sed -n 2,7p in.jsonl) <(sed -n 2,7p out.jsonl)
 	check_eq ids "$(sed -n '1p;8p' out.jsonl | jq -r '.id + " " + .subcategory')" \
@@ -398,7 +501,8 @@ H logistics.late'
 	check_stderr \
 	    'cx-classify: in.jsonl:1: no subject and no text; passed through unclassified' \
 	    'cx-classify: in.jsonl:2: no subject and no text; passed through unclassified' \
-	    'cx-classify: in.jsonl:3: no subject and no text; passed through unclassified'
+	    'cx-classify: in.jsonl:3: no subject and no text; passed through unclassified' \
+	    'cx-classify: 5 tickets, 2 changed, 3 passed through unclassified'
 	diff -u <(sed -n 1,3p in.jsonl) <(sed -n 1,3p out.jsonl)
 	check_eq classified "$(sed -n 4,5p out.jsonl | jq -r '.id + " " + .subcategory')" \
 	    'E logistics.late
@@ -410,7 +514,7 @@ F logistics.late'
 	echo "$in" >in.jsonl
 	run --separate-stderr run_to out.jsonl tc in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	out=$(cat out.jsonl)
 	check_eq prefix "${out:0:${#in}-1}" "${in%\}}"
 	check_eq added "${out:${#in}-1}" \
@@ -420,7 +524,7 @@ F logistics.late'
 @test "records: classifying its own output again changes nothing, byte for byte" {
 	run --separate-stderr run_to again.jsonl tc "$BATS_FILE_TMPDIR/table.jsonl"
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 32 tickets, 0 changed, 0 passed through unclassified'
 	cmp "$BATS_FILE_TMPDIR/table.jsonl" again.jsonl
 }
 
@@ -431,7 +535,7 @@ F logistics.late'
 	printf 'rule other\n\tany: nothing-like-this\n\tcategory: suggestion\n' >other.rules
 	run --separate-stderr run_to out.jsonl cx-classify -R other.rules -T data/t-taxonomy first.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq classified_by "$(jq -c .classified_by out.jsonl)" \
 	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
 	# What no rule decided any more is gone, the priority too.
@@ -445,7 +549,8 @@ F logistics.late'
 	    '{"id":"B","text":"发霉"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a 小李 -S category=quality.defect -S priority=urgent -i A in.jsonl
 	check_status 0
-	check_stderr
+	# The summary counts the tickets of -i only.
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq A "$(sed -n 1p out.jsonl)" \
 	    '{"id":"A","text":"还没到","history":[{"at":"2026-11-24T08:00:00+08:00","by":"cx-ingest","action":"registered"},{"at":"2026-11-24T09:00:00+08:00","by":"小李","action":"reclassified","category":"quality.defect","priority":"urgent"}],"category":"quality","subcategory":"quality.defect","priority":"urgent","manual":{"category":"quality","subcategory":"quality.defect","priority":"urgent","by":"小李","at":"2026-11-24T09:00:00+08:00"},"scope":"one","classified_by":{"category":{"by":"agent"},"priority":{"by":"agent"},"scope":{"by":"default"}}}'
 	# Only the tickets of -i are touched.
@@ -465,7 +570,7 @@ F logistics.late'
 	cx-learn -o m.nb data/t-labelled.jsonl 2>/dev/null
 	run --separate-stderr run_to out.jsonl tc -M m.nb hand.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 0 changed, 0 passed through unclassified'
 	cmp hand.jsonl out.jsonl
 	check_eq why "$(tc --explain hand.jsonl)" \
 	    'A: category quality.defect (agent); priority low (agent); scope one (agent)'
@@ -486,7 +591,7 @@ F logistics.late'
 	echo '{"id":"A","text":"还没到"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a bob -S scope=public -i A in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq public "$(jq -c '[.subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
 	    '["logistics.late","urgent","public",{"by":"public"}]'
 	run --separate-stderr run_to out.jsonl tc -a bob -S scope=group -i A in.jsonl
@@ -501,7 +606,7 @@ F logistics.late'
 	echo '{"id":"B","text":"发霉"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a bob -S category=suggestion -i B in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq priority "$(jq -c '[.category, .priority, .classified_by.priority]' out.jsonl)" \
 	    '["suggestion","low",{"by":"taxonomy"}]'
 }
@@ -531,7 +636,8 @@ F logistics.late'
 	echo '{"id":"A","text":"还没到"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a bob -S priority=low -i ZZ in.jsonl
 	check_status 1
-	check_stderr 'cx-classify: no ticket to correct'
+	check_stderr 'cx-classify: ZZ: no such ticket' \
+	    'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
 	cmp in.jsonl out.jsonl
 }
 
@@ -540,12 +646,12 @@ F logistics.late'
 @test "model: -M decides the category no rule decided, with a confidence; rules still win" {
 	run --separate-stderr cx-learn -o m.nb data/t-labelled.jsonl
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 3 classes from 60 examples'
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
 	printf '%s\n' '{"id":"M1","text":"物流延迟，包裹还在路上"}' '{"id":"M2","text":"还没到"}' \
 	    '{"id":"M3","text":"过期了，有异味"}' '{"id":"M4","text":"希望增加这个功能"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
 	check_eq cats "$(cats out.jsonl)" 'M1 logistics.late normal one
 M2 logistics.late normal one
 M3 quality.safety urgent one
@@ -570,7 +676,7 @@ M4 model'
 	    '{"id":"M5","text":"物流延迟，很多人"}' '{"id":"M6","text":"物流延迟，找媒体"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 passed through unclassified'
 	check_eq priority "$(jq -c '[.id, .subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
 	    '["M1","logistics.late","normal","one",{"by":"model"}]
 ["M5","logistics.late","urgent","group",{"by":"group"}]
@@ -661,7 +767,7 @@ commit 2'
 	quick_rules sp
 	run --separate-stderr cx-classify -s sp -a 小王 -S category=logistics.lost -S priority=urgent -i CX-20261124-0002
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
 	check_eq hand "$(ticket sp GD-1002 '[.subcategory, .priority, .manual.by, .manual.at, .classified_by.category.by, .history[-1].action]')" \
 	    '["logistics.lost","urgent","小王","2026-11-24T09:00:00+08:00","agent","reclassified"]'
 	check_eq where "$(ls sp/new)" B0000000001.jsonl
@@ -685,7 +791,7 @@ commit 2'
 	check_stderr 'cx-classify: a spool is its own input: no files with -s'
 	run --separate-stderr cx-classify -s sp -a x -S priority=low -i CX-19990101-0001
 	check_status 1
-	check_stderr 'cx-classify: no ticket to correct' \
+	check_stderr 'cx-classify: CX-19990101-0001: no such ticket' \
 	    'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
 }
 
@@ -706,17 +812,23 @@ commit 2'
 	check_eq lines "$(wc -l <$b)" 12
 }
 
-@test "spool: --explain writes a line per ticket of new/ and changes nothing" {
+@test "spool: -E writes a line per ticket of new/ and changes nothing; with -i only that ticket's" {
 	ingest_examples sp
 	quick_rules sp
 	cp -a sp before
-	run --separate-stderr cx-classify -s sp --explain
+	run --separate-stderr cx-classify -s sp -E
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 10 tickets explained, 0 left out'
 	same_tree before sp
 	check_eq lines "$(printf '%s\n' "$output" | wc -l)" 10
 	check_eq first "$(printf '%s\n' "$output" | cut -d: -f1 | sed -n '1p;10p' | tr '\n' ' ')" \
 	    'CX-20261124-0001 CX-20261124-0010 '
+	all=$output
+	run --separate-stderr cx-classify -s sp -E -i CX-20261124-0002
+	check_status 0
+	check_stderr 'cx-classify: 1 tickets explained, 0 left out'
+	check_eq one "$output" "$(printf '%s\n' "$all" | grep '^CX-20261124-0002: ')"
+	same_tree before sp
 }
 
 # --- the shipped rules ----------------------------------------------------
@@ -725,7 +837,7 @@ commit 2'
 	cx-ingest examples/helpdesk-zh.csv examples/chat.csv >in.jsonl 2>/dev/null || [ $? -eq 1 ]
 	run --separate-stderr run_to out.jsonl cx-classify in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 12 tickets, 12 changed, 0 passed through unclassified'
 	rec() {
 		jq -c --arg e "$1" "select(.source.ext == \$e) | $2" out.jsonl
 	}

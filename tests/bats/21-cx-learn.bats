@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
 # cx-learn: a model learnt from labelled tickets or CSV (-o) that
 # cx-classify -M uses, cross-validation (-k) that never shows a model the
-# label it predicts, the rules scored against labels (-E), the report,
-# errors; and the accuracy on the real labelled data in ../shared/data
-# (skipped where that is absent).  data/t-labelled.jsonl is 60 tickets of
-# three classes with words of their own (logistics.late, quality.safety,
-# suggestion), which no rule of data/t-rules matches.
+# label it predicts, the rules scored against labels (-t), the report,
+# the summary and -q, errors, the options; and the accuracy on the real
+# labelled data in ../shared/data (skipped where that is absent).
+# data/t-labelled.jsonl is 60 tickets of three classes with words of their
+# own (logistics.late, quality.safety, suggestion), which no rule of
+# data/t-rules matches.
 
 load helper
 
-# The report of -E on ev.jsonl (see below) by data/t-rules alone.
+# The report of -t on ev.jsonl (see below) by data/t-rules alone.
 EV_REPORT='rules on 6 examples (2 without label or text left out)
 examples 6
 accuracy 0.5000
@@ -60,7 +61,7 @@ at_least() {
 @test "-o: a model from labelled tickets, plain text (cx-nb(5)); the same examples make the same file" {
 	run --separate-stderr cx-learn -o m.nb data/t-labelled.jsonl
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 3 classes from 60 examples'
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
 	[ -z "$output" ]
 	[[ "$(sed 1q m.nb)" =~ ^'cx-nb 1 buckets='[0-9]+' alpha='[0-9.]+ ]]
 	check_eq classes "$(grep '^class ' m.nb)" 'class logistics.late 20
@@ -82,7 +83,7 @@ class suggestion 20'
 	    '{"id":"3","text":"Please add a feature"}' '{"id":"4","text":"奶粉发霉了"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R data/t-rules -T data/t-taxonomy -M m.nb in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
 	check_eq decided "$(jq -r '[.id, .subcategory // .category, .classified_by.category.by] | join(" ")' out.jsonl)" \
 	    '1 logistics.late model
 2 quality.safety model
@@ -94,10 +95,10 @@ class suggestion 20'
 	run --separate-stderr run_to fixed.jsonl cx-classify -R data/t-rules -T data/t-taxonomy \
 	    -a 小李 -S category=suggestion -i L01 -i L04 data/t-labelled.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 passed through unclassified'
 	run --separate-stderr cx-learn -o m.nb fixed.jsonl
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 3 classes from 60 examples'
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class logistics.late 18
 class quality.safety 20
 class suggestion 22'
@@ -109,7 +110,7 @@ class suggestion 22'
 	# A field few tickets have: the others are left out, and counted.
 	run --separate-stderr cx-learn -o m.nb -l manual.by fixed.jsonl
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 1 classes from 2 examples'
+	check_stderr 'cx-learn: 2 examples, 58 without label or text, 0 unreadable; m.nb: 1 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 小李 2'
 }
 
@@ -118,7 +119,7 @@ class suggestion 22'
 @test "-k 5: the report: examples, accuracy, macro-F1, per class, the confusion matrix" {
 	run --separate-stderr cx-learn -k 5 data/t-labelled.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable'
 	check_eq head "$(printf '%s\n' "$output" | sed -n 1,6p)" \
 	    '5-fold cross-validation, 60 examples (0 without label or text left out)
 examples 60
@@ -137,7 +138,7 @@ macro-F1 1.0000
 2 quality.safety   0  20   0
 3 suggestion       0   0  20'
 	# The same with the seed given, and again: the folds are the seed's.
-	run --separate-stderr cx-learn -k 5 -S 1 data/t-labelled.jsonl
+	run --separate-stderr cx-learn -k 5 --seed 1 data/t-labelled.jsonl
 	check_status 0
 	check_eq again "$output" "$(cx-learn -k 5 data/t-labelled.jsonl)"
 }
@@ -145,17 +146,17 @@ macro-F1 1.0000
 @test "-k: no example's label is seen when it is predicted: random labels score near chance" {
 	# Every text is words of its own; the labels go round a, b, c.  A
 	# model that had seen the example would get it right every time, as
-	# -E with the model learnt from all of them does.
+	# -t with the model learnt from all of them does.
 	awk 'BEGIN { for (i = 1; i <= 90; i++)
 		printf "{\"text\":\"tok%d w%d\",\"category\":\"c%d\"}\n", i, i * 7, i % 3 }' >rnd.jsonl
 	run --separate-stderr cx-learn -k 5 rnd.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 90 examples, 0 without label or text, 0 unreadable'
 	acc=$(field accuracy "$output")
 	echo "# random labels, 5-fold: accuracy $acc" >&3
 	at_least 0.5 "$acc"
 	cx-learn -o all.nb rnd.jsonl 2>/dev/null
-	run --separate-stderr cx-learn -E -R data/t-rules -T data/t-taxonomy -M all.nb rnd.jsonl
+	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy -M all.nb rnd.jsonl
 	check_status 0
 	check_eq seen "$(field accuracy "$output")" 1.0000
 }
@@ -171,16 +172,20 @@ macro-F1 1.0000
 	[ -z "$output" ]
 }
 
-# --- -E: the rules, scored -------------------------------------------------
+# --- -t: the rules, scored -------------------------------------------------
 
-@test "-E: the rules scored against the labels; what no rule places is (none)" {
+@test "-t: the rules scored against the labels; what no rule places is (none)" {
 	ev_tickets
-	run --separate-stderr cx-learn -E -R data/t-rules -T data/t-taxonomy ev.jsonl
+	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy ev.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable'
 	check_eq report "$output" "$EV_REPORT"
+	# --test is -t.
+	run --separate-stderr cx-learn --test -R data/t-rules -T data/t-taxonomy ev.jsonl
+	check_status 0
+	check_eq long "$output" "$EV_REPORT"
 	# With -l category only the category part of a code is compared.
-	run --separate-stderr cx-learn -E -l category -R data/t-rules -T data/t-taxonomy ev.jsonl
+	run --separate-stderr cx-learn -t -l category -R data/t-rules -T data/t-taxonomy ev.jsonl
 	check_status 0
 	check_eq head "$(printf '%s\n' "$output" | sed -n '1,4p;7,9p')" \
 	    'rules on 6 examples (2 without label or text left out)
@@ -192,33 +197,33 @@ macro-F1 0.4583
 3 quality          1     0.500  1.000 0.667'
 }
 
-@test "-E: the rules do not see the label they are scored against" {
+@test "-t: the rules do not see the label they are scored against" {
 	# A rule that reads the label's own field would score itself.
 	printf 'rule peek\n\tfield subcategory: logistics.late\n\tcategory: logistics.late\n' >peek.rules
-	run --separate-stderr cx-learn -E -R peek.rules -T data/t-taxonomy data/t-labelled.jsonl
+	run --separate-stderr cx-learn -t -R peek.rules -T data/t-taxonomy data/t-labelled.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable'
 	check_eq accuracy "$(field accuracy "$output")" 0.0000
 	printf 'rule peek\n\tfield manual.category: suggestion\n\tcategory: suggestion\n' >peek.rules
-	cx-classify -R data/t-rules -T data/t-taxonomy -a bob -S category=suggestion -i L01 \
+	cx-classify -q -R data/t-rules -T data/t-taxonomy -a bob -S category=suggestion -i L01 \
 	    data/t-labelled.jsonl >fixed.jsonl
-	run --separate-stderr cx-learn -E -R peek.rules -T data/t-taxonomy fixed.jsonl
+	run --separate-stderr cx-learn -t -R peek.rules -T data/t-taxonomy fixed.jsonl
 	check_status 0
 	check_eq accuracy "$(field accuracy "$output")" 0.0000
 	# A label of -l deeper in the ticket is hidden as well.
 	jq -c '{text, extra: {kind: (.subcategory // .category)}}' data/t-labelled.jsonl >dot.jsonl
 	printf 'rule peek\n\tfield extra.kind: logistics.late\n\tcategory: logistics.late\n' >peek.rules
-	run --separate-stderr cx-learn -E -l extra.kind -R peek.rules -T data/t-taxonomy dot.jsonl
+	run --separate-stderr cx-learn -t -l extra.kind -R peek.rules -T data/t-taxonomy dot.jsonl
 	check_status 0
 	check_eq accuracy "$(field accuracy "$output")" 0.0000
 }
 
-@test "-E -M: the rules first, then the model for what they leave" {
+@test "-t -M: the rules first, then the model for what they leave" {
 	ev_tickets
 	cx-learn -o m.nb data/t-labelled.jsonl 2>/dev/null
-	run --separate-stderr cx-learn -E -R data/t-rules -T data/t-taxonomy -M m.nb ev.jsonl
+	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy -M m.nb ev.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable'
 	check_eq head "$(printf '%s\n' "$output" | sed -n 1,3p)" \
 	    'rules and model on 6 examples (2 without label or text left out)
 examples 6
@@ -234,16 +239,16 @@ accuracy 0.8333'
 
 # --- CSV ------------------------------------------------------------------
 
-@test "CSV: -l names the label column and -x the text columns; rows without either are left out" {
+@test "CSV: -l names the label column and --text the text columns; rows without either are left out" {
 	{
 		echo 'id,kind,body,title'
 		jq -r '[.id, (.subcategory // .category), .text, "t"] | @csv' data/t-labelled.jsonl
 		echo 'X1,,no label,t'
 		echo 'X2,suggestion,,'
 	} >lab.csv
-	run --separate-stderr cx-learn -k 5 -l kind -x body,title lab.csv
+	run --separate-stderr cx-learn -k 5 -l kind --text body,title lab.csv
 	check_status 0
-	check_stderr
+	check_stderr 'cx-learn: 60 examples, 2 without label or text, 0 unreadable'
 	check_eq head "$(printf '%s\n' "$output" | sed -n 1,3p)" \
 	    '5-fold cross-validation, 60 examples (2 without label or text left out)
 examples 60
@@ -252,19 +257,19 @@ accuracy 1.0000'
 	sed '1s/.*/id,label,text,title/' lab.csv >def.csv
 	run --separate-stderr cx-learn -o m.nb def.csv
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 3 classes from 60 examples'
+	check_stderr 'cx-learn: 60 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes'
 }
 
 @test "CSV: labels with blanks and % go through the model file and back" {
 	printf '%s\n' 'kind,body' 'Credit card,"the card was charged twice"' \
 	    '50% off,"coupon did not apply"' 'Credit card,"card declined at the till"' \
 	    '50% off,"the coupon code failed"' >in.csv
-	run --separate-stderr cx-learn -o m.nb -l kind -x body in.csv
+	run --separate-stderr cx-learn -o m.nb -l kind --text body in.csv
 	check_status 0
-	check_stderr 'cx-learn: m.nb: 2 classes from 4 examples'
+	check_stderr 'cx-learn: 4 examples, 0 without label or text, 0 unreadable; m.nb: 2 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 50%25%20off 2
 class Credit%20card 2'
-	run --separate-stderr cx-learn -E -R data/t-rules -T data/t-taxonomy -M m.nb -l kind -x body in.csv
+	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy -M m.nb -l kind --text body in.csv
 	check_status 0
 	check_eq labels "$(printf '%s\n' "$output" | sed -n '3p;7,8p')" 'accuracy 1.0000
 1 50% off           2     1.000  1.000 1.000
@@ -273,11 +278,32 @@ class Credit%20card 2'
 
 # --- errors ----------------------------------------------------------------
 
+# The usage lines, of an option error and of -h.
+USAGE='usage: cx-learn [-qt] [-k folds] [-l label] [-M model] [-o model] [-R rules]
+                [-T taxonomy] [--seed seed] [--text columns] [file ...]'
+
 @test "errors: no mode, bad options, missing columns, no examples, unreadable files are exit 2" {
 	run --separate-stderr cx-learn data/t-labelled.jsonl
 	check_status 2
-	check_stderr 'usage: cx-learn [-E] [-k folds] [-l label] [-M model] [-o model] [-R rules]' \
-	    '                [-S seed] [-T taxonomy] [-x columns] [file ...]'
+	check_stderr 'cx-learn: nothing to do: give -k, -o or -t' "$USAGE"
+	[ -z "$output" ]
+	# -q is no mode either.
+	run --separate-stderr cx-learn -q data/t-labelled.jsonl
+	check_status 2
+	check_stderr 'cx-learn: nothing to do: give -k, -o or -t' "$USAGE"
+	# The old letters are gone: -t, --seed and --text replace -E, -S, -x.
+	run --separate-stderr cx-learn -E data/t-labelled.jsonl
+	check_status 2
+	check_stderr 'cx-learn: unknown option -E' "$USAGE"
+	run --separate-stderr cx-learn -k 5 -S 1 data/t-labelled.jsonl
+	check_status 2
+	check_stderr 'cx-learn: unknown option -S' "$USAGE"
+	run --separate-stderr cx-learn -k 5 -x text data/t-labelled.jsonl
+	check_status 2
+	check_stderr 'cx-learn: unknown option -x' "$USAGE"
+	run --separate-stderr cx-learn -k
+	check_status 2
+	check_stderr 'cx-learn: option -k needs a value' "$USAGE"
 	printf '%s\n' 'kind,body' 'a,b' >in.csv
 	while IFS='|' read -r args msg; do
 		# shellcheck disable=SC2086
@@ -290,39 +316,107 @@ class Credit%20card 2'
 	-k 101 data/t-labelled.jsonl|-k: "101" is not a number from 2 to 100
 	-k x data/t-labelled.jsonl|-k: "x" is not a number from 2 to 100
 	-k 5 in.csv|in.csv:1: no column "label" for the label
-	-k 5 -l kind -x body,nope in.csv|in.csv:1: no column "nope" for the text
+	-k 5 -l kind --text body,nope in.csv|in.csv:1: no column "nope" for the text
 	-k 5 /dev/null|no labelled examples
 	-k 5 nope.jsonl|nope.jsonl: No such file or directory
-	-E -M nope.nb data/t-labelled.jsonl|nope.nb: No such file or directory
-	-E -M in.csv data/t-labelled.jsonl|in.csv:1: not a cx-nb model
-	-E -R nope -T data/t-taxonomy data/t-labelled.jsonl|nope: No such file or directory
+	-t -M nope.nb data/t-labelled.jsonl|nope.nb: No such file or directory
+	-t -M in.csv data/t-labelled.jsonl|in.csv:1: not a cx-nb model
+	-t -R nope -T data/t-taxonomy data/t-labelled.jsonl|nope: No such file or directory
+	-t -k 5 data/t-labelled.jsonl|-k and -t: one report at a time
+	-k 5 -M m.nb data/t-labelled.jsonl|-M, -R and -T go with -t
+	-o m.nb -R data/t-rules data/t-labelled.jsonl|-M, -R and -T go with -t
+	-k 5 -T data/t-taxonomy data/t-labelled.jsonl|-M, -R and -T go with -t
 	EOF
 	[ ! -e m.nb ]
 }
 
-@test "bad lines: a line of JSON Lines that is no object is left out with a warning naming file and line" {
+@test "bad lines: a line of JSON Lines that is no object is left out with a warning naming file and line; the rest is learnt; exit 1" {
 	printf '%s\n' '[1]' '{"text":"a b","category":"x"}' 'nope' '{"text":"c d","category":"y"}' \
-	    '{"text":"e f"}' >in.jsonl
+	    '{"text":"e f"}' '{"text":"g h","category":"x",' >in.jsonl
 	run --separate-stderr cx-learn -o m.nb in.jsonl
-	check_status 0
-	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1' \
-	    'cx-learn: in.jsonl:3: not a JSON object at column 1' \
-	    'cx-learn: m.nb: 2 classes from 2 examples'
+	check_status 1
+	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:6: expected a key at end of line; left out' \
+	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable; m.nb: 2 classes'
+	check_eq classes "$(grep '^class ' m.nb)" 'class x 1
+class y 1'
+	# The same with -k and -t; -q silences the summary, not the warnings.
+	run --separate-stderr cx-learn -k 2 in.jsonl
+	check_status 1
+	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:6: expected a key at end of line; left out' \
+	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable'
+	check_eq first "${output%%$'\n'*}" '2-fold cross-validation, 2 examples (1 without label or text left out)'
+	run --separate-stderr cx-learn -q -t -R data/t-rules -T data/t-taxonomy in.jsonl
+	check_status 1
+	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
+	    'cx-learn: in.jsonl:6: expected a key at end of line; left out'
+	check_eq first "${output%%$'\n'*}" 'rules on 2 examples (1 without label or text left out)'
 	# A CSV row that cannot be read is named too.
 	printf '%s\n' 'label,text' 'a,one two' 'b,three four' 'c,"unterminated' >in.csv
 	run --separate-stderr cx-learn -o m.nb in.csv
+	check_status 1
+	check_stderr 'cx-learn: in.csv:4: unterminated quoted field at end of file; left out' \
+	    'cx-learn: 2 examples, 0 without label or text, 1 unreadable; m.nb: 2 classes'
+}
+
+# --- the summary and the options ---------------------------------------------
+
+@test "summary: examples, without label or text, unreadable on stderr, with -o the model's classes; -q silences it" {
+	ev_tickets
+	run --separate-stderr cx-learn -o m.nb ev.jsonl
 	check_status 0
-	check_stderr 'cx-learn: in.csv:4: unterminated quoted field at end of file' \
-	    'cx-learn: m.nb: 2 classes from 2 examples'
+	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes'
+	[ -z "$output" ]
+	cp m.nb m1.nb
+	run --separate-stderr cx-learn -q -o m.nb ev.jsonl
+	check_status 0
+	check_stderr
+	[ -z "$output" ]
+	cmp m1.nb m.nb
+	run --separate-stderr cx-learn --quiet -k 2 ev.jsonl
+	check_status 0
+	check_stderr
+	check_eq first "${output%%$'\n'*}" '2-fold cross-validation, 6 examples (2 without label or text left out)'
+	run --separate-stderr cx-learn -q -t -R data/t-rules -T data/t-taxonomy ev.jsonl
+	check_status 0
+	check_stderr
+	check_eq report "$output" "$EV_REPORT"
+	# The standard input counts as any file.
+	run --separate-stderr run_io ev.jsonl /dev/null cx-learn -k 2
+	check_status 0
+	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable'
+}
+
+@test "usage: -h prints the usage and a line per option on the standard output, exit 0; --version" {
+	run --separate-stderr cx-learn -h
+	check_status 0
+	check_stderr
+	check_eq usage "$(printf '%s\n' "$output" | sed -n 1,2p)" "$USAGE"
+	check_eq blank "$(printf '%s\n' "$output" | sed -n 3p)" ''
+	# Every short option has a long one.
+	check_eq options "$(printf '%s\n' "$output" | grep -oE '^ +(-[a-zA-Z], )?--[a-z]+' | tr -s ' ' | tr '\n' '|')" \
+	    ' -h, --help| -k, --folds| -l, --label| -M, --model| -o, --output| -q, --quiet| -R, --rules| -T, --taxonomy| -t, --test| --seed| --text| --version|'
+	run --separate-stderr cx-learn --help
+	check_status 0
+	check_stderr
+	check_eq help "$output" "$(cx-learn -h)"
+	run --separate-stderr cx-learn --version
+	check_status 0
+	check_stderr
+	check_eq version "$output" 'cx-learn 0.5.0'
 }
 
 # --- the real labelled data (../shared/data/labeled) -------------------------
 
-# real FLOOR ARGS...: cx-learn -k 5 ARGS, its accuracy at least FLOOR.
+# real FLOOR ARGS...: cx-learn -q -k 5 ARGS, its accuracy at least FLOOR.
 real() {
 	local floor=$1
 	shift
-	run --separate-stderr cx-learn -k 5 "$@"
+	run --separate-stderr cx-learn -q -k 5 "$@"
 	check_status 0
 	check_stderr
 	acc=$(field accuracy "$output")
@@ -333,24 +427,24 @@ real() {
 
 @test "real data: CFPB product from the narrative, 5-fold accuracy above 0.75" {
 	shared labeled/en_cfpb_complaints_sample_2019_2020.csv
-	real 0.75 -l Product -x "Consumer complaint narrative" "$DATA"
+	real 0.75 -l Product --text "Consumer complaint narrative" "$DATA"
 	check_eq first "${output%%$'\n'*}" \
 	    '5-fold cross-validation, 1532 examples (5091 without label or text left out)'
 }
 
 @test "real data: Chinese food-delivery reviews, complaint or praise, 5-fold accuracy above 0.85" {
 	shared labeled/zh_waimai_10k.csv
-	real 0.85 -l label -x review "$DATA"
+	real 0.85 -l label --text review "$DATA"
 	check_eq first "${output%%$'\n'*}" \
 	    '5-fold cross-validation, 11987 examples (0 without label or text left out)'
 }
 
 @test "real data: Chinese shopping reviews, complaint or praise, 5-fold accuracy above 0.86" {
 	shared labeled/zh_online_shopping_10_cats_subset.csv
-	real 0.86 -l label -x review "$DATA"
+	real 0.86 -l label --text review "$DATA"
 }
 
 @test "real data: Chinese shopping reviews, which of 10 kinds of goods, 5-fold accuracy above 0.83" {
 	shared labeled/zh_online_shopping_10_cats_subset.csv
-	real 0.83 -l cat -x review "$DATA"
+	real 0.83 -l cat --text review "$DATA"
 }

@@ -123,7 +123,7 @@ AT='"at":"2026-11-24T09:00:00+08:00","by":"cx-route","action":"routed"'
 	sed -i '7s/"app"/"weibo"/; 9s/"app"/"douyin"/' in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
 	golden route-tickets.jsonl out.jsonl
 	check_eq departments "$(jq -r '[.id // "-", .department // "-",
 	    (.departments // [] | join(","))] | join(" ")' out.jsonl)" \
@@ -146,7 +146,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A quality.safety; tk B logistics.lost; tk C logistics.late; tk D quality.defect; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 unread'
 	check_eq after "$(of out.jsonl A .departments)" '["质检","商品部","法务"]'
 	check_eq before "$(of out.jsonl B .departments)" '["仓储","物流部"]'
 	# No line of their own: their category's.
@@ -161,7 +161,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A -; tk B inquiry; tk C account.theft; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
 	check_eq departments "$(jq -c '[.id, .department, .departments]' out.jsonl)" \
 	    '["A","客服部",["客服部"]]
 ["B","客服部",["客服部"]]
@@ -182,7 +182,7 @@ T-08 商品部 商品部,质检,公关"
 	sed -i '1s/"app"/"weibo"/' in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 unread'
 	check_eq all "$(of out.jsonl A '[.department, .departments]')" \
 	    '["客服部",["客服部","公关","北京分部","财务"]]'
 	# Over 5000, not 5000 itself; an amount is a number, not a string.
@@ -203,7 +203,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A inquiry '"received_by":"小王"'; tk B - '"department":"客服部","departments":["客服部"]'; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 unread'
 	check_eq A "$(of out.jsonl A '[.department, .departments, .assignee, .owner, .status]')" \
 	    '[null,[],null,"小王","queued"]'
 	check_eq history "$(of out.jsonl A .history)" "[{$AT}]"
@@ -226,7 +226,7 @@ T-08 商品部 商品部,质检,公关"
 	} >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
 	check_eq owners "$(jq -r '[.id, .owner, .assignee] | join(" ")' out.jsonl)" \
 	    'A 小王 刘经理
 B 小何 小刘
@@ -237,7 +237,7 @@ C 刘经理 刘经理'
 	for i in 1 2 3 4 5; do tk Q$i quality; done >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 5 routed, 1 queued without an agent, 0 unread'
 	check_eq owners "$(jq -r '[.id, .owner // "-", .assignee // "-", .status] | join(" ")' out.jsonl)" \
 	    'Q1 刘经理 刘经理 assigned
 Q2 小刘 小刘 assigned
@@ -265,7 +265,7 @@ C 老板 刘经理'
 	sed -i 's/^\(刘经理.*\)	on	/\1	off	/' c/agents
 	run --separate-stderr run_to second.jsonl rt first.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
 	check_eq second "$(jq -r '[.id, .owner, .assignee] | join(" ")' second.jsonl)" \
 	    'A 小王 小刘
 B 小刘 小刘
@@ -294,7 +294,7 @@ C 老板 刘经理'
 	check_status 0
 	# 客服部 (小李, capacity 3) gets four: the service, payment, account
 	# and suggestion tickets, the last queued.
-	check_stderr 'cx-route: 8 routed, 1 queued without an agent'
+	check_stderr 'cx-route: 8 routed, 1 queued without an agent, 0 unread'
 	before=$(opened sp CX-20261124-0001 '[.owner, .assignee, .department]')
 	check_eq before "$before" '["小李","刘经理","商品部"]'
 	# examples/chat.csv: C-88001 follows up GD-1001, the first ticket.
@@ -315,7 +315,7 @@ C 老板 刘经理'
 	# 物流部, whose 老周 is full and 小孙 off) wait.
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 2 queued without an agent'
+	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 unread'
 	cmp keep sp/open/CX-20261124-0001
 }
 
@@ -355,7 +355,7 @@ C 老板 刘经理'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 unread'
 	# Loads A1 2, A2 1, A3 0: A3; A2 and A3 at 1, A2 first; then A3;
 	# then all at 2: A1, A2.
 	check_eq agents "$(for i in 1 2 3 4 5; do opened sp N$i .assignee; done | tr -d '"' | tr '\n' ' ')" \
@@ -365,34 +365,35 @@ C 老板 刘经理'
 	    'A1 A2 A3 A1 A2 '
 }
 
-@test "assign: -p rr takes a department's agents in turn, and the turn goes on from run to run in the spool" {
+@test "assign: -b rr takes a department's agents in turn, and the turn goes on from run to run in the spool" {
 	sp sp
 	printf '%s\n' 'A1 商品部 9 on' 'B1 质检 9 on' 'A2 商品部 9 on' 'A3 商品部 9 off' \
 	    'A4 商品部 9 on' >sp/etc/agents
 	{ tk N1 quality; tk N2 quality; } >b1.jsonl
 	batch sp b1.jsonl
-	run --separate-stderr cx-route -p rr -s sp
+	run --separate-stderr cx-route -b rr -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
 	[ -s sp/route-state ]
 	{ tk N3 quality; tk N4 quality; tk N5 quality.safety; } >b2.jsonl
 	batch sp b2.jsonl
-	run --separate-stderr cx-route -p rr -s sp
+	run --separate-stderr cx-route -b rr -s sp
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
 	# A3 is off duty; 质检 has a turn of its own.
 	check_eq turns "$(for i in 1 2 3 4 5; do opened sp N$i .assignee; done | tr -d '"' | tr '\n' ' ')" \
 	    'A1 A2 A4 A1 B1 '
 	# Least loaded would have given N3 and N4 to A4 (0) and A1 (1).
 	{ tk N6 quality; } >b3.jsonl
 	batch sp b3.jsonl
-	run --separate-stderr cx-route -p rr -s sp
+	run --separate-stderr cx-route --balance rr -s sp
 	check_status 0
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
 	check_eq next "$(opened sp N6 .assignee)" '"A2"'
 	# Filter mode starts from the first agent every run.
-	check_eq filter "$(cat b1.jsonl b2.jsonl | CX_SHARE=$T/sp/etc cx-route -p rr | jq -r .assignee | tr '\n' ' ')" \
+	check_eq filter "$(cat b1.jsonl b2.jsonl | CX_SHARE=$T/sp/etc cx-route -b rr | jq -r .assignee | tr '\n' ' ')" \
 	    'A1 A2 A4 A1 B1 '
-	check_eq again "$(CX_SHARE=$T/sp/etc cx-route -p rr b1.jsonl | jq -r .assignee | tr '\n' ' ')" \
+	check_eq again "$(CX_SHARE=$T/sp/etc cx-route -b rr b1.jsonl | jq -r .assignee | tr '\n' ' ')" \
 	    'A1 A2 '
 }
 
@@ -405,7 +406,7 @@ C 老板 刘经理'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 2 queued without an agent'
+	check_stderr 'cx-route: 5 routed, 2 queued without an agent, 0 unread'
 	check_eq state "$(for i in 1 2 3 4 5; do opened sp N$i '[.assignee // "-", .status, .owner] | join(" ")'; done | tr -d '"')" \
 	    '刘经理 assigned 小王
 刘经理 assigned 小王
@@ -418,7 +419,7 @@ C 老板 刘经理'
 	batch sp b2.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 1 queued without an agent'
+	check_stderr 'cx-route: 1 routed, 1 queued without an agent, 0 unread'
 	check_eq N6 "$(opened sp N6 '[.assignee, .owner, .status]')" '[null,null,"queued"]'
 	check_eq loads "$(cat sp/open/* | jq -r '.assignee // empty' | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
 	    '刘经理=2 小刘=2 '
@@ -426,12 +427,17 @@ C 老板 刘经理'
 	run --separate-stderr cx-route -q -s sp
 	check_status 0
 	check_stderr
-	# Filter mode queues too, and says nothing.
+	# Filter mode queues too, and its summary says how many; -q: nothing
+	# said, the same tickets written.
 	run --separate-stderr run_to out.jsonl rt b.jsonl b.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 10 routed, 6 queued without an agent, 0 unread'
 	check_eq filter "$(jq -r '.assignee // "-"' out.jsonl | tr '\n' ' ')" \
 	    '刘经理 小刘 刘经理 小刘 - - - - - - '
+	run --separate-stderr run_to quiet.jsonl rt -q b.jsonl b.jsonl
+	check_status 0
+	check_stderr
+	cmp out.jsonl quiet.jsonl
 }
 
 @test "assign: agents off duty get nothing; a department with nobody on duty queues its tickets" {
@@ -491,6 +497,17 @@ C 小刘 小王'
 	    '["registered","routed"]'
 }
 
+@test "history: the time is written in -z (--zone), else CX_TZ, else cx.conf's timezone, else UTC" {
+	tk A quality >in.jsonl
+	check_eq conf "$(rt -q in.jsonl | jq -r '.history[0].at')" 2026-11-24T09:00:00+08:00
+	check_eq z "$(rt -q -z UTC in.jsonl | jq -r '.history[0].at')" 2026-11-24T01:00:00+00:00
+	check_eq zone "$(rt -q --zone Asia/Tokyo in.jsonl | jq -r '.history[0].at')" 2026-11-24T10:00:00+09:00
+	check_eq env "$(CX_TZ=Asia/Tokyo rt -q in.jsonl | jq -r '.history[0].at')" 2026-11-24T10:00:00+09:00
+	check_eq over-env "$(CX_TZ=Asia/Tokyo rt -q -z UTC in.jsonl | jq -r '.history[0].at')" 2026-11-24T01:00:00+00:00
+	grep -v '^timezone' c/cx.conf >conf && mv conf c/cx.conf
+	check_eq none "$(rt -q in.jsonl | jq -r '.history[0].at')" 2026-11-24T01:00:00+00:00
+}
+
 # --- flags ----------------------------------------------------------------
 
 @test "flags: repeat on a customer's Nth complaint within M days by received_at, not outside them; nothing dropped" {
@@ -512,7 +529,7 @@ C 小刘 小王'
 	sed -i 's/^\(刘经理	商品部	\)2/\19/' c/agents
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 unread'
 	check_eq flags "$(jq -r '[.id, (.flags // [] | join(",")), .status] | join(" ")' out.jsonl)" \
 	    'A1  assigned
 A2  assigned
@@ -541,7 +558,7 @@ C3  assigned'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
 	check_eq N1 "$(opened sp N1 '[.flags, .status, .assignee]')" '[["repeat"],"assigned","刘经理"]'
 	check_eq N2 "$(opened sp N2 '[.flags, .status]')" '[null,"assigned"]'
 }
@@ -557,7 +574,7 @@ C3  assigned'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
 	check_eq N1 "$(opened sp N1 '[.flags, .status, .department, .assignee]')" \
 	    '[["review"],"assigned","商品部","刘经理"]'
 	check_eq N2 "$(opened sp N2 .flags)" null
@@ -582,7 +599,7 @@ C3  assigned'
 	echo 'repeat_count = 2' >>c/cx.conf
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
 	diff -u <(sed -n 1p in.jsonl) <(sed -n 1p out.jsonl)
 	check_eq routed "$(sed -n 2p out.jsonl | jq -c '[.department, .flags]')" '["商品部",null]'
 }
@@ -594,7 +611,8 @@ C3  assigned'
 	check_stderr \
 	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
 	    'cx-route: in.jsonl:3: not a JSON object at column 1; passed through unrouted' \
-	    "cx-route: in.jsonl:5: expected ',' or '}' at end of line; passed through unrouted"
+	    "cx-route: in.jsonl:5: expected ',' or '}' at end of line; passed through unrouted" \
+	    'cx-route: 2 routed, 0 queued without an agent, 3 unread'
 	check_eq lines "$(wc -l <out.jsonl)" 5
 	diff -u <(sed -n 2,3p in.jsonl) <(sed -n 2,3p out.jsonl)
 	check_eq last "$(sed -n 5p out.jsonl)" '{"id":"C"'
@@ -603,17 +621,63 @@ B 小刘'
 	# The standard input is named so; a later file goes on counting loads.
 	run --separate-stderr run_io in.jsonl out.jsonl rt - in.jsonl
 	check_status 1
-	check_eq first "${stderr%%$'\n'*}" \
-	    'cx-route: (stdin):2: not a JSON object at column 1; passed through unrouted'
+	check_stderr \
+	    'cx-route: (stdin):2: not a JSON object at column 1; passed through unrouted' \
+	    'cx-route: (stdin):3: not a JSON object at column 1; passed through unrouted' \
+	    "cx-route: (stdin):5: expected ',' or '}' at end of line; passed through unrouted" \
+	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
+	    'cx-route: in.jsonl:3: not a JSON object at column 1; passed through unrouted' \
+	    "cx-route: in.jsonl:5: expected ',' or '}' at end of line; passed through unrouted" \
+	    'cx-route: 4 routed, 0 queued without an agent, 6 unread'
 	check_eq loads "$(jq -Rr 'fromjson? | objects | .assignee // "-"' out.jsonl | tr '\n' ' ')" \
 	    '刘经理 小刘 刘经理 小刘 '
 }
 
+@test "filter: a line that is not JSON is copied as it came with cx-route: FILE:LINE: why, counted unread in the summary; exit 1" {
+	# 物流部: 老周 (capacity 1) on duty, 小孙 off: B waits.
+	{ tk A logistics.late; echo '{"id":"X", 投诉 }'; tk B logistics.late; } >in.jsonl
+	run --separate-stderr run_to out.jsonl rt in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-route: in.jsonl:2: expected a key at column 12; passed through unrouted' \
+	    'cx-route: 2 routed, 1 queued without an agent, 1 unread'
+	check_eq lines "$(wc -l <out.jsonl)" 3
+	cmp <(sed -n 2p in.jsonl) <(sed -n 2p out.jsonl)
+	check_eq routed "$(sed -n '1p;3p' out.jsonl | jq -r '[.id, .assignee // "-", .status] | join(" ")')" \
+	    'A 老周 assigned
+B - queued'
+}
+
+@test "filter: -q (--quiet) silences the summary, not the warnings nor the exit status; the output is the same" {
+	{ tk A logistics.late; echo 'not json'; tk B logistics.late; } >in.jsonl
+	run --separate-stderr run_to out.jsonl rt in.jsonl
+	check_status 1
+	check_stderr \
+	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
+	    'cx-route: 2 routed, 1 queued without an agent, 1 unread'
+	local q
+	for q in -q --quiet; do
+		run --separate-stderr run_to quiet.jsonl rt "$q" in.jsonl
+		check_status 1
+		check_stderr 'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted'
+		cmp out.jsonl quiet.jsonl
+	done
+	# Nothing to say but the summary: -q leaves nothing.
+	tk C quality >good.jsonl
+	run --separate-stderr run_to out.jsonl rt good.jsonl
+	check_status 0
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	run --separate-stderr run_to out.jsonl rt -q good.jsonl
+	check_status 0
+	check_stderr
+	check_eq routed "$(jq -r .assignee out.jsonl)" 刘经理
+}
+
 @test "filter: the examples through cx-ingest | cx-classify | cx-route with the shipped files" {
 	run --separate-stderr bash -o pipefail -c \
-	    'cx-ingest examples/helpdesk-zh.csv 2>/dev/null | cx-classify | cx-route >out.jsonl'
+	    'cx-ingest examples/helpdesk-zh.csv 2>/dev/null | cx-classify -q | cx-route >out.jsonl'
 	check_status 1
-	check_stderr
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
 	check_eq lines "$(wc -l <out.jsonl)" 9
 	# Every ticket has a lead department, an owner (its 首接客服), an
 	# agent of the lead department, a status and a remedy; the follow-up
@@ -644,7 +708,7 @@ B 小刘'
 	batch sp b2.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 unread'
 	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq open "$(ls sp/open | tr '\n' ' ')" 'A B C D E '
 	check_eq tmp "$(ls -A sp/tmp)" ''
@@ -659,7 +723,7 @@ B 小刘'
 	cp -a sp before
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 0 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 unread'
 	same_tree before sp
 }
 
@@ -669,7 +733,7 @@ B 小刘'
 	batch sp b.jsonl
 	CX_SPOOL=sp run --separate-stderr cx-route
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
 	[ -f sp/open/A ]
 	run --separate-stderr cx-route -s sp b.jsonl
 	check_status 2
@@ -685,13 +749,13 @@ B 小刘'
 	check_status 1
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 0 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 unread'
 	check_eq new "$(ls sp/new)" B0000000001.jsonl
 	check_eq open "$(ls -A sp/open 2>/dev/null)" ''
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 8 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
 	check_eq classified "$(cat sp/open/* | jq -r 'has("classified_by")' | sort -u)" true
 }
 
@@ -704,7 +768,7 @@ B 小刘'
 	run --separate-stderr cx-route -s sp
 	check_status 1
 	check_stderr 'cx-route: sp/classified/B0000000001.jsonl:2: not a ticket with an id; batch left in classified/' \
-	    'cx-route: 1 routed, 0 queued without an agent'
+	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
 	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
 	cmp b1.jsonl sp/classified/B0000000001.jsonl
 	# Left in classified/ and filed in open/ too, A would be routed twice.
@@ -732,6 +796,20 @@ B 小刘'
 	check_eq batch "$(jq -r .source.ext sp/new/B0000000004.jsonl | tr '\n' ' ')" 'C-88002 C-88003 '
 }
 
+@test "spool: a file of open/ that is no ticket is not counted in the loads, with a warning; exit 1" {
+	sp sp
+	mkdir -p sp/open
+	echo 'not json' >sp/open/BROKEN
+	tk A quality >b.jsonl
+	batch sp b.jsonl
+	run --separate-stderr cx-route -s sp
+	check_status 1
+	check_stderr 'cx-route: sp/open/BROKEN:1: not a JSON object at column 1; not counted' \
+	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
+	check_eq kept "$(cat sp/open/BROKEN)" 'not json'
+	[ -f sp/open/A ]
+}
+
 # --- two runs at once, and crashes ----------------------------------------
 
 @test "concurrency: two cx-route runs at once on 2000 tickets in 4 batches: each ticket in open/ once, none over capacity, the loads add up" {
@@ -748,14 +826,14 @@ B 小刘'
 	local st1=0 st2=0 r1 q1 r2 q2
 	cx-route -s sp 2>err1 &
 	local pid=$!
-	cx-route -p rr -s sp 2>err2 || st2=$?
+	cx-route -b rr -s sp 2>err2 || st2=$?
 	wait $pid || st1=$?
 	check_eq "status 1" $st1 0
 	check_eq "status 2" $st2 0
-	[[ $(cat err1) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent$ ]] ||
+	[[ $(cat err1) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ unread$ ]] ||
 	    { echo "run 1 said: $(cat err1)" >&2; return 1; }
 	r1=${BASH_REMATCH[1]} q1=${BASH_REMATCH[2]}
-	[[ $(cat err2) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent$ ]] ||
+	[[ $(cat err2) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ unread$ ]] ||
 	    { echo "run 2 said: $(cat err2)" >&2; return 1; }
 	r2=${BASH_REMATCH[1]} q2=${BASH_REMATCH[2]}
 	check_eq routed $((r1 + r2)) 2000
@@ -818,7 +896,7 @@ owners() {
 	cp -a base ref
 	run --separate-stderr cx-route -s ref
 	check_status 0
-	check_stderr 'cx-route: 10 routed, 0 queued without an agent'
+	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 unread'
 	local sc n st failed='' kills=0
 	for sc in '/^renameat' unlinkat fsync; do
 		for ((n = 1; n <= 60; n++)); do
@@ -895,7 +973,7 @@ B0000000001.jsonl'
 	    '["registered","followup","routed","followup"]'
 }
 
-@test "crash: under -p rr, the rerun takes turns on from the tickets the dead run filed" {
+@test "crash: under -b rr, the rerun takes turns on from the tickets the dead run filed" {
 	need_strace
 	sp sp
 	printf '%s\n' 'A1 商品部 9 on' 'A2 商品部 9 on' 'A3 商品部 9 on' >sp/etc/agents
@@ -903,17 +981,17 @@ B0000000001.jsonl'
 	batch sp b.jsonl
 	tk N4 quality >b2.jsonl
 	cp -a sp ref
-	cx-route -q -p rr -s ref
+	cx-route -q -b rr -s ref
 	batch ref b2.jsonl
-	cx-route -q -p rr -s ref
+	cx-route -q -b rr -s ref
 	check_eq undisturbed "$(cat ref/open/* | jq -r .assignee | tr '\n' ' ')" 'A1 A2 A3 A1 '
 	# Killed after its commit point, before filing any ticket.
-	run --separate-stderr die_at '/^renameat' 2 cx-route -p rr -s sp
+	run --separate-stderr die_at '/^renameat' 2 cx-route -b rr -s sp
 	check_status 137
 	check_eq partial "$(ls -A sp/open 2>/dev/null)" ''
-	cx-route -q -p rr -s sp
+	cx-route -q -b rr -s sp
 	batch sp b2.jsonl
-	cx-route -q -p rr -s sp
+	cx-route -q -b rr -s sp
 	check_eq rerun "$(cat sp/open/* | jq -r .assignee | tr '\n' ' ')" 'A1 A2 A3 A1 '
 }
 
@@ -971,7 +1049,7 @@ B0000000001.jsonl'
 	{ tk A quality; tk B logistics.late; tk C logistics; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-route: 3 routed, 1 queued without an agent, 0 unread'
 	check_eq routed "$(jq -c '[.id, .departments, .assignee]' out.jsonl)" \
 	    '["A",["商品部","质检","法务"],"刘经理"]
 ["B",["商品部","质检","法务"],"刘经理"]
@@ -1001,35 +1079,83 @@ B0000000001.jsonl'
 	EOF
 }
 
-@test "usage: an unknown option, a missing value, a bad -p or --now is exit 2" {
-	local u='usage: cx-route [-q] [-p policy] [-s spool] [--now time] [file ...]'
+@test "usage: an unknown option, a missing value, a bad -b, -z or --now is exit 2" {
+	local u='usage: cx-route [-q] [-b how] [-s spool] [-z zone] [--now time] [file ...]'
 	run --separate-stderr cx-route -x
 	check_status 2
 	check_stderr 'cx-route: unknown option -x' "$u"
 	run --separate-stderr cx-route --bogus
 	check_status 2
 	check_stderr 'cx-route: unknown option --bogus' "$u"
-	run --separate-stderr cx-route -p
+	# -p was the old -b.
+	run --separate-stderr cx-route -p rr
 	check_status 2
-	check_stderr 'cx-route: option -p needs a value' "$u"
+	check_stderr 'cx-route: unknown option -p' "$u"
+	run --separate-stderr cx-route -b
+	check_status 2
+	check_stderr 'cx-route: option -b needs a value' "$u"
+	run --separate-stderr cx-route --balance
+	check_status 2
+	check_stderr 'cx-route: option --balance needs a value' "$u"
 	run --separate-stderr cx-route -s
 	check_status 2
 	check_stderr 'cx-route: option -s needs a value' "$u"
+	run --separate-stderr cx-route -z
+	check_status 2
+	check_stderr 'cx-route: option -z needs a value' "$u"
 	run --separate-stderr cx-route --now
 	check_status 2
 	check_stderr 'cx-route: option --now needs a value' "$u"
-	run --separate-stderr cx-route -p fifo </dev/null
+	run --separate-stderr cx-route -b fifo </dev/null
 	check_status 2
-	check_stderr 'cx-route: -p: least or rr, not "fifo"'
+	check_stderr 'cx-route: -b: least or rr, not "fifo"'
+	run --separate-stderr cx-route --balance x </dev/null
+	check_status 2
+	check_stderr 'cx-route: -b: least or rr, not "x"'
+	run --separate-stderr cx-route -z Nowhere/City </dev/null
+	check_status 2
+	check_stderr 'cx-route: unknown time zone "Nowhere/City"'
 	run --separate-stderr cx-route --now yesterday </dev/null
 	check_status 2
 	check_stderr 'cx-route: --now: unrecognised time "yesterday"'
 	run --separate-stderr cx-route nope.jsonl
 	check_status 2
 	check_stderr 'cx-route: nope.jsonl: No such file or directory'
-	# -p least is the default.
+	# -b least is the default; --balance is -b.
 	tk A quality >a.jsonl
-	check_eq least "$(rt -p least a.jsonl)" "$(rt a.jsonl)"
+	check_eq least "$(rt -q -b least a.jsonl)" "$(rt -q a.jsonl)"
+	check_eq long "$(rt -q --balance least a.jsonl)" "$(rt -q a.jsonl)"
+	check_eq rr "$(rt -q --balance rr a.jsonl)" "$(rt -q -b rr a.jsonl)"
+}
+
+@test "usage: -h and --help print the usage and a line per option on the standard output, exit 0, and touch nothing" {
+	run --separate-stderr cx-route -h
+	check_status 0
+	check_stderr
+	check_eq usage "${output%%$'\n'*}" \
+	    'usage: cx-route [-q] [-b how] [-s spool] [-z zone] [--now time] [file ...]'
+	# Each option once, a short one with its long one.
+	check_eq options "$(sed -n 's/^ *\(-[a-z], \)\{0,1\}\(--[a-z]*\) .*/\1\2/p' <<<"$output")" \
+	    '-b, --balance
+-h, --help
+-q, --quiet
+-s, --spool
+-z, --zone
+--now
+--version'
+	local help=$output
+	run --separate-stderr cx-route --help -s fresh
+	check_status 0
+	check_stderr
+	check_eq same "$output" "$help"
+	[ ! -e fresh ]
+}
+
+@test "usage: --version prints cx-route 0.5.0 on the standard output, exit 0" {
+	run --separate-stderr cx-route --version
+	check_status 0
+	check_stderr
+	check_eq version "$output" 'cx-route 0.5.0'
 }
 
 @test "flags: others' flags are kept, and repeat or review go when they no longer apply" {

@@ -2,7 +2,7 @@
 # cx-sla: each ticket's clocks (cx-policy(5)) in working or calendar time
 # (cx-calendar(5)), the sla member, warnings, breaches and the escalation
 # ladder, alerts held until working time, force majeure (-x and the
-# extensions file), --explain; filter mode and spool mode, sweeps every few
+# extensions file), -E (explain); filter mode and spool mode, sweeps every few
 # minutes, two tools at once and crashes.  The rules are tested with a
 # small policy of our own (POLICY below) and the shipped calendar, in a
 # spool's etc/ or, for filter mode, in CX_SHARE; the shipped policy on the
@@ -150,9 +150,9 @@ stamps() {
 		# F: 3h30m of 4 working hours used: the 75% warning.
 		tk F normal 11-24T10:00 '"amount":129.50,"n":1.50e+2'
 	} >in.jsonl
-	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" -a alerts.jsonl in.jsonl
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" -A alerts.jsonl in.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 5 tickets, 5 changed: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 5 tickets, 5 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
 	golden sla-tickets.jsonl out.jsonl
 	golden sla-alerts.jsonl alerts.jsonl
 	check_eq clocks "$(jq -c 'select(.id) | [.id, (.sla | to_entries[] |
@@ -183,10 +183,10 @@ F warning answer 75'
 @test "filter: the sla member is a function of ticket, policy and now: a second run says nothing and changes nothing" {
 	conf c
 	{ tk A normal 11-24T09:00; tk B urgent 11-24T14:30; tk F normal 11-24T10:00; } >in.jsonl
-	ok01 sla --now "$(at 11-24T15:00)" -a a1.jsonl in.jsonl >once.jsonl 2>/dev/null
-	run --separate-stderr run_to twice.jsonl sla --now "$(at 11-24T15:00)" -a a2.jsonl once.jsonl
+	ok01 sla --now "$(at 11-24T15:00)" -A a1.jsonl in.jsonl >once.jsonl 2>/dev/null
+	run --separate-stderr run_to twice.jsonl sla --now "$(at 11-24T15:00)" -A a2.jsonl once.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
 	cmp once.jsonl twice.jsonl
 	[ -f a2.jsonl ] && [ ! -s a2.jsonl ]
 	# Ten minutes later: the same sla member as a run on the input.
@@ -200,26 +200,26 @@ F warning answer 75'
 	tk N normal 11-24T14:00 >n.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" n.jsonl
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 1 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
 	# Answered half an hour late and resolved: the breach is said, once,
 	# but nothing is open.
 	tk L normal 11-24T09:00 "$(hist "$(ev 11-24T15:00 replied)" "$(ev 11-24T15:10 resolved)")" >l.jsonl
-	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T16:00)" -a a.jsonl l.jsonl
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T16:00)" -A a.jsonl l.jsonl
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 0 in breach'
 	check_eq late "$(jq -c '.sla.answer | [.met_at, .breached]' out.jsonl)" '["2026-11-24T15:00:00+08:00",true]'
 	check_eq alert "$(jq -r '[.event, .clock] | join(" ")' a.jsonl)" 'breach answer'
 	tk O normal 11-24T09:00 >o.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T16:00)" n.jsonl o.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
 	# -q: the same status, nothing said.
 	run --separate-stderr run_to out.jsonl sla -q --now "$(at 11-24T16:00)" n.jsonl o.jsonl
 	check_status 1
 	check_stderr
 }
 
-@test "filter: a line that is not a ticket passes through unchanged with FILE:LINE; exit 2, even with a breach" {
+@test "filter: a line that is not a ticket passes through unchanged with FILE:LINE, counted unread; exit 1" {
 	conf c
 	{
 		tk A normal 11-24T09:00
@@ -230,30 +230,52 @@ F warning answer 75'
 		printf '{"id":"C"'
 	} >in.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" in.jsonl
-	check_status 2
+	check_status 1
 	check_stderr \
 	    'cx-sla: in.jsonl:2: not a JSON object at column 1; passed through' \
 	    'cx-sla: in.jsonl:3: not a JSON object at column 1; passed through' \
 	    'cx-sla: in.jsonl:4: no received_at or registered_at; passed through' \
 	    'cx-sla: in.jsonl:5: a time in history or followups is not a time; passed through' \
 	    "cx-sla: in.jsonl:6: expected ',' or '}' at end of line; passed through" \
-	    'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed, 5 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
 	check_eq lines "$(wc -l <out.jsonl)" 6
 	diff -u <(sed -n 2,5p in.jsonl) <(sed -n 2,5p out.jsonl)
 	check_eq last "$(sed -n 6p out.jsonl)" '{"id":"C"'
 	check_eq swept "$(sed -n 1p out.jsonl | jq -c '.sla.answer.breached')" true
 	# The standard input is named so.
 	run --separate-stderr run_io in.jsonl out.jsonl sla --now "$(at 11-24T15:00)"
-	check_status 2
+	check_status 1
 	check_eq stdin "${stderr%%$'\n'*}" 'cx-sla: (stdin):2: not a JSON object at column 1; passed through'
 }
 
-@test "filter: --explain ID walks the clocks of that ticket only, exit 0; an ID not in the input is exit 2" {
+@test "filter: a line that is not JSON alone makes exit 1, with no ticket in breach; -q keeps the warning, not the summary" {
+	conf c
+	{ tk N normal 11-24T14:00; echo '{"id":"X",'; tk M normal 11-24T14:30; } >in.jsonl
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" in.jsonl
+	check_status 1
+	check_stderr \
+	    "cx-sla: in.jsonl:2: expected a key at end of line; passed through" \
+	    'cx-sla: 2 tickets, 2 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_eq copied "$(sed -n 2p out.jsonl)" '{"id":"X",'
+	check_eq swept "$(jq -rR 'fromjson? | .id + " " + (.sla.answer.breached | tostring)' out.jsonl)" 'N false
+M false'
+	run --separate-stderr run_to quiet.jsonl sla -q --now "$(at 11-24T15:00)" in.jsonl
+	check_status 1
+	check_stderr "cx-sla: in.jsonl:2: expected a key at end of line; passed through"
+	cmp out.jsonl quiet.jsonl
+	# Without the line: exit 0.
+	sed 2d in.jsonl >good.jsonl
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" good.jsonl
+	check_status 0
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+}
+
+@test "filter: -E -i ID walks the clocks of that ticket only, exit 0; an ID not in the input is cx-sla: ID: no such ticket, exit 1" {
 	conf c
 	{ tk A normal 11-24T09:00; tk C normal 11-24T11:00 "$(hist "$(ev 11-24T11:30 replied)" "$(ev 11-24T12:00 waiting)")"; } >in.jsonl
-	run --separate-stderr sla --now "$(at 11-24T15:00)" --explain C in.jsonl
+	run --separate-stderr sla --now "$(at 11-24T15:00)" -E -i C in.jsonl
 	check_status 0
-	check_stderr
+	check_stderr 'cx-sla: 1 tickets explained, 0 unread'
 	check_eq explain "$output" "C: now 2026-11-24T15:00:00+08:00; calendar \"calendar\" (Asia/Shanghai)
 answer: 4h working ($T/c/policy:5: target answer 4h working)
   working time of calendar Asia/Shanghai (a working day is 7h30m)
@@ -268,24 +290,77 @@ fix: 24h ($T/c/policy:7: target fix    24h)
   starts when received 2026-11-24T11:00:00+08:00
   paused, waiting, since 2026-11-24T12:00:00+08:00
   paused: 23h left"
-	run --separate-stderr sla --now "$(at 11-24T15:00)" --explain Z in.jsonl
-	check_status 2
-	check_stderr 'cx-sla: Z: no such ticket'
+	# The long options say the same; -q keeps the summary back.
+	local once=$output
+	run --separate-stderr sla --now "$(at 11-24T15:00)" --explain --id C in.jsonl
+	check_status 0
+	check_stderr 'cx-sla: 1 tickets explained, 0 unread'
+	check_eq long "$output" "$once"
+	run --separate-stderr sla -q --now "$(at 11-24T15:00)" -E -i C in.jsonl
+	check_status 0
+	check_stderr
+	check_eq quiet "$output" "$once"
+	run --separate-stderr sla --now "$(at 11-24T15:00)" -E -i Z in.jsonl
+	check_status 1
+	check_stderr 'cx-sla: Z: no such ticket' 'cx-sla: 0 tickets explained, 0 unread'
 	check_eq stdout "$output" ''
+}
+
+@test "filter: -E without -i explains every ticket read, in order; -i without -E is exit 2" {
+	conf c
+	{ tk A normal 11-24T09:00; tk C normal 11-24T11:00 "$(hist "$(ev 11-24T11:30 replied)")"; } >in.jsonl
+	sla --now "$(at 11-24T15:00)" -E -i A in.jsonl >a.txt 2>/dev/null
+	sla --now "$(at 11-24T15:00)" -E -i C in.jsonl >c.txt 2>/dev/null
+	run --separate-stderr sla --now "$(at 11-24T15:00)" -E in.jsonl
+	check_status 0
+	check_stderr 'cx-sla: 2 tickets explained, 0 unread'
+	check_eq every "$output" "$(cat a.txt c.txt)"
+	check_eq heads "$(grep ': now ' <<<"$output")" 'A: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)
+C: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)'
+	# -i alone is no sweep of the tickets named: refused, nothing written.
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" -i A in.jsonl
+	check_status 2
+	check_stderr 'cx-sla: -i goes with -E'
+	[ ! -s out.jsonl ]
+	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" --id A -A alerts.jsonl in.jsonl
+	check_status 2
+	check_stderr 'cx-sla: -i goes with -E'
+	[ ! -s out.jsonl ] && [ ! -e alerts.jsonl ]
+}
+
+@test "filter: -E leaves out follow-ups, which are no tickets, and a ticket that cannot be timed, with a warning; exit 1" {
+	conf c
+	{ tk A normal 11-24T09:00; echo '{"followup_of":"A","text":"again"}'
+	  echo '{"id":"B","priority":"normal","history":[{"at":"not a time","by":"x","action":"note"}]}'; } >in.jsonl
+	sla --now "$(at 11-24T15:00)" -E -i A in.jsonl >a.txt 2>/dev/null
+	run --separate-stderr sla --now "$(at 11-24T15:00)" -E in.jsonl
+	check_status 1
+	check_stderr 'cx-sla: in.jsonl:3: a time in history or followups is not a time; left out' \
+	    'cx-sla: 1 tickets explained, 1 unread'
+	check_eq only-A "$output" "$(cat a.txt)"
 }
 
 # --- usage and configuration ----------------------------------------------
 
 @test "usage: an unknown option, a missing value, a bad --now or -x, files with -s are exit 2" {
-	local u='usage: cx-sla [-nq] [-a alerts] [-s spool] [-x extension] [--explain id] [--now time] [file ...]'
-	run --separate-stderr cx-sla -z
+	local u='usage: cx-sla [-Enq] [-A alerts] [-i id] [-P policy] [-s spool] [-x extension]
+              [-z zone] [--now time] [file ...]'
+	run --separate-stderr cx-sla -y
 	check_status 2
-	check_stderr 'cx-sla: unknown option -z' "$u"
+	check_stderr 'cx-sla: unknown option -y' "$u"
 	run --separate-stderr cx-sla --bogus
 	check_status 2
 	check_stderr 'cx-sla: unknown option --bogus' "$u"
+	# -a is -A now; --explain takes no value.
+	run --separate-stderr cx-sla -a alerts.jsonl
+	check_status 2
+	check_stderr 'cx-sla: unknown option -a' "$u"
+	[ ! -e alerts.jsonl ]
+	run --separate-stderr cx-sla --explain=C
+	check_status 2
+	check_stderr 'cx-sla: unknown option --explain=C' "$u"
 	local o
-	for o in -a -s -x --now --explain; do
+	for o in -A -i -P -s -x -z --now --alerts --id --policy --spool --extend --zone; do
 		run --separate-stderr cx-sla $o
 		check_status 2
 		check_stderr "cx-sla: option $o needs a value" "$u"
@@ -305,6 +380,30 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	check_status 2
 	check_stderr 'cx-sla: a spool is its own input: no files with -s'
 	[ ! -e sp/outbox ] && [ ! -e sp/state ]
+}
+
+@test "usage: -h and --help print the usage and a line per option on stdout, exit 0; --version is cx-sla 0.5.0" {
+	run --separate-stderr cx-sla -h
+	check_status 0
+	check_stderr
+	check_eq usage "$(head -2 <<<"$output")" 'usage: cx-sla [-Enq] [-A alerts] [-i id] [-P policy] [-s spool] [-x extension]
+              [-z zone] [--now time] [file ...]'
+	local o
+	for o in '-A, --alerts alerts' '-E, --explain ' '-h, --help ' '-i, --id id' '-n, --dry-run ' \
+	    '-P, --policy policy' '-q, --quiet ' '-s, --spool spool' '-x, --extend extension' \
+	    '-z, --zone zone' '    --now time' '    --version '; do
+		grep -qF -- "  $o" <<<"$output" || { echo "no line for $o" >&2; return 1; }
+	done
+	local help=$output
+	run --separate-stderr cx-sla --help
+	check_status 0
+	check_stderr
+	check_eq --help "$output" "$help"
+	# Help and the version read nothing: no policy needed, no input waited for.
+	run --separate-stderr env CX_SHARE=$T/nowhere cx-sla --version
+	check_status 0
+	check_stderr
+	check_eq version "$output" 'cx-sla 0.5.0'
 }
 
 @test "config: a broken policy or extensions line is exit 2 with cx-sla: FILE:LINE: message, before anything is touched" {
@@ -355,6 +454,55 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	check_stderr "cx-sla: no policy file in $T/broken or the spool's etc/"
 }
 
+@test "config: -P FILE is the policy, not the shipped one nor the spool's; a -P file missing or broken is exit 2" {
+	printf '%s\n' "$POLICY" >p
+	{ tk A normal 11-24T09:00; tk F normal 11-24T10:00; } >in.jsonl
+	# Filter mode with the shipped configuration: the clocks of -P.
+	run --separate-stderr run_to out.jsonl cx-sla -P p --now "$(at 11-24T15:00)" -A a.jsonl in.jsonl
+	check_status 1
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_eq clocks "$(jq -c '[.id, (.sla | keys_unsorted)]' out.jsonl)" '["A",["answer","fix"]]
+["F",["answer","fix"]]'
+	# What POLICY in place of the shipped one makes.
+	conf c
+	ok01 sla -q --now "$(at 11-24T15:00)" -A b.jsonl in.jsonl >conf.jsonl
+	cmp conf.jsonl out.jsonl
+	cmp b.jsonl a.jsonl
+	# --policy is -P; an explanation names the file a target is from.
+	run --separate-stderr cx-sla --policy p --now "$(at 11-24T15:00)" -E -i A in.jsonl
+	check_status 0
+	check_stderr 'cx-sla: 1 tickets explained, 0 unread'
+	check_eq from "$(grep '^[a-z]*:' <<<"$output")" 'answer: 4h working (p:5: target answer 4h working)
+fix: 24h (p:7: target fix    24h)'
+	# Spool mode: -P rather than etc/policy, which stays as it is.
+	spool sp
+	put sp A normal 11-24T09:00
+	printf '%s\n' 'clock answer from=received stop=replied' 'target answer 2h working' \
+	    'escalate 0 notify=assignee' >two
+	cp sp/etc/policy policy
+	run --separate-stderr sweep sp 11-24T11:30 -P two
+	check_status 1
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_eq sla "$(opened sp A '.sla | [keys_unsorted, .answer.limit, .answer.due]')" \
+	    '[["answer"],"2h working","2026-11-24T11:00:00+08:00"]'
+	check_eq etc "$(ls sp/etc)" policy
+	cmp policy sp/etc/policy
+	# A -P file that is not there, or broken: nothing touched.
+	cp -a sp before
+	run --separate-stderr sweep sp 11-24T11:35 -P nope
+	check_status 2
+	check_stderr 'cx-sla: nope: No such file or directory'
+	printf 'clock a\n' >bad
+	run --separate-stderr sweep sp 11-24T11:35 -P bad
+	check_status 2
+	check_stderr 'cx-sla: bad:1: clock a: needs from= and stop='
+	same_tree before sp
+	run --separate-stderr run_to out.jsonl cx-sla -P bad --now "$(at 11-24T15:00)" in.jsonl
+	check_status 2
+	check_stderr 'cx-sla: bad:1: clock a: needs from= and stop='
+	[ ! -s out.jsonl ]
+}
+
 @test "config: a broken calendar stops the sweep: exit 2 with FILE:LINE, no ticket rewritten, no alert" {
 	spool sp
 	put sp A normal 11-24T09:00
@@ -382,7 +530,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	put sp F normal 11-24T10:00
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 3 changed: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
 	check_eq outbox "$(ls sp/outbox)" sla-1.jsonl
 	check_eq alerts "$(alerts sp)" '15:00 A breach answer - 小李,小王
 15:00 A escalation answer 1 小李,小王
@@ -401,11 +549,11 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	    ok01 sla -q --now "$(at 11-24T15:00)" >filter.jsonl
 	diff -u filter.jsonl <(cat sp/open/A sp/open/B sp/open/F)
 	check_eq tmp "$(ls -A sp/tmp)" ''
-	# CX_SPOOL is the spool when -s is not given; -a copies the alerts.
+	# CX_SPOOL is the spool when -s is not given; -A copies the alerts.
 	put sp G normal 11-24T10:00
-	CX_SPOOL=sp run --separate-stderr cx-sla --now "$(at 11-24T15:00)" -a copy.jsonl
+	CX_SPOOL=sp run --separate-stderr cx-sla --now "$(at 11-24T15:00)" -A copy.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 4 tickets, 1 changed: 1 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 4 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 1 in breach'
 	check_eq outbox2 "$(ls sp/outbox | tr '\n' ' ')" 'sla-1.jsonl sla-2.jsonl '
 	cmp copy.jsonl sp/outbox/sla-2.jsonl
 }
@@ -422,7 +570,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	md5sum sp/open/* >sums
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
 	diff -u before <(stamps sp/open)
 	diff -u outbox <(ls sp/outbox)
 	md5sum -c --quiet sums
@@ -438,7 +586,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	stamps sp >stamps
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
 	same_tree before sp
 	diff -u stamps <(stamps sp)
 }
@@ -492,18 +640,18 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 		sweep sp 11-24T$t 2>err || st=$?
 		out+="$t $st $(cat err)"$'\n'
 	done
-	check_eq sweeps "$out" '11:59 0 cx-sla: 1 tickets, 1 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-12:00 0 cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 0 in breach
-13:30 0 cx-sla: 1 tickets, 1 changed: 1 warnings, 0 breaches, 0 escalations; 0 in breach
-14:05 0 cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-14:06 0 cx-sla: 1 tickets, 1 changed: 1 warnings, 0 breaches, 0 escalations; 0 in breach
-14:29 0 cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-14:30 1 cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach
-15:29 1 cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach
-15:30 1 cx-sla: 1 tickets, 1 changed: 0 warnings, 0 breaches, 1 escalations; 1 in breach
-16:29 1 cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 1 in breach
-16:30 1 cx-sla: 1 tickets, 1 changed: 1 warnings, 0 breaches, 1 escalations; 1 in breach
-17:00 1 cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 0 escalations; 1 in breach
+	check_eq sweeps "$out" '11:59 0 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
+12:00 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 0 in breach
+13:30 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach
+14:05 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
+14:06 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach
+14:29 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
+14:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach
+15:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach
+15:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 1 escalations; 1 in breach
+16:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach
+16:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 1 escalations; 1 in breach
+17:00 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 1 in breach
 '
 	# At 16:30 the ticket goes to 高级客服's 老马 and becomes urgent: its
 	# fix has 8 hours, 7h30m of them gone: 90% at once, the breach at 17:00.
@@ -560,7 +708,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	put s2 T normal 11-24T09:00
 	run --separate-stderr sweep s2 11-24T15:40
 	check_status 1
-	check_stderr 'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
 	check_eq second "$(alerts s2)" '15:40 T breach answer - 小李,小王
 15:40 T escalation answer 1 小李,小王
 15:40 T escalation answer 2 客服主管'
@@ -582,7 +730,7 @@ fix: 24h ($T/c/policy:7: target fix    24h)
 	run --separate-stderr sweep sp 11-24T17:00
 	check_status 1
 	# A-1, made urgent, has 8 hours for its fix: due now, a breach.
-	check_stderr 'cx-sla: 3 tickets, 3 changed: 0 warnings, 3 breaches, 6 escalations; 2 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 3 breaches, 6 escalations; 2 in breach'
 	check_eq moved "$(cd sp/open && jq -r '[.id, .department, .assignee, .priority] | join(" ")' A-1 A-2 Z-9)" \
 	    'A-1 高级客服 Grace urgent
 A-2 高级客服 老马 normal
@@ -597,7 +745,7 @@ Z-9 高级客服 老马 normal'
 	put sp U urgent 11-27T09:00
 	run --separate-stderr sweep sp 11-28T10:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed: 0 warnings, 2 breaches, 3 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations (alerts of 1 held until working time); 2 in breach'
 	check_eq saturday "$(alerts sp)" '10:00 U breach answer - 小李,小王
 10:00 U breach fix - 小李,小王
 10:00 U escalation answer 1 小李,小王
@@ -608,11 +756,11 @@ Z-9 高级客服 老马 normal'
 	check_eq N-sla "$(opened sp N '[.sla[].breached]')" '[true,true]'
 	run --separate-stderr sweep sp 11-28T20:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 2 in breach'
 	# Monday 09:00: said, the highest level only, every rung due.
 	run --separate-stderr sweep sp 11-30T09:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 1 changed: 0 warnings, 2 breaches, 3 escalations; 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 1 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations; 2 in breach'
 	check_eq monday "$(alerts sp | grep ' N ')" '09:00 N breach answer - 小李,小王
 09:00 N breach fix - 小李,小王
 09:00 N escalation answer 1 小李,小王
@@ -624,7 +772,7 @@ Z-9 高级客服 老马 normal'
 	put s2 V urgent 11-24T18:30
 	run --separate-stderr sweep s2 11-24T20:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
 	check_eq evening "$(alerts s2)" '20:00 V breach answer - 小李,小王
 20:00 V escalation answer 1 小李,小王'
 	# V's fix (8 hours) breaks at 02:30 and is said at once; E waits.
@@ -698,15 +846,15 @@ Z-9 高级客服 老马 normal'
 
 # --- explain, extensions, calendars ---------------------------------------
 
-@test "explain: --explain ID prints each clock with the working intervals walked and exits 0, changing nothing; an unknown ID is exit 2" {
+@test "explain: -E -i ID prints each clock with the working intervals walked and exits 0, changing nothing; an unknown ID is exit 1" {
 	spool sp
 	put sp N normal 11-27T17:00 "$(hist "$(ev 11-27T17:10 waiting)" "$(ev 11-30T09:00 customer_reply)")"
 	mkdir sp/closed
 	tk K low 11-20T10:00 "$(hist "$(ev 11-20T11:00 resolved)")" >sp/closed/K
 	cp -a sp before
-	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" --explain N
+	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" -E -i N
 	check_status 0
-	check_stderr
+	check_stderr 'cx-sla: 1 tickets explained, 0 unread'
 	check_eq explain "$output" 'N: now 2026-11-30T10:00:00+08:00; calendar "calendar" (Asia/Shanghai)
 answer: 4h working (sp/etc/policy:5: target answer 4h working)
   working time of calendar Asia/Shanghai (a working day is 7h30m)
@@ -723,14 +871,40 @@ fix: 24h (sp/etc/policy:7: target fix    24h)
   running'
 	same_tree before sp
 	# A closed ticket too.
-	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" --explain K
+	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" -E -i K
 	check_status 0
+	check_stderr 'cx-sla: 1 tickets explained, 0 unread'
 	[[ "${lines[0]}" == 'K: now 2026-11-30T10:00:00+08:00; calendar "calendar" (Asia/Shanghai)' ]]
 	[[ "$output" == *'stopped by "resolved" at 2026-11-20T11:00:00+08:00'* ]]
-	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" --explain NOPE
-	check_status 2
-	check_stderr 'cx-sla: NOPE: no such ticket'
+	run --separate-stderr cx-sla -s sp --now "$(at 11-30T10:00)" -E -i NOPE
+	check_status 1
+	check_stderr 'cx-sla: NOPE: no such ticket' 'cx-sla: 0 tickets explained, 0 unread'
 	check_eq stdout "$output" ''
+	same_tree before sp
+}
+
+@test "explain: -E without -i explains every ticket a sweep reads, the ticket that cannot be read counted unread; nothing changes" {
+	spool sp
+	put sp A normal 11-24T09:00
+	put sp C normal 11-24T11:00 "$(hist "$(ev 11-24T11:30 replied)")"
+	echo 'not json' >sp/open/B
+	cp -a sp before
+	run --separate-stderr cx-sla -s sp --now "$(at 11-24T15:00)" -E
+	check_status 1
+	check_stderr 'cx-sla: sp/open/B:1: not a JSON object at column 1; left as it is' \
+	    'cx-sla: 2 tickets explained, 1 unread'
+	check_eq heads "$(grep ': now ' <<<"$output")" 'A: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)
+C: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)'
+	local every=$output
+	run --separate-stderr cx-sla -s sp --now "$(at 11-24T15:00)" -E -i A -i C
+	check_status 0
+	check_stderr 'cx-sla: 2 tickets explained, 0 unread'
+	check_eq same "$output" "$every"
+	same_tree before sp
+	# -i without -E: refused before the spool is touched.
+	run --separate-stderr cx-sla -s sp --now "$(at 11-24T15:00)" -i A
+	check_status 2
+	check_stderr 'cx-sla: -i goes with -E'
 	same_tree before sp
 }
 
@@ -761,7 +935,7 @@ $x"
 	# is an error, and nothing is touched.
 	run --separate-stderr sweep sp 11-25T11:05 -x "$x"
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 2 in breach'
 	check_eq "kept once" "$(grep -c '^zto-strike ' sp/etc/extensions)" 1
 	cp -a sp before
 	run --separate-stderr sweep sp 11-25T11:10 -x 'zto-strike 2026-11-24 2026-11-26 pause'
@@ -807,7 +981,7 @@ $x"
 	check_status 0
 	check_stderr \
 	    'cx-sla: warning: the calendar has no holidays for 2027: deadlines in 2027 count the weekly hours only' \
-	    'cx-sla: 3 tickets, 3 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
 	check_eq due "$(cd sp/open && jq -r .sla.answer.due A B C)" '2027-01-01T11:00:00+08:00
 2027-01-01T11:30:00+08:00
 2026-12-31T14:30:00+08:00'
@@ -817,10 +991,10 @@ $x"
 	check_status 0
 	check_stderr \
 	    'cx-sla: warning: the calendar has no holidays for 2027: deadlines in 2027 count the weekly hours only' \
-	    'cx-sla: 2 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
 	run --separate-stderr run_to out.jsonl sla --now "$(at 12-31T16:45)" sp/open/C
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
 	# -q keeps the warning: it is about the configuration, not the sweep.
 	run --separate-stderr run_to out.jsonl sla -q --now "$(at 12-31T16:45)" sp/open/A
 	check_status 0
@@ -839,13 +1013,13 @@ $x"
 	put sp H normal 11-27T09:00
 	run --separate-stderr sweep sp 11-28T14:30
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 3 changed: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
 	check_eq due "$(cd sp/open && jq -r '[.id, .sla.answer.due] | join(" ")' G K)" \
 	    'G 2026-11-28T14:00:00+08:00
 K 2026-11-30T14:30:00+08:00'
 	check_eq alerts "$(alerts sp)" '14:30 G breach answer - 老周,小王
 14:30 G escalation answer 1 老周,小王'
-	run --separate-stderr cx-sla -s sp --now "$(at 11-28T14:30)" --explain G
+	run --separate-stderr cx-sla -s sp --now "$(at 11-28T14:30)" -E -i G
 	check_status 0
 	check_eq explain "${lines[0]}" 'G: now 2026-11-28T14:30:00+08:00; calendar "cal-247" (Asia/Shanghai)'
 	# A calendar file that is nowhere: exit 2.
@@ -864,7 +1038,7 @@ K 2026-11-30T14:30:00+08:00'
 	cp -a sp before
 	run --separate-stderr sweep sp 11-24T15:00 -n
 	check_status 1
-	check_stderr 'cx-sla: dry run: 2 tickets, 2 changed: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: dry run: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
 	check_eq stdout "$output" ''
 	same_tree before sp
 	run --separate-stderr sweep sp 11-24T15:00 -n -x 'strike 2026-11-24 2026-11-25 pause'
@@ -888,22 +1062,32 @@ K 2026-11-30T14:30:00+08:00'
 	no_world_access sp
 }
 
-@test "spool: a ticket in open/ that cannot be read is left as it is, named with its path, and the sweep goes on; exit 2" {
+@test "spool: a ticket in open/ that cannot be read is left as it is, named with its path, counted unread, and the sweep goes on; exit 1" {
 	spool sp
 	put sp A normal 11-24T09:00
 	echo 'not json' >sp/open/B
 	echo '{"id":"C","priority":"normal"}' >sp/open/C
 	cp sp/open/B sp/open/C .
 	run --separate-stderr sweep sp 11-24T15:00
-	check_status 2
+	check_status 1
 	check_stderr \
 	    'cx-sla: sp/open/B:1: not a JSON object at column 1; left as it is' \
 	    'cx-sla: sp/open/C:1: no received_at or registered_at; left as it is' \
-	    'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed, 2 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
 	cmp B sp/open/B
 	cmp C sp/open/C
 	check_eq A "$(said sp A)" '15:00 sla_breach answer -
 15:00 escalated answer 1'
+	# Exit 1 for the ticket unread alone, none in breach.
+	spool s2
+	put s2 N normal 11-24T14:00
+	cp B s2/open/B
+	run --separate-stderr sweep s2 11-24T15:00
+	check_status 1
+	check_stderr \
+	    'cx-sla: s2/open/B:1: not a JSON object at column 1; left as it is' \
+	    'cx-sla: 1 tickets, 1 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	cmp B s2/open/B
 }
 
 # --- two tools at once, and crashes ---------------------------------------
@@ -971,7 +1155,7 @@ lines() {
 	cp -a base ref
 	run --separate-stderr cx-sla -s ref --now "$(at 11-24T17:00)"
 	check_status 1
-	check_stderr 'cx-sla: 4 tickets, 4 changed: 1 warnings, 3 breaches, 4 escalations; 2 in breach'
+	check_stderr 'cx-sla: 4 tickets, 4 changed, 0 unread: 1 warnings, 3 breaches, 4 escalations; 2 in breach'
 	local sc n st failed='' kills=0 t
 	for sc in write '/^renameat' fsync syncfs unlinkat; do
 		for ((n = 1; n <= 40; n++)); do
@@ -1038,7 +1222,7 @@ sla-1.jsonl'
 	put sp T normal 11-23T09:00
 	run --separate-stderr sweep sp 11-25T09:30
 	check_status 1
-	check_stderr 'cx-sla: 1 tickets, 1 changed: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
 	check_eq alerts "$(alerts sp)" '09:30 T breach fix - 小李,小王
 09:30 T escalation fix 1 小李
 09:30 T escalation fix 2 '

@@ -18,10 +18,10 @@ load helper
 	[[ "$output" == *$'CX-20261124-0001\tchat\t+8613800138000\t1299\t2 follow-ups'* ]]
 	[[ "$output" == *'helpdesk-zh.csv:12: invalid amount "十元"'* ]]
 	[[ "$output" == *$'CX-20261124-0003\turgent\t高级客服\tregistration,first_response,emergency,investigation,resolution\t3'* ]]
-	[[ "$stderr" == *"cx-sla: 10 tickets, 10 changed: 18 warnings, 34 breaches, 20 escalations; 8 in breach"* ]]
-	[[ "$stderr" == *"cx-sla: 10 tickets, 0 changed: 0 warnings, 0 breaches, 0 escalations; 8 in breach"* ]]
+	[[ "$stderr" == *"cx-sla: 10 tickets, 10 changed, 0 unread: 18 warnings, 34 breaches, 20 escalations; 8 in breach"* ]]
+	[[ "$stderr" == *"cx-sla: 10 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 8 in breach"* ]]
 	[[ "$output" == *$'resolution: 48h'*'  running'* ]]
 	[ "$(ls demo-spool/open | wc -l)" -eq 10 ]
-	[ -z "$(ls demo-spool/new)" ]
+	[ -z "$(ls -A demo-spool/new)$(ls -A demo-spool/classified)" ]
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
 }

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"	/* white-box: the library's insides too */
 #include "tap.h"
 #include "calcache.h"
 

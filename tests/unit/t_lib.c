@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"	/* white-box: the library's insides too */
 #include "tap.h"
 
 /* Rows as "line:field|field|...;" or "line:!error;" for comparing. */

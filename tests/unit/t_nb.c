@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
+#include "priv.h"	/* white-box: the library's insides too */
 #include "tap.h"
 
 static void
@@ -329,40 +329,42 @@ static void
 test_crossval(void)
 {
 	static struct set s;
-	struct cx_eval ev = { 0 }, ev2 = { 0 };
+	struct cx_eval *ev = cx_eval_new(), *ev2 = cx_eval_new();
 	struct cx_buf a = { 0 }, b = { 0 };
 	double acc;
 
 	make_set(&s, 1);
-	ok(cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, &ev) == 0,
+	ok(cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, ev) == 0,
 	    "5-fold cross-validation");
-	ok(ev.total == 600, "every example predicted once");
-	ok(cx_eval_accuracy(&ev) == 1, "separable: accuracy %.4f",
-	    cx_eval_accuracy(&ev));
-	ok(cx_eval_macro_f1(&ev) == 1, "separable: macro-F1 1");
-	cx_eval_free(&ev);
+	ok(ev->total == 600, "every example predicted once");
+	ok(cx_eval_accuracy(ev) == 1, "separable: accuracy %.4f",
+	    cx_eval_accuracy(ev));
+	ok(cx_eval_macro_f1(ev) == 1, "separable: macro-F1 1");
+	cx_eval_free(ev);
 
+	ev = cx_eval_new();
 	make_set(&s, 0);
-	cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, &ev);
-	acc = cx_eval_accuracy(&ev);
+	cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, ev);
+	acc = cx_eval_accuracy(ev);
 	ok(acc > 0.25 && acc < 0.42, "random labels: accuracy %.4f, chance "
 	    "1/3", acc);
-	cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, &ev2);
-	cx_eval_report(&ev, &a);
-	cx_eval_report(&ev2, &b);
+	cx_nb_crossval(s.label, s.text, s.len, s.n, 5, 1, ev2);
+	cx_eval_report(ev, &a);
+	cx_eval_report(ev2, &b);
 	ok(a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
 	    "the same seed, the same folds");
-	cx_eval_free(&ev);
-	cx_eval_free(&ev2);
+	cx_eval_free(ev);
+	cx_eval_free(ev2);
 	cx_buf_free(&a);
 	cx_buf_free(&b);
 
-	ok(cx_nb_crossval(s.label, s.text, s.len, s.n, 1, 1, &ev) == -1,
+	ev = cx_eval_new();
+	ok(cx_nb_crossval(s.label, s.text, s.len, s.n, 1, 1, ev) == -1,
 	    "k = 1 refused");
-	ok(cx_nb_crossval(s.label, s.text, s.len, 3, 4, 1, &ev) == -1,
+	ok(cx_nb_crossval(s.label, s.text, s.len, 3, 4, 1, ev) == -1,
 	    "k > n refused");
-	ok(ev.total == 0, "nothing counted then");
-	cx_eval_free(&ev);
+	ok(ev->total == 0, "nothing counted then");
+	cx_eval_free(ev);
 }
 
 static void
@@ -396,21 +398,21 @@ test_report(void)
 	    "1 物流                       3   1   0\n"
 	    "2 quality                    1   2   0\n"
 	    "3 refund-requested-by-the~   0   1   0\n";
-	struct cx_eval ev = { 0 };
+	struct cx_eval *ev = cx_eval_new();
 	struct cx_buf out = { 0 };
 	size_t i;
 
-	cx_eval_report(&ev, &out);
+	cx_eval_report(ev, &out);
 	is_str(cx_buf_str(&out), "examples 0\n", "empty report");
 	out.len = 0;
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		cx_eval_add(&ev, pairs[i][0], pairs[i][1]);
-	cx_eval_report(&ev, &out);
+		cx_eval_add(ev, pairs[i][0], pairs[i][1]);
+	cx_eval_report(ev, &out);
 	is_str(cx_buf_str(&out), want, "report");
-	cx_eval_add(&ev, "物流", NULL);
-	ok(ev.n == 4 && strcmp(ev.label[3], "(none)") == 0,
+	cx_eval_add(ev, "物流", NULL);
+	ok(ev->n == 4 && strcmp(ev->label[3], "(none)") == 0,
 	    "no prediction is (none)");
-	cx_eval_free(&ev);
+	cx_eval_free(ev);
 	cx_buf_free(&out);
 }
 

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cx.h"
+#include "priv.h"	/* white-box: the library's insides too */
 #include "tap.h"
 #include "calcache.h"
 

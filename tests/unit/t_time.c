@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cx.h"
+#include "priv.h"	/* white-box: the library's insides too */
 #include "tap.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))

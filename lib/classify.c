@@ -1,0 +1,341 @@
+/*
+ * classify.c: what decides a ticket's category, priority and scope, and
+ * says so in "classified_by": a correction by hand first (kept in
+ * "manual", never undone by a later run), then the rules an admin writes,
+ * then a model learnt from the team's history, for what no rule placed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "priv.h"
+
+struct cx_classifier {
+	struct cx_taxonomy	*tax;
+	struct cx_rules		*rules;
+	struct cx_nb		*model;
+};
+
+struct cx_classifier *
+cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
+    struct cx_nb *model)
+{
+	struct cx_classifier *c = cx_alloc(sizeof(*c));
+
+	c->tax = tax;
+	c->rules = rules;
+	c->model = model;
+	return c;
+}
+
+void
+cx_classifier_free(struct cx_classifier *c)
+{
+	if (c == NULL)
+		return;
+	cx_rules_free(c->rules);
+	cx_taxonomy_free(c->tax);
+	cx_nb_free(c->model);
+	free(c);
+}
+
+/* Set a member to a JSON string. */
+static void
+set_str(struct cx_rec *r, const char *key, const char *s)
+{
+	cx_rec_set_str(r, key, s, strlen(s));
+}
+
+/* The category part of a code: "logistics" of "logistics.late". */
+static void
+category_of(const char *code, struct cx_buf *b)
+{
+	const char *dot = strchr(code, '.');
+
+	b->len = 0;
+	cx_buf_add(b, code, dot ? (size_t)(dot - code) : strlen(code));
+	cx_buf_str(b);
+}
+
+/* The string at a member of the record's "manual", or NULL. */
+static char *
+manual(const struct cx_rec *r, const char *key)
+{
+	struct cx_buf b = { 0 };
+	const struct cx_field *f;
+
+	if ((f = cx_rec_get(r, "manual")) == NULL ||
+	    cx_json_getstr(f->v, f->vlen, key, &b) == -1) {
+		cx_buf_free(&b);
+		return NULL;
+	}
+	return (char *)cx_buf_str(&b);
+}
+
+static void
+by_rule(const struct cx_classifier *c, struct cx_buf *b, const char *what,
+    int rule, int words)
+{
+	cx_json_addkey(b, 0, what);
+	cx_buf_adds(b, "{\"by\":\"rules\",\"rule\":");
+	cx_json_addstr(b, cx_rules_name(c->rules, rule),
+	    strlen(cx_rules_name(c->rules, rule)));
+	if (words) {
+		cx_buf_adds(b, ",\"words\":");
+		cx_rules_words(c->rules, rule, b);
+	}
+	cx_buf_addc(b, '}');
+}
+
+static void
+by_what(struct cx_buf *b, const char *what, const char *by)
+{
+	cx_json_addkey(b, 0, what);
+	cx_buf_printf(b, "{\"by\":\"%s\"}", by);
+}
+
+/* The model, for a text no rule placed; 0 and a category if it knows. */
+static int
+predict(const struct cx_classifier *c, const struct cx_rec *r,
+    const char **code, double *conf)
+{
+	struct cx_buf t = { 0 }, s = { 0 };
+	int rc = -1;
+
+	if (c->model == NULL)
+		return -1;
+	if (cx_rec_getstr(r, "subject", &s) == 0)
+		cx_buf_add(&t, s.p, s.len);
+	cx_buf_addc(&t, '\n');
+	if (cx_rec_getstr(r, "text", &s) == 0)
+		cx_buf_add(&t, s.p, s.len);
+	*code = cx_nb_predict(c->model, t.p, t.len, conf);
+	if (*code != NULL && cx_taxonomy_get(c->tax, *code) != NULL)
+		rc = 0;
+	cx_buf_free(&t);
+	cx_buf_free(&s);
+	return rc;
+}
+
+/* How each field was decided goes in classified_by. */
+void
+cx_classify(struct cx_classifier *c, struct cx_rec *r)
+{
+	struct cx_verdict v;
+	struct cx_buf cb = { 0 }, cat = { 0 }, tags = { 0 };
+	char *mcat, *mpri, *mscope;
+	const struct cx_taxon *t;
+	const char *code = NULL;
+	double conf = 0;
+	int bymodel = 0;
+
+	cx_rules_apply(c->rules, r, &v);
+	mcat = manual(r, "subcategory");
+	if (mcat == NULL)
+		mcat = manual(r, "category");
+	mpri = manual(r, "priority");
+	mscope = manual(r, "scope");
+	if (v.category == NULL && mcat == NULL && predict(c, r, &code, &conf)
+	    == 0) {
+		v.category = code;
+		bymodel = 1;
+	}
+	/* No rule set the priority: the default of the category decided
+	 * (by the model, or by hand), raised by the scope. */
+	if (v.prule < 0 && (mcat != NULL || bymodel)) {
+		t = cx_taxonomy_get(c->tax, mcat ? mcat : v.category);
+		v.base = t ? t->priority : NULL;
+	}
+	v.priority = cx_priority_scoped(v.base, mscope ? mscope : v.scope);
+	if (mcat != NULL)
+		by_what(&cb, "category", "agent");
+	else if (bymodel) {
+		cx_json_addkey(&cb, 0, "category");
+		cx_buf_printf(&cb, "{\"by\":\"model\",\"confidence\":%.3f}",
+		    conf);
+	} else if (v.crule >= 0)
+		by_rule(c, &cb, "category", v.crule, 1);
+	else
+		by_what(&cb, "category", "none");
+	if (mcat == NULL && v.category != NULL) {
+		category_of(v.category, &cat);
+		set_str(r, "category", cat.p);
+		if (strchr(v.category, '.') != NULL)
+			set_str(r, "subcategory", v.category);
+		else
+			cx_rec_del(r, "subcategory");
+	} else if (mcat == NULL) {
+		cx_rec_del(r, "category");
+		cx_rec_del(r, "subcategory");
+	}
+	if (mpri != NULL)
+		by_what(&cb, "priority", "agent");
+	else if (v.priority != NULL && v.base != v.priority)
+		by_what(&cb, "priority", mscope ? mscope : v.scope); /* raised */
+	else if (v.prule >= 0)
+		by_rule(c, &cb, "priority", v.prule, 1);
+	else if (v.priority != NULL)
+		by_what(&cb, "priority", bymodel ? "model" : "taxonomy");
+	else
+		by_what(&cb, "priority", "none");
+	if (mpri == NULL && v.priority != NULL)
+		set_str(r, "priority", v.priority);
+	else if (mpri == NULL)
+		cx_rec_del(r, "priority");	/* nothing decided it now */
+	if (mscope != NULL)
+		by_what(&cb, "scope", "agent");
+	else if (v.srule >= 0)
+		by_rule(c, &cb, "scope", v.srule, 1);
+	else
+		by_what(&cb, "scope", "default");
+	if (mscope == NULL)
+		set_str(r, "scope", v.scope);
+	cx_verdict_tags(r, &v, &tags, &cb);
+	cb.p[0] = '{';
+	cx_buf_addc(&cb, '}');
+	cx_rec_set_raw(r, "classified_by", cb.p, cb.len);
+	free(mcat);
+	free(mpri);
+	free(mscope);
+	cx_buf_free(&cb);
+	cx_buf_free(&cat);
+	cx_buf_free(&tags);
+}
+
+/* Set a member of the raw object in m; NULL sets it to null. */
+static void
+mset(struct cx_buf *m, const char *key, const char *val)
+{
+	struct cx_buf v = { 0 }, out = { 0 };
+
+	if (val != NULL)
+		cx_json_addstr(&v, val, strlen(val));
+	else
+		cx_buf_adds(&v, "null");
+	if (cx_json_setmember(m->p, m->len, key, v.p, v.len, &out) == -1) {
+		/* "manual" was not an object: it starts again. */
+		out.len = 0;
+		cx_json_setmember("{}", 2, key, v.p, v.len, &out);
+	}
+	cx_buf_free(m);
+	*m = out;
+	cx_buf_free(&v);
+}
+
+/* A correction's field name, in b, and its value. */
+static const char *
+field_of(const char *set, struct cx_buf *b)
+{
+	const char *eq = strchr(set, '=');
+
+	b->len = 0;
+	cx_buf_add(b, set, (size_t)(eq - set));
+	(void)cx_buf_str(b);
+	return eq + 1;
+}
+
+int
+cx_correction_check(const struct cx_taxonomy *tax, const char *s,
+    struct cx_err *err)
+{
+	const char *eq = strchr(s, '=');
+
+	if (eq == NULL)
+		cx_seterr(err, "-S %s: expected field=value", s);
+	else if (strncmp(s, "category=", 9) == 0) {
+		if (cx_taxonomy_get(tax, eq + 1) != NULL)
+			return 0;
+		cx_seterr(err, "-S %s: not in the taxonomy", s);
+	} else if (strncmp(s, "priority=", 9) == 0) {
+		if (cx_priority_name(eq + 1, strlen(eq + 1)) != NULL)
+			return 0;
+		cx_seterr(err, "-S %s: urgent, normal or low", s);
+	} else if (strncmp(s, "scope=", 6) == 0) {
+		if (cx_scope_name(eq + 1, strlen(eq + 1)) != NULL)
+			return 0;
+		cx_seterr(err, "-S %s: one, group or public", s);
+	} else
+		cx_seterr(err, "-S %s: category, priority or scope", s);
+	return -1;
+}
+
+/* Whether each correction is what an agent set by hand already. */
+static int
+corrected(const struct cx_rec *r, char *const *set, int nset)
+{
+	struct cx_buf cat = { 0 }, name = { 0 };
+	const char *v, *sub;
+	char *m, *ms;
+	int i, same = 1;
+
+	for (i = 0; i < nset && same; i++) {
+		v = field_of(set[i], &name);
+		if (strcmp(name.p, "category") == 0) {
+			category_of(v, &cat);
+			sub = strchr(v, '.') != NULL ? v : NULL;
+			m = manual(r, "category");
+			ms = manual(r, "subcategory");
+			same = m != NULL && strcmp(m, cat.p) == 0 &&
+			    (sub == NULL ? ms == NULL : ms != NULL &&
+			    strcmp(ms, sub) == 0);
+			free(ms);
+		} else {
+			m = manual(r, name.p);
+			same = m != NULL && strcmp(m, v) == 0;
+		}
+		free(m);
+	}
+	cx_buf_free(&cat);
+	cx_buf_free(&name);
+	return same;
+}
+
+int
+cx_correct(struct cx_rec *r, char *const *set, int nset, const char *agent,
+    const char *nowtext)
+{
+	struct cx_buf m = { 0 }, t = { 0 }, h = { 0 }, cat = { 0 };
+	struct cx_buf name = { 0 };
+	const struct cx_field *f;
+	const char *v;
+	int i;
+
+	if (corrected(r, set, nset))
+		return 0;
+	f = cx_rec_get(r, "manual");
+	cx_buf_add(&m, f ? f->v : "{}", f ? f->vlen : 2);
+	cx_hist_begin(&h, nowtext, agent, "reclassified");
+	for (i = 0; i < nset; i++) {
+		v = field_of(set[i], &name);
+		if (strcmp(name.p, "category") == 0) {
+			category_of(v, &cat);
+			set_str(r, "category", cat.p);
+			mset(&m, "category", cat.p);
+			if (strchr(v, '.') != NULL) {
+				set_str(r, "subcategory", v);
+				mset(&m, "subcategory", v);
+			} else {
+				cx_rec_del(r, "subcategory");
+				mset(&m, "subcategory", NULL);
+			}
+		} else {
+			set_str(r, name.p, v);
+			mset(&m, name.p, v);
+		}
+		cx_json_addkey(&h, 0, name.p);
+		cx_json_addstr(&h, v, strlen(v));
+	}
+	mset(&m, "by", agent);
+	t.len = 0;
+	cx_buf_add(&t, nowtext + 1, strlen(nowtext) - 2);
+	mset(&m, "at", cx_buf_str(&t));
+	cx_rec_set_raw(r, "manual", m.p, m.len);
+	cx_buf_addc(&h, '}');
+	cx_rec_append(r, "history", h.p, h.len);
+	cx_buf_free(&m);
+	cx_buf_free(&t);
+	cx_buf_free(&h);
+	cx_buf_free(&cat);
+	cx_buf_free(&name);
+	return 1;
+}
