@@ -102,6 +102,33 @@ sync_parent(const char *path)
 	free(parent);
 }
 
+/*
+ * The spool's directory, and any of its parents that are missing, made
+ * (mode 750, each new entry synced); what cannot be made is named.
+ */
+static int
+make_path(const char *path, struct cx_err *err)
+{
+	char *p = cx_strndup(path, strlen(path)), *slash;
+	int r = 0;
+
+	for (slash = p + 1; r == 0 && slash != NULL; ) {
+		if ((slash = strchr(slash, '/')) != NULL)
+			*slash = '\0';
+		if (mkdir(p, DIRMODE) == 0)
+			sync_parent(p);
+		else if (errno != EEXIST) {
+			cx_seterr(err, "%s: cannot make the spool's directory %s: "
+			    "%s", path, p, strerror(errno));
+			r = -1;
+		}
+		if (slash != NULL)
+			*slash++ = '/';
+	}
+	free(p);
+	return r;
+}
+
 static int
 fail(struct cx_spool *sp, struct cx_err *err, const char *dir,
     const char *name)
@@ -625,12 +652,8 @@ cx_spool_begin(struct cx_spool **out, const char *path, int flags,
 	sp->dfd = sp->lockfd = -1;
 	sp->rdonly = (flags & CX_SPOOL_READ) != 0;
 	sp->path = cx_strndup(path, strlen(path));
-	if (!sp->rdonly && mkdir(path, DIRMODE) == 0)
-		sync_parent(path);
-	else if (!sp->rdonly && errno != EEXIST) {
-		cx_seterr(err, "%s: %s", path, strerror(errno));
+	if (!sp->rdonly && make_path(path, err) == -1)
 		goto fail;
-	}
 	if ((sp->dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT && (flags & CX_SPOOL_MAYBE)) {
 			cx_spool_end(sp);

@@ -222,3 +222,17 @@ seq 20261124 10'
 	check_eq open "$(ls sp/open | wc -l)" 10
 	check_eq left "$(ls -A sp/new sp/classified sp/tmp | grep -v : | grep .)" ''
 }
+
+@test "spool: -s with missing parent directories makes them, mode 750; one that cannot be made is named" {
+	run --separate-stderr cx-ingest -q -s a/b/spool examples/chat.csv
+	check_status 0
+	check_stderr
+	check_eq modes "$(stat -c '%a %n' a a/b a/b/spool)" '750 a
+750 a/b
+750 a/b/spool'
+	[ -f a/b/spool/new/B0000000001.jsonl ]
+	touch file
+	run --separate-stderr cx-ingest -q -s file/spool examples/chat.csv
+	check_status 2
+	check_stderr 'cx-ingest: file/spool: cannot make the spool'"'"'s directory file/spool: Not a directory'
+}
