@@ -50,7 +50,7 @@ static struct {
 	int			 nset;
 	struct tool_ids		 ids;		/* -i */
 	int			 explain;
-	unsigned long		 nrec, nchanged, nexplained;
+	unsigned long		 nrec, nchanged, nexplained, nunplaced;
 	struct cx_rec		 r;
 	struct cx_buf		 tmp;
 } G = {
@@ -124,7 +124,8 @@ process(void *arg, const char *file, unsigned long lineno,
 	}
 	if (G.nset > 0)
 		(void)cx_correct(r, G.set, G.nset, G.agent, G.t.nowtext);
-	cx_classify(G.cl, r);
+	if (!cx_classify(G.cl, r))
+		G.nunplaced++;
 	if (G.explain) {
 		cx_classified_explain(r, out);
 		G.nexplained++;
@@ -220,7 +221,7 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	struct cx_rules *rules;
 	struct cx_nb *model = NULL;
 	struct cx_err e;
-	char *path;
+	char *path, *prio = NULL;
 	int i;
 
 	tool_clock(&G.t);
@@ -235,6 +236,12 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	if (modelfile != NULL && (model = cx_nb_load(modelfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.cl = cx_classifier_new(G.tax, rules, model);
+	if (cx_setting(G.t.spool, "default_priority", &prio, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (prio != NULL && cx_classifier_default(G.cl, prio) == -1)
+		errx(CX_EXIT_ERR, "cx.conf: default_priority: \"%s\" is not "
+		    "urgent, normal or low", prio);
+	free(prio);
 	for (i = 0; i < G.nset; i++)
 		if (cx_correction_check(G.tax, G.set[i], &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
@@ -293,8 +300,8 @@ main(int argc, char *argv[])
 		    G.nexplained, G.t.nbad);
 	else
 		status = tool_exit(&G.t, "%lu tickets, %lu changed, %lu "
-		    "passed through unclassified", G.nrec, G.nchanged,
-		    G.t.nbad);
+		    "not placed, %lu passed through unclassified",
+		    G.nrec, G.nchanged, G.nunplaced, G.t.nbad);
 	cx_rec_free(&G.r);
 	cx_classifier_free(G.cl);
 	tool_ids_free(&G.ids);

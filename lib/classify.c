@@ -14,6 +14,7 @@ struct cx_classifier {
 	struct cx_taxonomy	*tax;
 	struct cx_rules		*rules;
 	struct cx_nb		*model;
+	const char		*defprio;	/* when nothing else decides */
 };
 
 struct cx_classifier *
@@ -25,7 +26,19 @@ cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
 	c->tax = tax;
 	c->rules = rules;
 	c->model = model;
+	c->defprio = cx_priority_name("normal", 6);
 	return c;
+}
+
+int
+cx_classifier_default(struct cx_classifier *c, const char *priority)
+{
+	const char *p = cx_priority_name(priority, strlen(priority));
+
+	if (p == NULL)
+		return -1;
+	c->defprio = p;
+	return 0;
 }
 
 void
@@ -118,7 +131,7 @@ predict(const struct cx_classifier *c, const struct cx_rec *r,
 }
 
 /* How each field was decided goes in classified_by. */
-void
+int
 cx_classify(struct cx_classifier *c, struct cx_rec *r)
 {
 	struct cx_verdict v;
@@ -127,7 +140,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	const struct cx_taxon *t;
 	const char *code = NULL;
 	double conf = 0;
-	int bymodel = 0;
+	int bymodel = 0, bydefault = 0, placed;
 
 	cx_rules_apply(c->rules, r, &v);
 	mcat = manual(r, "subcategory");
@@ -146,7 +159,13 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		t = cx_taxonomy_get(c->tax, mcat ? mcat : v.category);
 		v.base = t ? t->priority : NULL;
 	}
+	/* Nothing placed it: a ticket has a priority all the same. */
+	if (v.base == NULL) {
+		v.base = c->defprio;
+		bydefault = 1;
+	}
 	v.priority = cx_priority_scoped(v.base, mscope ? mscope : v.scope);
+	placed = mcat != NULL || v.category != NULL;
 	if (mcat != NULL)
 		by_what(&cb, "category", "agent");
 	else if (bymodel) {
@@ -174,14 +193,11 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		by_what(&cb, "priority", mscope ? mscope : v.scope); /* raised */
 	else if (v.prule >= 0)
 		by_rule(c, &cb, "priority", v.prule, 1);
-	else if (v.priority != NULL)
-		by_what(&cb, "priority", bymodel ? "model" : "taxonomy");
 	else
-		by_what(&cb, "priority", "none");
-	if (mpri == NULL && v.priority != NULL)
+		by_what(&cb, "priority", bydefault ? "default" : bymodel ?
+		    "model" : "taxonomy");
+	if (mpri == NULL)
 		set_str(r, "priority", v.priority);
-	else if (mpri == NULL)
-		cx_rec_del(r, "priority");	/* nothing decided it now */
 	if (mscope != NULL)
 		by_what(&cb, "scope", "agent");
 	else if (v.srule >= 0)
@@ -200,6 +216,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	cx_buf_free(&cb);
 	cx_buf_free(&cat);
 	cx_buf_free(&tags);
+	return placed;
 }
 
 /* Set a member of the raw object in m; NULL sets it to null. */

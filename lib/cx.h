@@ -565,11 +565,16 @@ struct cx_nb;
 struct cx_classifier *cx_classifier_new(struct cx_taxonomy *,
 	    struct cx_rules *, struct cx_nb *);
 void	 cx_classifier_free(struct cx_classifier *);
+/* The priority of a ticket nothing else gives one ("normal" unless set);
+ * -1 if it is none of urgent, normal and low. */
+int	 cx_classifier_default(struct cx_classifier *, const char *);
 /*
  * Category, subcategory, priority, scope and "classified_by" set in place:
- * what a hand set ("manual") first, then the rules, then the model.
+ * what a hand set ("manual") first, then the rules, then the model; 1 if
+ * a category was decided, 0 if none placed the ticket (it still has a
+ * priority, the default's at least).
  */
-void	 cx_classify(struct cx_classifier *, struct cx_rec *);
+int	 cx_classify(struct cx_classifier *, struct cx_rec *);
 /* A correction by hand, "field=value"; -1 and why if it is not one. */
 int	 cx_correction_check(const struct cx_taxonomy *, const char *,
 	    struct cx_err *);

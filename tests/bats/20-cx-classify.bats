@@ -73,7 +73,7 @@ ticket() {
 @test "rules: the table of cases gives the golden records and explanations, exit 0, only the summary on stderr" {
 	run --separate-stderr run_to out.jsonl tc data/t-classify.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 32 tickets, 32 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 32 tickets, 32 changed, 14 not placed, 0 passed through unclassified'
 	golden t-classify.jsonl out.jsonl
 	run --separate-stderr run_to out.explain tc --explain data/t-classify.jsonl
 	check_status 0
@@ -99,7 +99,7 @@ ticket() {
 	echo '{"id":"A","text":"饼干发霉了"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R trad.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	check_eq trad "$(jq -c '[.subcategory, .classified_by.category]' out.jsonl)" \
 	    '["quality.safety",{"by":"rules","rule":"trad","words":["發霉"]}]'
 }
@@ -165,7 +165,7 @@ EOF
 	    '{"id":"4","text":"DAMAGED box"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R f.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 2 not placed, 0 passed through unclassified'
 	check_eq tags "$(jq -c '[.id, .category, .tags]' out.jsonl)" \
 	    '["1",null,["money-back","not-thanks","everyone"]]
 ["2",null,["u1","everyone"]]
@@ -183,14 +183,14 @@ null
 	    '{"id":"3","text":"an issue; food poisoning"}' '{"id":"4","text":"I will SUE, food  poisoning"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R r.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 4 not placed, 0 passed through unclassified'
 	# A keyword of several words matches them as written, blank for blank.
 	check_eq tags "$(jq -c '[.id, .tags]' out.jsonl)" '["1",null]
 ["2",["both"]]
 ["3",null]
 ["4",["b"]]'
 	check_eq words "$(sed -n 4p out.jsonl | jq -c .classified_by)" \
-	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"},"tags":["b"]}'
+	    '{"category":{"by":"none"},"priority":{"by":"default"},"scope":{"by":"default"},"tags":["b"]}'
 }
 
 @test "tags: others' tags are kept; a tag the rules gave and give no more goes" {
@@ -237,9 +237,9 @@ null
 	# urgent stays urgent, and the taxonomy decided it.
 	check_eq group-urgent "$(row group-urgent '[.priority, .scope, .classified_by.priority]')" \
 	    '["urgent","group",{"by":"taxonomy"}]'
-	# No priority to raise.
+	# Nothing placed it: the default priority (normal), raised a level.
 	check_eq group-alone "$(row group-alone '[.priority, .scope, .classified_by.priority]')" \
-	    '[null,"group",{"by":"none"}]'
+	    '["urgent","group",{"by":"group"}]'
 	check_eq public "$(row public '[.subcategory, .priority, .scope, .classified_by.priority]')" \
 	    '["logistics.late","urgent","public",{"by":"public"}]'
 	# Public opinion is urgent even with no category.
@@ -256,7 +256,7 @@ null
 	    '{"by":"rules","rule":"public","words":["曝光","媒体"]}'
 	check_eq tags "$(row tags .classified_by.category.words)" '["发霉","food poisoning"]'
 	check_eq nothing "$(row nothing .classified_by)" \
-	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
+	    '{"category":{"by":"none"},"priority":{"by":"default"},"scope":{"by":"default"}}'
 }
 
 @test "-E: one line of words per record, what decided each of category, priority and scope" {
@@ -267,7 +267,7 @@ null
 	check_eq group-low "$(why group-low)" \
 	    'group-low: category suggestion by rule stopper, words ["建议"]; priority normal (group); scope group by rule many, words ["很多人"]'
 	check_eq nothing "$(why nothing)" \
-	    'nothing: category - (none); priority - (none); scope one (default)'
+	    'nothing: category - (none); priority normal (default); scope one (default)'
 	check_eq followup "$(why '(follow-up of CX-1)')" \
 	    '(follow-up of CX-1): category logistics.late by rule late, words ["late"]; priority normal (taxonomy); scope one (default)'
 	check_eq noid "$(why '(no id)')" \
@@ -325,7 +325,7 @@ C: category logistics.late by rule late, words ["late"]; priority normal (taxono
 	    '{"id":"c","text":"shared"}' '{"id":"d","text":"kw10000"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R many.rules -T data/t-taxonomy in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 1 not placed, 0 passed through unclassified'
 	check_eq rules "$(jq -r '[.id, .subcategory // .category // "-", .classified_by.category.rule // "-"] | join(" ")' out.jsonl)" \
 	    'a suggestion r1000
 b logistics.late r999
@@ -445,7 +445,7 @@ USAGE='usage: cx-classify [-Eq] [-i id] [-M model] [-R rules] [-s spool] [-T tax
 	check_stderr \
 	    'cx-classify: in.jsonl:3: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: in.jsonl:4: no subject and no text; passed through unclassified' \
-	    'cx-classify: 3 tickets, 1 changed, 2 passed through unclassified'
+	    'cx-classify: 3 tickets, 1 changed, 0 not placed, 2 passed through unclassified'
 	cp out.jsonl out1.jsonl
 	run --separate-stderr run_to out.jsonl tc -q in.jsonl
 	check_status 1
@@ -463,7 +463,7 @@ USAGE='usage: cx-classify [-Eq] [-i id] [-M model] [-R rules] [-s spool] [-T tax
 	# The standard input counts as any file.
 	run --separate-stderr run_io in.jsonl out.jsonl tc
 	check_status 1
-	check_eq last "${stderr##*$'\n'}" 'cx-classify: 3 tickets, 1 changed, 2 passed through unclassified'
+	check_eq last "${stderr##*$'\n'}" 'cx-classify: 3 tickets, 1 changed, 0 not placed, 2 passed through unclassified'
 }
 
 # --- records --------------------------------------------------------------
@@ -480,7 +480,7 @@ USAGE='usage: cx-classify [-Eq] [-i id] [-M model] [-R rules] [-s spool] [-T tax
 	    'cx-classify: in.jsonl:5: expected a key at column 22; passed through unclassified' \
 	    'cx-classify: in.jsonl:6: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: in.jsonl:7: not a JSON object at column 1; passed through unclassified' \
-	    'cx-classify: 2 tickets, 2 changed, 6 passed through unclassified'
+	    'cx-classify: 2 tickets, 2 changed, 0 not placed, 6 passed through unclassified'
 	check_eq lines "$(wc -l <out.jsonl)" 8
 	diff -u <(sed -n 2,7p in.jsonl) <(sed -n 2,7p out.jsonl)
 	check_eq ids "$(sed -n '1p;8p' out.jsonl | jq -r '.id + " " + .subcategory')" \
@@ -502,7 +502,7 @@ H logistics.late'
 	    'cx-classify: in.jsonl:1: no subject and no text; passed through unclassified' \
 	    'cx-classify: in.jsonl:2: no subject and no text; passed through unclassified' \
 	    'cx-classify: in.jsonl:3: no subject and no text; passed through unclassified' \
-	    'cx-classify: 5 tickets, 2 changed, 3 passed through unclassified'
+	    'cx-classify: 5 tickets, 2 changed, 0 not placed, 3 passed through unclassified'
 	diff -u <(sed -n 1,3p in.jsonl) <(sed -n 1,3p out.jsonl)
 	check_eq classified "$(sed -n 4,5p out.jsonl | jq -r '.id + " " + .subcategory')" \
 	    'E logistics.late
@@ -514,7 +514,7 @@ F logistics.late'
 	echo "$in" >in.jsonl
 	run --separate-stderr run_to out.jsonl tc in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	out=$(cat out.jsonl)
 	check_eq prefix "${out:0:${#in}-1}" "${in%\}}"
 	check_eq added "${out:${#in}-1}" \
@@ -524,7 +524,7 @@ F logistics.late'
 @test "records: classifying its own output again changes nothing, byte for byte" {
 	run --separate-stderr run_to again.jsonl tc "$BATS_FILE_TMPDIR/table.jsonl"
 	check_status 0
-	check_stderr 'cx-classify: 32 tickets, 0 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 32 tickets, 0 changed, 14 not placed, 0 passed through unclassified'
 	cmp "$BATS_FILE_TMPDIR/table.jsonl" again.jsonl
 }
 
@@ -535,11 +535,11 @@ F logistics.late'
 	printf 'rule other\n\tany: nothing-like-this\n\tcategory: suggestion\n' >other.rules
 	run --separate-stderr run_to out.jsonl cx-classify -R other.rules -T data/t-taxonomy first.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 1 not placed, 0 passed through unclassified'
 	check_eq classified_by "$(jq -c .classified_by out.jsonl)" \
-	    '{"category":{"by":"none"},"priority":{"by":"none"},"scope":{"by":"default"}}'
-	# What no rule decided any more is gone, the priority too.
-	check_eq fields "$(jq -c '[.category, .subcategory, .priority]' out.jsonl)" '[null,null,null]'
+	    '{"category":{"by":"none"},"priority":{"by":"default"},"scope":{"by":"default"}}'
+	# What no rule decided any more is gone; the priority is the default.
+	check_eq fields "$(jq -c '[.category, .subcategory, .priority]' out.jsonl)" '[null,null,"normal"]'
 }
 
 # --- hand corrections -----------------------------------------------------
@@ -550,7 +550,7 @@ F logistics.late'
 	run --separate-stderr run_to out.jsonl tc -a 小李 -S category=quality.defect -S priority=urgent -i A in.jsonl
 	check_status 0
 	# The summary counts the tickets of -i only.
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	check_eq A "$(sed -n 1p out.jsonl)" \
 	    '{"id":"A","text":"还没到","history":[{"at":"2026-11-24T08:00:00+08:00","by":"cx-ingest","action":"registered"},{"at":"2026-11-24T09:00:00+08:00","by":"小李","action":"reclassified","category":"quality.defect","priority":"urgent"}],"category":"quality","subcategory":"quality.defect","priority":"urgent","manual":{"category":"quality","subcategory":"quality.defect","priority":"urgent","by":"小李","at":"2026-11-24T09:00:00+08:00"},"scope":"one","classified_by":{"category":{"by":"agent"},"priority":{"by":"agent"},"scope":{"by":"default"}}}'
 	# Only the tickets of -i are touched.
@@ -570,7 +570,7 @@ F logistics.late'
 	cx-learn -o m.nb data/t-labelled.jsonl 2>/dev/null
 	run --separate-stderr run_to out.jsonl tc -M m.nb hand.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 0 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 0 changed, 0 not placed, 0 passed through unclassified'
 	cmp hand.jsonl out.jsonl
 	check_eq why "$(tc --explain hand.jsonl)" \
 	    'A: category quality.defect (agent); priority low (agent); scope one (agent)'
@@ -591,7 +591,7 @@ F logistics.late'
 	echo '{"id":"A","text":"还没到"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a bob -S scope=public -i A in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	check_eq public "$(jq -c '[.subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
 	    '["logistics.late","urgent","public",{"by":"public"}]'
 	run --separate-stderr run_to out.jsonl tc -a bob -S scope=group -i A in.jsonl
@@ -606,7 +606,7 @@ F logistics.late'
 	echo '{"id":"B","text":"发霉"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -a bob -S category=suggestion -i B in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	check_eq priority "$(jq -c '[.category, .priority, .classified_by.priority]' out.jsonl)" \
 	    '["suggestion","low",{"by":"taxonomy"}]'
 }
@@ -637,7 +637,7 @@ F logistics.late'
 	run --separate-stderr run_to out.jsonl tc -a bob -S priority=low -i ZZ in.jsonl
 	check_status 1
 	check_stderr 'cx-classify: ZZ: no such ticket' \
-	    'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
+	    'cx-classify: 0 tickets, 0 changed, 0 not placed, 0 passed through unclassified'
 	cmp in.jsonl out.jsonl
 }
 
@@ -651,7 +651,7 @@ F logistics.late'
 	    '{"id":"M3","text":"过期了，有异味"}' '{"id":"M4","text":"希望增加这个功能"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 not placed, 0 passed through unclassified'
 	check_eq cats "$(cats out.jsonl)" 'M1 logistics.late normal one
 M2 logistics.late normal one
 M3 quality.safety urgent one
@@ -676,7 +676,7 @@ M4 model'
 	    '{"id":"M5","text":"物流延迟，很多人"}' '{"id":"M6","text":"物流延迟，找媒体"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl tc -M m.nb in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 not placed, 0 passed through unclassified'
 	check_eq priority "$(jq -c '[.id, .subcategory, .priority, .scope, .classified_by.priority]' out.jsonl)" \
 	    '["M1","logistics.late","normal","one",{"by":"model"}]
 ["M5","logistics.late","urgent","group",{"by":"group"}]
@@ -689,7 +689,7 @@ M4 model'
 	ingest_examples sp
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 10 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 10 tickets, 10 changed, 0 not placed, 0 passed through unclassified'
 	[ -z "$output" ]
 	check_eq new "$(ls -A sp/new)" ''
 	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
@@ -708,7 +708,7 @@ commit 2'
 	cp -a sp before
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 0 tickets, 0 changed, 0 not placed, 0 passed through unclassified'
 	same_tree before sp
 	run --separate-stderr cx-classify -q -s sp
 	check_status 0
@@ -767,13 +767,13 @@ commit 2'
 	quick_rules sp
 	run --separate-stderr cx-classify -s sp -a 小王 -S category=logistics.lost -S priority=urgent -i CX-20261124-0002
 	check_status 0
-	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 1 tickets, 1 changed, 0 not placed, 0 passed through unclassified'
 	check_eq hand "$(ticket sp GD-1002 '[.subcategory, .priority, .manual.by, .manual.at, .classified_by.category.by, .history[-1].action]')" \
 	    '["logistics.lost","urgent","小王","2026-11-24T09:00:00+08:00","agent","reclassified"]'
 	check_eq where "$(ls sp/new)" B0000000001.jsonl
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 9 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 10 tickets, 9 changed, 7 not placed, 0 passed through unclassified'
 	check_eq kept "$(ticket sp GD-1002 '[.subcategory, .priority]')" '["logistics.lost","urgent"]'
 	# In classified/ and in open/ too, the file rewritten where it is.
 	run --separate-stderr cx-classify -q -s sp -a 小王 -S priority=low -i CX-20261124-0002
@@ -792,7 +792,7 @@ commit 2'
 	run --separate-stderr cx-classify -s sp -a x -S priority=low -i CX-19990101-0001
 	check_status 1
 	check_stderr 'cx-classify: CX-19990101-0001: no such ticket' \
-	    'cx-classify: 0 tickets, 0 changed, 0 passed through unclassified'
+	    'cx-classify: 0 tickets, 0 changed, 0 not placed, 0 passed through unclassified'
 }
 
 @test "spool: a line in a batch that is no record passes through, with a warning naming the batch and line; exit 1" {
@@ -805,7 +805,7 @@ commit 2'
 	check_stderr \
 	    'cx-classify: sp/new/B0000000001.jsonl:2: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: sp/new/B0000000001.jsonl:3: no subject and no text; passed through unclassified' \
-	    'cx-classify: 11 tickets, 10 changed, 2 passed through unclassified'
+	    'cx-classify: 11 tickets, 10 changed, 8 not placed, 2 passed through unclassified'
 	b=sp/classified/B0000000001.jsonl
 	check_eq kept "$(sed -n 2,3p $b)" '[not a record]
 {"id":"CX-X","status":"new"}'
@@ -837,7 +837,7 @@ commit 2'
 	cx-ingest examples/helpdesk-zh.csv examples/chat.csv >in.jsonl 2>/dev/null || [ $? -eq 1 ]
 	run --separate-stderr run_to out.jsonl cx-classify in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 12 tickets, 12 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 12 tickets, 12 changed, 0 not placed, 0 passed through unclassified'
 	rec() {
 		jq -c --arg e "$1" "select(.source.ext == \$e) | $2" out.jsonl
 	}
@@ -870,4 +870,24 @@ commit 2'
 	quick_rules base
 	cx-classify -q -s base
 	crash_loop "write /^renameat unlinkat" base cx-classify -a 小王 -S priority=urgent -i CX-20261124-0002
+}
+
+@test "default priority: a ticket nothing places has cx.conf's default_priority, said as by default; a bad one is exit 2" {
+	ingest_examples sp
+	quick_rules sp
+	echo 'default_priority = low' >>sp/etc/cx.conf
+	printf '%s\n' '{"id":"Z","text":"zzz"}' '{"id":"L","text":"the parcel is late"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl env CX_SPOOL= cx-classify -R sp/etc/rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr 'cx-classify: 2 tickets, 2 changed, 1 not placed, 0 passed through unclassified'
+	check_eq normal "$(jq -c '[.id, .priority, .classified_by.priority]' out.jsonl)" '["Z","normal",{"by":"default"}]
+["L","normal",{"by":"taxonomy"}]'
+	run --separate-stderr cx-classify -s sp
+	check_status 0
+	check_stderr 'cx-classify: 10 tickets, 10 changed, 8 not placed, 0 passed through unclassified'
+	check_eq low "$(cat sp/classified/*.jsonl | jq -r 'select(.category == null) | .priority' | sort -u)" low
+	echo 'default_priority = high' >>sp/etc/cx.conf
+	run --separate-stderr cx-classify -s sp
+	check_status 2
+	check_stderr 'cx-classify: cx.conf: default_priority: "high" is not urgent, normal or low'
 }

@@ -83,7 +83,7 @@ class suggestion 20'
 	    '{"id":"3","text":"Please add a feature"}' '{"id":"4","text":"奶粉发霉了"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -R data/t-rules -T data/t-taxonomy -M m.nb in.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 4 tickets, 4 changed, 0 not placed, 0 passed through unclassified'
 	check_eq decided "$(jq -r '[.id, .subcategory // .category, .classified_by.category.by] | join(" ")' out.jsonl)" \
 	    '1 logistics.late model
 2 quality.safety model
@@ -95,7 +95,7 @@ class suggestion 20'
 	run --separate-stderr run_to fixed.jsonl cx-classify -R data/t-rules -T data/t-taxonomy \
 	    -a 小李 -S category=suggestion -i L01 -i L04 data/t-labelled.jsonl
 	check_status 0
-	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 not placed, 0 passed through unclassified'
 	run --separate-stderr cx-learn -o m.nb fixed.jsonl
 	check_status 0
 	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
