@@ -215,6 +215,26 @@ spool(void)
 	cx_spool_end(sp);
 }
 
+/*
+ * A model can only give codes of the taxonomy: one whose labels are none
+ * (a sentiment set's 0 and 1, say) would place nothing, without a word.
+ */
+static void
+check_model(const struct cx_nb *model, const char *file)
+{
+	struct cx_buf list = { 0 };
+	size_t n;
+
+	if ((n = cx_nb_foreign(model, G.tax, &list)) == cx_nb_nclass(model))
+		errx(CX_EXIT_ERR, "%s: none of its labels is a code of the "
+		    "taxonomy (%s): it can place nothing", file,
+		    cx_buf_str(&list));
+	if (n > 0)
+		warnx("warning: %s: labels that are no code of the taxonomy "
+		    "are never given: %s", file, cx_buf_str(&list));
+	cx_buf_free(&list);
+}
+
 static void
 setup(const char *taxfile, const char *rulefile, const char *modelfile)
 {
@@ -235,6 +255,8 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	free(path);
 	if (modelfile != NULL && (model = cx_nb_load(modelfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (model != NULL)
+		check_model(model, modelfile);
 	G.cl = cx_classifier_new(G.tax, rules, model);
 	if (cx_setting(G.t.spool, "default_priority", &prio, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);

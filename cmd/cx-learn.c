@@ -350,8 +350,30 @@ arrays(const char ***labels, const char ***texts, size_t **lens)
 	}
 }
 
+/* Labels cx-classify would never give: not codes of the taxonomy. */
 static void
-save(const char *path, unsigned seed, struct cx_buf *said)
+check_labels(const struct cx_nb *nb, const char *path, const char *taxfile)
+{
+	struct cx_taxonomy *tax;
+	struct cx_buf list = { 0 };
+	struct cx_err e;
+	char *tpath;
+
+	tpath = tool_conf(&G.t, taxfile, "taxonomy");
+	if ((tax = cx_taxonomy_load(tpath, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (cx_nb_foreign(nb, tax, &list) > 0)
+		warnx("warning: %s: labels that are no code of the taxonomy, "
+		    "which cx-classify -M never gives: %s", path,
+		    cx_buf_str(&list));
+	cx_taxonomy_free(tax);
+	cx_buf_free(&list);
+	free(tpath);
+}
+
+static void
+save(const char *path, unsigned seed, const char *taxfile,
+    struct cx_buf *said)
 {
 	struct cx_nb *nb = cx_nb_new();
 	struct cx_buf b = { 0 }, tmp = { 0 };
@@ -362,6 +384,7 @@ save(const char *path, unsigned seed, struct cx_buf *said)
 	for (i = 0; i < G.n; i++)
 		cx_nb_add(nb, G.ex[i].label, G.ex[i].text, G.ex[i].len);
 	cx_nb_finish(nb);
+	check_labels(nb, path, taxfile);
 	/* Confidences that mean what they say, where there is data enough. */
 	arrays(&labels, &texts, &lens);
 	if (G.n >= 10)
@@ -458,8 +481,10 @@ main(int argc, char *argv[])
 	}
 	if (test && k > 0)
 		errx(CX_EXIT_ERR, "-k and -t: one report at a time");
-	if (!test && (model != NULL || rulefile != NULL || taxfile != NULL))
-		errx(CX_EXIT_ERR, "-M, -R and -T go with -t");
+	if (!test && (model != NULL || rulefile != NULL))
+		errx(CX_EXIT_ERR, "-M and -R go with -t");
+	if (!test && out == NULL && taxfile != NULL)
+		errx(CX_EXIT_ERR, "-T goes with -t or -o");
 	G.top = G.label != NULL && strcmp(G.label, "category") == 0;
 	if (argc == 0)
 		read_file("-");
@@ -468,7 +493,7 @@ main(int argc, char *argv[])
 	if (G.n == 0)
 		errx(CX_EXIT_ERR, "no labelled examples");
 	if (out != NULL)
-		save(out, seed, &said);
+		save(out, seed, taxfile, &said);
 	if (k > 0) {
 		crossval(k, seed, ev);
 		cx_buf_printf(&report, "%d-fold cross-validation, %zu examples"

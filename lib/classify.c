@@ -219,6 +219,31 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	return placed;
 }
 
+/*
+ * The labels of a model that are no code of the taxonomy, which
+ * cx_classify never gives: how many, and the first ten of them, comma-
+ * separated, appended to list.
+ */
+size_t
+cx_nb_foreign(const struct cx_nb *nb, const struct cx_taxonomy *tax,
+    struct cx_buf *list)
+{
+	const char *l;
+	size_t i, n = 0;
+
+	for (i = 0; i < cx_nb_nclass(nb); i++) {
+		l = cx_nb_label(nb, i);
+		if (cx_taxonomy_get(tax, l) != NULL)
+			continue;
+		if (n < 10)
+			cx_buf_printf(list, "%s%s", n > 0 ? ", " : "", l);
+		else if (n == 10)
+			cx_buf_adds(list, ", ...");
+		n++;
+	}
+	return n;
+}
+
 /* Set a member of the raw object in m; NULL sets it to null. */
 static void
 mset(struct cx_buf *m, const char *key, const char *val)

@@ -575,6 +575,10 @@ int	 cx_classifier_default(struct cx_classifier *, const char *);
  * priority, the default's at least).
  */
 int	 cx_classify(struct cx_classifier *, struct cx_rec *);
+/* A model's labels that are no code of the taxonomy: how many, and the
+ * first ten, comma-separated, appended to list. */
+size_t	 cx_nb_foreign(const struct cx_nb *, const struct cx_taxonomy *,
+	    struct cx_buf *list);
 /* A correction by hand, "field=value"; -1 and why if it is not one. */
 int	 cx_correction_check(const struct cx_taxonomy *, const char *,
 	    struct cx_err *);

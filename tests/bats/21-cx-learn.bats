@@ -110,7 +110,8 @@ class suggestion 22'
 	# A field few tickets have: the others are left out, and counted.
 	run --separate-stderr cx-learn -o m.nb -l manual.by fixed.jsonl
 	check_status 0
-	check_stderr 'cx-learn: 2 examples, 58 without label or text, 0 unreadable; m.nb: 1 classes'
+	check_stderr 'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 小李' \
+	    'cx-learn: 2 examples, 58 without label or text, 0 unreadable; m.nb: 1 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 小李 2'
 }
 
@@ -266,7 +267,8 @@ accuracy 1.0000'
 	    '50% off,"the coupon code failed"' >in.csv
 	run --separate-stderr cx-learn -o m.nb -l kind --text body in.csv
 	check_status 0
-	check_stderr 'cx-learn: 4 examples, 0 without label or text, 0 unreadable; m.nb: 2 classes'
+	check_stderr 'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 50% off, Credit card' \
+	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; m.nb: 2 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 50%25%20off 2
 class Credit%20card 2'
 	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy -M m.nb -l kind --text body in.csv
@@ -323,9 +325,9 @@ USAGE='usage: cx-learn [-qt] [-k folds] [-l label] [-M model] [-o model] [-R rul
 	-t -M in.csv data/t-labelled.jsonl|in.csv:1: not a cx-nb model
 	-t -R nope -T data/t-taxonomy data/t-labelled.jsonl|nope: No such file or directory
 	-t -k 5 data/t-labelled.jsonl|-k and -t: one report at a time
-	-k 5 -M m.nb data/t-labelled.jsonl|-M, -R and -T go with -t
-	-o m.nb -R data/t-rules data/t-labelled.jsonl|-M, -R and -T go with -t
-	-k 5 -T data/t-taxonomy data/t-labelled.jsonl|-M, -R and -T go with -t
+	-k 5 -M m.nb data/t-labelled.jsonl|-M and -R go with -t
+	-o m.nb -R data/t-rules data/t-labelled.jsonl|-M and -R go with -t
+	-k 5 -T data/t-taxonomy data/t-labelled.jsonl|-T goes with -t or -o
 	EOF
 	[ ! -e m.nb ]
 }
@@ -338,6 +340,7 @@ USAGE='usage: cx-learn [-qt] [-k folds] [-l label] [-M model] [-o model] [-R rul
 	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1; left out' \
 	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
 	    'cx-learn: in.jsonl:6: expected a key at end of line; left out' \
+	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: x, y' \
 	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable; m.nb: 2 classes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class x 1
 class y 1'
@@ -360,6 +363,7 @@ class y 1'
 	run --separate-stderr cx-learn -o m.nb in.csv
 	check_status 1
 	check_stderr 'cx-learn: in.csv:4: unterminated quoted field at end of file; left out' \
+	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: a, b' \
 	    'cx-learn: 2 examples, 0 without label or text, 1 unreadable; m.nb: 2 classes'
 }
 
@@ -447,4 +451,27 @@ real() {
 @test "real data: Chinese shopping reviews, which of 10 kinds of goods, 5-fold accuracy above 0.83" {
 	shared labeled/zh_online_shopping_10_cats_subset.csv
 	real 0.83 -l cat --text review "$DATA"
+}
+
+@test "labels: -o warns of labels that are no code of the taxonomy; cx-classify -M refuses a model with none, and warns of the others" {
+	printf '%s\n' label,text '0,bad bad' '1,good good' 0,awful 1,nice >senti.csv
+	run --separate-stderr cx-learn -o senti.nb senti.csv
+	check_status 0
+	check_stderr 'cx-learn: warning: senti.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 0, 1' \
+	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes'
+	# A taxonomy of -T knows them.
+	printf '%s\n' '0 low 差评 Bad' '1 low 好评 Good' >t.tax
+	run --separate-stderr cx-learn -T t.tax -o senti.nb senti.csv
+	check_status 0
+	check_stderr 'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes'
+	echo '{"id":"A","text":"bad"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -M senti.nb in.jsonl
+	check_status 2
+	check_stderr 'cx-classify: senti.nb: none of its labels is a code of the taxonomy (0, 1): it can place nothing'
+	[ ! -s out.jsonl ]
+	printf '%s\n' label,text 'logistics.late,late parcel' 'late,late again' 'logistics.late,slow parcel' >mixed.csv
+	cx-learn -q -o mixed.nb mixed.csv 2>/dev/null
+	run --separate-stderr run_to out.jsonl cx-classify -q -M mixed.nb in.jsonl
+	check_status 0
+	check_stderr 'cx-classify: warning: mixed.nb: labels that are no code of the taxonomy are never given: late'
 }
