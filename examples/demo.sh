@@ -28,16 +28,19 @@ cx-classify -q -E "$spool"/classified/*.jsonl
 echo
 echo "== routed: the lead department, the owner (首问负责人), the agent, the remedy"
 cx-route -s "$spool"
-cat "$spool"/open/* | jq -r '[.id, .priority, (.subcategory // "-"), .department,
-    .owner, (.assignee // "(queued)"), .solution.remedy, ((.flags // []) | join(","))] | @tsv'
+find "$spool"/open -type f -exec cat {} + | \
+    jq -r '[.id, .priority, (.subcategory // "-"), .department,
+    .owner, (.assignee // "(queued)"), .solution.remedy, ((.flags // []) | join(","))] | @tsv' |
+    sort
 
 echo
 echo "== time limits at $CX_NOW: each clock's due time, breaches, the ladder"
 cx-sla -s "$spool"
 echo "(exit status $?: 1 means some ticket is past a time limit)"
-cat "$spool"/open/* | jq -r '[.id, .priority, (.department // "-"),
+find "$spool"/open -type f -exec cat {} + | \
+    jq -r '[.id, .priority, (.department // "-"),
     ([.sla | to_entries[] | select(.value.breached) | .key] | join(",") | if . == "" then "-" else . end),
-    ((.escalation.level // 0) | tostring)] | @tsv'
+    ((.escalation.level // 0) | tostring)] | @tsv' | sort
 echo "-- alerts in the outbox, by kind"
 cat "$spool"/outbox/sla-*.jsonl | jq -r .event | sort | uniq -c
 
@@ -51,9 +54,10 @@ cx-sla -q -s "$spool" -E -i CX-20261124-0009 | sed -n '/^resolution/,$p'
 
 echo
 echo "== open tickets"
-cat "$spool"/open/* | jq -r '[.id, .channel, (.customer.phone // "-"),
+find "$spool"/open -type f -exec cat {} + | \
+    jq -r '[.id, .channel, (.customer.phone // "-"),
     (.amount // "-" | tostring), ((.followups // []) | length | tostring) + " follow-ups",
-    (.subject // .text | .[0:30])] | @tsv'
+    (.subject // .text | .[0:30])] | @tsv' | sort
 
 echo
 echo "== set aside, with the reason"
