@@ -263,7 +263,7 @@ filter_line(void *arg, const char *file, unsigned long lineno,
 static void
 count_dir(const char *dir, int open)
 {
-	struct cx_buf b = { 0 };
+	struct cx_buf b = { 0 }, tmp = { 0 };
 	struct cx_rec r = { 0 };
 	struct cx_err e;
 	char **names;
@@ -280,11 +280,12 @@ count_dir(const char *dir, int open)
 			G.t.nbad++;
 			break;
 		default:
-			count(&r, open, &b);
+			count(&r, open, &tmp);	/* r borrows b */
 		}
 	cx_spool_list_free(names);
 	cx_rec_free(&r);
 	cx_buf_free(&b);
+	cx_buf_free(&tmp);
 }
 
 /*

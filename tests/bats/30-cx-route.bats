@@ -563,6 +563,21 @@ C3  assigned'
 	check_eq N2 "$(opened sp N2 '[.flags, .status]')" '[null,"assigned"]'
 }
 
+@test "flags: repeat counts open tickets whatever their assignee" {
+	# Reading the assignee (for the agents' load) must not spoil the
+	# customer of the same record; a long name once overwrote it.
+	local long=Alexandra-Konstantinopoulou-Smith-of-the-night-shift
+	sp sp
+	put sp open O-1 '"customer":{"id":"U1"},"received_at":"2026-11-10T10:00:00+08:00","status":"assigned","assignee":"'$long'"'
+	put sp open O-2 '"customer":{"id":"U1"},"received_at":"2026-11-12T10:00:00+08:00","status":"assigned","assignee":"'$long'"'
+	tk N1 quality '"customer":{"id":"U1"}' >b.jsonl
+	batch sp b.jsonl
+	run --separate-stderr cx-route -s sp
+	check_status 0
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_eq N1 "$(opened sp N1 .flags)" '["repeat"]'
+}
+
 @test "flags: review when review_unfounded complaints of the customer were closed as unfounded; the ticket is routed all the same" {
 	sp sp
 	# Long ago: no repeat.
