@@ -394,7 +394,8 @@ spool(struct work *w)
 	/* Nothing to say: the spool is left as it was. */
 	if (cx_spool_commit(G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (!G.dry)
+	/* Without -A the outbox is not read back: a mailer may take it. */
+	if (G.alertf != NULL && !G.dry)
 		copy_alerts();
 	free(later);
 	cx_spool_list_free(names);
