@@ -648,6 +648,10 @@ cx_spool_begin(struct cx_spool **out, const char *path, int flags,
 	struct state st;
 
 	*out = NULL;
+	if (*path == '\0') {
+		cx_seterr(err, "the spool's path is empty");
+		return -1;
+	}
 	sp = cx_alloc(sizeof(*sp));
 	sp->dfd = sp->lockfd = -1;
 	sp->rdonly = (flags & CX_SPOOL_READ) != 0;

@@ -153,6 +153,15 @@ $t: bad.jsonl:3: WHY$fate"
 	[[ ${stderr%%$'\n'*} == 'cx-ingest: bad.jsonl:1: invalid JSON: '* ]]
 }
 
+@test "suite: an empty spool path is an error: exit 2" {
+	local t
+	for t in cx-ingest cx-classify cx-route cx-sla; do
+		run --separate-stderr "$t" -s ''
+		check_status 2
+		check_stderr "$t: the spool's path is empty"
+	done
+}
+
 @test "suite: an input file that cannot be read is an error that stops the run: exit 2" {
 	local t
 	for t in cx-classify cx-learn cx-route cx-sla; do
