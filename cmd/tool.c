@@ -181,19 +181,47 @@ help(const struct tool *t)
 }
 
 /*
+ * The long option WORD ("--zone", "--zone=x", "--zo") names, if getopt's
+ * complaint about the option CH is about it; NULL if not.  After an error
+ * in a cluster of short options ("--quiet -Xq") the word before optind is
+ * the one before the cluster, and must not be taken for it.
+ */
+static const char *
+long_word(const char *word, int ch)
+{
+	size_t i, n;
+
+	if (strncmp(word, "--", 2) != 0)
+		return NULL;
+	word += 2;
+	n = strcspn(word, "=");
+	if (ch == 0)
+		return word;
+	for (i = 0; i < all.n; i++)
+		if (all.o[i]->ch == ch && strncmp(all.o[i]->name, word, n) == 0)
+			return all.o[i]->name;
+	return NULL;
+}
+
+/*
  * The option getopt complained of, as the user wrote it: a long one as
  * given ("--bogus"), a short one alone ("-x" of "-qx").
  */
 static void
-complain(const struct tool *t, int ch, const char *arg)
+complain(const struct tool *t, int ch, const char *word)
 {
-	char opt[3] = { '-', (char)optopt, '\0' };
-	const char *name = strncmp(arg, "--", 2) == 0 ? arg : opt;
+	const char *name = long_word(word, optopt);
 
-	if (ch == ':')
-		warnx("option %s needs a value", name);
+	if (name != NULL && optopt == 0)
+		warnx("unknown option --%.*s", (int)strcspn(name, "="), name);
+	else if (name != NULL && ch == ':')
+		warnx("option --%s needs a value", name);
+	else if (name != NULL)
+		warnx("option --%s takes no value", name);
+	else if (ch == ':')
+		warnx("option -%c needs a value", optopt);
 	else
-		warnx("unknown option %s", name);
+		warnx("unknown option -%c", optopt);
 	done();
 	tool_usage(t);
 }

@@ -107,11 +107,22 @@ synopsis_letters() {
 		check_status 2
 		check_stderr "$t: unknown option --bogus" "$usage"
 		[ -z "$output" ]
+		# In a cluster after a long option, the letter is named.
+		run --separate-stderr "$t" --quiet -Yq
+		check_status 2
+		check_stderr "$t: unknown option -Y" "$usage"
+		run --separate-stderr "$t" --quiet=yes
+		check_status 2
+		check_stderr "$t: option --quiet takes no value" "$usage"
 	done
 	for t in cx-ingest cx-classify cx-route cx-sla; do
 		run --separate-stderr "$t" --zone
 		check_status 2
 		check_stderr "$t: option --zone needs a value" \
+		    "$("$t" --help | sed -n '1,/^$/p' | sed '$d')"
+		run --separate-stderr "$t" --zone=UTC -qz
+		check_status 2
+		check_stderr "$t: option -z needs a value" \
 		    "$("$t" --help | sed -n '1,/^$/p' | sed '$d')"
 	done
 }

@@ -358,7 +358,7 @@ C: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)'
 	[ ! -e alerts.jsonl ]
 	run --separate-stderr cx-sla --explain=C
 	check_status 2
-	check_stderr 'cx-sla: unknown option --explain=C' "$u"
+	check_stderr 'cx-sla: option --explain takes no value' "$u"
 	local o
 	for o in -A -i -P -s -x -z --now --alerts --id --policy --spool --extend --zone; do
 		run --separate-stderr cx-sla $o
