@@ -50,6 +50,7 @@ struct cx_spool {
 	unsigned long	 committed;	/* the last commit's number */
 	struct cx_buf	 puts;		/* "put DIR NAME\n", this transaction */
 	struct cx_buf	 removes;	/* "remove DIR NAME\n" */
+	struct cx_keyset ops;		/* the lines of both, once each */
 	size_t		 nops;
 	struct cx_buf	 tmp;
 };
@@ -244,6 +245,24 @@ check_names(struct cx_spool *sp, const char *dir, const char *name,
 	return 0;
 }
 
+/*
+ * An operation of the transaction, once: a file staged again is the same
+ * put, its data the last staged (the same file of tmp/).
+ */
+static void
+add_op(struct cx_spool *sp, struct cx_buf *ops, const char *op,
+    const char *dir, const char *name)
+{
+	size_t at = ops->len;
+
+	cx_buf_printf(ops, "%s %s %s\n", op, dir, name);
+	if (cx_keyset_put(&sp->ops, cx_key_of(ops->p + at, ops->len - at), 0,
+	    NULL))
+		ops->len = at;
+	else
+		sp->nops++;
+}
+
 int
 cx_spool_stage(struct cx_spool *sp, const char *dir, const char *name,
     const void *data, size_t n, struct cx_err *err)
@@ -259,8 +278,7 @@ cx_spool_stage(struct cx_spool *sp, const char *dir, const char *name,
 	if (write_file(sp, tfd, tmpname(sp, cx_spool_serial(sp), dir, name),
 	    data ? data : "", n, 0, err) == -1)
 		return -1;
-	cx_buf_printf(&sp->puts, "put %s %s\n", dir, name);
-	sp->nops++;
+	add_op(sp, &sp->puts, "put", dir, name);
 	return 0;
 }
 
@@ -272,8 +290,7 @@ cx_spool_remove(struct cx_spool *sp, const char *dir, const char *name,
 		return 0;
 	if (check_names(sp, dir, name, err) == -1)
 		return -1;
-	cx_buf_printf(&sp->removes, "remove %s %s\n", dir, name);
-	sp->nops++;
+	add_op(sp, &sp->removes, "remove", dir, name);
 	return 0;
 }
 
@@ -454,6 +471,7 @@ cx_spool_commit(struct cx_spool *sp, struct cx_err *err)
 out:
 	sp->puts.len = sp->removes.len = 0;
 	sp->nops = 0;
+	cx_keyset_free(&sp->ops);
 	cx_buf_free(&st);
 	return r;
 }
@@ -705,6 +723,7 @@ cx_spool_end(struct cx_spool *sp)
 	free(sp->path);
 	cx_buf_free(&sp->puts);
 	cx_buf_free(&sp->removes);
+	cx_keyset_free(&sp->ops);
 	cx_buf_free(&sp->tmp);
 	free(sp);
 }

@@ -287,6 +287,16 @@ test_spool(void)
 	    "recovery finishes a commit: staged files in, removed ones out");
 	ok(file_is("tx/state", "cx-state 2\ncommit 4\n"),
 	    "and says it is done");
+	ok(cx_spool_stage(sp, "open", "W", "1\n", 2, &e) == 0 &&
+	    cx_spool_stage(sp, "open", "W", "2\n", 2, &e) == 0 &&
+	    cx_spool_remove(sp, "new", "none", &e) == 0 &&
+	    cx_spool_remove(sp, "new", "none", &e) == 0 &&
+	    cx_spool_pending(sp) == 2 && cx_spool_commit(sp, &e) == 0 &&
+	    file_is("tx/open/W", "2\n") && count("tx/tmp") == 0,
+	    "staged twice in one commit: one put, the last data");
+	ok(cx_spool_remove(sp, "open", "W", &e) == 0 &&
+	    cx_spool_commit(sp, &e) == 0 && count("tx/open") == 1,
+	    "and removed again");
 	cx_spool_end(sp);
 	put_file("tx/classified/B1", "again\n");
 	ok((sp = begin("tx")) != NULL && file_is("tx/classified/B1", "again\n"),
