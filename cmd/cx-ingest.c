@@ -497,6 +497,10 @@ setup(void)
 	G.ctx.now = cx_now();
 	if (G.prefix == NULL)
 		G.prefix = cx_strndup("CX", 2);
+	if (!cx_spool_name_ok(G.prefix))
+		errx(CX_EXIT_ERR, "cx.conf: id_prefix: \"%s\" cannot begin a "
+		    "ticket id: no blank, slash, control character or leading "
+		    "dot", G.prefix);
 	if (G.mapfile != NULL && (G.map = cx_colmap_load(G.mapfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.channels = load_alias("channels");

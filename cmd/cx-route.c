@@ -326,8 +326,8 @@ batch_bad(const struct cx_buf *in)
 
 	for (p = in->p, end = p + in->len; !bad && cx_line(&p, end, &l, &n);)
 		if (++lineno, n > 0 && (cx_rec_parse(&r, l, n, NULL, NULL) ==
-		    -1 || cx_rec_getstr(&r, "id", &id) == -1 || id.len == 0 ||
-		    memchr(id.p, '/', id.len) != NULL || id.p[0] == '.'))
+		    -1 || cx_rec_getstr(&r, "id", &id) == -1 ||
+		    !cx_spool_name_ok(cx_buf_str(&id))))
 			bad = lineno;
 	cx_rec_free(&r);
 	cx_buf_free(&id);

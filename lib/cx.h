@@ -376,6 +376,9 @@ int	 cx_spool_stage(struct cx_spool *, const char *dir, const char *name,
 int	 cx_spool_remove(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_err *);
 size_t	 cx_spool_pending(const struct cx_spool *);	/* staged, removed */
+/* 1 if s can name a file of the spool: no slash, blank, control
+ * character or leading dot (a ticket's id names its file). */
+int	 cx_spool_name_ok(const char *s);
 int	 cx_spool_commit(struct cx_spool *, struct cx_err *);
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,

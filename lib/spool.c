@@ -208,8 +208,8 @@ write_file(struct cx_spool *sp, int dfd, const char *name, const void *data,
 }
 
 /* A name a transaction can hold: no slash, blank or control character. */
-static int
-name_ok(const char *s)
+int
+cx_spool_name_ok(const char *s)
 {
 	if (*s == '\0' || *s == '.')
 		return 0;
@@ -237,7 +237,8 @@ static int
 check_names(struct cx_spool *sp, const char *dir, const char *name,
     struct cx_err *err)
 {
-	if ((strcmp(dir, ".") != 0 && !name_ok(dir)) || !name_ok(name)) {
+	if ((strcmp(dir, ".") != 0 && !cx_spool_name_ok(dir)) ||
+	    !cx_spool_name_ok(name)) {
 		cx_seterr(err, "%s: \"%s/%s\" cannot be a file of the spool",
 		    sp->path, dir, name);
 		return -1;

@@ -142,6 +142,18 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	    'SHOP-20261124-0001 shop,SHOP-20261124-0002 shop,'
 }
 
+@test "spool: an id_prefix no file can be named by is exit 2, before anything is registered" {
+	local p
+	mkdir -p sp/etc
+	for p in 'A B' 'A/B' '.A'; do
+		printf 'id_prefix = %s\n' "$p" >sp/etc/cx.conf
+		run --separate-stderr cx-ingest -s sp data/shop.csv
+		check_status 2
+		check_stderr "cx-ingest: cx.conf: id_prefix: \"$p\" cannot begin a ticket id: no blank, slash, control character or leading dot"
+	done
+	check_eq spool "$(ls sp)" etc
+}
+
 @test "spool: CX_SPOOL stands for -s; nothing goes to stdout" {
 	CX_SPOOL=$T/env run --separate-stderr cx-ingest examples/chat.csv
 	check_status 0

@@ -790,6 +790,20 @@ B - queued'
 	check_eq open "$(ls -A sp/open 2>/dev/null)" B
 }
 
+@test "spool: a batch whose ticket has an id no file can have is left in classified/, exit 1" {
+	sp sp
+	{ tk A quality; tk 'B 2' quality; } >b1.jsonl
+	tk C quality >b2.jsonl
+	batch sp b1.jsonl
+	batch sp b2.jsonl
+	run --separate-stderr cx-route -s sp
+	check_status 1
+	check_stderr 'cx-route: sp/classified/B0000000001.jsonl:2: not a ticket with an id; batch left in classified/' \
+	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
+	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
+	check_eq open "$(ls -A sp/open)" C
+}
+
 @test "spool: cx-ingest follow-ups to a routed ticket land in its file in open/" {
 	sp sp
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
