@@ -659,6 +659,51 @@ lock(struct cx_spool *sp, struct cx_err *err)
 	return 0;
 }
 
+/*
+ * A reader that finds the last commit unfinished, or a spool of version
+ * 1, finishes it first as a writer would: until then the spool's files do
+ * not say what was committed.  The shared lock is let go for the
+ * exclusive one, and taken again after.
+ */
+static int
+finish_for_reader(struct cx_spool *sp, struct cx_err *err)
+{
+	struct cx_err why;
+	int fd, r;
+
+	if (sp->lockfd != -1)
+		close(sp->lockfd);
+	sp->lockfd = -1;
+	sp->rdonly = 0;
+	if ((fd = cx_spool_openat(sp, "lock", O_RDWR | O_CREAT, err)) == -1)
+		goto out;
+	sp->lockfd = fd;
+	while ((r = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
+		;
+	if (r == -1) {
+		fail(sp, err, ".", "lock");
+		goto out;
+	}
+	if (recover(sp, err) == -1)
+		goto out;
+	while ((r = flock(fd, LOCK_SH)) == -1 && errno == EINTR)
+		;
+	if (r == -1) {
+		fail(sp, err, ".", "lock");
+		goto out;
+	}
+	sp->rdonly = 1;
+	return 0;
+out:
+	sp->rdonly = 1;
+	if (err != NULL) {
+		memcpy(why.msg, err->msg, sizeof(why.msg));
+		cx_seterr(err, "%s; the last commit is unfinished, and a dry "
+		    "run cannot read the spool until it is", why.msg);
+	}
+	return -1;
+}
+
 int
 cx_spool_begin(struct cx_spool **out, const char *path, int flags,
     struct cx_err *err)
@@ -693,6 +738,12 @@ cx_spool_begin(struct cx_spool **out, const char *path, int flags,
 	if (sp->rdonly) {
 		if (read_state(sp, &st, err) == -1)
 			goto fail;
+		if (st.puts.len > 0 || st.removes.len > 0 || st.version == 1) {
+			state_free(&st);
+			if (finish_for_reader(sp, err) == -1 ||
+			    read_state(sp, &st, err) == -1)
+				goto fail;
+		}
 		sp->committed = st.commit;
 		state_free(&st);
 	}

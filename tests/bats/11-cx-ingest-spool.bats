@@ -235,6 +235,35 @@ seq 20261124 10'
 	check_eq left "$(ls -A sp/new sp/classified sp/tmp | grep -v : | grep .)" ''
 }
 
+@test "upgrade: a dry run on a spool of state format 1 upgrades it first, and predicts what a run would do" {
+	cp -r data/spool-v1 sp
+	chmod -R go-rwx sp
+	run --separate-stderr cx-ingest -n -s sp examples/helpdesk-zh.csv examples/chat.csv
+	check_status 0
+	check_stderr 'cx-ingest: dry run: would have 2 registered, 1 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	check_eq state "$(cat sp/state)" 'cx-state 2
+commit 1'
+	check_eq new "$(ls sp/new)" B0000000001.jsonl
+}
+
+@test "spool: a dry run finishes a commit a crash left unfinished before it reads" {
+	cx-ingest -q -s sp examples/helpdesk-zh.csv || true
+	cp sp/new/B0000000001.jsonl batch
+	cp sp/seq seq
+	# The writer died after its commit point, before it moved its files.
+	mv sp/new/B0000000001.jsonl sp/tmp/1.new.B0000000001.jsonl
+	mv sp/seq sp/tmp/1...seq
+	printf 'cx-state 2\ncommit 1\nput . seq\nput new B0000000001.jsonl\n' >sp/state
+	run --separate-stderr cx-ingest -n -s sp examples/helpdesk-zh.csv
+	check_status 0
+	check_stderr 'cx-ingest: dry run: would have 0 registered, 0 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	cmp batch sp/new/B0000000001.jsonl
+	cmp seq sp/seq
+	check_eq state "$(cat sp/state)" 'cx-state 2
+commit 1'
+	check_eq tmp "$(ls -A sp/tmp)" ''
+}
+
 @test "spool: -s with missing parent directories makes them, mode 750; one that cannot be made is named" {
 	run --separate-stderr cx-ingest -q -s a/b/spool examples/chat.csv
 	check_status 0
