@@ -21,6 +21,8 @@
  * another desk needs every agent's load, so such a ticket waits until
  * every other has been swept.
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +309,7 @@ spool_ticket(struct work *w, const char *dir, const char *name)
 static void
 keep_extension(void)
 {
+	struct stat st;
 	struct cx_buf b = { 0 };
 	struct cx_err e;
 	struct cx_in in;
@@ -314,6 +317,12 @@ keep_extension(void)
 	size_t n;
 	int r;
 
+	/* A link is the team's own file kept elsewhere: not to be replaced. */
+	cx_buf_printf(&b, "%s/etc/extensions", cx_spool_path(G.sp));
+	if (lstat(cx_buf_str(&b), &st) == 0 && S_ISLNK(st.st_mode))
+		errx(CX_EXIT_ERR, "%s: a symbolic link, which -x would replace: "
+		    "add the extension to the file it names", b.p);
+	b.len = 0;
 	/* etc/extensions replaces the shipped file: it starts as a copy. */
 	if (G.extpath != NULL) {
 		if (cx_in_open(&in, G.extpath, &e) == -1)

@@ -134,15 +134,25 @@ static int
 fail(struct cx_spool *sp, struct cx_err *err, const char *dir,
     const char *name)
 {
+	struct cx_buf rel = { 0 };
+	struct stat st;
+	const char *why;
 	int e = errno;
 
+	/* O_NOFOLLOW's errors say little: name the link. */
 	if (name == NULL)
-		cx_seterr(err, "%s/%s: %s", sp->path, dir, strerror(e));
+		cx_buf_adds(&rel, dir);
 	else if (strcmp(dir, ".") == 0)
-		cx_seterr(err, "%s/%s: %s", sp->path, name, strerror(e));
+		cx_buf_adds(&rel, name);
 	else
-		cx_seterr(err, "%s/%s/%s: %s", sp->path, dir, name,
-		    strerror(e));
+		cx_buf_printf(&rel, "%s/%s", dir, name);
+	(void)cx_buf_str(&rel);
+	why = (e == ELOOP || e == ENOTDIR) && fstatat(sp->dfd, rel.p, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode) ? "a symbolic link; within a spool the tools "
+	    "follow links only to read etc/" : strerror(e);
+	cx_seterr(err, "%s/%s: %s", sp->path, rel.p, why);
+	cx_buf_free(&rel);
 	errno = e;
 	return -1;
 }

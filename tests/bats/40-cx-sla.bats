@@ -970,6 +970,33 @@ $x"
 	check_eq after "$(opened sp T '.sla.fix.extended')" '["typhoon","strike"]'
 }
 
+@test "extend: etc/ linked to a team's own configuration is read; -x writes through no link, exit 2" {
+	spool sp
+	mkdir team
+	echo 'typhoon 2026-11-20 2026-11-30 +1d region=福建' >team/extensions
+	mv sp/etc/policy team/
+	rmdir sp/etc
+	ln -s ../team sp/etc
+	put sp T normal 11-24T09:00 '"region":"福建"'
+	sweep sp 11-24T10:00 2>/dev/null
+	check_eq read "$(opened sp T '.sla.fix.extended')" '["typhoon"]'
+	cp -a sp before
+	run --separate-stderr sweep sp 11-24T10:05 -x 'strike 2026-11-24 2026-11-24 pause'
+	check_status 2
+	check_stderr "cx-sla: sp/etc: a symbolic link; within a spool the tools follow links only to read etc/"
+	same_tree before sp
+	# etc/ the spool's own, its extensions a link.
+	rm sp/etc
+	mkdir sp/etc
+	cp team/policy sp/etc/
+	ln -s ../../team/extensions sp/etc/extensions
+	run --separate-stderr sweep sp 11-24T10:05 -x 'strike 2026-11-24 2026-11-24 pause'
+	check_status 2
+	check_stderr "cx-sla: sp/etc/extensions: a symbolic link, which -x would replace: add the extension to the file it names"
+	[ -L sp/etc/extensions ]
+	check_eq team "$(cat team/extensions)" 'typhoon 2026-11-20 2026-11-30 +1d region=福建'
+}
+
 @test "calendar: deadlines in a year the calendar has no holidays for are warned about once a run" {
 	spool sp
 	# Two answers due in 2027 (whose 1 January is a plain Friday to the
