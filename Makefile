@@ -55,8 +55,14 @@ $(O)/cmd/tool.o: cmd/tool.c cmd/tool.h lib/cx.h
 
 $(BIN)/%: cmd/%.c $(O)/cmd/tool.o $(O)/libcx.a lib/cx.h cmd/tool.h
 	@mkdir -p $(@D)
-	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Icmd -o $@ $< $(O)/cmd/tool.o \
-	    $(O)/libcx.a $(LDLIBS)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Icmd -o $@ $< \
+	    $(filter $(O)/cmd/%.o,$^) $(O)/libcx.a $(LDLIBS)
+
+# A tool in more than one file: its other parts.
+$(BIN)/cx-ingest: $(O)/cmd/ingest-reg.o cmd/ingest.h
+$(O)/cmd/ingest-reg.o: cmd/ingest-reg.c cmd/ingest.h cmd/tool.h lib/cx.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/calcache.h lib/priv.h $(O)/libcx.a
 	@mkdir -p $(@D)

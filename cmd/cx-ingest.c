@@ -2,13 +2,10 @@
  * cx-ingest: register complaints from CSV and JSON Lines exports.
  *
  * Each row becomes a ticket: its columns named through a column map, its
- * fields validated and normalised (lib/intake.c), a ticket number given
- * from the spool's per-day counter.  A row seen before (the same export
- * ingested twice, the same message from two exports) registers nothing;
- * a second complaint by the same customer about the same order, while the
- * first is open, is added to the first ticket as a follow-up.  A row that
- * cannot be registered is reported with its file and line and set aside
- * in the rejects with the reason; the rest of the input goes on.
+ * fields validated and normalised (lib/intake.c), and what it becomes
+ * decided in ingest-reg.c.  A row that cannot be registered is reported
+ * with its file and line and set aside in the rejects with the reason;
+ * the rest of the input goes on.
  *
  * In spool mode the tickets of a run are committed in batches, each a
  * spool transaction with the registry's keys (lib/reg.c), which makes a
@@ -25,19 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cx.h"
-#include "tool.h"
-
-struct item {
-	struct cx_key		 key;
-	int			 has_order;
-	struct cx_key		 okey;
-	const char		*body;	/* CSV: members, no braces */
-	size_t			 blen;
-	struct cx_rec		*rec;	/* JSON Lines: the record */
-	const char		*file;
-	unsigned long		 line;
-};
+#include "ingest.h"
 
 static const struct tool_opt opts[] = {
 	{ 'c', "channel", "channel", "the channel of rows that name none" },
@@ -53,22 +38,7 @@ static const struct tool_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-static struct {
-	struct tool		 t;
-	struct cx_spool		*sp;		/* NULL in filter mode */
-	struct cx_reg		*reg;
-	struct cx_intake_ctx	 ctx;
-	struct cx_alias		*channels, *remedies;
-	const char		*charset, *format, *mapfile;
-	struct cx_colmap	*map;		/* -m */
-	char			*prefix;
-	int			 dry;
-	FILE			*rejf;
-	struct cx_batch		*b;
-	size_t			 batch;
-	unsigned long		 nreg, nfollow, ndup, nold;
-	int			 failed;
-} G = {
+struct ingest G = {
 	.t = {
 		.name = "cx-ingest",
 		.synopsis = "cx-ingest [-nq] [-c channel] [-e charset] "
@@ -80,222 +50,13 @@ static struct {
 	},
 };
 
-static void
-flush_out(int force)
-{
-	if (force || G.t.out.len >= 65536)
-		tool_flush(&G.t);
-}
-
-/*
- * Set a row aside: a warning, and a line in the rejects with the reason
- * and the row as read.  A row an earlier run set aside already is only
- * counted, so a cron job re-reading an export does not report it again.
- */
-static void
-reject(const char *file, unsigned long line, const char *why,
-    const char *raw, size_t rawlen)
-{
-	struct cx_buf *b = cx_batch_rejects(G.b), reason = { 0 };
-	struct cx_key k;
-
-	while (rawlen > 0 && (raw[rawlen - 1] == '\n' || raw[rawlen - 1] == '\r'))
-		rawlen--;
-	k = cx_key_of(raw, rawlen);
-	if (cx_reg_claim(G.reg, CX_REG_REJECT, k)) {
-		G.nold++;
-		return;
-	}
-	cx_utf8_scrub(why, strlen(why), &reason);
-	warnx("%s:%lu: %s", file, line, cx_buf_str(&reason));
-	G.t.nbad++;
-	if (G.dry)
-		goto out;
-	if (G.t.spool == NULL && G.rejf == NULL)
-		goto out;	/* filter mode without -r: stderr is all */
-	cx_reg_add(G.reg, CX_REG_REJECT, k, "-");
-	cx_batch_reject(G.b, G.ctx.nowtext, file, line, reason.p, raw,
-	    rawlen);
-	if (G.rejf != NULL) {
-		if (fwrite(b->p, 1, b->len, G.rejf) != b->len) {
-			warn("rejects file");
-			G.failed = 1;
-		}
-		b->len = 0;
-	}
-out:
-	cx_buf_free(&reason);
-}
-
-static void
-history(struct cx_buf *b, const char *action)
-{
-	cx_hist_begin(b, G.ctx.nowtext, "cx-ingest", action);
-	cx_buf_addc(b, '}');
-}
-
-/*
- * The ticket's JSON text, with its newline; or, for a follow-up in filter
- * mode (followup set), the record that links it to its ticket.
- */
-static void
-ticket_text(const struct item *it, const char *id, int followup,
-    struct cx_buf *b)
-{
-	struct cx_buf h = { 0 }, s = { 0 };
-	const struct cx_field *f;
-
-	if (it->rec == NULL) {
-		cx_buf_addc(b, '{');
-		cx_json_addkey(b, 1, followup ? "followup_of" : "id");
-		cx_json_addstr(b, id, strlen(id));
-		cx_buf_addc(b, ',');
-		cx_buf_add(b, it->body, it->blen);
-		cx_buf_adds(b, followup ? ",\"history\":[" :
-		    ",\"status\":\"new\",\"history\":[");
-		history(b, followup ? "followup" : "registered");
-		cx_buf_adds(b, "]}\n");
-		return;
-	}
-	/* A ticket already numbered, or a follow-up already linked, passes
-	 * through filter mode as it is. */
-	if (G.t.spool == NULL && cx_rec_get(it->rec, followup ? "followup_of" :
-	    "id") != NULL) {
-		cx_rec_write(it->rec, b);
-		return;
-	}
-	/* Into a spool, it gets the spool's number and keeps its old one. */
-	if (!followup && (f = cx_rec_get(it->rec, "id")) != NULL) {
-		cx_buf_add(&h, f->v, f->vlen);
-		f = cx_rec_get(it->rec, "source");
-		if (cx_json_setmember(f->v, f->vlen, "id", h.p, h.len, &s) == 0)
-			cx_rec_set_raw(it->rec, "source", s.p, s.len);
-		h.len = 0;
-	}
-	cx_rec_del(it->rec, followup ? "id" : "followup_of");
-	cx_json_addstr(&h, id, strlen(id));
-	cx_rec_set_raw(it->rec, followup ? "followup_of" : "id", h.p, h.len);
-	if (followup)
-		cx_rec_del(it->rec, "status");
-	else if (cx_rec_get(it->rec, "status") == NULL)
-		cx_rec_set_raw(it->rec, "status", "\"new\"", 5);
-	h.len = 0;
-	history(&h, followup ? "followup" : "registered");
-	cx_rec_append(it->rec, "history", h.p, h.len);
-	cx_rec_write(it->rec, b);
-	cx_buf_free(&h);
-	cx_buf_free(&s);
-}
-
-static void
-followup_elem(const struct item *it, struct cx_buf *b)
-{
-	if (it->rec != NULL) {
-		cx_rec_del(it->rec, "id");
-		cx_rec_del(it->rec, "status");
-		cx_rec_del(it->rec, "history");
-		cx_rec_write(it->rec, b);
-		b->len--;		/* the newline */
-		return;
-	}
-	cx_buf_addc(b, '{');
-	cx_buf_add(b, it->body, it->blen);
-	cx_buf_addc(b, '}');
-}
-
-static int
-followup(const struct item *it, const struct cx_reg_entry *e)
-{
-	struct cx_buf elem = { 0 }, hist = { 0 };
-	int r;
-
-	followup_elem(it, &elem);
-	history(&hist, "followup");
-	r = cx_batch_followup(G.b, G.sp, e, cx_buf_str(&elem),
-	    cx_buf_str(&hist));
-	cx_buf_free(&elem);
-	cx_buf_free(&hist);
-	return r;
-}
-
-static void commit(void);
-
-static int
-rec_id(const struct cx_rec *r, struct cx_buf *id)
-{
-	const struct cx_field *f;
-
-	if ((f = cx_rec_get(r, "id")) == NULL ||
-	    cx_json_type(f->v, f->vlen) != CX_J_STR)
-		return -1;
-	return cx_json_str(f->v, f->vlen, id);
-}
-
-static void
-register_item(const struct item *it)
-{
-	struct cx_reg_entry e;
-	struct cx_buf id = { 0 }, text = { 0 };
-
-	if (cx_reg_claim(G.reg, CX_REG_SOURCE, it->key)) {
-		G.ndup++;
-		return;
-	}
-	if (it->has_order && !(G.t.spool == NULL && it->rec != NULL &&
-	    cx_rec_get(it->rec, "id") != NULL) &&
-	    cx_reg_find(G.reg, CX_REG_ORDER, it->okey, &e)) {
-		if (G.t.spool == NULL) {
-			ticket_text(it, e.id, 1, &text);
-			if (!G.dry)
-				cx_buf_add(&G.t.out, text.p, text.len);
-			G.nfollow++;
-			goto out;
-		}
-		if (followup(it, &e) == 0) {
-			cx_reg_add(G.reg, CX_REG_SOURCE, it->key, e.id);
-			G.nfollow++;
-			goto out;
-		}
-	}
-	if (G.t.spool == NULL && it->rec != NULL && rec_id(it->rec, &id) == 0)
-		;		/* filter mode keeps a ticket's number */
-	else
-		cx_reg_ticket_id(G.reg, G.prefix, G.ctx.nowtext, &id);
-	cx_buf_str(&id);
-	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id.p);
-	if (it->has_order)
-		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
-	G.nreg++;
-	if (G.t.spool != NULL) {
-		ticket_text(it, id.p, 0, &text);
-		cx_batch_ticket(G.b, id.p, text.p, text.len);
-	} else if (!G.dry)
-		ticket_text(it, id.p, 0, &G.t.out);
-out:
-	cx_buf_free(&id);
-	cx_buf_free(&text);
-	if (G.t.spool == NULL)
-		flush_out(0);
-	else if (cx_batch_count(G.b) >= G.batch)
-		commit();
-}
-
-/* Spool mode: the batch, its rejects and follow-ups, committed. */
-static void
-commit(void)
-{
-	struct cx_err e;
-
-	if (G.sp != NULL && cx_batch_commit(G.b, G.reg, G.sp, &e) == -1)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-}
-
 /* The map for a header: -m's, or the best fit; NULL if none fits. */
 static struct cx_colmap *
 columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 {
 	struct cx_colmap *guess = NULL;
 	struct cx_err e;
+	const char *team;
 	size_t i;
 
 	if (G.map == NULL) {
@@ -308,6 +69,9 @@ columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 		}
 	}
 	cx_cols_open(c, G.map ? G.map : guess, hdr);
+	if ((team = cx_cols_team_missing(c)) != NULL)
+		warnx("%s:%lu: team if: no column \"%s\": every row is the "
+		    "customer's", file, hdr->line, team);
 	for (i = 0; i < c->n; i++)
 		if (c->idx[i] == CX_COL_UNKNOWN)
 			warnx("%s:%lu: unknown column \"%.*s\", kept under "
@@ -318,7 +82,7 @@ columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 
 static void
 csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
-    struct cx_intake *t, struct cx_intake_out *o)
+    struct cx_intake *t, struct cx_intake_out *o, struct cx_intake_msg *m)
 {
 	struct cx_err e;
 	struct item it = { 0 };
@@ -327,7 +91,9 @@ csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
 	t->file = file;
 	t->line = row->line;
 	o->key = cx_cols_fill(c, row, t);
-	if (cx_intake_build(t, &G.ctx, o, &e) == -1) {
+	o->body.len = o->warn.len = 0;
+	if (cx_intake_message(t, &G.ctx, m, &e) == -1 || (!m->team &&
+	    cx_intake_build(t, &G.ctx, o, &e) == -1)) {
 		reject(file, row->line, e.msg, row->rawp, row->rawn);
 		return;
 	}
@@ -340,6 +106,9 @@ csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
 	it.blen = o->body.len;
 	it.file = file;
 	it.line = row->line;
+	it.raw = row->rawp;
+	it.rawn = row->rawn;
+	it.msg = m;
 	register_item(&it);
 }
 
@@ -348,6 +117,7 @@ csv_file(struct cx_in *in)
 {
 	struct cx_intake t = { 0 };
 	struct cx_intake_out o = { 0 };
+	struct cx_intake_msg m = { 0 };
 	struct cx_cols c = { 0 };
 	struct cx_colmap *map = NULL;
 	struct cx_csvrow *row;
@@ -385,7 +155,7 @@ csv_file(struct cx_in *in)
 			reject(in->name, row->line, why, row->rawp,
 			    row->rawn);
 		} else
-			csv_row(&c, in->name, row, &t, &o);
+			csv_row(&c, in->name, row, &t, &o, &m);
 	}
 	if (r == -1) {
 		warnx("%s", e.msg);
@@ -397,6 +167,7 @@ csv_file(struct cx_in *in)
 	cx_intake_free(&t);
 	cx_buf_free(&o.body);
 	cx_buf_free(&o.warn);
+	cx_intake_msg_free(&m);
 	cx_csv_close(csv);
 }
 
@@ -429,6 +200,8 @@ jsonl_file(struct cx_in *in)
 		it.rec = &r;
 		it.file = in->name;
 		it.line = in->lineno;
+		it.raw = l;
+		it.rawn = n;
 		register_item(&it);
 	}
 	if (rc == -1) {
@@ -525,6 +298,7 @@ finish(void)
 	char old[64] = "";
 	int status;
 
+	unhold();
 	commit();
 	if (G.rejf != NULL && fclose(G.rejf) == EOF) {
 		warn("rejects file");
@@ -533,14 +307,17 @@ finish(void)
 	if (G.nold > 0)
 		snprintf(old, sizeof(old), " (%lu set aside before)", G.nold);
 	status = tool_exit(&G.t, "%s%lu registered, %lu follow-ups, %lu "
-	    "duplicates, %lu rejected%s", G.dry ? "dry run: would have " : "",
-	    G.nreg, G.nfollow, G.ndup, G.t.nbad, old);
+	    "replies, %lu duplicates, %lu rejected%s", G.dry ?
+	    "dry run: would have " : "", G.nreg, G.nfollow, G.nreply, G.ndup,
+	    G.t.nbad, old);
 	cx_reg_free(G.reg);
 	cx_spool_end(G.sp);
 	cx_colmap_free(G.map);
 	cx_alias_free(G.channels);
 	cx_alias_free(G.remedies);
 	cx_batch_free(G.b);
+	cx_wait_free(G.wait);
+	cx_buf_free(&G.freed);
 	free(G.prefix);
 	return G.failed ? CX_EXIT_ERR : status;
 }
@@ -589,6 +366,7 @@ main(int argc, char *argv[])
 	}
 	umask(027);
 	G.b = cx_batch_new();
+	G.wait = cx_wait_new();
 	setup();
 	if (argc == 0)
 		ingest("-");

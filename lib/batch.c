@@ -2,8 +2,9 @@
  * batch.c: what one registration commit writes to a spool.
  *
  * New tickets go to a batch file in new/; rejected rows to a file in
- * rejects/; a follow-up to a ticket registered earlier rewrites the file
- * that ticket lives in (its batch in new/ or classified/, or open/ID).
+ * rejects/; a follow-up or a message of its conversation joining a ticket
+ * registered earlier rewrites the file that ticket lives in (its batch in
+ * new/ or classified/, or open/ID).
  * All of it is staged in one spool transaction with the registry's keys
  * (reg.c), so a crash leaves the spool before or after the whole batch.
  */
@@ -24,17 +25,73 @@ cx_batch_ticket(struct cx_batch *b, const char *id, const char *text,
 	b->nt++;
 }
 
+/* Where an entry goes in an array kept in time order. */
+struct place {
+	time_t		 at;
+	const char	*before;	/* the first element later, or NULL */
+	struct cx_buf	 tmp;
+};
+
+static void
+later(void *arg, const char *v, size_t n)
+{
+	static const char *const keys[] = { "at" };
+	struct place *p = arg;
+	const char *m[1];
+	size_t mn[1];
+	time_t t;
+
+	if (p->before != NULL || cx_json_fields(v, n, keys, 1, m, mn) == -1 ||
+	    m[0] == NULL)
+		return;
+	p->tmp.len = 0;
+	if (cx_json_str(m[0], mn[0], &p->tmp) == 0 &&
+	    cx_time_parse(p->tmp.p, p->tmp.len, &t, NULL) == 0 && t > p->at)
+		p->before = v;
+}
+
+/* An entry put in an array of entries in time order, after its equals. */
+static void
+insert_by_time(struct cx_rec *r, const char *key, const char *elem,
+    time_t at)
+{
+	const struct cx_field *f = cx_rec_get(r, key);
+	struct place p = { at, NULL, { 0 } };
+	struct cx_buf b = { 0 };
+	size_t off;
+
+	if (f != NULL && cx_json_type(f->v, f->vlen) == CX_J_ARR)
+		(void)cx_json_each(f->v, f->vlen, later, &p);
+	if (p.before == NULL)
+		cx_rec_append(r, key, elem, strlen(elem));
+	else {
+		off = (size_t)(p.before - f->v);
+		cx_buf_add(&b, f->v, off);
+		cx_buf_adds(&b, elem);
+		cx_buf_addc(&b, ',');
+		cx_buf_add(&b, f->v + off, f->vlen - off);
+		cx_rec_set_raw(r, key, b.p, b.len);
+	}
+	cx_buf_free(&p.tmp);
+	cx_buf_free(&b);
+}
+
 char *
-cx_ticket_followup(const char *text, size_t len, const char *elem,
-    const char *hist, size_t *newlen)
+cx_ticket_join(const char *text, size_t len, const struct cx_join *j,
+    size_t *newlen)
 {
 	struct cx_rec r = { 0 };
 	struct cx_buf b = { 0 };
 
 	if (cx_rec_parse(&r, text, len, NULL, NULL) == -1)
 		return NULL;
-	cx_rec_append(&r, "followups", elem, strlen(elem));
-	cx_rec_append(&r, "history", hist, strlen(hist));
+	if (j->at != 0) {
+		insert_by_time(&r, j->into, j->elem, j->at);
+		insert_by_time(&r, "history", j->hist, j->at);
+	} else {
+		cx_rec_append(&r, j->into, j->elem, strlen(j->elem));
+		cx_rec_append(&r, "history", j->hist, strlen(j->hist));
+	}
 	cx_rec_write(&r, &b);
 	cx_rec_free(&r);
 	*newlen = b.len;
@@ -42,16 +99,15 @@ cx_ticket_followup(const char *text, size_t len, const char *elem,
 }
 
 static int
-in_batch(struct cx_batch *b, const char *id, const char *elem,
-    const char *hist)
+in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 {
 	size_t i, n;
 	char *t;
 
 	for (i = b->nt; i-- > 0;)
 		if (strcmp(b->t[i].id, id) == 0) {
-			t = cx_ticket_followup(b->t[i].text, b->t[i].len - 1,
-			    elem, hist, &n);
+			t = cx_ticket_join(b->t[i].text, b->t[i].len - 1, j,
+			    &n);
 			if (t == NULL)
 				return 0;
 			free(b->t[i].text);
@@ -112,13 +168,13 @@ locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
 }
 
 int
-cx_batch_followup(struct cx_batch *b, struct cx_spool *sp,
-    const struct cx_reg_entry *e, const char *elem, const char *hist)
+cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
+    const struct cx_reg_entry *e, const struct cx_join *j)
 {
 	struct cx_followup *f;
 	char *dir, *name;
 
-	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, elem, hist))
+	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, j))
 		return 0;
 	if (locate(sp, e, &dir, &name) == -1)
 		return -1;
@@ -127,8 +183,10 @@ cx_batch_followup(struct cx_batch *b, struct cx_spool *sp,
 	f->dir = dir;
 	f->name = name;
 	f->id = cx_strndup(e->id, strlen(e->id));
-	f->elem = cx_strndup(elem, strlen(elem));
-	f->hist = cx_strndup(hist, strlen(hist));
+	f->j.into = cx_strndup(j->into, strlen(j->into));
+	f->j.elem = cx_strndup(j->elem, strlen(j->elem));
+	f->j.hist = cx_strndup(j->hist, strlen(j->hist));
+	f->j.at = j->at;
 	return 0;
 }
 
@@ -155,8 +213,9 @@ fu_free(struct cx_followup *f)
 	free(f->dir);
 	free(f->name);
 	free(f->id);
-	free(f->elem);
-	free(f->hist);
+	free((char *)f->j.into);
+	free((char *)f->j.elem);
+	free((char *)f->j.hist);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -179,8 +238,8 @@ apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
 		if (!same_file(&b->fu[j], &b->fu[first]) ||
 		    !has_id(t ? t : line, t ? n - 1 : len, b->fu[j].id))
 			continue;
-		u = cx_ticket_followup(t ? t : line, t ? n - 1 : len,
-		    b->fu[j].elem, b->fu[j].hist, &n);
+		u = cx_ticket_join(t ? t : line, t ? n - 1 : len,
+		    &b->fu[j].j, &n);
 		if (u == NULL)
 			continue;
 		free(t);

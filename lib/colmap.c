@@ -10,11 +10,12 @@
 #include "priv.h"
 
 static const char *fields[] = {
-	"-", "agent", "amount", "anonymous", "attachments", "batch",
-	"carrier", "channel", "currency", "customer.email", "customer.id",
-	"customer.name", "customer.phone", "customer.tier", "expectation",
-	"external_id", "happened_at", "order_id", "received_at", "region",
-	"sku", "subject", "text", "warehouse",
+	"-", "agent", "amount", "anonymous", "attachments", "author", "batch",
+	"carrier", "channel", "conversation", "currency", "customer.email",
+	"customer.id", "customer.name", "customer.phone", "customer.tier",
+	"expectation", "external_id", "happened_at", "order_id",
+	"received_at", "region", "reply_to", "sku", "subject", "text",
+	"warehouse",
 };
 
 static int
@@ -30,6 +31,85 @@ known_field(const char *f, size_t n)
 	return 0;
 }
 
+/* "set FIELD = VALUE": the value of a field no column gives a row. */
+static int
+set_line(struct cx_colmap *m, const char *l, size_t n, struct cx_err *err)
+{
+	const char *eq = memchr(l, '=', n), *f = l, *v;
+	size_t fn, vn;
+	char *name;
+	int i;
+
+	if (eq == NULL) {
+		cx_seterr(err, "expected \"set field = value\"");
+		return -1;
+	}
+	fn = (size_t)(eq - l);
+	cx_trim(&f, &fn);
+	v = eq + 1;
+	vn = (size_t)(l + n - v);
+	cx_trim(&v, &vn);
+	name = cx_strndup(f, fn);
+	i = cx_intake_index(name);
+	free(name);
+	if (i < 0) {
+		cx_seterr(err, "set: unknown field \"%.*s\"", (int)fn, f);
+		return -1;
+	}
+	if (vn == 0) {
+		cx_seterr(err, "set: empty value");
+		return -1;
+	}
+	m->set = cx_grow(m->set, m->nset, sizeof(*m->set));
+	m->set[m->nset].field = i;
+	m->set[m->nset].value = cx_strndup(v, vn);
+	m->nset++;
+	return 0;
+}
+
+/* "team if Header = Value | Value ...": the rows the team wrote. */
+static int
+team_line(struct cx_colmap *m, const char *l, size_t n, struct cx_err *err)
+{
+	const char *eq = memchr(l, '=', n), *h = l, *v;
+	size_t hn, vn;
+
+	if (eq == NULL) {
+		cx_seterr(err, "expected \"team if Header = value | value "
+		    "...\"");
+		return -1;
+	}
+	hn = (size_t)(eq - l);
+	cx_trim(&h, &hn);
+	v = eq + 1;
+	vn = (size_t)(l + n - v);
+	cx_trim(&v, &vn);
+	if (hn == 0 || vn == 0) {
+		cx_seterr(err, "team if: %s", hn == 0 ? "empty header name" :
+		    "no value");
+		return -1;
+	}
+	m->team = cx_grow(m->team, m->nteam, sizeof(*m->team));
+	m->team[m->nteam].header = cx_strndup(h, hn);
+	m->team[m->nteam].values = cx_strndup(v, vn);
+	m->nteam++;
+	return 0;
+}
+
+/* A line that begins with the word w (and a blank): its rest. */
+static int
+directive(const char **l, size_t *n, const char *w)
+{
+	size_t k = strlen(w);
+
+	if (*n <= k || memcmp(*l, w, k) != 0 || (*l)[k] != ' ')
+		return 0;
+	*l += k;
+	*n -= k;
+	cx_trim(l, n);
+	return 1;
+}
+
 static int
 map_line(void *arg, const char *l, size_t n, unsigned long line,
     struct cx_err *err)
@@ -39,6 +119,16 @@ map_line(void *arg, const char *l, size_t n, unsigned long line,
 	size_t fn, hn;
 
 	(void)line;
+	if (directive(&l, &n, "set"))
+		return set_line(m, l, n, err);
+	if (directive(&l, &n, "team")) {
+		if (!directive(&l, &n, "if")) {
+			cx_seterr(err, "expected \"team if Header = value | "
+			    "value ...\"");
+			return -1;
+		}
+		return team_line(m, l, n, err);
+	}
 	if ((eq = memchr(l, '=', n)) == NULL) {
 		cx_seterr(err, "expected \"field = Header | Header ...\"");
 		return -1;
@@ -109,7 +199,15 @@ cx_colmap_free(struct cx_colmap *m)
 		free(m->col[i].field);
 		free(m->col[i].header);
 	}
+	for (i = 0; i < m->nset; i++)
+		free(m->set[i].value);
+	for (i = 0; i < m->nteam; i++) {
+		free(m->team[i].header);
+		free(m->team[i].values);
+	}
 	free(m->col);
+	free(m->set);
+	free(m->team);
 	free(m->name);
 	free(m);
 }
@@ -212,7 +310,7 @@ cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
     const struct cx_csvrow *hdr)
 {
 	const char *f, *h;
-	size_t i, n;
+	size_t i, k, n;
 
 	memset(c, 0, sizeof(*c));
 	c->map = map;
@@ -239,6 +337,57 @@ cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
 		else
 			c->idx[i] = CX_COL_UNKNOWN;
 	}
+	/* Rows of a conversation: the map says who wrote each, or what
+	 * each answers. */
+	c->threaded = map->nteam > 0;
+	for (i = 0; i < c->n; i++)
+		if (c->idx[i] == CX_I_REPLYTO || c->idx[i] == CX_I_CONV)
+			c->threaded = 1;
+	c->teamcol = cx_alloc((map->nteam + 1) * sizeof(*c->teamcol));
+	for (k = 0; k < map->nteam; k++) {
+		c->teamcol[k] = c->n;
+		for (i = 0; i < c->n && c->teamcol[k] == c->n; i++) {
+			h = c->hdr + hdr->off[i];
+			n = hdr->flen[i];
+			cx_trim(&h, &n);
+			if (cx_streqi(map->team[k].header,
+			    strlen(map->team[k].header), h, n))
+				c->teamcol[k] = i;
+		}
+	}
+}
+
+/* The header of a "team if" no column of the export has, or NULL. */
+const char *
+cx_cols_team_missing(const struct cx_cols *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->map->nteam; k++)
+		if (c->teamcol[k] == c->n)
+			return c->map->team[k].header;
+	return NULL;
+}
+
+/* Whether v is one of the values of a "team if", "a | b | c". */
+static int
+listed_value(const char *values, const char *v, size_t n)
+{
+	const char *p = values, *bar, *w;
+	size_t wn;
+
+	cx_trim(&v, &n);
+	for (;;) {
+		bar = strchr(p, '|');
+		w = p;
+		wn = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		cx_trim(&w, &wn);
+		if (cx_streqi(w, wn, v, n))
+			return 1;
+		if (bar == NULL)
+			return 0;
+		p = bar + 1;
+	}
 }
 
 /* Fill an intake from a row; returns the row's source key. */
@@ -252,6 +401,11 @@ cx_cols_fill(const struct cx_cols *c, const struct cx_csvrow *row,
 	size_t i;
 
 	t->map = c->map->name;
+	t->threaded = c->threaded;
+	for (i = 0; i < c->map->nteam && !t->team; i++)
+		t->team = c->teamcol[i] < row->n && listed_value(
+		    c->map->team[i].values, row->data.p + row->off[c->teamcol[i]],
+		    row->flen[c->teamcol[i]]);
 	for (i = 0; i < row->n && i < c->n; i++) {
 		v = row->data.p + row->off[i];
 		if (c->idx[i] >= 0) {
@@ -264,6 +418,14 @@ cx_cols_fill(const struct cx_cols *c, const struct cx_csvrow *row,
 			cx_intake_extra(t, c->xname[i], c->xlen[i], v,
 			    row->flen[i]);
 	}
+	/* A field no column gave, the map may set. */
+	for (i = 0; i < c->map->nset; i++)
+		if (t->v[c->map->set[i].field] == NULL ||
+		    t->n[c->map->set[i].field] == 0) {
+			t->v[c->map->set[i].field] = c->map->set[i].value;
+			t->n[c->map->set[i].field] =
+			    strlen(c->map->set[i].value);
+		}
 	/* The export's own id names the row; without one, its content. */
 	if (t->v[CX_I_EXTID] != NULL && t->n[CX_I_EXTID] > 0) {
 		cx_buf_add(&k, "x", 2);
@@ -285,6 +447,7 @@ cx_cols_free(struct cx_cols *c)
 	free(c->idx);
 	free(c->xname);
 	free(c->xlen);
+	free(c->teamcol);
 	free(c->hdr);
 	memset(c, 0, sizeof(*c));
 }

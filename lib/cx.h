@@ -404,16 +404,21 @@ struct cx_reg_entry {
 #define CX_REG_SOURCE	's'
 #define CX_REG_ORDER	'c'
 #define CX_REG_REJECT	'r'
+#define CX_REG_MESSAGE	'm'		/* a message: its ticket */
 /* The registry of a spool begun, or in memory only for NULL. */
 struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);
-/* 1 if the key is known; for CX_REG_ORDER, e says which ticket. */
+/* 1 if the key is known; for CX_REG_ORDER and _MESSAGE, e says which
+ * ticket. */
 int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
 	    struct cx_reg_entry *e);
 /* Note a key as seen, in memory only; 1 if it was seen before. */
 int	 cx_reg_claim(struct cx_reg *, int kind, struct cx_key);
 /* Record a key and its ticket for the transaction being built. */
 void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
+/* The same, for a ticket an earlier commit (e->serial) registered. */
+void	 cx_reg_add_to(struct cx_reg *, int kind, struct cx_key,
+	    const struct cx_reg_entry *e);
 /* Next ticket number of a day ("20261122"). */
 unsigned long cx_reg_next(struct cx_reg *, const char *date);
 /* The next ticket number of now's day, PREFIX-YYYYMMDD-NNNN, appended;
@@ -431,11 +436,20 @@ void	 cx_batch_ticket(struct cx_batch *, const char *id, const char *,
 	    size_t);
 size_t	 cx_batch_count(const struct cx_batch *);	/* new tickets */
 /*
- * Add a follow-up to an open ticket: in this batch, in new/, classified/
- * or open/; -1 if it is no longer open.
+ * What joins an open ticket: an element of one of its arrays (a follow-up
+ * of "followups", a message of "conversation") and its history entry,
+ * both appended, or for at != 0 put in time order.
  */
-int	 cx_batch_followup(struct cx_batch *, struct cx_spool *,
-	    const struct cx_reg_entry *, const char *elem, const char *hist);
+struct cx_join {
+	const char	*into;
+	const char	*elem;
+	const char	*hist;
+	time_t		 at;
+};
+/* To the ticket in this batch, in new/, classified/ or open/; -1 if it
+ * is no longer open. */
+int	 cx_batch_join(struct cx_batch *, struct cx_spool *,
+	    const struct cx_reg_entry *, const struct cx_join *);
 /* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
 void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
 	    unsigned long, const char *why, const char *, size_t);
@@ -467,6 +481,8 @@ struct cx_cols {
 	const char		**xname;	/* name under "extra" */
 	size_t			*xlen;
 	size_t			 n;
+	size_t			*teamcol;	/* of each "team if", or n */
+	int			 threaded;	/* rows of a conversation */
 };
 struct cx_intake;
 void	 cx_cols_open(struct cx_cols *, const struct cx_colmap *,
@@ -474,14 +490,17 @@ void	 cx_cols_open(struct cx_cols *, const struct cx_colmap *,
 struct cx_key cx_cols_fill(const struct cx_cols *, const struct cx_csvrow *,
 	    struct cx_intake *);
 void	 cx_cols_free(struct cx_cols *);
+/* The header of a "team if" the export has no column for, or NULL. */
+const char *cx_cols_team_missing(const struct cx_cols *);
 
 /* intake.c: a complaint as an export gives it, made into a ticket body. */
 enum {
-	CX_I_AGENT, CX_I_AMOUNT, CX_I_ANON, CX_I_ATTACH, CX_I_BATCH,
-	CX_I_CARRIER, CX_I_CHANNEL, CX_I_CURRENCY, CX_I_EMAIL, CX_I_CUSTID,
-	CX_I_NAME, CX_I_PHONE, CX_I_TIER, CX_I_EXPECT, CX_I_EXTID,
-	CX_I_HAPPENED, CX_I_ORDER, CX_I_RECEIVED, CX_I_REGION, CX_I_SKU,
-	CX_I_SUBJECT, CX_I_TEXT, CX_I_WAREHOUSE, CX_I_N
+	CX_I_AGENT, CX_I_AMOUNT, CX_I_ANON, CX_I_ATTACH, CX_I_AUTHOR,
+	CX_I_BATCH, CX_I_CARRIER, CX_I_CHANNEL, CX_I_CONV, CX_I_CURRENCY,
+	CX_I_EMAIL, CX_I_CUSTID, CX_I_NAME, CX_I_PHONE, CX_I_TIER,
+	CX_I_EXPECT, CX_I_EXTID, CX_I_HAPPENED, CX_I_ORDER, CX_I_RECEIVED,
+	CX_I_REGION, CX_I_REPLYTO, CX_I_SKU, CX_I_SUBJECT, CX_I_TEXT,
+	CX_I_WAREHOUSE, CX_I_N
 };
 struct cx_intake {
 	const char	*v[CX_I_N];	/* borrowed raw text of each field */
@@ -496,6 +515,8 @@ struct cx_intake {
 	const char	*map;		/* the column map's name, or NULL */
 	const char	*key;
 	size_t		 keylen;
+	int		 team;		/* written by the team: a reply */
+	int		 threaded;	/* the map says who wrote each row */
 };
 struct cx_intake_ctx {
 	const char		*channel;	/* -c, for rows without one */
@@ -525,6 +546,34 @@ void	 cx_intake_free(struct cx_intake *);
 int	 cx_intake_rec(struct cx_rec *, const struct cx_intake_ctx *,
 	    const char *file, unsigned long line, struct cx_key *,
 	    int *has_order, struct cx_key *order_key, struct cx_err *);
+
+/* thread.c: the messages of a conversation (cx-columns(5)). */
+struct cx_intake_msg {
+	int		 threaded;	/* a message of a conversation */
+	int		 team;		/* the team's reply */
+	int		 has_self, has_to, has_conv;
+	struct cx_key	 self;		/* this message */
+	struct cx_key	 to;		/* the message it answers */
+	struct cx_key	 conv;		/* its conversation */
+	time_t		 at;		/* when it was written */
+	struct cx_buf	 elem;		/* its entry of "conversation" */
+	struct cx_buf	 hist;		/* its history entry */
+};
+int	 cx_intake_message(struct cx_intake *, const struct cx_intake_ctx *,
+	    struct cx_intake_msg *, struct cx_err *);
+void	 cx_intake_msg_free(struct cx_intake_msg *);
+/* Messages waiting for the message they answer, by its key. */
+struct cx_wait;
+struct cx_wait *cx_wait_new(void);
+void	 cx_wait_add(struct cx_wait *, struct cx_key, void *);
+/* The items waiting for a key, taken out, oldest first; their count
+ * (*items to be freed). */
+size_t	 cx_wait_take(struct cx_wait *, struct cx_key, void ***items);
+/* The next item still waiting from *pos on that want() takes (NULL: any),
+ * taken out; NULL if none. */
+void	*cx_wait_next(struct cx_wait *, size_t *pos, int (*want)(const void *));
+size_t	 cx_wait_count(const struct cx_wait *);
+void	 cx_wait_free(struct cx_wait *);
 
 /* norm.c: contact details and amounts as registration stores them. */
 int	 cx_norm_phone(const char *, size_t, struct cx_buf *);

@@ -19,9 +19,11 @@ static const char *names[CX_I_N] = {
 	[CX_I_AMOUNT] = "amount",
 	[CX_I_ANON] = "anonymous",
 	[CX_I_ATTACH] = "attachments",
+	[CX_I_AUTHOR] = "author",
 	[CX_I_BATCH] = "batch",
 	[CX_I_CARRIER] = "carrier",
 	[CX_I_CHANNEL] = "channel",
+	[CX_I_CONV] = "conversation",
 	[CX_I_CURRENCY] = "currency",
 	[CX_I_EMAIL] = "customer.email",
 	[CX_I_CUSTID] = "customer.id",
@@ -34,6 +36,7 @@ static const char *names[CX_I_N] = {
 	[CX_I_ORDER] = "order_id",
 	[CX_I_RECEIVED] = "received_at",
 	[CX_I_REGION] = "region",
+	[CX_I_REPLYTO] = "reply_to",
 	[CX_I_SKU] = "sku",
 	[CX_I_SUBJECT] = "subject",
 	[CX_I_TEXT] = "text",
@@ -59,6 +62,7 @@ cx_intake_reset(struct cx_intake *t)
 	t->nextra = 0;
 	t->key = NULL;
 	t->keylen = 0;
+	t->team = t->threaded = 0;
 }
 
 void
@@ -385,6 +389,11 @@ cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
 	for (i = 0; i < CX_I_N; i++)
 		if (t->v[i] != NULL)
 			cx_trim(&t->v[i], &t->n[i]);
+	/* The writer of a customer's message is the customer. */
+	if (!has(t, CX_I_CUSTID) && has(t, CX_I_AUTHOR)) {
+		t->v[CX_I_CUSTID] = t->v[CX_I_AUTHOR];
+		t->n[CX_I_CUSTID] = t->n[CX_I_AUTHOR];
+	}
 	o->has_order = 0;
 	badfield = NULL;
 	if (!has(t, CX_I_TEXT) && !has(t, CX_I_SUBJECT)) {

@@ -409,6 +409,16 @@ struct cx_colmap {
 		char	*header;
 	}	*col;
 	size_t	 n, cap;
+	struct {			/* set FIELD = VALUE */
+		int	 field;		/* an intake index */
+		char	*value;
+	}	*set;
+	size_t	 nset;
+	struct {			/* team if HEADER = VALUE | ... */
+		char	*header;
+		char	*values;	/* as written, "|" between */
+	}	*team;
+	size_t	 nteam;
 };
 
 /* eval.c: a confusion matrix. */
@@ -431,14 +441,13 @@ struct cx_batch {
 	struct cx_followup {
 		char	*dir, *name;	/* where the ticket lives */
 		char	*id;
-		char	*elem;		/* the follow-up, a JSON object */
-		char	*hist;		/* its history entry */
-	}			*fu;	/* follow-ups to earlier tickets */
+		struct cx_join j;	/* its members owned */
+	}			*fu;	/* what joins earlier tickets */
 	size_t			 nfu, capfu;
 	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
 };
-/* A ticket's text with a follow-up and its history entry appended. */
-char	*cx_ticket_followup(const char *, size_t, const char *elem,
-	    const char *hist, size_t *);
+/* A ticket's text with what joins it added. */
+char	*cx_ticket_join(const char *, size_t, const struct cx_join *,
+	    size_t *);
 
 #endif

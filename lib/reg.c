@@ -4,7 +4,8 @@
  * Two files hold it, both changed only by a spool transaction (spool.c).
  * "keys" is an append-only log, a line per thing registered: "SERIAL KIND
  * KEY TICKET", where KIND is s (a source row or message), c (a customer
- * and order) or r (a rejected row).  "seq" is small and replaced whole:
+ * and order), m (a message of a conversation, or the conversation) or r
+ * (a rejected row); SERIAL is the commit that registered the ticket.  "seq" is small and replaced whole:
  * how many bytes of "keys" are committed, and the per-day ticket counters.
  *
  * A commit appends its keys to the log (flushed), stages the new "seq" in
@@ -144,6 +145,12 @@ kinded(struct cx_key k, int kind)
 }
 
 static int
+keeps(int kind)
+{
+	return kind == CX_REG_ORDER || kind == CX_REG_MESSAGE;
+}
+
+static int
 keys_line(struct cx_reg *g, const char *l, size_t n)
 {
 	const char *w[4], *p = l, *end = l + n;
@@ -157,10 +164,9 @@ keys_line(struct cx_reg *g, const char *l, size_t n)
 	if (k != 4 || p != end || cx_digits(w[0], wl[0], &serial) == -1 ||
 	    wl[1] != 1 || cx_key_parse(w[2], wl[2], &key) == -1)
 		return -1;
-	/* Only a customer and order needs its ticket back. */
+	/* Only a customer and order, or a message, needs its ticket back. */
 	cx_keyset_put_replace(&g->keys, kinded(key, w[1][0]),
-	    w[1][0] == CX_REG_ORDER ? entry_add(g, w[3], wl[3], serial) :
-	    NOENTRY);
+	    keeps(w[1][0]) ? entry_add(g, w[3], wl[3], serial) : NOENTRY);
 	return 0;
 }
 
@@ -258,22 +264,37 @@ cx_reg_claim(struct cx_reg *g, int kind, struct cx_key key)
 
 /*
  * Record a key for the transaction being built.  Only customer-and-order
- * keys keep their ticket in memory: the others are asked only whether
- * they were seen, and cx_reg_claim has noted that already.
+ * and message keys keep their ticket in memory: the others are asked only
+ * whether they were seen, and cx_reg_claim has noted that already.
  */
 void
 cx_reg_add(struct cx_reg *g, int kind, struct cx_key key, const char *id)
 {
-	unsigned long serial = g->sp ? cx_spool_serial(g->sp) : 1;
-	char hex[33];
+	struct cx_reg_entry e = { id, g->sp ? cx_spool_serial(g->sp) : 1 };
 
-	if (kind == CX_REG_ORDER)
+	cx_reg_add_to(g, kind, key, &e);
+}
+
+/* The same, for a ticket registered by the commit e names. */
+void
+cx_reg_add_to(struct cx_reg *g, int kind, struct cx_key key,
+    const struct cx_reg_entry *e)
+{
+	unsigned long serial = e->serial;
+	char hex[33], *id;
+
+	/* e->id may lie in the arena entry_add() grows. */
+	id = cx_strndup(e->id, strlen(e->id));
+
+	if (keeps(kind))
 		cx_keyset_put_replace(&g->keys, kinded(key, kind),
 		    entry_add(g, id, strlen(id), serial));
 	else
 		(void)cx_reg_claim(g, kind, key);
-	if (g->sp == NULL)
+	if (g->sp == NULL) {
+		free(id);
 		return;		/* filter mode keeps no log */
+	}
 	cx_key_hex(key, hex);
 	cx_buf_ulong(&g->log, serial);
 	cx_buf_addc(&g->log, ' ');
@@ -283,6 +304,7 @@ cx_reg_add(struct cx_reg *g, int kind, struct cx_key key, const char *id)
 	cx_buf_addc(&g->log, ' ');
 	cx_buf_adds(&g->log, id);
 	cx_buf_addc(&g->log, '\n');
+	free(id);
 }
 
 unsigned long

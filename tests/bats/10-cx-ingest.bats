@@ -18,7 +18,7 @@ rec() {
 	check_stderr \
 	    'cx-ingest: examples/helpdesk-zh.csv:11: received_at: invalid date "2026-11-31 09:00:00"' \
 	    'cx-ingest: examples/helpdesk-zh.csv:12: invalid amount "十元"' \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	golden helpdesk-zh.jsonl out.jsonl
 }
 
@@ -54,7 +54,7 @@ rec() {
 	    'C-1,U1,Chen.Jie@Example.COM,Charged twice' > in.csv
 	run --separate-stderr run_to out.jsonl cx-ingest in.csv
 	check_status 0
-	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq email "$(jq -r .customer.email out.jsonl)" Chen.Jie@example.com
 }
 
@@ -78,7 +78,7 @@ rec() {
 	    '88001,10047494,13800138000,3182987844886814306123,0012,Late parcel' > in.csv
 	run --separate-stderr run_to out.jsonl cx-ingest in.csv
 	check_status 0
-	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	grep -F '"ext":"88001"' out.jsonl
 	grep -F '"customer":{"id":"10047494","phone":"+8613800138000"}' out.jsonl
 	grep -F '"order_id":"3182987844886814306123","sku":"0012"' out.jsonl
@@ -97,11 +97,11 @@ rec() {
 	{ cat examples/chat.csv; tail -n +2 examples/chat.csv; } > twice.csv
 	run --separate-stderr run_to out.jsonl cx-ingest twice.csv
 	check_status 0
-	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 3 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 3 duplicates, 0 rejected'
 	check_eq lines "$(jq -r .source.line out.jsonl | tr '\n' ' ')" '2 3 4 '
 	run --separate-stderr run_to out.jsonl cx-ingest examples/chat.csv examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 3 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 3 duplicates, 0 rejected'
 	check_eq ids "$(jq -r .id out.jsonl | tr '\n' ' ')" 'CX-20261124-0001 CX-20261124-0002 CX-20261124-0003 '
 }
 
@@ -121,7 +121,7 @@ rec() {
 	    "cx-ingest: data/tickets.jsonl:2: invalid JSON: expected ',' or '}' at end of line" \
 	    'cx-ingest: data/tickets.jsonl:5: invalid JSON: not a JSON object at column 1' \
 	    'cx-ingest: data/tickets.jsonl:6: received_at: invalid date "2026-13-01"' \
-	    'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 3 rejected'
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 3 rejected'
 	golden tickets.jsonl out.jsonl
 	cp data/tickets.jsonl export.txt
 	run --separate-stderr run_to txt.jsonl cx-ingest -f jsonl export.txt
@@ -130,7 +130,7 @@ rec() {
 	    "cx-ingest: export.txt:2: invalid JSON: expected ',' or '}' at end of line" \
 	    'cx-ingest: export.txt:5: invalid JSON: not a JSON object at column 1' \
 	    'cx-ingest: export.txt:6: received_at: invalid date "2026-13-01"' \
-	    'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 3 rejected'
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 3 rejected'
 	diff -u <(unfile out.jsonl) <(unfile txt.jsonl)
 	run --separate-stderr run_io data/tickets.jsonl in.jsonl cx-ingest
 	check_status 1
@@ -170,7 +170,7 @@ rec() {
 	run --separate-stderr run_to out.jsonl cx-ingest bad.jsonl
 	check_status 1
 	check_stderr 'cx-ingest: bad.jsonl:1: received_at: invalid date "2026-13-01"' \
-	    'cx-ingest: 0 registered, 0 follow-ups, 0 duplicates, 1 rejected'
+	    'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 0 duplicates, 1 rejected'
 }
 
 @test "gzip: a gzipped export, as a file or on stdin, gives what the plain one does" {
@@ -180,7 +180,7 @@ rec() {
 	check_status 1
 	check_stderr 'cx-ingest: export.csv.gz:11: received_at: invalid date "2026-11-31 09:00:00"' \
 	    'cx-ingest: export.csv.gz:12: invalid amount "十元"' \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	check_eq file "$(jq -r .source.file gz.jsonl | sort -u)" export.csv.gz
 	diff -u <(unfile plain.jsonl) <(unfile gz.jsonl)
 	run --separate-stderr run_io export.csv.gz in.jsonl cx-ingest -
@@ -208,7 +208,7 @@ rec() {
 	check_status 1
 	check_stderr 'cx-ingest: (stdin):11: received_at: invalid date "2026-11-31 09:00:00"' \
 	    'cx-ingest: (stdin):12: invalid amount "十元"' \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	check_eq file "$(jq -r .source.file out.jsonl | sort -u)" '(stdin)'
 	diff -u <(unfile "$GOLDEN/helpdesk-zh.jsonl") <(unfile out.jsonl)
 }
@@ -227,7 +227,7 @@ make_gbk() {
 	check_status 1
 	check_stderr 'cx-ingest: gbk.csv:11: received_at: invalid date "2026-11-31 09:00:00"' \
 	    'cx-ingest: gbk.csv:12: invalid amount "十元"' \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	[ -s out.jsonl ]
 	diff -u <(unfile utf8.jsonl) <(unfile out.jsonl)
 	check_eq name "$(jq -r 'select(.source.ext == "GD-1001") | .customer.name' out.jsonl)" 张伟
@@ -244,7 +244,7 @@ make_gbk() {
 	run --separate-stderr cx-ingest -e no-such-charset gbk.csv
 	check_status 2
 	check_stderr 'cx-ingest: gbk.csv: unknown character set "no-such-charset"' \
-	    'cx-ingest: 0 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	    'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 }
 
 # cx-ingest(1): "Exports labelled GB2312 or GBK often hold characters only
@@ -253,7 +253,7 @@ make_gbk() {
 	printf '%s\n' '工单号,客户姓名,问题描述' 'G1,王堃,屏幕有划痕' | iconv -f UTF-8 -t GBK > k.csv
 	run --separate-stderr run_to out.jsonl cx-ingest -e GB18030 k.csv
 	check_status 0
-	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq name "$(jq -r .customer.name out.jsonl)" 王堃
 	run --separate-stderr run_to out.jsonl cx-ingest k.csv
 	check_status 0
@@ -269,7 +269,7 @@ make_gbk() {
 		check_status 1
 		check_stderr "cx-ingest: $f.csv:11: received_at: invalid date \"2026-11-31 09:00:00\"" \
 		    "cx-ingest: $f.csv:12: invalid amount \"十元\"" \
-		    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+		    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 		diff -u <(unfile "$GOLDEN/helpdesk-zh.jsonl") <(unfile $f.jsonl)
 	done
 }
@@ -283,7 +283,7 @@ make_gbk() {
 	for f in lf crlf cr; do
 		run --separate-stderr run_to $f.jsonl cx-ingest $f.csv
 		check_status 0
-		check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+		check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 		diff -u <(unfile plain.jsonl) <(unfile $f.jsonl)
 	done
 	# And output always ends its lines.
@@ -296,7 +296,7 @@ make_gbk() {
 	    'then left.' 'Bye"' 'C-2,2026-11-23T08:06:00+08:00,U2,Short,Plain' > q.csv
 	run --separate-stderr run_to out.jsonl cx-ingest q.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq subject "$(head -n 1 out.jsonl | jq -r .subject)" 'Hello, world'
 	head -n 1 out.jsonl | grep -F '"text":"He said \"no\",\nthen left.\nBye"'
 	check_eq lines "$(jq -r .source.line out.jsonl | tr '\n' ' ')" '2 5 '
@@ -311,7 +311,7 @@ make_gbk() {
 	check_status 1
 	check_stderr 'cx-ingest: f.csv:2: row has 4 fields, the header has 5' \
 	    'cx-ingest: f.csv:4: row has 6 fields, the header has 5' \
-	    'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 2 rejected'
+	    'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 2 rejected'
 	check_eq kept "$(jq -r .source.ext out.jsonl)" C-2
 }
 
@@ -320,7 +320,7 @@ make_gbk() {
 	run --separate-stderr run_to out.jsonl cx-ingest -r rej.jsonl u.csv
 	check_status 1
 	check_stderr 'cx-ingest: u.csv:2: invalid UTF-8 in text' \
-	    'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 1 rejected'
+	    'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 1 rejected'
 	check_eq kept "$(jq -r .source.ext out.jsonl)" C-2
 	check_eq raw "$(jq -r '.raw_encoding + " " + .raw' rej.jsonl)" \
 	    "hex $(printf 'C-1,U1,Bad,caf\351 au lait' | od -An -tx1 | tr -d ' \n')"
@@ -335,7 +335,7 @@ make_gbk() {
 	run --separate-stderr run_to out.jsonl timeout 10 cx-ingest cut.csv
 	check_status 1
 	check_stderr 'cx-ingest: cut.csv:5: unterminated quoted field at end of file' \
-	    'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 1 rejected'
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 1 rejected'
 	check_eq kept "$(jq -r '.source.ext + ":" + (.source.line | tostring)' out.jsonl | tr '\n' ' ')" 'C-1:2 C-2:3 '
 }
 
@@ -344,7 +344,7 @@ make_gbk() {
 	run --separate-stderr run_to out.jsonl cx-ingest nomap.csv
 	check_status 2
 	check_stderr 'cx-ingest: nomap.csv:1: no column map fits this header; give one with -m' \
-	    'cx-ingest: 0 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	    'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	[ ! -s out.jsonl ]
 }
 
@@ -353,7 +353,7 @@ make_gbk() {
 	check_status 0
 	check_stderr 'cx-ingest: data/unknown-columns.csv:1: unknown column "Mood", kept under extra' \
 	    'cx-ingest: data/unknown-columns.csv:1: unknown column "Loyalty", kept under extra' \
-	    'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq extra "$(jq -c .extra out.jsonl | tr '\n' ' ')" \
 	    '{"Mood":"angry"} {"Mood":"calm","Loyalty":"gold"} '
 }
@@ -361,7 +361,7 @@ make_gbk() {
 @test "map: -m names the columns; '-' drops one, extra.NAME keeps one" {
 	run --separate-stderr run_to out.jsonl cx-ingest -m data/shop.map data/shop.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	golden shop.jsonl out.jsonl
 	check_eq map "$(jq -r .source.map out.jsonl | sort -u)" shop
 	check_eq mood "$(jq -c .extra out.jsonl | tr '\n' ' ')" '{"mood":"angry"} null '
@@ -450,7 +450,7 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	run --separate-stderr run_to out.jsonl cx-ingest no-such.csv examples/chat.csv
 	check_status 2
 	check_stderr 'cx-ingest: no-such.csv: No such file or directory' \
-	    'cx-ingest: 3 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	    'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq count "$(wc -l < out.jsonl)" 3
 }
 
@@ -483,7 +483,7 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	cx-ingest -q -c 'Live Chat' c.csv > short.jsonl
 	run --separate-stderr run_to long.jsonl cx-ingest --channel 'Live Chat' c.csv
 	check_status 0
-	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq channel "$(jq -r .channel long.jsonl)" chat
 	cmp short.jsonl long.jsonl
 	run --separate-stderr run_to long.jsonl cx-ingest --channel=Twitter c.csv
@@ -493,7 +493,7 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	cx-ingest -q -z UTC -m data/shop.map data/shop.csv > short.jsonl
 	run --separate-stderr run_to long.jsonl cx-ingest --zone UTC --map data/shop.map data/shop.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	cmp short.jsonl long.jsonl
 	cp data/tickets.jsonl export.txt
 	cx-ingest -q -f jsonl -e UTF-8 -r short.rej export.txt > short.jsonl || [ $? -eq 1 ]
@@ -503,7 +503,7 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	    "cx-ingest: export.txt:2: invalid JSON: expected ',' or '}' at end of line" \
 	    'cx-ingest: export.txt:5: invalid JSON: not a JSON object at column 1' \
 	    'cx-ingest: export.txt:6: received_at: invalid date "2026-13-01"' \
-	    'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 3 rejected'
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 3 rejected'
 	cmp short.jsonl long.jsonl
 	cmp short.rej long.rej
 }
@@ -513,7 +513,7 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	run --separate-stderr run_to out.jsonl cx-ingest -r rej.jsonl examples/helpdesk-zh.csv
 	check_status 1
 	check_stderr "$HELPDESK_REJECTS" \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	golden helpdesk-zh.rejects.jsonl rej.jsonl
 	no_world_access rej.jsonl
 	run --separate-stderr run_to out.jsonl cx-ingest -r rej.jsonl examples/helpdesk-zh.csv
@@ -525,12 +525,12 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	run --separate-stderr cx-ingest -n -r rej.jsonl examples/helpdesk-zh.csv
 	check_status 1
 	check_stderr "$HELPDESK_REJECTS" \
-	    'cx-ingest: dry run: would have 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: dry run: would have 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	[ -z "$output" ]
 	[ ! -e rej.jsonl ]
 	run --separate-stderr cx-ingest --dry-run examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: dry run: would have 3 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: dry run: would have 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	[ -z "$output" ]
 }
 

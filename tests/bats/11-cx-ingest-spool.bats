@@ -42,7 +42,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	printf '%s\n' 'Conversation ID,Customer ID,Message' 'C-9,U9,Still waiting' > more.csv
 	run --separate-stderr cx-ingest -s sp more.csv
 	check_status 0
-	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq id "$(jq -r .id sp/new/B0000000002.jsonl)" CX-20261124-0011
 	printf '%s\n' 'Conversation ID,Customer ID,Message' 'C-10,U10,Next day' > day2.csv
 	CX_NOW=2026-11-25T08:00:00+08:00 run --separate-stderr cx-ingest -s sp day2.csv
@@ -57,7 +57,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv examples/chat.csv
 	check_status 0
 	check_stderr \
-	    'cx-ingest: 0 registered, 0 follow-ups, 13 duplicates, 0 rejected (2 set aside before)'
+	    'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 13 duplicates, 0 rejected (2 set aside before)'
 	same_tree before/new sp/new
 	same_tree before/rejects sp/rejects
 	cmp before/keys sp/keys
@@ -78,7 +78,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	{ cat examples/chat.csv; tail -n +2 examples/chat.csv; } > twice.csv
 	run --separate-stderr cx-ingest -s sp twice.csv
 	check_status 0
-	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 3 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 3 duplicates, 0 rejected'
 	check_eq lines "$(jq -r .source.line sp/new/*.jsonl | tr '\n' ' ')" '2 3 4 '
 }
 
@@ -95,10 +95,10 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
 	check_status 1
 	check_stderr "$HELPDESK_REJECTS" \
-	    'cx-ingest: 8 registered, 1 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: 8 registered, 1 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq new "$(ls sp/new | tr '\n' ' ')" 'B0000000001.jsonl B0000000002.jsonl '
 	check_eq first "$(jq -c 'select(.id == "CX-20261124-0001") | [[.followups[].source.ext], [.history[].action]]' sp/new/B0000000001.jsonl)" \
 	    '[["GD-1007","C-88001"],["registered","followup","followup"]]'
@@ -115,7 +115,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	printf '%s\n' '{"customer":{"id":"U10086"},"order_id":"OD202611220001","text":"Any news?"}' > fu.jsonl
 	run --separate-stderr cx-ingest -s sp fu.jsonl
 	check_status 0
-	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq texts "$(jq -c 'select(.id == "CX-20261124-0001") | [.followups[].text]' sp/new/B0000000001.jsonl)" \
 	    '["上午反映的屏幕划痕问题到现在没有人联系我，请尽快处理。","Any news?"]'
 }
@@ -137,7 +137,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	cp data/shop.map sp/etc/columns/
 	run --separate-stderr cx-ingest -s sp data/shop.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq ids "$(jq -r '.id + " " + .source.map' sp/new/*.jsonl | tr '\n' ,)" \
 	    'SHOP-20261124-0001 shop,SHOP-20261124-0002 shop,'
 }
@@ -157,7 +157,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 @test "spool: CX_SPOOL stands for -s; nothing goes to stdout" {
 	CX_SPOOL=$T/env run --separate-stderr cx-ingest examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	[ -z "$output" ]
 	check_eq count "$(tickets env | wc -l)" 3
 }
@@ -177,7 +177,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	run --separate-stderr cx-ingest -s sp latin1.csv
 	check_status 1
 	check_stderr 'cx-ingest: latin1.csv:2: invalid UTF-8 in text' \
-	    'cx-ingest: 0 registered, 0 follow-ups, 0 duplicates, 1 rejected'
+	    'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 0 duplicates, 1 rejected'
 	check_eq raw "$(jq -r '[.line, .raw_encoding, .raw] | join(" ")' sp/rejects/*.jsonl)" \
 	    '2 hex 432d312c55312c636166e9206175206c616974'
 }
@@ -186,7 +186,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	run --separate-stderr cx-ingest -n -s sp examples/helpdesk-zh.csv examples/chat.csv
 	check_status 1
 	check_stderr "$HELPDESK_REJECTS" \
-	    'cx-ingest: dry run: would have 10 registered, 2 follow-ups, 1 duplicates, 2 rejected'
+	    'cx-ingest: dry run: would have 10 registered, 2 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 	[ -z "$output" ]
 	[ ! -e sp ]
 }
@@ -199,7 +199,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	run --separate-stderr cx-ingest -n -s sp examples/chat.csv examples/helpdesk-zh.csv
 	check_status 0
 	check_stderr \
-	    'cx-ingest: dry run: would have 2 registered, 1 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	    'cx-ingest: dry run: would have 2 registered, 1 follow-ups, 0 replies, 10 duplicates, 0 rejected (2 set aside before)'
 	same_tree before sp
 }
 
@@ -218,7 +218,7 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	chmod -R go-rwx sp
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 10 duplicates, 0 rejected (2 set aside before)'
 	check_eq state "$(cat sp/state)" 'cx-state 2
 commit 2'
 	check_eq seq "$(cat sp/seq)" 'cx-seq 1
@@ -240,7 +240,7 @@ seq 20261124 10'
 	chmod -R go-rwx sp
 	run --separate-stderr cx-ingest -n -s sp examples/helpdesk-zh.csv examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: dry run: would have 2 registered, 1 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	check_stderr 'cx-ingest: dry run: would have 2 registered, 1 follow-ups, 0 replies, 10 duplicates, 0 rejected (2 set aside before)'
 	check_eq state "$(cat sp/state)" 'cx-state 2
 commit 1'
 	check_eq new "$(ls sp/new)" B0000000001.jsonl
@@ -256,7 +256,7 @@ commit 1'
 	printf 'cx-state 2\ncommit 1\nput . seq\nput new B0000000001.jsonl\n' >sp/state
 	run --separate-stderr cx-ingest -n -s sp examples/helpdesk-zh.csv
 	check_status 0
-	check_stderr 'cx-ingest: dry run: would have 0 registered, 0 follow-ups, 10 duplicates, 0 rejected (2 set aside before)'
+	check_stderr 'cx-ingest: dry run: would have 0 registered, 0 follow-ups, 0 replies, 10 duplicates, 0 rejected (2 set aside before)'
 	cmp batch sp/new/B0000000001.jsonl
 	cmp seq sp/seq
 	check_eq state "$(cat sp/state)" 'cx-state 2

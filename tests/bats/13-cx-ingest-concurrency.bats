@@ -38,7 +38,7 @@ spool_ok() {
 		st=0
 		wait "${pids[i - 1]}" || st=$?
 		check_eq "exit status of run $i" "$st" 0
-		[[ $(cat err$i) =~ ^cx-ingest:\ ([0-9]+)\ registered,\ ([0-9]+)\ follow-ups,\ ([0-9]+)\ duplicates,\ 0\ rejected$ ]] ||
+		[[ $(cat err$i) =~ ^cx-ingest:\ ([0-9]+)\ registered,\ ([0-9]+)\ follow-ups,\ 0\ replies,\ ([0-9]+)\ duplicates,\ 0\ rejected$ ]] ||
 		    { echo "run $i said: $(cat err$i)" >&2; return 1; }
 		check_eq "rows of run $i" $((BASH_REMATCH[1] + BASH_REMATCH[2] + BASH_REMATCH[3])) 2000
 		reg=$((reg + BASH_REMATCH[1]))
@@ -75,7 +75,7 @@ commits() {
 	run --separate-stderr cx-ingest -s ref big.csv
 	check_status 0
 	# -d 97 repeats every 97th row: some rows are duplicates.
-	[[ $stderr =~ ^cx-ingest:\ ([0-9]+)\ registered,\ ([0-9]+)\ follow-ups,\ ([1-9][0-9]*)\ duplicates,\ 0\ rejected$ ]] ||
+	[[ $stderr =~ ^cx-ingest:\ ([0-9]+)\ registered,\ ([0-9]+)\ follow-ups,\ 0\ replies,\ ([1-9][0-9]*)\ duplicates,\ 0\ rejected$ ]] ||
 	    { echo "reference run said: $stderr" >&2; return 1; }
 	want=${BASH_REMATCH[1]}
 	check_eq rows $((want + BASH_REMATCH[2] + BASH_REMATCH[3])) 20000
@@ -104,7 +104,7 @@ commits() {
 	[ "$hits" -ge 4 ]
 	run --separate-stderr cx-ingest -s sp big.csv
 	check_status 0
-	[[ $stderr =~ ^cx-ingest:\ [0-9]+\ registered,\ [0-9]+\ follow-ups,\ [0-9]+\ duplicates,\ 0\ rejected$ ]]
+	[[ $stderr =~ ^cx-ingest:\ [0-9]+\ registered,\ [0-9]+\ follow-ups,\ 0\ replies,\ [0-9]+\ duplicates,\ 0\ rejected$ ]]
 	check_eq tickets "$(tickets sp | wc -l)" "$want"
 	# The same batches, byte for byte, as the run nobody killed.
 	same_tree ref/new sp/new

@@ -113,7 +113,7 @@ helpdesk_spool() {
 	[ ! -e sp/state ]
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq tmp "$(ls -A sp/tmp)" ''
 }
 
@@ -131,7 +131,7 @@ helpdesk_spool() {
 	check_status 137
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq ids "$(jq -r .id sp/new/*.jsonl | tr '\n' ' ')" \
 	    'CX-20261124-0001 CX-20261124-0002 CX-20261124-0003 CX-20261124-0004 CX-20261124-0005 CX-20261124-0006 CX-20261124-0007 CX-20261124-0008 CX-20261124-0009 CX-20261124-0010 '
 	check_eq followups "$(jq -c 'select(.followups) | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
@@ -160,7 +160,7 @@ helpdesk_spool() {
 	check_status 137
 	run --separate-stderr cx-ingest -s sp more.csv
 	check_status 0
-	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq followups "$(jq -c 'select(.followups) | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
 	    '["GD-1007","C-88001","C-88009"]'
 }

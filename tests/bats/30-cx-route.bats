@@ -300,7 +300,7 @@ C 老板 刘经理'
 	# examples/chat.csv: C-88001 follows up GD-1001, the first ticket.
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq followups "$(opened sp CX-20261124-0001 '[.followups[].source.ext]')" \
 	    '["GD-1007","C-88001"]'
 	check_eq after-ingest "$(opened sp CX-20261124-0001 '[.owner, .assignee, .department]')" "$before"
@@ -848,7 +848,7 @@ B - queued'
 	"$CXGEN" -f helpdesk-zh -n 2000 -s 3 >e.csv
 	run --separate-stderr cx-ingest -s sp e.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2000 registered, 0 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2000 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq batches "$(ls sp/new | wc -l)" 4
 	cx-classify -q -s sp
 	cat sp/classified/*.jsonl | jq -r .id | sort >ids
@@ -989,7 +989,7 @@ B0000000001.jsonl'
 	# C-88001 follows up the first ticket, and goes to its file in open/.
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
-	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 duplicates, 0 rejected'
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq filed "$(jq -c '[.followups[].source.ext]' sp/open/CX-20261124-0001)" \
 	    '["GD-1007","C-88001"]'
 	cx-classify -q -s sp

@@ -37,7 +37,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # The summary line of a spool run over examples/helpdesk-zh.csv and
 # examples/chat.csv: 8 + 2 tickets, GD-1007 and C-88001 follow up GD-1001,
 # line 13 repeats line 3, lines 11 and 12 are rejected.
-EXAMPLES_SUMMARY='cx-ingest: 10 registered, 2 follow-ups, 1 duplicates, 2 rejected'
+EXAMPLES_SUMMARY='cx-ingest: 10 registered, 2 follow-ups, 0 replies, 1 duplicates, 2 rejected'
 HELPDESK_REJECTS='cx-ingest: examples/helpdesk-zh.csv:11: received_at: invalid date "2026-11-31 09:00:00"
 cx-ingest: examples/helpdesk-zh.csv:12: invalid amount "十元"'
 

@@ -1,0 +1,407 @@
+/*
+ * ingest-reg.c: what each row cx-ingest reads becomes.
+ *
+ * A row seen before (the same export ingested twice, the same message
+ * from two exports) registers nothing; a second complaint by the same
+ * customer about the same order, while the first is open, is added to the
+ * first ticket as a follow-up; a message of a conversation joins the
+ * ticket of the message it answers (lib/thread.c), or waits for it until
+ * the end of the input; anything else is a new ticket, numbered from the
+ * spool's per-day counter.  A row that cannot be registered is set aside
+ * in the rejects with the reason.
+ */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+
+/* A message held until the one it answers is registered. */
+struct held {
+	struct item		 it;
+	struct cx_intake_msg	 m;
+};
+
+static void
+flush_out(int force)
+{
+	if (force || G.t.out.len >= 65536)
+		tool_flush(&G.t);
+}
+
+/*
+ * Set a row aside: a warning, and a line in the rejects with the reason
+ * and the row as read.  A row an earlier run set aside already is only
+ * counted, so a cron job re-reading an export does not report it again.
+ */
+void
+reject(const char *file, unsigned long line, const char *why,
+    const char *raw, size_t rawlen)
+{
+	struct cx_buf *b = cx_batch_rejects(G.b), reason = { 0 };
+	struct cx_key k;
+
+	while (rawlen > 0 && (raw[rawlen - 1] == '\n' || raw[rawlen - 1] == '\r'))
+		rawlen--;
+	k = cx_key_of(raw, rawlen);
+	if (cx_reg_claim(G.reg, CX_REG_REJECT, k)) {
+		G.nold++;
+		return;
+	}
+	cx_utf8_scrub(why, strlen(why), &reason);
+	warnx("%s:%lu: %s", file, line, cx_buf_str(&reason));
+	G.t.nbad++;
+	if (G.dry)
+		goto out;
+	if (G.t.spool == NULL && G.rejf == NULL)
+		goto out;	/* filter mode without -r: stderr is all */
+	cx_reg_add(G.reg, CX_REG_REJECT, k, "-");
+	cx_batch_reject(G.b, G.ctx.nowtext, file, line, reason.p, raw,
+	    rawlen);
+	if (G.rejf != NULL) {
+		if (fwrite(b->p, 1, b->len, G.rejf) != b->len) {
+			warn("rejects file");
+			G.failed = 1;
+		}
+		b->len = 0;
+	}
+out:
+	cx_buf_free(&reason);
+}
+
+static void
+history(struct cx_buf *b, const char *action)
+{
+	cx_hist_begin(b, G.ctx.nowtext, "cx-ingest", action);
+	cx_buf_addc(b, '}');
+}
+
+/*
+ * The ticket's JSON text, with its newline; or, for a follow-up in filter
+ * mode (followup set), the record that links it to its ticket.
+ */
+static void
+ticket_text(const struct item *it, const char *id, int followup,
+    struct cx_buf *b)
+{
+	struct cx_buf h = { 0 }, s = { 0 };
+	const struct cx_field *f;
+
+	if (it->rec == NULL) {
+		cx_buf_addc(b, '{');
+		cx_json_addkey(b, 1, followup ? "followup_of" : "id");
+		cx_json_addstr(b, id, strlen(id));
+		cx_buf_addc(b, ',');
+		cx_buf_add(b, it->body, it->blen);
+		cx_buf_adds(b, followup ? ",\"history\":[" :
+		    ",\"status\":\"new\",\"history\":[");
+		history(b, followup ? "followup" : "registered");
+		cx_buf_adds(b, "]}\n");
+		return;
+	}
+	/* A ticket already numbered, or a follow-up already linked, passes
+	 * through filter mode as it is. */
+	if (G.t.spool == NULL && cx_rec_get(it->rec, followup ? "followup_of" :
+	    "id") != NULL) {
+		cx_rec_write(it->rec, b);
+		return;
+	}
+	/* Into a spool, it gets the spool's number and keeps its old one. */
+	if (!followup && (f = cx_rec_get(it->rec, "id")) != NULL) {
+		cx_buf_add(&h, f->v, f->vlen);
+		f = cx_rec_get(it->rec, "source");
+		if (cx_json_setmember(f->v, f->vlen, "id", h.p, h.len, &s) == 0)
+			cx_rec_set_raw(it->rec, "source", s.p, s.len);
+		h.len = 0;
+	}
+	cx_rec_del(it->rec, followup ? "id" : "followup_of");
+	cx_json_addstr(&h, id, strlen(id));
+	cx_rec_set_raw(it->rec, followup ? "followup_of" : "id", h.p, h.len);
+	if (followup)
+		cx_rec_del(it->rec, "status");
+	else if (cx_rec_get(it->rec, "status") == NULL)
+		cx_rec_set_raw(it->rec, "status", "\"new\"", 5);
+	h.len = 0;
+	history(&h, followup ? "followup" : "registered");
+	cx_rec_append(it->rec, "history", h.p, h.len);
+	cx_rec_write(it->rec, b);
+	cx_buf_free(&h);
+	cx_buf_free(&s);
+}
+
+static void
+followup_elem(const struct item *it, struct cx_buf *b)
+{
+	if (it->rec != NULL) {
+		cx_rec_del(it->rec, "id");
+		cx_rec_del(it->rec, "status");
+		cx_rec_del(it->rec, "history");
+		cx_rec_write(it->rec, b);
+		b->len--;		/* the newline */
+		return;
+	}
+	cx_buf_addc(b, '{');
+	cx_buf_add(b, it->body, it->blen);
+	cx_buf_addc(b, '}');
+}
+
+static int
+followup(const struct item *it, const struct cx_reg_entry *e)
+{
+	struct cx_buf elem = { 0 }, hist = { 0 };
+	struct cx_join j = { "followups", NULL, NULL, 0 };
+	int r;
+
+	followup_elem(it, &elem);
+	history(&hist, "followup");
+	j.elem = cx_buf_str(&elem);
+	j.hist = cx_buf_str(&hist);
+	r = cx_batch_join(G.b, G.sp, e, &j);
+	cx_buf_free(&elem);
+	cx_buf_free(&hist);
+	return r;
+}
+
+static int
+rec_id(const struct cx_rec *r, struct cx_buf *id)
+{
+	const struct cx_field *f;
+
+	if ((f = cx_rec_get(r, "id")) == NULL ||
+	    cx_json_type(f->v, f->vlen) != CX_J_STR)
+		return -1;
+	return cx_json_str(f->v, f->vlen, id);
+}
+
+static void release(const struct cx_key *);
+
+/* A new ticket, or a follow-up to the open ticket of its order. */
+static void
+open_ticket(const struct item *it)
+{
+	struct cx_reg_entry e;
+	struct cx_buf id = { 0 }, text = { 0 };
+
+	if (it->has_order && !(G.t.spool == NULL && it->rec != NULL &&
+	    cx_rec_get(it->rec, "id") != NULL) &&
+	    cx_reg_find(G.reg, CX_REG_ORDER, it->okey, &e)) {
+		if (G.t.spool == NULL) {
+			ticket_text(it, e.id, 1, &text);
+			if (!G.dry)
+				cx_buf_add(&G.t.out, text.p, text.len);
+			G.nfollow++;
+			goto out;
+		}
+		if (followup(it, &e) == 0) {
+			cx_reg_add(G.reg, CX_REG_SOURCE, it->key, e.id);
+			G.nfollow++;
+			goto out;
+		}
+	}
+	if (G.t.spool == NULL && it->rec != NULL && rec_id(it->rec, &id) == 0)
+		;		/* filter mode keeps a ticket's number */
+	else
+		cx_reg_ticket_id(G.reg, G.prefix, G.ctx.nowtext, &id);
+	cx_buf_str(&id);
+	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id.p);
+	if (it->has_order)
+		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
+	G.nreg++;
+	if (G.t.spool != NULL) {
+		ticket_text(it, id.p, 0, &text);
+		cx_batch_ticket(G.b, id.p, text.p, text.len);
+	} else if (!G.dry)
+		ticket_text(it, id.p, 0, &G.t.out);
+	/* The messages that answer it, or its conversation, may go. */
+	if (it->msg != NULL && it->msg->threaded && it->msg->has_self) {
+		cx_reg_add(G.reg, CX_REG_MESSAGE, it->msg->self, id.p);
+		release(&it->msg->self);
+	}
+	if (it->msg != NULL && it->msg->threaded && it->msg->has_conv) {
+		cx_reg_add(G.reg, CX_REG_MESSAGE, it->msg->conv, id.p);
+		release(&it->msg->conv);
+	}
+out:
+	cx_buf_free(&id);
+	cx_buf_free(&text);
+}
+
+static int
+customer_msg(const void *h)
+{
+	return !((const struct held *)h)->m.team;
+}
+
+static struct held *
+hold(const struct item *it)
+{
+	struct held *h = cx_alloc(sizeof(*h));
+	const struct cx_intake_msg *m = it->msg;
+
+	h->it = *it;
+	h->it.body = it->body != NULL ? cx_strndup(it->body, it->blen) : NULL;
+	h->it.file = cx_strndup(it->file, strlen(it->file));
+	h->it.raw = cx_strndup(it->raw, it->rawn);
+	h->it.msg = &h->m;
+	h->m = *m;
+	memset(&h->m.elem, 0, sizeof(h->m.elem));
+	memset(&h->m.hist, 0, sizeof(h->m.hist));
+	cx_buf_add(&h->m.elem, m->elem.p, m->elem.len);
+	cx_buf_add(&h->m.hist, m->hist.p, m->hist.len);
+	(void)cx_buf_str(&h->m.elem);
+	(void)cx_buf_str(&h->m.hist);
+	return h;
+}
+
+static void
+held_free(struct held *h)
+{
+	free((char *)h->it.body);
+	free((char *)h->it.file);
+	free((char *)h->it.raw);
+	cx_intake_msg_free(&h->m);
+	free(h);
+}
+
+/* The ticket a message joins: of the message it answers, or of its
+ * conversation. */
+static int
+thread_of(const struct cx_intake_msg *m, struct cx_reg_entry *e)
+{
+	return (m->has_to && cx_reg_find(G.reg, CX_REG_MESSAGE, m->to, e)) ||
+	    (m->has_conv && cx_reg_find(G.reg, CX_REG_MESSAGE, m->conv, e));
+}
+
+/* A message joins its ticket's conversation, at its own time. */
+static void
+join(const struct item *it, const struct cx_reg_entry *found)
+{
+	const struct cx_intake_msg *m = it->msg;
+	struct cx_join j = { "conversation", m->elem.p, m->hist.p, m->at };
+	struct cx_reg_entry e = *found;
+	struct cx_buf why = { 0 };
+	char *id = cx_strndup(found->id, strlen(found->id));
+
+	e.id = id;
+	if (G.t.spool == NULL) {
+		if (!G.dry) {
+			cx_buf_adds(&G.t.out, "{\"followup_of\":");
+			cx_json_addstr(&G.t.out, id, strlen(id));
+			cx_buf_printf(&G.t.out, ",\"conversation\":[%s],"
+			    "\"history\":[%s]}\n", j.elem, j.hist);
+		}
+	} else if (cx_batch_join(G.b, G.sp, &e, &j) == -1) {
+		if (!m->team)
+			open_ticket(it);	/* the ticket is closed */
+		else {
+			cx_buf_printf(&why, "a reply to ticket %s, which is "
+			    "no longer open", id);
+			reject(it->file, it->line, cx_buf_str(&why), it->raw,
+			    it->rawn);
+		}
+		goto out;
+	}
+	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id);
+	if (m->team)
+		G.nreply++;
+	else
+		G.nfollow++;
+	if (m->has_self) {
+		cx_reg_add_to(G.reg, CX_REG_MESSAGE, m->self, &e);
+		release(&m->self);
+	}
+out:
+	cx_buf_free(&why);
+	free(id);
+}
+
+/*
+ * A message of a conversation: it joins the ticket of the message it
+ * answers; a customer's that answers nothing opens one; one whose message
+ * is not registered yet waits for it.
+ */
+static void
+converse(const struct item *it)
+{
+	const struct cx_intake_msg *m = it->msg;
+	struct cx_reg_entry e;
+
+	if (thread_of(m, &e))
+		join(it, &e);
+	else if (!m->team && !m->has_to)
+		open_ticket(it);
+	else if (m->has_to || m->has_conv)
+		cx_wait_add(G.wait, m->has_to ? m->to : m->conv, hold(it));
+	else
+		reject(it->file, it->line, "a reply of the team's that answers "
+		    "no message", it->raw, it->rawn);
+}
+
+/* The messages held for a key, and for those they free, in turn. */
+static void
+release(const struct cx_key *k)
+{
+	struct cx_key next;
+	void **items;
+	size_t n, i;
+
+	cx_buf_add(&G.freed, k, sizeof(*k));
+	if (G.releasing)
+		return;
+	G.releasing = 1;
+	while (G.freed.len > 0) {
+		G.freed.len -= sizeof(next);
+		memcpy(&next, G.freed.p + G.freed.len, sizeof(next));
+		n = cx_wait_take(G.wait, next, &items);
+		for (i = 0; i < n; i++) {
+			converse(&((struct held *)items[i])->it);
+			held_free(items[i]);
+		}
+		free(items);
+	}
+	G.releasing = 0;
+}
+
+/* At the end of the input: what still waits answers nothing here. */
+void
+unhold(void)
+{
+	struct held *h;
+	size_t pos = 0;
+
+	while ((h = cx_wait_next(G.wait, &pos, customer_msg)) != NULL) {
+		open_ticket(&h->it);
+		held_free(h);
+	}
+	pos = 0;
+	while ((h = cx_wait_next(G.wait, &pos, NULL)) != NULL) {
+		reject(h->it.file, h->it.line, "a reply to a message that is "
+		    "not registered", h->it.raw, h->it.rawn);
+		held_free(h);
+	}
+}
+
+void
+register_item(const struct item *it)
+{
+	if (cx_reg_claim(G.reg, CX_REG_SOURCE, it->key))
+		G.ndup++;
+	else if (it->msg != NULL && it->msg->threaded)
+		converse(it);
+	else
+		open_ticket(it);
+	if (G.t.spool == NULL)
+		flush_out(0);
+	else if (cx_batch_count(G.b) >= G.batch)
+		commit();
+}
+
+/* Spool mode: the batch, its rejects and follow-ups, committed. */
+void
+commit(void)
+{
+	struct cx_err e;
+
+	if (G.sp != NULL && cx_batch_commit(G.b, G.reg, G.sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+}

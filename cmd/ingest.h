@@ -1,0 +1,60 @@
+/*
+ * ingest.h: what the two halves of cx-ingest share.  cx-ingest.c reads
+ * the exports row by row; ingest-reg.c decides what each row becomes: a
+ * ticket, a follow-up, a message of a conversation, a duplicate or a
+ * reject.
+ */
+#ifndef INGEST_H
+#define INGEST_H
+
+#include <stdio.h>
+
+#include "cx.h"
+#include "tool.h"
+
+struct item {
+	struct cx_key		 key;
+	int			 has_order;
+	struct cx_key		 okey;
+	const char		*body;	/* CSV: members, no braces */
+	size_t			 blen;
+	struct cx_rec		*rec;	/* JSON Lines: the record */
+	const char		*file;
+	unsigned long		 line;
+	const char		*raw;	/* the row as read */
+	size_t			 rawn;
+	struct cx_intake_msg	*msg;	/* a message of a conversation */
+};
+
+struct ingest {
+	struct tool		 t;
+	struct cx_spool		*sp;		/* NULL in filter mode */
+	struct cx_reg		*reg;
+	struct cx_intake_ctx	 ctx;
+	struct cx_alias		*channels, *remedies;
+	const char		*charset, *format, *mapfile;
+	struct cx_colmap	*map;		/* -m */
+	char			*prefix;
+	int			 dry;
+	FILE			*rejf;
+	struct cx_batch		*b;
+	size_t			 batch;
+	struct cx_wait		*wait;		/* messages held */
+	struct cx_buf		 freed;		/* keys whose messages may go */
+	int			 releasing;
+	unsigned long		 nreg, nfollow, nreply, ndup, nold;
+	int			 failed;
+};
+extern struct ingest G;
+
+/* Set a row aside, with its reason. */
+void	 reject(const char *file, unsigned long line, const char *why,
+	    const char *raw, size_t rawlen);
+/* A row read and built: registered, or known already. */
+void	 register_item(const struct item *);
+/* Spool mode: what is registered so far, committed. */
+void	 commit(void);
+/* At the end of the input: the messages still waiting. */
+void	 unhold(void);
+
+#endif

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# cx-ingest on exports that hold both sides of each conversation
+# (cx-columns(5): "team if", reply_to, conversation, author, "set").  The
+# customer's first message opens a ticket; what answers it joins the
+# ticket's "conversation" in time order, with a history entry at its own
+# time: "replied" for the team's, which stops the first-response clock,
+# "customer_reply" for the customer's.  data/dm.csv names the message each
+# answers, in no useful order; data/sessions.csv shares a session number.
+
+load helper
+
+# thread SPOOL: "ID EXT,EXT,... ACTION@HH:MM ..." of each ticket in new/.
+thread() {
+	jq -r '[.id, ([.conversation[]? | .ext // .by] | join(",")),
+	    (.history[] | "\(.action)@\(.at[11:16])")] | join(" ")' "$1"/new/*.jsonl
+}
+
+@test "reply_to: replies and follow-ups join the ticket they answer, in time order, whatever the order of the rows" {
+	run --separate-stderr cx-ingest -s sp -m data/dm.map data/dm.csv
+	check_status 1
+	check_stderr 'cx-ingest: data/dm.csv:6: a reply of the team'"'"'s that answers no message' \
+	    'cx-ingest: data/dm.csv:7: a reply to a message that is not registered' \
+	    'cx-ingest: 2 registered, 2 follow-ups, 2 replies, 0 duplicates, 2 rejected'
+	# 1003 answers 1002, which answers 1001, all three read before 1001;
+	# "1007.0" (a float column's id) is 1007.
+	check_eq thread "$(thread sp)" \
+	    'CX-20261124-0001 1004,1002,1003 replied@09:05 customer_reply@09:10 replied@09:20 registered@09:00
+CX-20261124-0002 1008 customer_reply@11:01 registered@09:00'
+	check_eq entry "$(jq -c 'select(.id == "CX-20261124-0001") | .conversation[0], .history[0]' sp/new/*.jsonl)" \
+	    '{"at":"2026-11-23T09:05:00+08:00","from":"team","by":"shop_li","ext":"1004","text":"收到，正在查询"}
+{"at":"2026-11-23T09:05:00+08:00","by":"shop_li","action":"replied"}'
+	# set channel: every row's channel; author: the customer.
+	check_eq ticket "$(jq -c '[.channel, .customer.id, .source.ext, .text]' sp/new/*.jsonl)" \
+	    '["weibo","u100","1001","快递三天没动了"]
+["weibo","u200","1007","收到的杯子有划痕"]'
+	check_eq rejects "$(jq -r '"\(.line) \(.reason)"' sp/rejects/*.jsonl)" \
+	    "6 a reply of the team's that answers no message
+7 a reply to a message that is not registered"
+	# Read again, every message is known.
+	run --separate-stderr cx-ingest -s sp -m data/dm.map data/dm.csv
+	check_status 0
+	check_stderr 'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 6 duplicates, 0 rejected (2 set aside before)'
+}
+
+@test "reply_to: the first reply stops the first-response clock at its own time" {
+	cx-ingest -q -s sp -m data/dm.map data/dm.csv || true
+	cx-classify -q -s sp
+	cx-route -q -s sp
+	run --separate-stderr cx-sla -E -i CX-20261124-0001 -s sp
+	check_status 0
+	check_eq answer "$(sed -n '/^first_response/,/^[a-z]/p' <<<"$output" | sed -n '2,5p')" \
+	    '  starts when received 2026-11-23T09:00:00+08:00
+  stopped by "replied" at 2026-11-23T09:05:00+08:00
+  due 2026-11-24T09:00:00+08:00
+  met in time'
+}
+
+@test "reply_to: a later export's messages join tickets already routed; a reply to a closed ticket is set aside, a customer's opens a new one" {
+	cx-ingest -q -s sp -m data/dm.map data/dm.csv || true
+	cx-classify -q -s sp
+	cx-route -q -s sp
+	# CX-20261124-0001 is closed since.
+	mkdir -p sp/closed
+	jq -c '.status = "closed"' sp/open/CX-20261124-0001 >sp/closed/CX-20261124-0001
+	rm sp/open/CX-20261124-0001
+	cp sp/closed/CX-20261124-0001 closed.before
+	printf '%s\n' 'msg_id,author,direction,time,body,reply_to' \
+	    '1009,shop_wang,out,2026-11-24 08:30,发票已开,1008' \
+	    '1010,shop_li,out,2026-11-24 08:40,退款已到账,1003' \
+	    '1011,u100,in,2026-11-24 08:50,钱还没收到,1003' >later.csv
+	run --separate-stderr cx-ingest -s sp -m data/dm.map later.csv
+	check_status 1
+	check_stderr 'cx-ingest: later.csv:3: a reply to ticket CX-20261124-0001, which is no longer open' \
+	    'cx-ingest: 1 registered, 0 follow-ups, 1 replies, 0 duplicates, 1 rejected'
+	check_eq joined "$(jq -c '[.conversation[].ext], [.history[] | .action + "@" + .at[5:16]]' sp/open/CX-20261124-0002)" \
+	    '["1008","1009"]
+["customer_reply@11-23T11:01","replied@11-24T08:30","registered@11-24T09:00","routed@11-24T09:00"]'
+	check_eq new "$(jq -c '[.id, .customer.id, .source.ext, .status]' sp/new/*.jsonl)" \
+	    '["CX-20261124-0003","u100","1011","new"]'
+	cmp closed.before sp/closed/CX-20261124-0001
+}
+
+@test "conversation: messages sharing a session join the ticket its customer's first message opens; a greeting before it is kept" {
+	run --separate-stderr cx-ingest -s sp -m data/sessions.map data/sessions.csv
+	check_status 0
+	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 2 replies, 0 duplicates, 0 rejected'
+	check_eq thread "$(thread sp)" \
+	    'CX-20261124-0001 小李,小李,张三 replied@14:00 replied@14:05 customer_reply@14:06 registered@09:00
+CX-20261124-0002  registered@09:00'
+	check_eq tickets "$(jq -c '[.channel, .customer.id, .received_at, .text]' sp/new/*.jsonl)" \
+	    '["chat","张三","2026-11-23T14:01:00+08:00","耳机左边没声音"]
+["chat","李四","2026-11-23T15:00:00+08:00","退款还没到账"]'
+	# The greeting came before the complaint: the reply at 14:05 answers it.
+	cx-classify -q -s sp
+	cx-route -q -s sp
+	check_eq answer "$(cx-sla -E -i CX-20261124-0001 -s sp | sed -n '/^first_response/,/^[a-z]/p' | sed -n 3p)" \
+	    '  stopped by "replied" at 2026-11-23T14:05:00+08:00'
+}
+
+@test "filter: a message that joins a ticket is a record of its own, followup_of the ticket, with its entries" {
+	run --separate-stderr run_to out.jsonl cx-ingest -q -m data/dm.map data/dm.csv
+	check_status 1
+	check_eq records "$(jq -c 'if .id then .id else [.followup_of, .conversation[0].ext, .history[0].action] end' out.jsonl)" \
+	    '"CX-20261124-0001"
+["CX-20261124-0001","1002","customer_reply"]
+["CX-20261124-0001","1003","replied"]
+["CX-20261124-0001","1004","replied"]
+"CX-20261124-0002"
+["CX-20261124-0002","1008","customer_reply"]'
+}
+
+@test "map: set and team if are checked as the map is read" {
+	local l
+	for l in 'set nosuch = x' 'set channel =' 'set channel' 'team direction = out' \
+	    'team if = out' 'team if direction =' 'team if direction'; do
+		printf '%s\n' 'text = body' "$l" >m.map
+		run --separate-stderr cx-ingest -m m.map data/dm.csv
+		check_status 2
+		[[ $stderr == "cx-ingest: m.map:2: "* ]] ||
+		    { echo "$l: $stderr" >&2; return 1; }
+	done
+	check_eq why "$(printf '%s\n' 'set nosuch = x' >m.map; cx-ingest -m m.map data/dm.csv 2>&1)" \
+	    'cx-ingest: m.map:1: set: unknown field "nosuch"'
+}
+
+@test "map: a team if whose column the export lacks is warned of; every row is then the customer's" {
+	sed 's/^team if direction/team if sender/' data/dm.map >dm.map
+	run --separate-stderr run_to out.jsonl cx-ingest -m dm.map data/dm.csv
+	check_status 0
+	check_stderr 'cx-ingest: data/dm.csv:1: team if: no column "sender": every row is the customer'"'"'s' \
+	    'cx-ingest: 4 registered, 4 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+}
+
+@test "map: reply_to without team if: every row is the customer's, and a message still joins the one it answers" {
+	grep -v '^team if' data/dm.map >dm.map
+	run --separate-stderr run_to out.jsonl cx-ingest -m dm.map data/dm.csv
+	check_status 0
+	check_stderr 'cx-ingest: 4 registered, 4 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	check_eq tickets "$(jq -r 'select(.id) | .source.ext' out.jsonl | tr '\n' ' ')" '1001 1005 1007 1006 '
+}
