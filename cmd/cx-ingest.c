@@ -109,6 +109,8 @@ csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
 	it.raw = row->rawp;
 	it.rawn = row->rawn;
 	it.msg = m;
+	it.status = o->status;
+	it.events = o->events.p;
 	register_item(&it);
 }
 
@@ -167,6 +169,7 @@ csv_file(struct cx_in *in)
 	cx_intake_free(&t);
 	cx_buf_free(&o.body);
 	cx_buf_free(&o.warn);
+	cx_buf_free(&o.events);
 	cx_intake_msg_free(&m);
 	cx_csv_close(csv);
 }
@@ -278,6 +281,8 @@ setup(void)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.channels = load_alias("channels");
 	G.remedies = load_alias("remedies");
+	G.outcomes = load_alias("outcomes");
+	G.ctx.outcomes = G.outcomes;
 	G.ctx.channels = G.channels;
 	G.ctx.remedies = G.remedies;
 	check_maps();
@@ -315,6 +320,7 @@ finish(void)
 	cx_colmap_free(G.map);
 	cx_alias_free(G.channels);
 	cx_alias_free(G.remedies);
+	cx_alias_free(G.outcomes);
 	cx_batch_free(G.b);
 	cx_wait_free(G.wait);
 	cx_buf_free(&G.freed);

@@ -39,7 +39,7 @@ static struct {
 	unsigned long		*turn;
 	size_t			 nturn;
 	struct cx_repeat	*rep;		/* customers' complaints */
-	unsigned long		 nrouted, nqueued;
+	unsigned long		 nrouted, nqueued, nclosed;
 } G = {
 	.t = {
 		.name = "cx-route",
@@ -145,6 +145,18 @@ set_str(struct cx_rec *r, const char *key, const char *s)
 	cx_rec_set_str(r, key, s, strlen(s));
 }
 
+static int
+closed(const struct cx_rec *r)
+{
+	struct cx_buf s = { 0 };
+	int yes;
+
+	yes = cx_rec_getstr(r, "status", &s) == 0 &&
+	    strcmp(cx_buf_str(&s), "closed") == 0;
+	cx_buf_free(&s);
+	return yes;
+}
+
 static void
 route(struct cx_rec *r)
 {
@@ -181,6 +193,13 @@ route(struct cx_rec *r)
 	else
 		cx_rec_del(r, "department");
 	cx_rec_set_raw(r, "departments", b.p, b.len);
+	/* A ticket imported closed is counted, for repeats and reports, and
+	 * filed: nobody is to work it. */
+	if (closed(r)) {
+		cx_repeat_note(G.rep, r);
+		G.nclosed++;
+		goto out;
+	}
 	a = assign(r, &rt);
 	if (a != NULL)
 		set_str(r, "assignee", a->name);
@@ -231,6 +250,7 @@ route(struct cx_rec *r)
 	G.nrouted++;
 	if (a == NULL)
 		G.nqueued++;
+out:
 	cx_buf_free(&s);
 	cx_buf_free(&cat);
 	cx_buf_free(&sub);
@@ -364,8 +384,8 @@ route_batch(const char *name)
 		route(&r);
 		out.len = 0;
 		cx_rec_write(&r, &out);
-		if (cx_spool_stage(G.sp, "open", id.p, out.p, out.len, &e) ==
-		    -1)
+		if (cx_spool_stage(G.sp, closed(&r) ? "closed" : "open", id.p,
+		    out.p, out.len, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
 	if (cx_spool_remove(G.sp, "classified", name, &e) == -1)
@@ -493,7 +513,8 @@ main(int argc, char *argv[])
 	else
 		tool_filter(&G.t, argc, argv, filter_line, &r);
 	status = tool_exit(&G.t, "%lu routed, %lu queued without an agent, "
-	    "%lu unread", G.nrouted, G.nqueued, G.t.nbad);
+	    "%lu filed closed, %lu unread", G.nrouted, G.nqueued, G.nclosed,
+	    G.t.nbad);
 	cx_rec_free(&r);
 	cx_repeat_free(G.rep);
 	for (i = 0; i < G.nturn; i++)

@@ -57,6 +57,7 @@ struct work {
 /* What the sweeps of a run added up to. */
 struct totals {
 	unsigned long	 seen, changed, warn, breach, esc, held, open, found;
+	unsigned long	 history;
 	int		 missing[64];	/* calendar years with no holidays */
 	size_t		 nmissing;
 };
@@ -126,6 +127,7 @@ take(struct cx_sla_ticket *tk, int held, int changed)
 	s->esc += sw->nesc;
 	s->held += held;
 	s->open += sw->inbreach;
+	s->history += sw->history;
 	note_missing(sw->missing, sw->nmissing);
 	cx_buf_add(&G.alerts, sw->alerts.p, sw->alerts.len);
 	cx_sla_count_load(G.run, tk);
@@ -415,7 +417,8 @@ static void
 setup(const char *policy)
 {
 	struct cx_err e;
-	char *path;
+	char *path, *v;
+	time_t before;
 	int rc = 0;
 
 	tool_clock(&G.t);
@@ -438,6 +441,13 @@ setup(const char *policy)
 	if ((G.rt = cx_route_open(G.t.spool, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.run = cx_sla_run_new(G.pol, G.rt, G.t.spool, G.t.nowtext);
+	if (cx_setting(G.t.spool, "history_before", &v, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (v != NULL && cx_time_parse(v, strlen(v), &before, &e) == -1)
+		errx(CX_EXIT_ERR, "cx.conf: history_before: %s", e.msg);
+	if (v != NULL)
+		cx_sla_run_history(G.run, before);
+	free(v);
 	if (G.t.spool == NULL)
 		cx_sla_run_final(G.run);
 }
@@ -463,9 +473,9 @@ finish(void)
 		snprintf(held, sizeof(held), " (alerts of %lu held until "
 		    "working time)", s->held);
 	return tool_exit(&G.t, "%s%lu tickets, %lu changed, %lu unread: %lu "
-	    "warnings, %lu breaches, %lu escalations%s; %lu in breach",
-	    G.dry ? "dry run: " : "", s->seen, s->changed, G.t.nbad, s->warn,
-	    s->breach, s->esc, held, s->open);
+	    "warnings, %lu breaches, %lu escalations%s; %lu in breach, %lu "
+	    "history", G.dry ? "dry run: " : "", s->seen, s->changed,
+	    G.t.nbad, s->warn, s->breach, s->esc, held, s->open, s->history);
 }
 
 int

@@ -93,8 +93,13 @@ ticket_text(const struct item *it, const char *id, int followup,
 		cx_json_addstr(b, id, strlen(id));
 		cx_buf_addc(b, ',');
 		cx_buf_add(b, it->body, it->blen);
-		cx_buf_adds(b, followup ? ",\"history\":[" :
-		    ",\"status\":\"new\",\"history\":[");
+		if (followup)
+			cx_buf_adds(b, ",\"history\":[");
+		else
+			cx_buf_printf(b, ",\"status\":\"%s\",\"history\":[%s%s",
+			    it->status != NULL ? it->status : "new",
+			    it->events != NULL ? it->events : "",
+			    it->events != NULL && *it->events ? "," : "");
 		history(b, followup ? "followup" : "registered");
 		cx_buf_adds(b, "]}\n");
 		return;
@@ -242,6 +247,8 @@ hold(const struct item *it)
 	h->it.body = it->body != NULL ? cx_strndup(it->body, it->blen) : NULL;
 	h->it.file = cx_strndup(it->file, strlen(it->file));
 	h->it.raw = cx_strndup(it->raw, it->rawn);
+	h->it.events = it->events != NULL ? cx_strndup(it->events,
+	    strlen(it->events)) : NULL;
 	h->it.msg = &h->m;
 	h->m = *m;
 	memset(&h->m.elem, 0, sizeof(h->m.elem));
@@ -259,6 +266,7 @@ held_free(struct held *h)
 	free((char *)h->it.body);
 	free((char *)h->it.file);
 	free((char *)h->it.raw);
+	free((char *)h->it.events);
 	cx_intake_msg_free(&h->m);
 	free(h);
 }

@@ -23,6 +23,8 @@ struct item {
 	unsigned long		 line;
 	const char		*raw;	/* the row as read */
 	size_t			 rawn;
+	const char		*status;	/* CSV: "closed", or NULL */
+	const char		*events;	/* CSV: the export's history */
 	struct cx_intake_msg	*msg;	/* a message of a conversation */
 };
 
@@ -31,7 +33,7 @@ struct ingest {
 	struct cx_spool		*sp;		/* NULL in filter mode */
 	struct cx_reg		*reg;
 	struct cx_intake_ctx	 ctx;
-	struct cx_alias		*channels, *remedies;
+	struct cx_alias		*channels, *remedies, *outcomes;
 	const char		*charset, *format, *mapfile;
 	struct cx_colmap	*map;		/* -m */
 	char			*prefix;

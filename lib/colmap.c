@@ -10,11 +10,12 @@
 #include "priv.h"
 
 static const char *fields[] = {
-	"-", "agent", "amount", "anonymous", "attachments", "author", "batch",
-	"carrier", "channel", "conversation", "currency", "customer.email",
-	"customer.id", "customer.name", "customer.phone", "customer.tier",
-	"expectation", "external_id", "happened_at", "order_id",
-	"received_at", "region", "reply_to", "sku", "subject", "text",
+	"-", "agent", "amount", "answered_at", "anonymous", "attachments",
+	"author", "batch", "carrier", "channel", "closed_at", "conversation",
+	"currency", "customer.email", "customer.id", "customer.name",
+	"customer.phone", "customer.tier", "expectation", "external_id",
+	"happened_at", "order_id", "outcome", "received_at", "region",
+	"reply_to", "sent_at", "sku", "subject", "text", "timely",
 	"warehouse",
 };
 

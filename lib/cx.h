@@ -495,11 +495,12 @@ const char *cx_cols_team_missing(const struct cx_cols *);
 
 /* intake.c: a complaint as an export gives it, made into a ticket body. */
 enum {
-	CX_I_AGENT, CX_I_AMOUNT, CX_I_ANON, CX_I_ATTACH, CX_I_AUTHOR,
-	CX_I_BATCH, CX_I_CARRIER, CX_I_CHANNEL, CX_I_CONV, CX_I_CURRENCY,
-	CX_I_EMAIL, CX_I_CUSTID, CX_I_NAME, CX_I_PHONE, CX_I_TIER,
-	CX_I_EXPECT, CX_I_EXTID, CX_I_HAPPENED, CX_I_ORDER, CX_I_RECEIVED,
-	CX_I_REGION, CX_I_REPLYTO, CX_I_SKU, CX_I_SUBJECT, CX_I_TEXT,
+	CX_I_AGENT, CX_I_AMOUNT, CX_I_ANSWERED, CX_I_ANON, CX_I_ATTACH,
+	CX_I_AUTHOR, CX_I_BATCH, CX_I_CARRIER, CX_I_CHANNEL, CX_I_CLOSED,
+	CX_I_CONV, CX_I_CURRENCY, CX_I_EMAIL, CX_I_CUSTID, CX_I_NAME,
+	CX_I_PHONE, CX_I_TIER, CX_I_EXPECT, CX_I_EXTID, CX_I_HAPPENED,
+	CX_I_ORDER, CX_I_OUTCOME, CX_I_RECEIVED, CX_I_REGION, CX_I_REPLYTO,
+	CX_I_SENT, CX_I_SKU, CX_I_SUBJECT, CX_I_TEXT, CX_I_TIMELY,
 	CX_I_WAREHOUSE, CX_I_N
 };
 struct cx_intake {
@@ -522,17 +523,25 @@ struct cx_intake_ctx {
 	const char		*channel;	/* -c, for rows without one */
 	struct cx_alias		*channels;
 	struct cx_alias		*remedies;
+	struct cx_alias		*outcomes;
 	time_t			 now;
 	char			 nowtext[CX_NOWTEXT];	/* now, a JSON string */
 };
 struct cx_intake_out {
 	struct cx_key	 key;		/* in: the source key */
 	struct cx_buf	 body;		/* members, no braces, no id */
+	const char	*status;	/* "closed", or NULL: new */
+	struct cx_buf	 events;	/* history entries the export gives,
+					 * in time order, comma-separated */
 	struct cx_buf	 warn;		/* a note worth a warning, or empty */
 	struct cx_key	 order_key;	/* customer and order */
 	int		 has_order;
 	time_t		 received;
 };
+/* outcome.c: what the export says became of it, from cx_intake_build. */
+int	 cx_intake_outcome(const struct cx_intake *,
+	    const struct cx_intake_ctx *, struct cx_intake_out *,
+	    struct cx_err *);
 /* A field name from a column map to its index; -1 if not one. */
 int	 cx_intake_index(const char *);
 void	 cx_intake_reset(struct cx_intake *);
@@ -791,6 +800,7 @@ struct cx_sla_swept {
 	struct cx_buf	 alerts;	/* JSON Lines, for the outbox */
 	unsigned long	 nwarn, nbreach, nesc;
 	int		 inbreach;	/* a clock running past its due time */
+	int		 history;	/* received before the cut-off: silent */
 	int		 missing[CX_CAL_MAXMISS];	/* calendar years */
 	size_t		 nmissing;
 };
@@ -800,6 +810,9 @@ struct cx_sla_run *cx_sla_run_new(struct cx_sla_policy *,
 	    const struct cx_route *, const char *spool, const char *nowtext);
 /* Every agent's load is counted: a rung may hand a ticket on. */
 void	 cx_sla_run_final(struct cx_sla_run *);
+/* Tickets received before this are history: their clocks are counted,
+ * nothing is said of them (no warning, alert or rung). */
+void	 cx_sla_run_history(struct cx_sla_run *, time_t before);
 void	 cx_sla_run_free(struct cx_sla_run *);
 /* One ticket's work space, reused from ticket to ticket. */
 struct cx_sla_ticket *cx_sla_ticket_new(void);

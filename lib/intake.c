@@ -17,12 +17,14 @@
 static const char *names[CX_I_N] = {
 	[CX_I_AGENT] = "agent",
 	[CX_I_AMOUNT] = "amount",
+	[CX_I_ANSWERED] = "answered_at",
 	[CX_I_ANON] = "anonymous",
 	[CX_I_ATTACH] = "attachments",
 	[CX_I_AUTHOR] = "author",
 	[CX_I_BATCH] = "batch",
 	[CX_I_CARRIER] = "carrier",
 	[CX_I_CHANNEL] = "channel",
+	[CX_I_CLOSED] = "closed_at",
 	[CX_I_CONV] = "conversation",
 	[CX_I_CURRENCY] = "currency",
 	[CX_I_EMAIL] = "customer.email",
@@ -34,12 +36,15 @@ static const char *names[CX_I_N] = {
 	[CX_I_EXTID] = "external_id",
 	[CX_I_HAPPENED] = "happened_at",
 	[CX_I_ORDER] = "order_id",
+	[CX_I_OUTCOME] = "outcome",
 	[CX_I_RECEIVED] = "received_at",
 	[CX_I_REGION] = "region",
 	[CX_I_REPLYTO] = "reply_to",
+	[CX_I_SENT] = "sent_at",
 	[CX_I_SKU] = "sku",
 	[CX_I_SUBJECT] = "subject",
 	[CX_I_TEXT] = "text",
+	[CX_I_TIMELY] = "timely",
 	[CX_I_WAREHOUSE] = "warehouse",
 };
 
@@ -440,6 +445,8 @@ cx_intake_build(struct cx_intake *t, const struct cx_intake_ctx *c,
 	expectation(b, t, c);
 	attachments(b, t);
 	addfield(b, t, CX_I_AGENT, "received_by");
+	if (cx_intake_outcome(t, c, o, err) == -1)
+		goto bad;
 	extras(b, t);
 	/* Same customer, same order: one complaint, whatever the channel. */
 	if (who.len > 0 && has(t, CX_I_ORDER)) {

@@ -334,6 +334,8 @@ struct cx_sla_run {
 						 * may hand a ticket on */
 	int			*sup;		/* supervisors, as agents */
 	size_t			 nsup;
+	time_t			 history;	/* received before: history */
+	int			 has_history;
 };
 /* An event now due on a ticket. */
 #define CX_SLA_WARNING	1		/* level: 1..nwarn */

@@ -46,6 +46,13 @@ cx_sla_run_final(struct cx_sla_run *run)
 }
 
 void
+cx_sla_run_history(struct cx_sla_run *run, time_t before)
+{
+	run->history = before;
+	run->has_history = 1;
+}
+
+void
 cx_sla_run_free(struct cx_sla_run *run)
 {
 	if (run == NULL)
@@ -133,7 +140,8 @@ clocks(struct cx_sla_run *run, struct cx_sla_ticket *tk, struct cx_err *err)
 			cx_seterr(err, "%s: %s", p->clock[k].name, e.msg);
 			return -1;
 		}
-		note_missing(tk, &info);
+		if (!tk->out.history)
+			note_missing(tk, &info);
 	}
 	if ((old = cx_rec_get(tk->r, "sla")) != NULL)
 		cx_sla_keep(p, res, old->v, old->vlen, &tk->str);
@@ -169,6 +177,8 @@ cx_sla_ticket_open(struct cx_sla_run *run, struct cx_sla_ticket *tk,
 		cx_seterr(err, "no received_at or registered_at");
 		return -1;
 	}
+	tk->out.history = run->has_history &&
+	    tk->facts.received < run->history;
 	tk->id.len = 0;
 	if (cx_rec_getstr(r, "id", &tk->id) == -1)
 		cx_buf_adds(&tk->id, "?");
@@ -205,6 +215,8 @@ cx_sla_due(struct cx_sla_run *run, struct cx_sla_ticket *tk)
 	size_t j;
 
 	tk->nev = 0;
+	if (tk->out.history)
+		return 0;	/* counted, shown, never said */
 	for (k = 0; k < p->nclock; k++) {
 		res = &tk->res[k];
 		if (res->target < 0)
@@ -421,7 +433,7 @@ cx_sla_ticket_close(struct cx_sla_run *run, struct cx_sla_ticket *tk)
 		changed = 1;
 	}
 	tk->out.inbreach = 0;
-	for (k = 0; k < run->pol->nclock; k++)
+	for (k = 0; k < run->pol->nclock && !tk->out.history; k++)
 		tk->out.inbreach |= tk->res[k].target >= 0 &&
 		    tk->res[k].breached && !tk->res[k].met;
 	return changed || tk->r->dirty;
@@ -481,6 +493,11 @@ cx_sla_explain(struct cx_sla_run *run, struct cx_sla_ticket *tk,
 	cx_time_fmt(run->now, out);
 	cx_buf_printf(out, "; calendar \"%s\" (%s)\n", cx_sla_calfile(p, d),
 	    cx_cal_zone(tk->cal));
+	if (run->has_history && tk->facts.received < run->history) {
+		cx_buf_adds(out, "history: received before history_before ");
+		cx_time_fmt(run->history, out);
+		cx_buf_adds(out, ": counted, never alerted on\n");
+	}
 	info.explain = out;
 	for (k = 0; k < p->nclock; k++) {
 		if (cx_sla_clock(p, k, r, &tk->facts, tk->cal, run->now, &res,

@@ -123,7 +123,7 @@ AT='"at":"2026-11-24T09:00:00+08:00","by":"cx-route","action":"routed"'
 	sed -i '7s/"app"/"weibo"/; 9s/"app"/"douyin"/' in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	golden route-tickets.jsonl out.jsonl
 	check_eq departments "$(jq -r '[.id // "-", .department // "-",
 	    (.departments // [] | join(","))] | join(" ")' out.jsonl)" \
@@ -146,7 +146,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A quality.safety; tk B logistics.lost; tk C logistics.late; tk D quality.defect; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq after "$(of out.jsonl A .departments)" '["质检","商品部","法务"]'
 	check_eq before "$(of out.jsonl B .departments)" '["仓储","物流部"]'
 	# No line of their own: their category's.
@@ -161,7 +161,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A -; tk B inquiry; tk C account.theft; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq departments "$(jq -c '[.id, .department, .departments]' out.jsonl)" \
 	    '["A","客服部",["客服部"]]
 ["B","客服部",["客服部"]]
@@ -182,7 +182,7 @@ T-08 商品部 商品部,质检,公关"
 	sed -i '1s/"app"/"weibo"/' in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 4 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq all "$(of out.jsonl A '[.department, .departments]')" \
 	    '["客服部",["客服部","公关","北京分部","财务"]]'
 	# Over 5000, not 5000 itself; an amount is a number, not a string.
@@ -203,7 +203,7 @@ T-08 商品部 商品部,质检,公关"
 	{ tk A inquiry '"received_by":"小王"'; tk B - '"department":"客服部","departments":["客服部"]'; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 filed closed, 0 unread'
 	check_eq A "$(of out.jsonl A '[.department, .departments, .assignee, .owner, .status]')" \
 	    '[null,[],null,"小王","queued"]'
 	check_eq history "$(of out.jsonl A .history)" "[{$AT}]"
@@ -226,7 +226,7 @@ T-08 商品部 商品部,质检,公关"
 	} >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq owners "$(jq -r '[.id, .owner, .assignee] | join(" ")' out.jsonl)" \
 	    'A 小王 刘经理
 B 小何 小刘
@@ -237,7 +237,7 @@ C 刘经理 刘经理'
 	for i in 1 2 3 4 5; do tk Q$i quality; done >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 1 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 5 routed, 1 queued without an agent, 0 filed closed, 0 unread'
 	check_eq owners "$(jq -r '[.id, .owner // "-", .assignee // "-", .status] | join(" ")' out.jsonl)" \
 	    'Q1 刘经理 刘经理 assigned
 Q2 小刘 小刘 assigned
@@ -265,7 +265,7 @@ C 老板 刘经理'
 	sed -i 's/^\(刘经理.*\)	on	/\1	off	/' c/agents
 	run --separate-stderr run_to second.jsonl rt first.jsonl
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq second "$(jq -r '[.id, .owner, .assignee] | join(" ")' second.jsonl)" \
 	    'A 小王 小刘
 B 小刘 小刘
@@ -294,7 +294,7 @@ C 老板 刘经理'
 	check_status 0
 	# 客服部 (小李, capacity 3) gets four: the service, payment, account
 	# and suggestion tickets, the last queued.
-	check_stderr 'cx-route: 8 routed, 1 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 8 routed, 1 queued without an agent, 0 filed closed, 0 unread'
 	before=$(opened sp CX-20261124-0001 '[.owner, .assignee, .department]')
 	check_eq before "$before" '["小李","刘经理","商品部"]'
 	# examples/chat.csv: C-88001 follows up GD-1001, the first ticket.
@@ -315,7 +315,7 @@ C 老板 刘经理'
 	# 物流部, whose 老周 is full and 小孙 off) wait.
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 2 routed, 2 queued without an agent, 0 filed closed, 0 unread'
 	cmp keep sp/open/CX-20261124-0001
 }
 
@@ -355,7 +355,7 @@ C 老板 刘经理'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	# Loads A1 2, A2 1, A3 0: A3; A2 and A3 at 1, A2 first; then A3;
 	# then all at 2: A1, A2.
 	check_eq agents "$(for i in 1 2 3 4 5; do opened sp N$i .assignee; done | tr -d '"' | tr '\n' ' ')" \
@@ -373,13 +373,13 @@ C 老板 刘经理'
 	batch sp b1.jsonl
 	run --separate-stderr cx-route -b rr -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	[ -s sp/route-state ]
 	{ tk N3 quality; tk N4 quality; tk N5 quality.safety; } >b2.jsonl
 	batch sp b2.jsonl
 	run --separate-stderr cx-route -b rr -s sp
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	# A3 is off duty; 质检 has a turn of its own.
 	check_eq turns "$(for i in 1 2 3 4 5; do opened sp N$i .assignee; done | tr -d '"' | tr '\n' ' ')" \
 	    'A1 A2 A4 A1 B1 '
@@ -388,7 +388,7 @@ C 老板 刘经理'
 	batch sp b3.jsonl
 	run --separate-stderr cx-route --balance rr -s sp
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq next "$(opened sp N6 .assignee)" '"A2"'
 	# Filter mode starts from the first agent every run.
 	check_eq filter "$(cat b1.jsonl b2.jsonl | CX_SHARE=$T/sp/etc cx-route -b rr | jq -r .assignee | tr '\n' ' ')" \
@@ -406,7 +406,7 @@ C 老板 刘经理'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 2 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 5 routed, 2 queued without an agent, 0 filed closed, 0 unread'
 	check_eq state "$(for i in 1 2 3 4 5; do opened sp N$i '[.assignee // "-", .status, .owner] | join(" ")'; done | tr -d '"')" \
 	    '刘经理 assigned 小王
 刘经理 assigned 小王
@@ -419,7 +419,7 @@ C 老板 刘经理'
 	batch sp b2.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 1 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 1 queued without an agent, 0 filed closed, 0 unread'
 	check_eq N6 "$(opened sp N6 '[.assignee, .owner, .status]')" '[null,null,"queued"]'
 	check_eq loads "$(cat sp/open/* | jq -r '.assignee // empty' | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
 	    '刘经理=2 小刘=2 '
@@ -431,7 +431,7 @@ C 老板 刘经理'
 	# said, the same tickets written.
 	run --separate-stderr run_to out.jsonl rt b.jsonl b.jsonl
 	check_status 0
-	check_stderr 'cx-route: 10 routed, 6 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 10 routed, 6 queued without an agent, 0 filed closed, 0 unread'
 	check_eq filter "$(jq -r '.assignee // "-"' out.jsonl | tr '\n' ' ')" \
 	    '刘经理 小刘 刘经理 小刘 - - - - - - '
 	run --separate-stderr run_to quiet.jsonl rt -q b.jsonl b.jsonl
@@ -529,7 +529,7 @@ C 小刘 小王'
 	sed -i 's/^\(刘经理	商品部	\)2/\19/' c/agents
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq flags "$(jq -r '[.id, (.flags // [] | join(",")), .status] | join(" ")' out.jsonl)" \
 	    'A1  assigned
 A2  assigned
@@ -558,7 +558,7 @@ C3  assigned'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq N1 "$(opened sp N1 '[.flags, .status, .assignee]')" '[["repeat"],"assigned","刘经理"]'
 	check_eq N2 "$(opened sp N2 '[.flags, .status]')" '[null,"assigned"]'
 }
@@ -574,7 +574,7 @@ C3  assigned'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq N1 "$(opened sp N1 .flags)" '["repeat"]'
 }
 
@@ -589,7 +589,7 @@ C3  assigned'
 	batch sp b.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq N1 "$(opened sp N1 '[.flags, .status, .department, .assignee]')" \
 	    '[["review"],"assigned","商品部","刘经理"]'
 	check_eq N2 "$(opened sp N2 .flags)" null
@@ -614,7 +614,7 @@ C3  assigned'
 	echo 'repeat_count = 2' >>c/cx.conf
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	diff -u <(sed -n 1p in.jsonl) <(sed -n 1p out.jsonl)
 	check_eq routed "$(sed -n 2p out.jsonl | jq -c '[.department, .flags]')" '["商品部",null]'
 }
@@ -627,7 +627,7 @@ C3  assigned'
 	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
 	    'cx-route: in.jsonl:3: not a JSON object at column 1; passed through unrouted' \
 	    "cx-route: in.jsonl:5: expected ',' or '}' at end of line; passed through unrouted" \
-	    'cx-route: 2 routed, 0 queued without an agent, 3 unread'
+	    'cx-route: 2 routed, 0 queued without an agent, 0 filed closed, 3 unread'
 	check_eq lines "$(wc -l <out.jsonl)" 5
 	diff -u <(sed -n 2,3p in.jsonl) <(sed -n 2,3p out.jsonl)
 	check_eq last "$(sed -n 5p out.jsonl)" '{"id":"C"'
@@ -643,7 +643,7 @@ B 小刘'
 	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
 	    'cx-route: in.jsonl:3: not a JSON object at column 1; passed through unrouted' \
 	    "cx-route: in.jsonl:5: expected ',' or '}' at end of line; passed through unrouted" \
-	    'cx-route: 4 routed, 0 queued without an agent, 6 unread'
+	    'cx-route: 4 routed, 0 queued without an agent, 0 filed closed, 6 unread'
 	check_eq loads "$(jq -Rr 'fromjson? | objects | .assignee // "-"' out.jsonl | tr '\n' ' ')" \
 	    '刘经理 小刘 刘经理 小刘 '
 }
@@ -655,7 +655,7 @@ B 小刘'
 	check_status 1
 	check_stderr \
 	    'cx-route: in.jsonl:2: expected a key at column 12; passed through unrouted' \
-	    'cx-route: 2 routed, 1 queued without an agent, 1 unread'
+	    'cx-route: 2 routed, 1 queued without an agent, 0 filed closed, 1 unread'
 	check_eq lines "$(wc -l <out.jsonl)" 3
 	cmp <(sed -n 2p in.jsonl) <(sed -n 2p out.jsonl)
 	check_eq routed "$(sed -n '1p;3p' out.jsonl | jq -r '[.id, .assignee // "-", .status] | join(" ")')" \
@@ -669,7 +669,7 @@ B - queued'
 	check_status 1
 	check_stderr \
 	    'cx-route: in.jsonl:2: not a JSON object at column 1; passed through unrouted' \
-	    'cx-route: 2 routed, 1 queued without an agent, 1 unread'
+	    'cx-route: 2 routed, 1 queued without an agent, 0 filed closed, 1 unread'
 	local q
 	for q in -q --quiet; do
 		run --separate-stderr run_to quiet.jsonl rt "$q" in.jsonl
@@ -681,7 +681,7 @@ B - queued'
 	tk C quality >good.jsonl
 	run --separate-stderr run_to out.jsonl rt good.jsonl
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	run --separate-stderr run_to out.jsonl rt -q good.jsonl
 	check_status 0
 	check_stderr
@@ -692,7 +692,7 @@ B - queued'
 	run --separate-stderr bash -o pipefail -c \
 	    'cx-ingest examples/helpdesk-zh.csv 2>/dev/null | cx-classify -q | cx-route >out.jsonl'
 	check_status 1
-	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq lines "$(wc -l <out.jsonl)" 9
 	# Every ticket has a lead department, an owner (its 首接客服), an
 	# agent of the lead department, a status and a remedy; the follow-up
@@ -723,7 +723,7 @@ B - queued'
 	batch sp b2.jsonl
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 5 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq classified "$(ls -A sp/classified)" ''
 	check_eq open "$(ls sp/open | tr '\n' ' ')" 'A B C D E '
 	check_eq tmp "$(ls -A sp/tmp)" ''
@@ -738,7 +738,7 @@ B - queued'
 	cp -a sp before
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	same_tree before sp
 }
 
@@ -748,7 +748,7 @@ B - queued'
 	batch sp b.jsonl
 	CX_SPOOL=sp run --separate-stderr cx-route
 	check_status 0
-	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	[ -f sp/open/A ]
 	run --separate-stderr cx-route -s sp b.jsonl
 	check_status 2
@@ -764,13 +764,13 @@ B - queued'
 	check_status 1
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 0 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq new "$(ls sp/new)" B0000000001.jsonl
 	check_eq open "$(ls -A sp/open 2>/dev/null)" ''
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 8 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	check_eq classified "$(cat sp/open/* | jq -r 'has("classified_by")' | sort -u)" true
 }
 
@@ -783,7 +783,7 @@ B - queued'
 	run --separate-stderr cx-route -s sp
 	check_status 1
 	check_stderr 'cx-route: sp/classified/B0000000001.jsonl:2: not a ticket with an id; batch left in classified/' \
-	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
+	    'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 1 unread'
 	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
 	cmp b1.jsonl sp/classified/B0000000001.jsonl
 	# Left in classified/ and filed in open/ too, A would be routed twice.
@@ -799,7 +799,7 @@ B - queued'
 	run --separate-stderr cx-route -s sp
 	check_status 1
 	check_stderr 'cx-route: sp/classified/B0000000001.jsonl:2: not a ticket with an id; batch left in classified/' \
-	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
+	    'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 1 unread'
 	check_eq classified "$(ls sp/classified)" B0000000001.jsonl
 	check_eq open "$(ls -A sp/open)" C
 }
@@ -834,7 +834,7 @@ B - queued'
 	run --separate-stderr cx-route -s sp
 	check_status 1
 	check_stderr 'cx-route: sp/open/BROKEN:1: not a JSON object at column 1; not counted' \
-	    'cx-route: 1 routed, 0 queued without an agent, 1 unread'
+	    'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 1 unread'
 	check_eq kept "$(cat sp/open/BROKEN)" 'not json'
 	[ -f sp/open/A ]
 }
@@ -859,10 +859,10 @@ B - queued'
 	wait $pid || st1=$?
 	check_eq "status 1" $st1 0
 	check_eq "status 2" $st2 0
-	[[ $(cat err1) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ unread$ ]] ||
+	[[ $(cat err1) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ filed\ closed,\ 0\ unread$ ]] ||
 	    { echo "run 1 said: $(cat err1)" >&2; return 1; }
 	r1=${BASH_REMATCH[1]} q1=${BASH_REMATCH[2]}
-	[[ $(cat err2) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ unread$ ]] ||
+	[[ $(cat err2) =~ ^cx-route:\ ([0-9]+)\ routed,\ ([0-9]+)\ queued\ without\ an\ agent,\ 0\ filed\ closed,\ 0\ unread$ ]] ||
 	    { echo "run 2 said: $(cat err2)" >&2; return 1; }
 	r2=${BASH_REMATCH[1]} q2=${BASH_REMATCH[2]}
 	check_eq routed $((r1 + r2)) 2000
@@ -925,7 +925,7 @@ owners() {
 	cp -a base ref
 	run --separate-stderr cx-route -s ref
 	check_status 0
-	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 filed closed, 0 unread'
 	local sc n st failed='' kills=0
 	for sc in '/^renameat' unlinkat fsync; do
 		for ((n = 1; n <= 60; n++)); do
@@ -1078,7 +1078,7 @@ B0000000001.jsonl'
 	{ tk A quality; tk B logistics.late; tk C logistics; } >in.jsonl
 	run --separate-stderr run_to out.jsonl rt in.jsonl
 	check_status 0
-	check_stderr 'cx-route: 3 routed, 1 queued without an agent, 0 unread'
+	check_stderr 'cx-route: 3 routed, 1 queued without an agent, 0 filed closed, 0 unread'
 	check_eq routed "$(jq -c '[.id, .departments, .assignee]' out.jsonl)" \
 	    '["A",["商品部","质检","法务"],"刘经理"]
 ["B",["商品部","质检","法务"],"刘经理"]

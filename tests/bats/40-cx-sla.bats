@@ -152,7 +152,7 @@ stamps() {
 	} >in.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" -A alerts.jsonl in.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 5 tickets, 5 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 5 tickets, 5 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	golden sla-tickets.jsonl out.jsonl
 	golden sla-alerts.jsonl alerts.jsonl
 	check_eq clocks "$(jq -c 'select(.id) | [.id, (.sla | to_entries[] |
@@ -186,7 +186,7 @@ F warning answer 75'
 	ok01 sla --now "$(at 11-24T15:00)" -A a1.jsonl in.jsonl >once.jsonl 2>/dev/null
 	run --separate-stderr run_to twice.jsonl sla --now "$(at 11-24T15:00)" -A a2.jsonl once.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history'
 	cmp once.jsonl twice.jsonl
 	[ -f a2.jsonl ] && [ ! -s a2.jsonl ]
 	# Ten minutes later: the same sla member as a run on the input.
@@ -200,19 +200,19 @@ F warning answer 75'
 	tk N normal 11-24T14:00 >n.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" n.jsonl
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	# Answered half an hour late and resolved: the breach is said, once,
 	# but nothing is open.
 	tk L normal 11-24T09:00 "$(hist "$(ev 11-24T15:00 replied)" "$(ev 11-24T15:10 resolved)")" >l.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T16:00)" -A a.jsonl l.jsonl
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 0 in breach, 0 history'
 	check_eq late "$(jq -c '.sla.answer | [.met_at, .breached]' out.jsonl)" '["2026-11-24T15:00:00+08:00",true]'
 	check_eq alert "$(jq -r '[.event, .clock] | join(" ")' a.jsonl)" 'breach answer'
 	tk O normal 11-24T09:00 >o.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T16:00)" n.jsonl o.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach, 0 history'
 	# -q: the same status, nothing said.
 	run --separate-stderr run_to out.jsonl sla -q --now "$(at 11-24T16:00)" n.jsonl o.jsonl
 	check_status 1
@@ -237,7 +237,7 @@ F warning answer 75'
 	    'cx-sla: in.jsonl:4: no received_at or registered_at; passed through' \
 	    'cx-sla: in.jsonl:5: a time in history or followups is not a time; passed through' \
 	    "cx-sla: in.jsonl:6: expected ',' or '}' at end of line; passed through" \
-	    'cx-sla: 1 tickets, 1 changed, 5 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed, 5 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	check_eq lines "$(wc -l <out.jsonl)" 6
 	diff -u <(sed -n 2,5p in.jsonl) <(sed -n 2,5p out.jsonl)
 	check_eq last "$(sed -n 6p out.jsonl)" '{"id":"C"'
@@ -255,7 +255,7 @@ F warning answer 75'
 	check_status 1
 	check_stderr \
 	    "cx-sla: in.jsonl:2: expected a key at end of line; passed through" \
-	    'cx-sla: 2 tickets, 2 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 2 tickets, 2 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	check_eq copied "$(sed -n 2p out.jsonl)" '{"id":"X",'
 	check_eq swept "$(jq -rR 'fromjson? | .id + " " + (.sla.answer.breached | tostring)' out.jsonl)" 'N false
 M false'
@@ -267,7 +267,7 @@ M false'
 	sed 2d in.jsonl >good.jsonl
 	run --separate-stderr run_to out.jsonl sla --now "$(at 11-24T15:00)" good.jsonl
 	check_status 0
-	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 }
 
 @test "filter: -E -i ID walks the clocks of that ticket only, exit 0; an ID not in the input is cx-sla: ID: no such ticket, exit 1" {
@@ -460,7 +460,7 @@ C: now 2026-11-24T15:00:00+08:00; calendar "calendar" (Asia/Shanghai)'
 	# Filter mode with the shipped configuration: the clocks of -P.
 	run --separate-stderr run_to out.jsonl cx-sla -P p --now "$(at 11-24T15:00)" -A a.jsonl in.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	check_eq clocks "$(jq -c '[.id, (.sla | keys_unsorted)]' out.jsonl)" '["A",["answer","fix"]]
 ["F",["answer","fix"]]'
 	# What POLICY in place of the shipped one makes.
@@ -482,7 +482,7 @@ fix: 24h (p:7: target fix    24h)'
 	cp sp/etc/policy policy
 	run --separate-stderr sweep sp 11-24T11:30 -P two
 	check_status 1
-	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	check_eq sla "$(opened sp A '.sla | [keys_unsorted, .answer.limit, .answer.due]')" \
 	    '[["answer"],"2h working","2026-11-24T11:00:00+08:00"]'
 	check_eq etc "$(ls sp/etc)" policy
@@ -530,7 +530,7 @@ fix: 24h (p:7: target fix    24h)'
 	put sp F normal 11-24T10:00
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	check_eq outbox "$(ls sp/outbox)" sla-1.jsonl
 	check_eq alerts "$(alerts sp)" '15:00 A breach answer - 小李,小王
 15:00 A escalation answer 1 小李,小王
@@ -553,7 +553,7 @@ fix: 24h (p:7: target fix    24h)'
 	put sp G normal 11-24T10:00
 	CX_SPOOL=sp run --separate-stderr cx-sla --now "$(at 11-24T15:00)" -A copy.jsonl
 	check_status 1
-	check_stderr 'cx-sla: 4 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 4 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history'
 	check_eq outbox2 "$(ls sp/outbox | tr '\n' ' ')" 'sla-1.jsonl sla-2.jsonl '
 	cmp copy.jsonl sp/outbox/sla-2.jsonl
 }
@@ -570,7 +570,7 @@ fix: 24h (p:7: target fix    24h)'
 	md5sum sp/open/* >sums
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 3 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history'
 	diff -u before <(stamps sp/open)
 	diff -u outbox <(ls sp/outbox)
 	md5sum -c --quiet sums
@@ -586,7 +586,7 @@ fix: 24h (p:7: target fix    24h)'
 	stamps sp >stamps
 	run --separate-stderr sweep sp 11-24T15:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history'
 	same_tree before sp
 	diff -u stamps <(stamps sp)
 }
@@ -640,18 +640,18 @@ fix: 24h (p:7: target fix    24h)'
 		sweep sp 11-24T$t 2>err || st=$?
 		out+="$t $st $(cat err)"$'\n'
 	done
-	check_eq sweeps "$out" '11:59 0 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-12:00 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 0 in breach
-13:30 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach
-14:05 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-14:06 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach
-14:29 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach
-14:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach
-15:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach
-15:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 1 escalations; 1 in breach
-16:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach
-16:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 1 escalations; 1 in breach
-17:00 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 1 in breach
+	check_eq sweeps "$out" '11:59 0 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history
+12:00 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 0 in breach, 0 history
+13:30 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history
+14:05 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history
+14:06 0 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history
+14:29 0 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history
+14:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history
+15:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history
+15:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 0 breaches, 1 escalations; 1 in breach, 0 history
+16:29 1 cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 1 in breach, 0 history
+16:30 1 cx-sla: 1 tickets, 1 changed, 0 unread: 1 warnings, 0 breaches, 1 escalations; 1 in breach, 0 history
+17:00 1 cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 0 escalations; 1 in breach, 0 history
 '
 	# At 16:30 the ticket goes to 高级客服's 老马 and becomes urgent: its
 	# fix has 8 hours, 7h30m of them gone: 90% at once, the breach at 17:00.
@@ -708,7 +708,7 @@ fix: 24h (p:7: target fix    24h)'
 	put s2 T normal 11-24T09:00
 	run --separate-stderr sweep s2 11-24T15:40
 	check_status 1
-	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach, 0 history'
 	check_eq second "$(alerts s2)" '15:40 T breach answer - 小李,小王
 15:40 T escalation answer 1 小李,小王
 15:40 T escalation answer 2 客服主管'
@@ -730,7 +730,7 @@ fix: 24h (p:7: target fix    24h)'
 	run --separate-stderr sweep sp 11-24T17:00
 	check_status 1
 	# A-1, made urgent, has 8 hours for its fix: due now, a breach.
-	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 3 breaches, 6 escalations; 2 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 3 breaches, 6 escalations; 2 in breach, 0 history'
 	check_eq moved "$(cd sp/open && jq -r '[.id, .department, .assignee, .priority] | join(" ")' A-1 A-2 Z-9)" \
 	    'A-1 高级客服 Grace urgent
 A-2 高级客服 老马 normal
@@ -745,7 +745,7 @@ Z-9 高级客服 老马 normal'
 	put sp U urgent 11-27T09:00
 	run --separate-stderr sweep sp 11-28T10:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations (alerts of 1 held until working time); 2 in breach, 0 history'
 	check_eq saturday "$(alerts sp)" '10:00 U breach answer - 小李,小王
 10:00 U breach fix - 小李,小王
 10:00 U escalation answer 1 小李,小王
@@ -756,11 +756,11 @@ Z-9 高级客服 老马 normal'
 	check_eq N-sla "$(opened sp N '[.sla[].breached]')" '[true,true]'
 	run --separate-stderr sweep sp 11-28T20:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations (alerts of 1 held until working time); 2 in breach, 0 history'
 	# Monday 09:00: said, the highest level only, every rung due.
 	run --separate-stderr sweep sp 11-30T09:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 1 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations; 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 1 changed, 0 unread: 0 warnings, 2 breaches, 3 escalations; 2 in breach, 0 history'
 	check_eq monday "$(alerts sp | grep ' N ')" '09:00 N breach answer - 小李,小王
 09:00 N breach fix - 小李,小王
 09:00 N escalation answer 1 小李,小王
@@ -772,7 +772,7 @@ Z-9 高级客服 老马 normal'
 	put s2 V urgent 11-24T18:30
 	run --separate-stderr sweep s2 11-24T20:00
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 2 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach, 0 history'
 	check_eq evening "$(alerts s2)" '20:00 V breach answer - 小李,小王
 20:00 V escalation answer 1 小李,小王'
 	# V's fix (8 hours) breaks at 02:30 and is said at once; E waits.
@@ -935,7 +935,7 @@ $x"
 	# is an error, and nothing is touched.
 	run --separate-stderr sweep sp 11-25T11:05 -x "$x"
 	check_status 1
-	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 2 in breach'
+	check_stderr 'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 2 in breach, 0 history'
 	check_eq "kept once" "$(grep -c '^zto-strike ' sp/etc/extensions)" 1
 	cp -a sp before
 	run --separate-stderr sweep sp 11-25T11:10 -x 'zto-strike 2026-11-24 2026-11-26 pause'
@@ -1008,7 +1008,7 @@ $x"
 	check_status 0
 	check_stderr \
 	    'cx-sla: warning: the calendar has no holidays for 2027: deadlines in 2027 count the weekly hours only' \
-	    'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	check_eq due "$(cd sp/open && jq -r .sla.answer.due A B C)" '2027-01-01T11:00:00+08:00
 2027-01-01T11:30:00+08:00
 2026-12-31T14:30:00+08:00'
@@ -1018,10 +1018,10 @@ $x"
 	check_status 0
 	check_stderr \
 	    'cx-sla: warning: the calendar has no holidays for 2027: deadlines in 2027 count the weekly hours only' \
-	    'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 2 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	run --separate-stderr run_to out.jsonl sla --now "$(at 12-31T16:45)" sp/open/C
 	check_status 0
-	check_stderr 'cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	check_stderr 'cx-sla: 1 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	# -q keeps the warning: it is about the configuration, not the sweep.
 	run --separate-stderr run_to out.jsonl sla -q --now "$(at 12-31T16:45)" sp/open/A
 	check_status 0
@@ -1040,7 +1040,7 @@ $x"
 	put sp H normal 11-27T09:00
 	run --separate-stderr sweep sp 11-28T14:30
 	check_status 1
-	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach'
+	check_stderr 'cx-sla: 3 tickets, 3 changed, 0 unread: 0 warnings, 1 breaches, 1 escalations (alerts of 1 held until working time); 2 in breach, 0 history'
 	check_eq due "$(cd sp/open && jq -r '[.id, .sla.answer.due] | join(" ")' G K)" \
 	    'G 2026-11-28T14:00:00+08:00
 K 2026-11-30T14:30:00+08:00'
@@ -1065,7 +1065,7 @@ K 2026-11-30T14:30:00+08:00'
 	cp -a sp before
 	run --separate-stderr sweep sp 11-24T15:00 -n
 	check_status 1
-	check_stderr 'cx-sla: dry run: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach'
+	check_stderr 'cx-sla: dry run: 2 tickets, 2 changed, 0 unread: 1 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	check_eq stdout "$output" ''
 	same_tree before sp
 	run --separate-stderr sweep sp 11-24T15:00 -n -x 'strike 2026-11-24 2026-11-25 pause'
@@ -1100,7 +1100,7 @@ K 2026-11-30T14:30:00+08:00'
 	check_stderr \
 	    'cx-sla: sp/open/B:1: not a JSON object at column 1; left as it is' \
 	    'cx-sla: sp/open/C:1: no received_at or registered_at; left as it is' \
-	    'cx-sla: 1 tickets, 1 changed, 2 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach'
+	    'cx-sla: 1 tickets, 1 changed, 2 unread: 0 warnings, 1 breaches, 1 escalations; 1 in breach, 0 history'
 	cmp B sp/open/B
 	cmp C sp/open/C
 	check_eq A "$(said sp A)" '15:00 sla_breach answer -
@@ -1113,7 +1113,7 @@ K 2026-11-30T14:30:00+08:00'
 	check_status 1
 	check_stderr \
 	    'cx-sla: s2/open/B:1: not a JSON object at column 1; left as it is' \
-	    'cx-sla: 1 tickets, 1 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach'
+	    'cx-sla: 1 tickets, 1 changed, 1 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 0 history'
 	cmp B s2/open/B
 }
 
@@ -1182,7 +1182,7 @@ lines() {
 	cp -a base ref
 	run --separate-stderr cx-sla -s ref --now "$(at 11-24T17:00)"
 	check_status 1
-	check_stderr 'cx-sla: 4 tickets, 4 changed, 0 unread: 1 warnings, 3 breaches, 4 escalations; 2 in breach'
+	check_stderr 'cx-sla: 4 tickets, 4 changed, 0 unread: 1 warnings, 3 breaches, 4 escalations; 2 in breach, 0 history'
 	local sc n st failed='' kills=0 t
 	for sc in write '/^renameat' fsync syncfs unlinkat; do
 		for ((n = 1; n <= 40; n++)); do
@@ -1249,7 +1249,7 @@ sla-1.jsonl'
 	put sp T normal 11-23T09:00
 	run --separate-stderr sweep sp 11-25T09:30
 	check_status 1
-	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach'
+	check_stderr 'cx-sla: 1 tickets, 1 changed, 0 unread: 0 warnings, 1 breaches, 2 escalations; 1 in breach, 0 history'
 	check_eq alerts "$(alerts sp)" '09:30 T breach fix - 小李,小王
 09:30 T escalation fix 1 小李
 09:30 T escalation fix 2 '
