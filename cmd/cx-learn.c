@@ -287,9 +287,11 @@ score(const char *taxfile, const char *rulefile, const char *modelfile,
 	static const char *hide[] = { "category", "subcategory", "priority",
 	    "scope", "tags", "manual", "classified_by" };
 	struct cx_classifier *cl;
-	struct cx_taxonomy *tax;
-	struct cx_rules *rules;
-	struct cx_nb *model = NULL;
+	/* Static, so that what is loaded stays reachable when an error ends
+	 * the run (see cx-classify.c). */
+	static struct cx_taxonomy *tax;
+	static struct cx_rules *rules;
+	static struct cx_nb *model;
 	struct cx_rec r = { 0 };
 	struct cx_buf b = { 0 }, code = { 0 };
 	struct cx_err e;
@@ -360,8 +362,10 @@ check_labels(const struct cx_nb *nb, const char *path, const char *taxfile)
 	char *tpath;
 
 	tpath = tool_conf(&G.t, taxfile, "taxonomy");
-	if ((tax = cx_taxonomy_load(tpath, &e)) == NULL)
+	if ((tax = cx_taxonomy_load(tpath, &e)) == NULL) {
+		free(tpath);
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	}
 	if (cx_nb_foreign(nb, tax, &list) > 0)
 		warnx("warning: %s: labels that are no code of the taxonomy, "
 		    "which cx-classify -M never gives: %s", path,
