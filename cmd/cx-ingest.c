@@ -50,6 +50,46 @@ struct ingest G = {
 	},
 };
 
+/*
+ * A dry run says how it reads a CSV file: the map and its file, then a
+ * line per column, tab-separated: the header, where it goes (a field,
+ * extra.NAME, or - for dropped), and why where it is not the map's own
+ * header, so that a wrong guess shows.
+ */
+static void
+report(const struct cx_cols *c, const char *file)
+{
+	struct cx_buf *o = &G.t.out;
+	size_t i;
+
+	cx_buf_printf(o, "%s: map %s (%s)\n", file, cx_colmap_name(c->map),
+	    cx_colmap_path(c->map));
+	for (i = 0; i < c->n; i++) {
+		cx_buf_addc(o, '\t');
+		cx_buf_add(o, c->head[i], c->hlen[i]);
+		cx_buf_addc(o, '\t');
+		if (c->idx[i] == CX_COL_IGNORE)
+			cx_buf_adds(o, "-");
+		else if (c->idx[i] >= 0)
+			cx_buf_adds(o, c->field[i]);
+		else {
+			cx_buf_adds(o, "extra.");
+			cx_buf_add(o, c->xname[i], c->xlen[i]);
+		}
+		if (c->how[i] == CX_HDR_CLOSE || c->how[i] == CX_HDR_HOLDS)
+			cx_buf_printf(o, "\t%s \"%s\"", c->how[i] ==
+			    CX_HDR_CLOSE ? "close to" : "holds", c->like[i]);
+		else if (c->how[i] == CX_HDR_AMBIGUOUS)
+			cx_buf_adds(o, "\tlike the headers of several fields");
+		else if (c->idx[i] == CX_COL_UNKNOWN)
+			cx_buf_adds(o, "\tnot in the map");
+		else if (c->idx[i] == CX_COL_IGNORE && c->hlen[i] == 0)
+			cx_buf_adds(o, "\tno header");
+		cx_buf_addc(o, '\n');
+	}
+	tool_flush(&G.t);
+}
+
 /* The map for a header: -m's, or the best fit; NULL if none fits. */
 static struct cx_colmap *
 columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
@@ -58,6 +98,7 @@ columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 	struct cx_err e;
 	const char *team;
 	size_t i;
+	int h;
 
 	if (G.map == NULL) {
 		if (cx_colmap_guess(G.t.spool, hdr, &guess, &e) == -1)
@@ -69,14 +110,26 @@ columns(struct cx_cols *c, const char *file, struct cx_csvrow *hdr)
 		}
 	}
 	cx_cols_open(c, G.map ? G.map : guess, hdr);
+	if (G.dry)
+		report(c, file);
 	if ((team = cx_cols_team_missing(c)) != NULL)
 		warnx("%s:%lu: team if: no column \"%s\": every row is the "
 		    "customer's", file, hdr->line, team);
-	for (i = 0; i < c->n; i++)
-		if (c->idx[i] == CX_COL_UNKNOWN)
+	for (i = 0; i < c->n; i++) {
+		h = (int)c->hlen[i];
+		if (c->how[i] == CX_HDR_CLOSE || c->how[i] == CX_HDR_HOLDS)
+			warnx("%s:%lu: column \"%.*s\" taken as %s: %s \"%s\"",
+			    file, hdr->line, h, c->head[i], c->field[i],
+			    c->how[i] == CX_HDR_CLOSE ? "close to" : "it holds",
+			    c->like[i]);
+		else if (c->how[i] == CX_HDR_AMBIGUOUS)
+			warnx("%s:%lu: column \"%.*s\" is like the headers of "
+			    "several fields, kept under extra", file,
+			    hdr->line, h, c->head[i]);
+		else if (c->idx[i] == CX_COL_UNKNOWN)
 			warnx("%s:%lu: unknown column \"%.*s\", kept under "
-			    "extra", file, hdr->line, (int)c->xlen[i],
-			    c->xname[i]);
+			    "extra", file, hdr->line, h, c->head[i]);
+	}
 	return G.map ? G.map : guess;
 }
 

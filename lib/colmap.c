@@ -117,7 +117,9 @@ map_line(void *arg, const char *l, size_t n, unsigned long line,
 {
 	struct cx_colmap *m = arg;
 	const char *eq, *f = l, *p, *end = l + n, *bar, *h;
+	struct cx_buf norm = { 0 };
 	size_t fn, hn;
+	int r = 0;
 
 	(void)line;
 	if (directive(&l, &n, "set"))
@@ -148,16 +150,21 @@ map_line(void *arg, const char *l, size_t n, unsigned long line,
 		cx_trim(&h, &hn);
 		if (hn == 0 && !(fn == 1 && *f == '-')) {
 			cx_seterr(err, "empty header name");
-			return -1;
+			r = -1;
+			break;
 		}
 		m->col = cx_grow(m->col, m->n, sizeof(*m->col));
 		m->col[m->n].field = cx_strndup(f, fn);
 		m->col[m->n].header = cx_strndup(h, hn);
+		norm.len = 0;
+		cx_header_norm(h, hn, &norm);
+		m->col[m->n].norm = cx_strndup(norm.p, norm.len);
 		m->n++;
 		if (bar == end)
 			break;
 	}
-	return 0;
+	cx_buf_free(&norm);
+	return r;
 }
 
 struct cx_colmap *
@@ -170,6 +177,7 @@ cx_colmap_load(const char *path, struct cx_err *err)
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	dot = strrchr(base, '.');
 	m->name = cx_strndup(base, dot ? (size_t)(dot - base) : strlen(base));
+	m->path = cx_strndup(path, strlen(path));
 	if (cx_conf_lines(path, map_line, m, err) == -1) {
 		cx_colmap_free(m);
 		return NULL;
@@ -177,16 +185,62 @@ cx_colmap_load(const char *path, struct cx_err *err)
 	return m;
 }
 
+/*
+ * The field of a header: that of the map's header that is the same,
+ * normalised; else of those it is a character away from, or else of
+ * those it holds, where those are all of one field ("快递公司电话" holds
+ * a carrier's header and a phone's: it is neither).
+ */
+const char *
+cx_colmap_match(const struct cx_colmap *m, const char *h, size_t n,
+    enum cx_hdr *how, const char **like)
+{
+	struct cx_buf b = { 0 };
+	const char *f = NULL;
+	size_t i, best, len;
+	int k, many = 0, hit;
+
+	*how = CX_HDR_NONE;
+	*like = NULL;
+	cx_trim(&h, &n);
+	cx_header_norm(h, n, &b);
+	for (i = 0; i < m->n && f == NULL && b.len > 0; i++)
+		if (strcmp(m->col[i].norm, b.p) == 0) {
+			f = m->col[i].field;
+			*how = CX_HDR_SAME;
+			*like = m->col[i].header;
+		}
+	for (k = CX_HDR_CLOSE; k <= CX_HDR_HOLDS && f == NULL && b.len > 0;
+	    k++) {
+		for (i = 0, best = 0; i < m->n; i++) {
+			hit = k == CX_HDR_CLOSE ?
+			    cx_header_close(b.p, m->col[i].norm) :
+			    cx_header_holds(b.p, m->col[i].norm);
+			if (!hit)
+				continue;
+			if (f != NULL && strcmp(f, m->col[i].field) != 0)
+				many = 1;
+			/* The longest it holds is the one to name. */
+			if (f == NULL || (len = strlen(m->col[i].norm)) > best) {
+				f = m->col[i].field;
+				*like = m->col[i].header;
+				best = strlen(m->col[i].norm);
+			}
+		}
+		if (f != NULL)
+			*how = many ? CX_HDR_AMBIGUOUS : (enum cx_hdr)k;
+	}
+	cx_buf_free(&b);
+	return *how == CX_HDR_AMBIGUOUS ? NULL : f;
+}
+
 const char *
 cx_colmap_field(const struct cx_colmap *m, const char *h, size_t n)
 {
-	size_t i;
+	enum cx_hdr how;
+	const char *like;
 
-	cx_trim(&h, &n);
-	for (i = 0; i < m->n; i++)
-		if (cx_streqi(m->col[i].header, strlen(m->col[i].header), h, n))
-			return m->col[i].field;
-	return NULL;
+	return cx_colmap_match(m, h, n, &how, &like);
 }
 
 void
@@ -199,6 +253,7 @@ cx_colmap_free(struct cx_colmap *m)
 	for (i = 0; i < m->n; i++) {
 		free(m->col[i].field);
 		free(m->col[i].header);
+		free(m->col[i].norm);
 	}
 	for (i = 0; i < m->nset; i++)
 		free(m->set[i].value);
@@ -207,6 +262,7 @@ cx_colmap_free(struct cx_colmap *m)
 		free(m->team[i].values);
 	}
 	free(m->col);
+	free(m->path);
 	free(m->set);
 	free(m->team);
 	free(m->name);
@@ -310,6 +366,7 @@ void
 cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
     const struct cx_csvrow *hdr)
 {
+	struct cx_buf want = { 0 }, got = { 0 };
 	const char *f, *h;
 	size_t i, k, n;
 
@@ -320,11 +377,19 @@ cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
 	c->idx = cx_alloc(c->n * sizeof(*c->idx));
 	c->xname = cx_alloc(c->n * sizeof(*c->xname));
 	c->xlen = cx_alloc(c->n * sizeof(*c->xlen));
+	c->how = cx_alloc(c->n * sizeof(*c->how));
+	c->like = cx_alloc(c->n * sizeof(*c->like));
+	c->field = cx_alloc(c->n * sizeof(*c->field));
+	c->head = cx_alloc(c->n * sizeof(*c->head));
+	c->hlen = cx_alloc(c->n * sizeof(*c->hlen));
 	for (i = 0; i < c->n; i++) {
 		h = c->hdr + hdr->off[i];
 		n = hdr->flen[i];
 		cx_trim(&h, &n);
-		f = cx_colmap_field(map, h, n);
+		c->head[i] = h;
+		c->hlen[i] = n;
+		f = c->field[i] = cx_colmap_match(map, h, n, &c->how[i],
+		    &c->like[i]);
 		c->idx[i] = CX_COL_EXTRA;
 		c->xname[i] = h;
 		c->xlen[i] = n;
@@ -347,15 +412,31 @@ cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
 	c->teamcol = cx_alloc((map->nteam + 1) * sizeof(*c->teamcol));
 	for (k = 0; k < map->nteam; k++) {
 		c->teamcol[k] = c->n;
+		want.len = 0;
+		cx_header_norm(map->team[k].header,
+		    strlen(map->team[k].header), &want);
 		for (i = 0; i < c->n && c->teamcol[k] == c->n; i++) {
-			h = c->hdr + hdr->off[i];
-			n = hdr->flen[i];
-			cx_trim(&h, &n);
-			if (cx_streqi(map->team[k].header,
-			    strlen(map->team[k].header), h, n))
+			got.len = 0;
+			cx_header_norm(c->hdr + hdr->off[i], hdr->flen[i],
+			    &got);
+			if (strcmp(got.p, want.p) == 0)
 				c->teamcol[k] = i;
 		}
 	}
+	cx_buf_free(&want);
+	cx_buf_free(&got);
+}
+
+const char *
+cx_colmap_name(const struct cx_colmap *m)
+{
+	return m->name;
+}
+
+const char *
+cx_colmap_path(const struct cx_colmap *m)
+{
+	return m->path;
 }
 
 /* The header of a "team if" no column of the export has, or NULL. */
@@ -448,6 +529,11 @@ cx_cols_free(struct cx_cols *c)
 	free(c->idx);
 	free(c->xname);
 	free(c->xlen);
+	free(c->how);
+	free(c->like);
+	free(c->field);
+	free(c->head);
+	free(c->hlen);
 	free(c->teamcol);
 	free(c->hdr);
 	memset(c, 0, sizeof(*c));

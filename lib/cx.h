@@ -467,6 +467,20 @@ struct cx_colmap *cx_colmap_load(const char *path, struct cx_err *);
 /* The map in etc/columns or share/cx/columns matching most headers. */
 int	 cx_colmap_guess(const char *spool, const struct cx_csvrow *header,
 	    struct cx_colmap **, struct cx_err *);
+/* A header normalised: width, case, blanks, punctuation, brackets. */
+void	 cx_header_norm(const char *, size_t, struct cx_buf *);
+/* How a header matched a map's. */
+enum cx_hdr {
+	CX_HDR_NONE,		/* no header of the map */
+	CX_HDR_SAME,		/* the same, normalised */
+	CX_HDR_CLOSE,		/* a character away from one */
+	CX_HDR_HOLDS,		/* holds one whole */
+	CX_HDR_AMBIGUOUS	/* close to the headers of several fields */
+};
+/* The field a header maps to, or NULL; how, and the map's header it
+ * matched (for the reports of a close match). */
+const char *cx_colmap_match(const struct cx_colmap *, const char *, size_t,
+	    enum cx_hdr *, const char **);
 /* The field a header maps to, or NULL. */
 const char *cx_colmap_field(const struct cx_colmap *, const char *, size_t);
 void	 cx_colmap_free(struct cx_colmap *);
@@ -478,6 +492,11 @@ struct cx_cols {
 	const struct cx_colmap	*map;
 	char			*hdr;	/* a copy of the header's fields */
 	int			*idx;	/* intake index or CX_COL_* */
+	enum cx_hdr		*how;	/* how each header matched */
+	const char		**like;	/* the map's header it is like */
+	const char		**field;	/* its field, or NULL */
+	const char		**head;	/* each header as written, trimmed */
+	size_t			*hlen;
 	const char		**xname;	/* name under "extra" */
 	size_t			*xlen;
 	size_t			 n;
@@ -490,6 +509,9 @@ void	 cx_cols_open(struct cx_cols *, const struct cx_colmap *,
 struct cx_key cx_cols_fill(const struct cx_cols *, const struct cx_csvrow *,
 	    struct cx_intake *);
 void	 cx_cols_free(struct cx_cols *);
+/* The map's name and file. */
+const char *cx_colmap_name(const struct cx_colmap *);
+const char *cx_colmap_path(const struct cx_colmap *);
 /* The header of a "team if" the export has no column for, or NULL. */
 const char *cx_cols_team_missing(const struct cx_cols *);
 

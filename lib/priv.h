@@ -406,9 +406,11 @@ void	 cx_ac_free(struct cx_ac *);
 /* colmap.c: a column map. */
 struct cx_colmap {
 	char	*name;			/* the file's name without ".map" */
+	char	*path;
 	struct {
 		char	*field;		/* "customer.phone", "extra.x", "-" */
 		char	*header;
+		char	*norm;		/* the header normalised (header.c) */
 	}	*col;
 	size_t	 n, cap;
 	struct {			/* set FIELD = VALUE */
@@ -422,6 +424,10 @@ struct cx_colmap {
 	}	*team;
 	size_t	 nteam;
 };
+
+/* header.c: headers compared as a person would. */
+int	 cx_header_close(const char *, const char *);
+int	 cx_header_holds(const char *, const char *);
 
 /* eval.c: a confusion matrix. */
 struct cx_eval {

@@ -187,7 +187,9 @@ examples/helpdesk-zh.csv:12: invalid amount "十元"'
 	check_status 1
 	check_stderr "$HELPDESK_REJECTS" \
 	    'cx-ingest: dry run: would have 10 registered, 2 follow-ups, 0 replies, 1 duplicates, 2 rejected'
-	[ -z "$output" ]
+	check_eq maps "$(grep -v '^	' <<<"$output")" \
+	    "examples/helpdesk-zh.csv: map helpdesk-zh ($CX_SHARE/columns/helpdesk-zh.map)
+examples/chat.csv: map chat ($CX_SHARE/columns/chat.map)"
 	[ ! -e sp ]
 }
 
