@@ -81,6 +81,8 @@ report(const struct cx_cols *c, const char *file)
 			    CX_HDR_CLOSE ? "close to" : "holds", c->like[i]);
 		else if (c->how[i] == CX_HDR_AMBIGUOUS)
 			cx_buf_adds(o, "\tlike the headers of several fields");
+		else if (c->how[i] == CX_HDR_TEAM)
+			cx_buf_adds(o, "\ttells the team's rows");
 		else if (c->idx[i] == CX_COL_UNKNOWN)
 			cx_buf_adds(o, "\tnot in the map");
 		else if (c->idx[i] == CX_COL_IGNORE && c->hlen[i] == 0)

@@ -180,6 +180,16 @@ rec_id(const struct cx_rec *r, struct cx_buf *id)
 
 static void release(const struct cx_key *);
 
+/* A follow-up of a conversation's export: what answers it joins e. */
+static void
+followed(const struct item *it, const struct cx_reg_entry *e)
+{
+	if (it->msg == NULL || !it->msg->threaded || !it->msg->has_self)
+		return;
+	cx_reg_add_to(G.reg, CX_REG_MESSAGE, it->msg->self, e);
+	release(&it->msg->self);
+}
+
 /* A new ticket, or a follow-up to the open ticket of its order. */
 static void
 open_ticket(const struct item *it)
@@ -195,11 +205,13 @@ open_ticket(const struct item *it)
 			if (!G.dry)
 				cx_buf_add(&G.t.out, text.p, text.len);
 			G.nfollow++;
+			followed(it, &e);
 			goto out;
 		}
 		if (followup(it, &e) == 0) {
 			cx_reg_add(G.reg, CX_REG_SOURCE, it->key, e.id);
 			G.nfollow++;
+			followed(it, &e);
 			goto out;
 		}
 	}
@@ -370,6 +382,62 @@ release(const struct cx_key *k)
 	G.releasing = 0;
 }
 
+/*
+ * Messages still waiting may answer rows of the map "ids of" names, which
+ * registered no message of their own (helpdesk-log-zh.map answers the
+ * tickets of helpdesk-zh.map): their tickets are looked up by those rows'
+ * source keys, in one pass over the registry's keys.  Found, the message
+ * is known from now on, and what waits for it goes.
+ */
+static void
+look_up_rows(void)
+{
+	struct cx_reg_entry *e;
+	struct cx_key *row, *to;
+	struct held *h;
+	char **id;
+	size_t i, n = 0;
+	int *found;
+
+	for (i = 0; cx_wait_count(G.wait) > n; i++)
+		if (cx_wait_at(G.wait, i) != NULL)
+			n++;
+	if (n == 0)
+		return;
+	row = cx_alloc(n * sizeof(*row));
+	to = cx_alloc(n * sizeof(*to));
+	e = cx_alloc(n * sizeof(*e));
+	id = cx_alloc(n * sizeof(*id));
+	found = cx_alloc(n * sizeof(*found));
+	/* Copied out: a release frees the items it takes. */
+	for (i = 0, n = 0; n < cx_wait_count(G.wait); i++)
+		if ((h = cx_wait_at(G.wait, i)) != NULL) {
+			row[n] = h->m.row;
+			to[n] = h->m.to;
+			if (!h->m.has_row || !h->m.has_to)
+				memset(&row[n], 0, sizeof(row[n]));
+			n++;
+		}
+	(void)cx_reg_lookup(G.reg, CX_REG_SOURCE, row, n, e, found);
+	/* Copied too: adding to the registry may move its ids. */
+	for (i = 0; i < n; i++)
+		id[i] = found[i] ? cx_strndup(e[i].id, strlen(e[i].id)) : NULL;
+	for (i = 0; i < n; i++) {
+		e[i].id = id[i];
+		if (found[i] && !cx_reg_find(G.reg, CX_REG_MESSAGE, to[i],
+		    NULL)) {
+			cx_reg_add_to(G.reg, CX_REG_MESSAGE, to[i], &e[i]);
+			release(&to[i]);
+		}
+		free(id[i]);
+	}
+	free(row);
+	free(to);
+	free(e);
+	free(id);
+	free(found);
+}
+
 /* At the end of the input: what still waits answers nothing here. */
 void
 unhold(void)
@@ -377,6 +445,7 @@ unhold(void)
 	struct held *h;
 	size_t pos = 0;
 
+	look_up_rows();
 	while ((h = cx_wait_next(G.wait, &pos, customer_msg)) != NULL) {
 		open_ticket(&h->it);
 		held_free(h);

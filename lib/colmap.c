@@ -124,6 +124,16 @@ map_line(void *arg, const char *l, size_t n, unsigned long line,
 	(void)line;
 	if (directive(&l, &n, "set"))
 		return set_line(m, l, n, err);
+	if (directive(&l, &n, "ids")) {
+		if (!directive(&l, &n, "of") || n == 0 ||
+		    memchr(l, ' ', n) != NULL || memchr(l, '\t', n) != NULL) {
+			cx_seterr(err, "expected \"ids of NAME\"");
+			return -1;
+		}
+		free(m->ns);
+		m->ns = cx_strndup(l, n);
+		return 0;
+	}
 	if (directive(&l, &n, "team")) {
 		if (!directive(&l, &n, "if")) {
 			cx_seterr(err, "expected \"team if Header = value | "
@@ -263,6 +273,7 @@ cx_colmap_free(struct cx_colmap *m)
 	}
 	free(m->col);
 	free(m->path);
+	free(m->ns);
 	free(m->set);
 	free(m->team);
 	free(m->name);
@@ -405,22 +416,31 @@ cx_cols_open(struct cx_cols *c, const struct cx_colmap *map,
 	}
 	/* Rows of a conversation: the map says who wrote each, or what
 	 * each answers. */
-	c->threaded = map->nteam > 0;
+	c->threaded = map->nteam > 0 || map->ns != NULL;
 	for (i = 0; i < c->n; i++)
 		if (c->idx[i] == CX_I_REPLYTO || c->idx[i] == CX_I_CONV)
 			c->threaded = 1;
 	c->teamcol = cx_alloc((map->nteam + 1) * sizeof(*c->teamcol));
+	/* A "team if" may name its column in several ways, "|" between. */
 	for (k = 0; k < map->nteam; k++) {
 		c->teamcol[k] = c->n;
-		want.len = 0;
-		cx_header_norm(map->team[k].header,
-		    strlen(map->team[k].header), &want);
-		for (i = 0; i < c->n && c->teamcol[k] == c->n; i++) {
-			got.len = 0;
-			cx_header_norm(c->hdr + hdr->off[i], hdr->flen[i],
-			    &got);
-			if (strcmp(got.p, want.p) == 0)
-				c->teamcol[k] = i;
+		for (h = map->team[k].header; h != NULL && c->teamcol[k] ==
+		    c->n; h = strchr(h, '|') ? strchr(h, '|') + 1 : NULL) {
+			want.len = 0;
+			cx_header_norm(h, strcspn(h, "|"), &want);
+			for (i = 0; i < c->n && c->teamcol[k] == c->n; i++) {
+				got.len = 0;
+				cx_header_norm(c->hdr + hdr->off[i],
+				    hdr->flen[i], &got);
+				if (want.len > 0 && strcmp(got.p, want.p) == 0)
+					c->teamcol[k] = i;
+			}
+		}
+		/* Read for "team if", and not kept unless mapped. */
+		if (c->teamcol[k] < c->n &&
+		    c->idx[c->teamcol[k]] == CX_COL_UNKNOWN) {
+			c->idx[c->teamcol[k]] = CX_COL_IGNORE;
+			c->how[c->teamcol[k]] = CX_HDR_TEAM;
 		}
 	}
 	cx_buf_free(&want);
@@ -483,6 +503,7 @@ cx_cols_fill(const struct cx_cols *c, const struct cx_csvrow *row,
 	size_t i;
 
 	t->map = c->map->name;
+	t->ns = c->map->ns != NULL ? c->map->ns : c->map->name;
 	t->threaded = c->threaded;
 	for (i = 0; i < c->map->nteam && !t->team; i++)
 		t->team = c->teamcol[i] < row->n && listed_value(

@@ -419,6 +419,10 @@ void	 cx_reg_add(struct cx_reg *, int kind, struct cx_key, const char *id);
 /* The same, for a ticket an earlier commit (e->serial) registered. */
 void	 cx_reg_add_to(struct cx_reg *, int kind, struct cx_key,
 	    const struct cx_reg_entry *e);
+/* The tickets of keys kept as seen only (a source key), looked up in the
+ * keys log: found[i] and e[i] for each; the number found. */
+size_t	 cx_reg_lookup(struct cx_reg *, int kind, const struct cx_key *,
+	    size_t, struct cx_reg_entry *e, int *found);
 /* Next ticket number of a day ("20261122"). */
 unsigned long cx_reg_next(struct cx_reg *, const char *date);
 /* The next ticket number of now's day, PREFIX-YYYYMMDD-NNNN, appended;
@@ -475,7 +479,8 @@ enum cx_hdr {
 	CX_HDR_SAME,		/* the same, normalised */
 	CX_HDR_CLOSE,		/* a character away from one */
 	CX_HDR_HOLDS,		/* holds one whole */
-	CX_HDR_AMBIGUOUS	/* close to the headers of several fields */
+	CX_HDR_AMBIGUOUS,	/* close to the headers of several fields */
+	CX_HDR_TEAM		/* no field's: read by "team if" */
 };
 /* The field a header maps to, or NULL; how, and the map's header it
  * matched (for the reports of a close match). */
@@ -536,6 +541,7 @@ struct cx_intake {
 	const char	*file;
 	unsigned long	 line;
 	const char	*map;		/* the column map's name, or NULL */
+	const char	*ns;		/* whose ids its messages carry */
 	const char	*key;
 	size_t		 keylen;
 	int		 team;		/* written by the team: a reply */
@@ -585,6 +591,9 @@ struct cx_intake_msg {
 	int		 has_self, has_to, has_conv;
 	struct cx_key	 self;		/* this message */
 	struct cx_key	 to;		/* the message it answers */
+	struct cx_key	 row;		/* the same, as the source key of a
+					 * row of the map ids of names */
+	int		 has_row;
 	struct cx_key	 conv;		/* its conversation */
 	time_t		 at;		/* when it was written */
 	struct cx_buf	 elem;		/* its entry of "conversation" */
@@ -604,6 +613,8 @@ size_t	 cx_wait_take(struct cx_wait *, struct cx_key, void ***items);
  * taken out; NULL if none. */
 void	*cx_wait_next(struct cx_wait *, size_t *pos, int (*want)(const void *));
 size_t	 cx_wait_count(const struct cx_wait *);
+/* The i-th item added, if it still waits, else NULL. */
+void	*cx_wait_at(const struct cx_wait *, size_t i);
 void	 cx_wait_free(struct cx_wait *);
 
 /* norm.c: contact details and amounts as registration stores them. */

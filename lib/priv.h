@@ -407,6 +407,7 @@ void	 cx_ac_free(struct cx_ac *);
 struct cx_colmap {
 	char	*name;			/* the file's name without ".map" */
 	char	*path;
+	char	*ns;			/* ids of NS, or NULL: the name's */
 	struct {
 		char	*field;		/* "customer.phone", "extra.x", "-" */
 		char	*header;

@@ -150,23 +150,44 @@ keeps(int kind)
 	return kind == CX_REG_ORDER || kind == CX_REG_MESSAGE;
 }
 
+/* A line of keys: "SERIAL KIND KEY TICKET". */
+struct keyline {
+	unsigned long	 serial;
+	int		 kind;
+	struct cx_key	 key;
+	const char	*id;
+	size_t		 idlen;
+};
+
 static int
-keys_line(struct cx_reg *g, const char *l, size_t n)
+parse_line(const char *l, size_t n, struct keyline *kl)
 {
 	const char *w[4], *p = l, *end = l + n;
 	size_t wl[4];
-	unsigned long serial;
-	struct cx_key key;
 	int k;
 
 	for (k = 0; k < 4 && cx_word(&p, end, &w[k], &wl[k]); k++)
 		;
-	if (k != 4 || p != end || cx_digits(w[0], wl[0], &serial) == -1 ||
-	    wl[1] != 1 || cx_key_parse(w[2], wl[2], &key) == -1)
+	if (k != 4 || p != end || cx_digits(w[0], wl[0], &kl->serial) == -1 ||
+	    wl[1] != 1 || cx_key_parse(w[2], wl[2], &kl->key) == -1)
+		return -1;
+	kl->kind = w[1][0];
+	kl->id = w[3];
+	kl->idlen = wl[3];
+	return 0;
+}
+
+static int
+keys_line(struct cx_reg *g, const char *l, size_t n)
+{
+	struct keyline kl;
+
+	if (parse_line(l, n, &kl) == -1)
 		return -1;
 	/* Only a customer and order, or a message, needs its ticket back. */
-	cx_keyset_put_replace(&g->keys, kinded(key, w[1][0]),
-	    keeps(w[1][0]) ? entry_add(g, w[3], wl[3], serial) : NOENTRY);
+	cx_keyset_put_replace(&g->keys, kinded(kl.key, kl.kind),
+	    keeps(kl.kind) ? entry_add(g, kl.id, kl.idlen, kl.serial) :
+	    NOENTRY);
 	return 0;
 }
 
@@ -305,6 +326,76 @@ cx_reg_add_to(struct cx_reg *g, int kind, struct cx_key key,
 	cx_buf_adds(&g->log, id);
 	cx_buf_addc(&g->log, '\n');
 	free(id);
+}
+
+struct lookup {
+	struct cx_reg		*g;
+	int			 kind;
+	struct cx_keyset	 want;	/* key to its first index */
+	uint32_t		*at;	/* an entry per index, or NOENTRY */
+};
+
+static void
+look(struct lookup *lk, const char *l, size_t n)
+{
+	struct keyline kl;
+	uint32_t i;
+
+	if (parse_line(l, n, &kl) == 0 && kl.kind == lk->kind &&
+	    cx_keyset_get(&lk->want, kl.key, &i))
+		lk->at[i] = entry_add(lk->g, kl.id, kl.idlen, kl.serial);
+}
+
+/*
+ * The tickets of keys the registry keeps none of in memory (source keys:
+ * a row known only as seen), found in the keys log and in this
+ * transaction's keys, in one pass: found[i] is set and e[i] filled (its
+ * id valid while the registry is) for each found; the number found.
+ */
+size_t
+cx_reg_lookup(struct cx_reg *g, int kind, const struct cx_key *k, size_t n,
+    struct cx_reg_entry *e, int *found)
+{
+	struct lookup lk = { g, kind, { 0 }, NULL };
+	struct cx_err err;
+	struct cx_in in;
+	const char *l, *p, *end;
+	off_t seen = 0;
+	size_t i, nl, count = 0;
+	uint32_t j;
+	int fd;
+
+	lk.at = cx_alloc((n + 1) * sizeof(*lk.at));
+	for (i = 0; i < n; i++) {
+		lk.at[i] = NOENTRY;
+		(void)cx_keyset_put(&lk.want, k[i], (uint32_t)i, NULL);
+	}
+	if (g->sp != NULL && g->keyslen > 0 && (fd = cx_spool_openat(g->sp,
+	    "keys", O_RDONLY, &err)) != -1) {
+		if (cx_in_fdopen(&in, fd, "keys", &err) == 0) {
+			while (seen < g->keyslen && cx_in_line(&in, &l, &nl,
+			    &err) == 1) {
+				seen += (off_t)nl + 1;
+				look(&lk, l, nl);
+			}
+			cx_in_close(&in);
+		} else
+			close(fd);
+	}
+	for (p = g->log.p, end = p + g->log.len; cx_line(&p, end, &l, &nl);)
+		look(&lk, l, nl);
+	for (i = 0; i < n; i++) {
+		found[i] = 0;
+		if (!cx_keyset_get(&lk.want, k[i], &j) || lk.at[j] == NOENTRY)
+			continue;
+		e[i].id = g->ids.p + g->e[lk.at[j]].off;
+		e[i].serial = g->e[lk.at[j]].serial;
+		found[i] = 1;
+		count++;
+	}
+	cx_keyset_free(&lk.want);
+	free(lk.at);
+	return count;
 }
 
 unsigned long

@@ -35,7 +35,8 @@ id_norm(const char **s, size_t *n)
 	*n -= 2;
 }
 
-/* The key of a message ('m') or a conversation ('v') of a map. */
+/* The key of a message ('m') or a conversation ('v') of a system: the
+ * map's, or the one its "ids of" names. */
 static int
 thread_key(int kind, const char *map, const struct cx_intake *t, int i,
     struct cx_key *k)
@@ -49,6 +50,8 @@ thread_key(int kind, const char *map, const struct cx_intake *t, int i,
 	id_norm(&s, &n);
 	if (n == 0)
 		return 0;
+	/* 'x' is the key of a row of the map by its external_id, as its
+	 * source key is made (cx_cols_fill). */
 	cx_buf_addc(&b, kind);
 	cx_buf_addc(&b, '\0');
 	cx_buf_adds(&b, map != NULL ? map : "");
@@ -84,12 +87,13 @@ cx_intake_message(struct cx_intake *t, const struct cx_intake_ctx *c,
 	m->elem.len = m->hist.len = 0;
 	m->team = t->team;
 	m->has_self = 0;
-	m->has_to = thread_key('m', t->map, t, CX_I_REPLYTO, &m->to);
-	m->has_conv = thread_key('v', t->map, t, CX_I_CONV, &m->conv);
+	m->has_to = thread_key('m', t->ns, t, CX_I_REPLYTO, &m->to);
+	m->has_row = thread_key('x', t->ns, t, CX_I_REPLYTO, &m->row);
+	m->has_conv = thread_key('v', t->ns, t, CX_I_CONV, &m->conv);
 	m->threaded = t->threaded || m->has_to || m->has_conv;
 	if (!m->threaded)
 		return 0;
-	m->has_self = thread_key('m', t->map, t, CX_I_EXTID, &m->self);
+	m->has_self = thread_key('m', t->ns, t, CX_I_EXTID, &m->self);
 	m->at = c->now;
 	if ((s = t->v[CX_I_RECEIVED]) != NULL) {
 		n = t->n[CX_I_RECEIVED];
@@ -106,6 +110,8 @@ cx_intake_message(struct cx_intake *t, const struct cx_intake_ctx *c,
 		if (s != NULL)
 			cx_trim(&s, &n);
 	}
+	if (n == 0 && !m->team)
+		return 0;	/* the complaint's own check says why */
 	if (n == 0) {
 		cx_seterr(err, "empty message: no text and no subject");
 		return -1;
@@ -231,6 +237,13 @@ size_t
 cx_wait_count(const struct cx_wait *q)
 {
 	return q->waiting;
+}
+
+/* The i-th item added, if it still waits; NULL if not (or past the end). */
+void *
+cx_wait_at(const struct cx_wait *q, size_t i)
+{
+	return i < q->n && !q->w[i].taken ? q->w[i].item : NULL;
 }
 
 void

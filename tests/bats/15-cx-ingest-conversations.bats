@@ -138,3 +138,41 @@ CX-20261124-0002  registered@09:00'
 	check_stderr 'cx-ingest: 4 registered, 4 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq tickets "$(jq -r 'select(.id) | .source.ext' out.jsonl | tr '\n' ' ')" '1001 1005 1007 1006 '
 }
+
+@test "ids of: a helpdesk's message log joins the tickets of its export, in the same run or a later one" {
+	run --separate-stderr cx-ingest -q -s sp examples/helpdesk-zh.csv examples/helpdesk-log-zh.csv
+	check_status 1
+	check_eq first "$(jq -r 'select(.source.ext == "GD-1001") | .conversation[] | "\(.from) \(.by)"' sp/new/*.jsonl)" \
+	    'team 小李
+customer 张伟
+team 小李'
+	# In two runs: the log's replies find the rows of the first by their
+	# 工单号, in the registry.
+	cx-ingest -q -s sp2 examples/helpdesk-zh.csv 2>/dev/null || true
+	run --separate-stderr cx-ingest -s sp2 examples/helpdesk-log-zh.csv
+	check_status 0
+	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 9 replies, 0 duplicates, 0 rejected'
+	check_eq same "$(jq -c '[.id, .conversation]' sp2/new/*.jsonl)" "$(jq -c '[.id, .conversation]' sp/new/*.jsonl)"
+	# Found once, known after: the registry holds the message now.
+	check_eq known "$(grep -c ' m ' sp2/keys)" 8
+	cx-classify -q -s sp2
+	cx-route -q -s sp2
+	check_eq late "$(cx-sla -E -i CX-20261124-0003 -s sp2 --now 2026-11-23T10:30+08:00 | sed -n '/^first_response/,/^[a-z]/p' | sed -n '3,5p')" \
+	    '  stopped by "replied" at 2026-11-22T12:25:00+08:00
+  due 2026-11-22T12:05:00+08:00
+  met late'
+	check_eq report "$(cx-ingest -q -n examples/helpdesk-log-zh.csv | sed -n 1,3p)" \
+	    "examples/helpdesk-log-zh.csv: map helpdesk-log-zh ($CX_SHARE/columns/helpdesk-log-zh.map)
+	工单号	reply_to
+	发送方	-	tells the team's rows"
+}
+
+@test "ids of: a name with a blank, or none, is an error of the map" {
+	local l
+	for l in 'ids of' 'ids of a b' 'ids helpdesk-zh'; do
+		printf '%s\n' 'text = 内容' "$l" >m.map
+		run --separate-stderr cx-ingest -m m.map examples/helpdesk-log-zh.csv
+		check_status 2
+		check_stderr "cx-ingest: m.map:2: expected \"ids of NAME\""
+	done
+}
