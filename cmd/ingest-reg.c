@@ -95,11 +95,16 @@ ticket_text(const struct item *it, const char *id, int followup,
 		cx_buf_add(b, it->body, it->blen);
 		if (followup)
 			cx_buf_adds(b, ",\"history\":[");
-		else
-			cx_buf_printf(b, ",\"status\":\"%s\",\"history\":[%s%s",
-			    it->status != NULL ? it->status : "new",
-			    it->events != NULL ? it->events : "",
-			    it->events != NULL && *it->events ? "," : "");
+		else {
+			/* Not printf: this is every ticket's path. */
+			cx_buf_adds(b, ",\"status\":\"");
+			cx_buf_adds(b, it->status != NULL ? it->status : "new");
+			cx_buf_adds(b, "\",\"history\":[");
+			if (it->events != NULL && *it->events != '\0') {
+				cx_buf_adds(b, it->events);
+				cx_buf_addc(b, ',');
+			}
+		}
 		history(b, followup ? "followup" : "registered");
 		cx_buf_adds(b, "]}\n");
 		return;
