@@ -98,6 +98,8 @@ cx_ticket_join(const char *text, size_t len, const struct cx_join *j,
 	return b.p;
 }
 
+static int has_id(const char *, size_t, const char *);
+
 static int
 in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 {
@@ -106,6 +108,9 @@ in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 
 	for (i = b->nt; i-- > 0;)
 		if (strcmp(b->t[i].id, id) == 0) {
+			/* One that came in closed is no longer open. */
+			if (has_id(b->t[i].text, b->t[i].len - 1, id) != 1)
+				return -1;
 			t = cx_ticket_join(b->t[i].text, b->t[i].len - 1, j,
 			    &n);
 			if (t == NULL)
@@ -118,7 +123,6 @@ in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 	return 0;
 }
 
-static int has_id(const char *, size_t, const char *);
 
 /* Whether a batch holds the ticket (a follow-up must not be lost to a
  * batch that no longer has it). */
@@ -134,7 +138,7 @@ batch_has(struct cx_spool *sp, const char *dir, const char *name,
 	if (cx_spool_read(sp, dir, name, &f, NULL) == -1)
 		return 0;
 	for (p = f.p, end = p + f.len; !yes && cx_line(&p, end, &l, &n);)
-		yes = has_id(l, n, id);
+		yes = has_id(l, n, id) == 1;
 	cx_buf_free(&f);
 	return yes;
 }
@@ -173,9 +177,11 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 {
 	struct cx_followup *f;
 	char *dir, *name;
+	int r;
 
-	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, j))
-		return 0;
+	if (e->serial == cx_spool_serial(sp) && (r = in_batch(b, e->id, j))
+	    != 0)
+		return r == 1 ? 0 : -1;
 	if (locate(sp, e, &dir, &name) == -1)
 		return -1;
 	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
@@ -190,6 +196,7 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 	return 0;
 }
 
+/* 1 if the line is the ticket id, open; 2 if it is, closed; else 0. */
 static int
 has_id(const char *line, size_t len, const char *id)
 {
@@ -200,8 +207,12 @@ has_id(const char *line, size_t len, const char *id)
 
 	if (cx_rec_parse(&r, line, len, NULL, NULL) == 0 &&
 	    (f = cx_rec_get(&r, "id")) != NULL &&
-	    cx_json_str(f->v, f->vlen, &b) == 0)
-		yes = strcmp(cx_buf_str(&b), id) == 0;
+	    cx_json_str(f->v, f->vlen, &b) == 0 &&
+	    strcmp(cx_buf_str(&b), id) == 0) {
+		b.len = 0;
+		yes = cx_rec_getstr(&r, "status", &b) == 0 &&
+		    strcmp(cx_buf_str(&b), "closed") == 0 ? 2 : 1;
+	}
 	cx_rec_free(&r);
 	cx_buf_free(&b);
 	return yes;

@@ -151,3 +151,18 @@ H-7 closed 商品部 - 3'
 	check_eq open "$(find sp/open -type f -exec cat {} + | jq -r .outcome.text | sort | uniq -c | sed 's/^ *//')" \
 	    '661 In progress'
 }
+
+@test "follow-up: a complaint about the order of a ticket imported closed opens a new ticket, as a message of its conversation does" {
+	printf '%s\n' '工单号,投诉时间,客户ID,订单号,问题描述,处理状态,结案时间' \
+	    'H-1,2026-10-08 09:00,U1,O9,耳机没声音,已退款,2026-10-09 17:00' >hist.csv
+	printf '%s\n' '工单号,投诉时间,客户ID,订单号,问题描述' 'N-1,2026-11-23 09:00,U1,O9,耳机又坏了' >new.csv
+	printf '%s\n' '工单号,发送方,发送人,发送时间,内容' 'H-1,客户,U1,2026-11-23 10:00,又坏了' >log.csv
+	cx-ingest -q -s sp hist.csv
+	run --separate-stderr cx-ingest -s sp new.csv log.csv
+	check_status 0
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	cx-classify -q -s sp
+	run --separate-stderr cx-route -s sp
+	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 1 filed closed, 0 unread'
+	check_eq closed "$(jq -c '[.source.ext, .followups, .conversation]' sp/closed/*)" '["H-1",null,null]'
+}
