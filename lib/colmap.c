@@ -72,7 +72,8 @@ set_line(struct cx_colmap *m, const char *l, size_t n, struct cx_err *err)
 static int
 team_line(struct cx_colmap *m, const char *l, size_t n, struct cx_err *err)
 {
-	const char *eq = memchr(l, '=', n), *h = l, *v;
+	const char *eq = memchr(l, '=', n), *h = l, *v, *p, *bar, *end;
+	struct cx_buf norm = { 0 };
 	size_t hn, vn;
 
 	if (eq == NULL) {
@@ -90,10 +91,19 @@ team_line(struct cx_colmap *m, const char *l, size_t n, struct cx_err *err)
 		    "no value");
 		return -1;
 	}
+	/* The values normalised as headers are, "|" between. */
+	for (p = v, end = v + vn; p <= end; p = bar + 1) {
+		if ((bar = memchr(p, '|', (size_t)(end - p))) == NULL)
+			bar = end;
+		if (norm.len > 0)
+			cx_buf_addc(&norm, '|');
+		cx_header_norm(p, (size_t)(bar - p), &norm);
+	}
 	m->team = cx_grow(m->team, m->nteam, sizeof(*m->team));
 	m->team[m->nteam].header = cx_strndup(h, hn);
-	m->team[m->nteam].values = cx_strndup(v, vn);
+	m->team[m->nteam].values = cx_strndup(norm.p, norm.len);
 	m->nteam++;
+	cx_buf_free(&norm);
 	return 0;
 }
 
@@ -471,25 +481,25 @@ cx_cols_team_missing(const struct cx_cols *c)
 	return NULL;
 }
 
-/* Whether v is one of the values of a "team if", "a | b | c". */
+/* Whether v is one of the values of a "team if", normalised, "a|b|c". */
 static int
 listed_value(const char *values, const char *v, size_t n)
 {
-	const char *p = values, *bar, *w;
+	struct cx_buf b = { 0 };
+	const char *p = values, *bar;
 	size_t wn;
+	int yes = 0;
 
-	cx_trim(&v, &n);
-	for (;;) {
+	cx_header_norm(v, n, &b);
+	for (; !yes; p = bar + 1) {
 		bar = strchr(p, '|');
-		w = p;
 		wn = bar != NULL ? (size_t)(bar - p) : strlen(p);
-		cx_trim(&w, &wn);
-		if (cx_streqi(w, wn, v, n))
-			return 1;
+		yes = wn == b.len && memcmp(p, b.p, wn) == 0;
 		if (bar == NULL)
-			return 0;
-		p = bar + 1;
+			break;
 	}
+	cx_buf_free(&b);
+	return yes;
 }
 
 /* Fill an intake from a row; returns the row's source key. */

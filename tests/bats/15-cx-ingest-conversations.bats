@@ -176,3 +176,11 @@ team 小李'
 		check_stderr "cx-ingest: m.map:2: expected \"ids of NAME\""
 	done
 }
+
+@test "team if: values are compared as headers are: width, case, punctuation" {
+	{ head -n 1 data/dm.csv; printf '%s\n' '1001,u100,in,2026-11-23 09:00,快递三天没动了,' \
+	    '1004,shop_li,ＯＵＴ,2026-11-23 09:05,收到,1001' '1005,shop_li,out_bound,2026-11-23 09:06,查询中,1001'; } >v.csv
+	run --separate-stderr run_to out.jsonl cx-ingest -m data/dm.map v.csv
+	check_status 0
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 2 replies, 0 duplicates, 0 rejected'
+}
