@@ -189,10 +189,24 @@ static void release(const struct cx_key *);
 static void
 followed(const struct item *it, const struct cx_reg_entry *e)
 {
-	if (it->msg == NULL || !it->msg->threaded || !it->msg->has_self)
+	const struct cx_intake_msg *m = it->msg;
+	struct cx_reg_entry copy = *e;
+	char *id;
+
+	if (m == NULL || !m->threaded)
 		return;
-	cx_reg_add_to(G.reg, CX_REG_MESSAGE, it->msg->self, e);
-	release(&it->msg->self);
+	/* e->id may lie in the registry's ids, which adding moves. */
+	id = cx_strndup(e->id, strlen(e->id));
+	copy.id = id;
+	if (m->has_self)
+		cx_reg_add_to(G.reg, CX_REG_MESSAGE, m->self, &copy);
+	if (m->has_conv && !cx_reg_find(G.reg, CX_REG_MESSAGE, m->conv, NULL))
+		cx_reg_add_to(G.reg, CX_REG_MESSAGE, m->conv, &copy);
+	if (m->has_self)
+		release(&m->self);
+	if (m->has_conv)
+		release(&m->conv);
+	free(id);
 }
 
 /* A new ticket, or a follow-up to the open ticket of its order. */
@@ -214,7 +228,8 @@ open_ticket(const struct item *it)
 			goto out;
 		}
 		if (followup(it, &e) == 0) {
-			cx_reg_add(G.reg, CX_REG_SOURCE, it->key, e.id);
+			/* The ticket's commit: its batch is where it lives. */
+			cx_reg_add_to(G.reg, CX_REG_SOURCE, it->key, &e);
 			G.nfollow++;
 			followed(it, &e);
 			goto out;
@@ -326,7 +341,7 @@ join(const struct item *it, const struct cx_reg_entry *found)
 		}
 		goto out;
 	}
-	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id);
+	cx_reg_add_to(G.reg, CX_REG_SOURCE, it->key, &e);
 	if (m->team)
 		G.nreply++;
 	else
@@ -356,7 +371,8 @@ converse(const struct item *it)
 	else if (!m->team && !m->has_to)
 		open_ticket(it);
 	else if (m->has_to || m->has_conv)
-		cx_wait_add(G.wait, m->has_to ? m->to : m->conv, hold(it));
+		cx_wait_add(G.wait, m->has_to ? m->to : m->conv, m->has_self ?
+		    &m->self : NULL, hold(it));
 	else
 		reject(it->file, it->line, "a reply of the team's that answers "
 		    "no message", it->raw, it->rawn);
@@ -404,30 +420,40 @@ look_up_rows(void)
 	size_t i, n = 0;
 	int *found;
 
-	for (i = 0; cx_wait_count(G.wait) > n; i++)
+	for (i = 0; i < cx_wait_size(G.wait); i++)
 		if (cx_wait_at(G.wait, i) != NULL)
 			n++;
 	if (n == 0)
 		return;
-	row = cx_alloc(n * sizeof(*row));
+	/* Two keys each: the id as written, and as read ("3.0" is 3). */
+	row = cx_alloc(2 * n * sizeof(*row));
 	to = cx_alloc(n * sizeof(*to));
-	e = cx_alloc(n * sizeof(*e));
+	e = cx_alloc(2 * n * sizeof(*e));
 	id = cx_alloc(n * sizeof(*id));
-	found = cx_alloc(n * sizeof(*found));
+	found = cx_alloc(2 * n * sizeof(*found));
 	/* Copied out: a release frees the items it takes. */
-	for (i = 0, n = 0; n < cx_wait_count(G.wait); i++)
+	for (i = 0, n = 0; i < cx_wait_size(G.wait); i++)
 		if ((h = cx_wait_at(G.wait, i)) != NULL) {
-			row[n] = h->m.row;
+			row[2 * n] = h->m.row[0];
+			row[2 * n + 1] = h->m.row[1];
 			to[n] = h->m.to;
 			if (!h->m.has_row || !h->m.has_to)
-				memset(&row[n], 0, sizeof(row[n]));
+				memset(&row[2 * n], 0, 2 * sizeof(*row));
 			n++;
 		}
-	(void)cx_reg_lookup(G.reg, CX_REG_SOURCE, row, n, e, found);
+	(void)cx_reg_lookup(G.reg, CX_REG_SOURCE, row, 2 * n, e, found);
 	/* Copied too: adding to the registry may move its ids. */
-	for (i = 0; i < n; i++)
-		id[i] = found[i] ? cx_strndup(e[i].id, strlen(e[i].id)) : NULL;
 	for (i = 0; i < n; i++) {
+		if (!found[2 * i] && found[2 * i + 1]) {
+			e[2 * i] = e[2 * i + 1];
+			found[2 * i] = 1;
+		}
+		id[i] = found[2 * i] ? cx_strndup(e[2 * i].id,
+		    strlen(e[2 * i].id)) : NULL;
+	}
+	for (i = 0; i < n; i++) {
+		e[i] = e[2 * i];
+		found[i] = found[2 * i];
 		e[i].id = id[i];
 		if (found[i] && !cx_reg_find(G.reg, CX_REG_MESSAGE, to[i],
 		    NULL)) {
@@ -443,18 +469,37 @@ look_up_rows(void)
 	free(found);
 }
 
-/* At the end of the input: what still waits answers nothing here. */
+/*
+ * At the end of the input, what still waits answers nothing here.  A
+ * customer's message opens a ticket, those that begin what is left of a
+ * conversation first, so that the rest join them whatever the order of
+ * the rows (one of a circle, which has none, begins it); a reply of the
+ * team's is set aside.
+ */
 void
 unhold(void)
 {
 	struct held *h;
-	size_t pos = 0;
+	size_t pos, opened;
 
 	look_up_rows();
-	while ((h = cx_wait_next(G.wait, &pos, customer_msg)) != NULL) {
-		open_ticket(&h->it);
-		held_free(h);
-	}
+	do {
+		opened = 0;
+		pos = 0;
+		while ((h = cx_wait_next_first(G.wait, &pos, customer_msg)) !=
+		    NULL) {
+			open_ticket(&h->it);
+			held_free(h);
+			opened++;
+		}
+		pos = 0;
+		if (opened == 0 && (h = cx_wait_next(G.wait, &pos,
+		    customer_msg)) != NULL) {
+			open_ticket(&h->it);
+			held_free(h);
+			opened++;
+		}
+	} while (opened > 0);
 	pos = 0;
 	while ((h = cx_wait_next(G.wait, &pos, NULL)) != NULL) {
 		reject(h->it.file, h->it.line, "a reply to a message that is "

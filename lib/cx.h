@@ -591,8 +591,9 @@ struct cx_intake_msg {
 	int		 has_self, has_to, has_conv;
 	struct cx_key	 self;		/* this message */
 	struct cx_key	 to;		/* the message it answers */
-	struct cx_key	 row;		/* the same, as the source key of a
-					 * row of the map ids of names */
+	struct cx_key	 row[2];	/* the same, as the source key of a
+					 * row of the map ids of names: the
+					 * id as written, and as read */
 	int		 has_row;
 	struct cx_key	 conv;		/* its conversation */
 	time_t		 at;		/* when it was written */
@@ -605,15 +606,23 @@ void	 cx_intake_msg_free(struct cx_intake_msg *);
 /* Messages waiting for the message they answer, by its key. */
 struct cx_wait;
 struct cx_wait *cx_wait_new(void);
-void	 cx_wait_add(struct cx_wait *, struct cx_key, void *);
+/* An item waiting for a key; self, if not NULL, is the item's own. */
+void	 cx_wait_add(struct cx_wait *, struct cx_key,
+	    const struct cx_key *self, void *);
 /* The items waiting for a key, taken out, oldest first; their count
  * (*items to be freed). */
 size_t	 cx_wait_take(struct cx_wait *, struct cx_key, void ***items);
 /* The next item still waiting from *pos on that want() takes (NULL: any),
  * taken out; NULL if none. */
 void	*cx_wait_next(struct cx_wait *, size_t *pos, int (*want)(const void *));
+/* The same, of those whose key is no such item's own: the first of what
+ * is left of each chain. */
+void	*cx_wait_next_first(struct cx_wait *, size_t *pos,
+	    int (*want)(const void *));
 size_t	 cx_wait_count(const struct cx_wait *);
-/* The i-th item added, if it still waits, else NULL. */
+/* How many were ever added; the i-th of them, if it still waits, else
+ * NULL. */
+size_t	 cx_wait_size(const struct cx_wait *);
 void	*cx_wait_at(const struct cx_wait *, size_t i);
 void	 cx_wait_free(struct cx_wait *);
 

@@ -38,8 +38,8 @@ id_norm(const char **s, size_t *n)
 /* The key of a message ('m') or a conversation ('v') of a system: the
  * map's, or the one its "ids of" names. */
 static int
-thread_key(int kind, const char *map, const struct cx_intake *t, int i,
-    struct cx_key *k)
+key_of(int kind, const char *map, const struct cx_intake *t, int i,
+    int asis, struct cx_key *k)
 {
 	struct cx_buf b = { 0 };
 	const char *s = t->v[i];
@@ -47,11 +47,12 @@ thread_key(int kind, const char *map, const struct cx_intake *t, int i,
 
 	if (s == NULL)
 		return 0;
-	id_norm(&s, &n);
+	if (!asis)
+		id_norm(&s, &n);
 	if (n == 0)
 		return 0;
 	/* 'x' is the key of a row of the map by its external_id, as its
-	 * source key is made (cx_cols_fill). */
+	 * source key is made (cx_cols_fill), from the id as written. */
 	cx_buf_addc(&b, kind);
 	cx_buf_addc(&b, '\0');
 	cx_buf_adds(&b, map != NULL ? map : "");
@@ -60,6 +61,13 @@ thread_key(int kind, const char *map, const struct cx_intake *t, int i,
 	*k = cx_key_of(b.p, b.len);
 	cx_buf_free(&b);
 	return 1;
+}
+
+static int
+thread_key(int kind, const char *map, const struct cx_intake *t, int i,
+    struct cx_key *k)
+{
+	return key_of(kind, map, t, i, 0, k);
 }
 
 static int
@@ -88,12 +96,16 @@ cx_intake_message(struct cx_intake *t, const struct cx_intake_ctx *c,
 	m->team = t->team;
 	m->has_self = 0;
 	m->has_to = thread_key('m', t->ns, t, CX_I_REPLYTO, &m->to);
-	m->has_row = thread_key('x', t->ns, t, CX_I_REPLYTO, &m->row);
+	/* The row it answers, by the id as written or as read. */
+	m->has_row = key_of('x', t->ns, t, CX_I_REPLYTO, 1, &m->row[0]) &&
+	    key_of('x', t->ns, t, CX_I_REPLYTO, 0, &m->row[1]);
 	m->has_conv = thread_key('v', t->ns, t, CX_I_CONV, &m->conv);
 	m->threaded = t->threaded || m->has_to || m->has_conv;
 	if (!m->threaded)
 		return 0;
-	m->has_self = thread_key('m', t->ns, t, CX_I_EXTID, &m->self);
+	/* Its own id is of its own map's space: "ids of" names whose ids it
+	 * answers, and a log's message numbers are no ticket numbers. */
+	m->has_self = thread_key('m', t->map, t, CX_I_EXTID, &m->self);
 	m->at = c->now;
 	if ((s = t->v[CX_I_RECEIVED]) != NULL) {
 		n = t->n[CX_I_RECEIVED];
@@ -166,7 +178,10 @@ struct cx_wait {
 		void		*item;
 		uint32_t	 prev;	/* the one before, for the same key */
 		int		 taken;
+		int		 has_self;
+		struct cx_key	 to, self;
 	}			*w;
+	struct cx_keyset	 selves;	/* cx_wait_next_first's */
 	size_t			 n, cap;
 	size_t			 waiting;
 	struct cx_keyset	 last;	/* key to its latest, or NONE */
@@ -179,13 +194,18 @@ cx_wait_new(void)
 }
 
 void
-cx_wait_add(struct cx_wait *q, struct cx_key k, void *item)
+cx_wait_add(struct cx_wait *q, struct cx_key k, const struct cx_key *self,
+    void *item)
 {
 	uint32_t prev = NONE;
 
 	q->w = cx_reserve(q->w, q->n, &q->cap, sizeof(*q->w));
 	q->w[q->n].item = item;
 	q->w[q->n].taken = 0;
+	q->w[q->n].to = k;
+	q->w[q->n].has_self = self != NULL;
+	if (self != NULL)
+		q->w[q->n].self = *self;
 	(void)cx_keyset_get(&q->last, k, &prev);
 	q->w[q->n].prev = prev;
 	cx_keyset_put_replace(&q->last, k, (uint32_t)q->n);
@@ -233,10 +253,49 @@ cx_wait_next(struct cx_wait *q, size_t *pos, int (*want)(const void *))
 	return NULL;
 }
 
+/*
+ * The next item still waiting that want() takes and whose key is none of
+ * theirs, oldest first, taken out: the first of what is left of a chain,
+ * so that the rest go after it whatever their order.  NULL when none is
+ * left; call again from 0 to look anew.
+ */
+void *
+cx_wait_next_first(struct cx_wait *q, size_t *pos, int (*want)(const void *))
+{
+	size_t i;
+	uint32_t v;
+
+	if (*pos == 0) {
+		cx_keyset_free(&q->selves);
+		for (i = 0; i < q->n; i++)
+			if (!q->w[i].taken && q->w[i].has_self &&
+			    (want == NULL || want(q->w[i].item)))
+				(void)cx_keyset_put(&q->selves, q->w[i].self,
+				    0, NULL);
+	}
+	for (; *pos < q->n; ++*pos)
+		if (!q->w[*pos].taken && (want == NULL ||
+		    want(q->w[*pos].item)) && !cx_keyset_get(&q->selves,
+		    q->w[*pos].to, &v)) {
+			q->w[*pos].taken = 1;
+			q->waiting--;
+			return q->w[(*pos)++].item;
+		}
+	cx_keyset_free(&q->selves);
+	return NULL;
+}
+
 size_t
 cx_wait_count(const struct cx_wait *q)
 {
 	return q->waiting;
+}
+
+/* How many were ever added: the bound of cx_wait_at. */
+size_t
+cx_wait_size(const struct cx_wait *q)
+{
+	return q->n;
 }
 
 /* The i-th item added, if it still waits; NULL if not (or past the end). */
@@ -253,5 +312,6 @@ cx_wait_free(struct cx_wait *q)
 		return;
 	free(q->w);
 	cx_keyset_free(&q->last);
+	cx_keyset_free(&q->selves);
 	free(q);
 }

@@ -177,6 +177,63 @@ team 小李'
 	done
 }
 
+@test "ids of: a log's own message numbers are no ticket numbers" {
+	printf '%s\n' '工单号,客户ID,投诉时间,问题描述' '1,u1,2026-11-23 09:00,快递没到' \
+	    '2,u2,2026-11-23 09:05,杯子碎了' >t.csv
+	printf '%s\n' '消息ID,工单号,发送方,发送人,发送时间,内容' \
+	    '2,1,客服,小李,2026-11-23 09:10,已催促快递' \
+	    '9,2,客服,小王,2026-11-23 09:20,给您补发' >log.csv
+	cx-ingest -q -s sp t.csv log.csv
+	check_eq joined "$(jq -c '[.source.ext, [.conversation[]?.text]]' sp/new/*.jsonl)" \
+	    '["1",["已催促快递"]]
+["2",["给您补发"]]'
+}
+
+@test "ids of: a ticket number written as a float's 3.0 is answered, and a reply finds a row that became a follow-up" {
+	printf '%s\n' '工单号,客户ID,订单号,投诉时间,问题描述' '101.0,u1,O1,2026-11-23 09:00,快递没到' >a.csv
+	printf '%s\n' '工单号,客户ID,订单号,投诉时间,问题描述' 'T-5,u1,O1,2026-11-23 10:00,还是没到' >b.csv
+	printf '%s\n' '工单号,发送方,发送人,发送时间,内容' '101.0,客服,小李,2026-11-23 09:30,已催促' \
+	    'T-5,客服,小王,2026-11-23 10:30,明天到' >log.csv
+	cx-ingest -q -s sp a.csv
+	cx-ingest -q -s sp b.csv
+	run --separate-stderr cx-ingest -s sp log.csv
+	check_status 0
+	check_stderr 'cx-ingest: 0 registered, 0 follow-ups, 2 replies, 0 duplicates, 0 rejected'
+	check_eq thread "$(jq -c '[.id, [.conversation[].text]]' sp/new/*.jsonl)" \
+	    '["CX-20261124-0001",["已催促","明天到"]]'
+	# The follow-up's row key names the ticket's batch, not its own run's.
+	check_eq keys "$(awk '$2 == "s" { print $1, $4 }' sp/keys | uniq -c | sed 's/^ *//')" '4 1 CX-20261124-0001'
+}
+
+@test "order: a conversation is one ticket whatever the order of its rows, the first of what is left opening it" {
+	printf '%s\n' 'msg_id,author,direction,time,body,reply_to' \
+	    '1002,u1,in,2026-11-23 09:10,还没到,1001' \
+	    '1003,shop,out,2026-11-23 09:20,已催促,1002' \
+	    '1001,u1,in,2026-11-23 09:00,快递没到,999' >x.csv
+	{ head -n 1 x.csv; tail -n 1 x.csv; sed -n 2,3p x.csv; } >y.csv
+	for f in x y; do
+		run --separate-stderr run_to $f.jsonl cx-ingest -q -m data/dm.map $f.csv
+		check_status 0
+		check_eq "$f" "$(jq -c 'select(.id) | [.source.ext, .text]' $f.jsonl)" '["1001","快递没到"]'
+		check_eq "$f joins" "$(jq -r 'select(.followup_of) | .conversation[0].ext' $f.jsonl | sort | tr '\n' ' ')" '1002 1003 '
+	done
+}
+
+@test "conversation: one whose first message is an order follow-up stays one" {
+	printf '%s\n' 'set channel = 在线客服' 'team if 发送方 = 客服' 'conversation = 会话ID' \
+	    'customer.id = 客户' 'order_id = 订单' 'received_at = 时间' 'text = 内容' 'author = 客服名' >s.map
+	printf '%s\n' '会话ID,发送方,客户,客服名,订单,时间,内容' \
+	    'S1,客户,u1,,O1,2026-11-23 14:00,耳机没声音' \
+	    'S2,客户,u1,,O1,2026-11-23 16:00,还是没声音' \
+	    'S2,客服,,小李,,2026-11-23 16:05,请提供照片' \
+	    'S2,客户,u1,,,2026-11-23 16:06,照片在此' >s.csv
+	run --separate-stderr cx-ingest -s sp -m s.map s.csv
+	check_status 0
+	check_stderr 'cx-ingest: 1 registered, 2 follow-ups, 1 replies, 0 duplicates, 0 rejected'
+	check_eq one "$(jq -c '[.text, [.followups[].text], [.conversation[].text]]' sp/new/*.jsonl)" \
+	    '["耳机没声音",["还是没声音"],["请提供照片","照片在此"]]'
+}
+
 @test "team if: values are compared as headers are: width, case, punctuation" {
 	{ head -n 1 data/dm.csv; printf '%s\n' '1001,u100,in,2026-11-23 09:00,快递三天没动了,' \
 	    '1004,shop_li,ＯＵＴ,2026-11-23 09:05,收到,1001' '1005,shop_li,out_bound,2026-11-23 09:06,查询中,1001'; } >v.csv
