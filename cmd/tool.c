@@ -250,6 +250,8 @@ tool_getopt(struct tool *t, int argc, char *argv[])
 			t->quiet = 1;
 			break;
 		case 's':
+			if (*optarg == '\0')
+				errx(CX_EXIT_ERR, "the spool's path is empty");
 			t->spool = optarg;
 			break;
 		case 'z':

@@ -156,6 +156,10 @@ void	 cx_rec_set_raw(struct cx_rec *, const char *, const char *, size_t);
 void	 cx_rec_set_str(struct cx_rec *, const char *, const char *, size_t);
 /* Append a raw JSON value to an array member, made if missing. */
 void	 cx_rec_append(struct cx_rec *, const char *, const char *, size_t);
+/* Put an object with an "at" time in an array kept in time order, after
+ * those not later than at (elem a NUL-terminated raw object). */
+void	 cx_rec_insert_by_time(struct cx_rec *, const char *, const char *elem,
+	    time_t at);
 void	 cx_rec_del(struct cx_rec *, const char *);
 /* Append the record, with a final newline, to a buffer. */
 void	 cx_rec_write(const struct cx_rec *, struct cx_buf *);
@@ -407,6 +411,10 @@ struct cx_reg_entry {
 #define CX_REG_MESSAGE	'm'		/* a message: its ticket */
 /* The registry of a spool begun, or in memory only for NULL. */
 struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
+/* One in files of other names than keys and seq (names kept, not
+ * copied). */
+struct cx_reg *cx_reg_open_named(struct cx_spool *, const char *keys,
+	    const char *seq, struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);
 /* 1 if the key is known; for CX_REG_ORDER and _MESSAGE, e says which
  * ticket. */
@@ -432,6 +440,55 @@ void	 cx_reg_ticket_id(struct cx_reg *, const char *prefix,
 int	 cx_reg_pending(const struct cx_reg *);
 /* The keys and counters, with the spool's transaction, committed. */
 int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
+
+/* action.c: what is done to a routed ticket (cx-close(1)). */
+enum {
+	CX_ACT_ACK, CX_ACT_REPLY, CX_ACT_NOTE, CX_ACT_INVESTIGATE,
+	CX_ACT_WAIT, CX_ACT_RESUME, CX_ACT_REASSIGN, CX_ACT_PROPOSE,
+	CX_ACT_APPROVE, CX_ACT_RESOLVE, CX_ACT_CONFIRM, CX_ACT_CLOSE,
+	CX_ACT_REOPEN, CX_ACT_MERGE, CX_ACT_LINK, CX_ACT_SURVEY,
+	CX_ACT_REWARD,
+	CX_ACT_ABSORB,		/* the other side of a merge */
+	CX_ACT_N
+};
+struct cx_action {
+	int		 kind;
+	const char	*id;		/* the ticket */
+	const char	*agent;		/* who did it; NULL: the customer */
+	time_t		 at;		/* when */
+	const char	*code;		/* propose, resolve: resolution code */
+	const char	*amount;	/* an exact decimal, or NULL */
+	const char	*note;		/* reply, note, comment, reason */
+	const char	*to;		/* wait: on whom; reassign: the agent;
+					 * merge, link: the other ticket */
+	int		 score[3];	/* survey: result, attitude,
+					 * timeliness, 1 to 5; 0 none */
+};
+struct cx_act_ctx {
+	const struct cx_route	*rt;		/* the agents */
+	struct cx_alias		*codes;		/* resolution codes */
+	double			 approval_limit;	/* -1: none */
+};
+/* Where a ticket goes once an action is applied. */
+#define CX_ACT_STAYS	0
+#define CX_ACT_CLOSES	1		/* to closed/ */
+#define CX_ACT_REROUTES	2		/* back through routing */
+const char *cx_act_name(int);
+/* An action by name, or by an alias of the table; -1 if none. */
+int	 cx_act_kind(struct cx_alias *, const char *, size_t);
+/* An action's fields as an export gives them (cx-close(1)). */
+enum { CX_AF_ID, CX_AF_ACTION, CX_AF_AGENT, CX_AF_AT, CX_AF_CODE,
+	CX_AF_AMOUNT, CX_AF_NOTE, CX_AF_TO, CX_AF_RESULT, CX_AF_ATTITUDE,
+	CX_AF_TIMELY, CX_AF_N };
+/* The field a header names ("工单号", "Ticket ID"), or -1. */
+int	 cx_act_field(const char *, size_t);
+/* An action from its fields (v[CX_AF_*], NULL where absent): -1 and why.
+ * It points into v, and into amount for the amount normalised. */
+int	 cx_action_make(struct cx_action *, char *const *v, struct cx_alias *,
+	    struct cx_buf *amount, struct cx_err *);
+/* Apply to the ticket, or refuse (-1, why in err). */
+int	 cx_action_apply(const struct cx_act_ctx *, const struct cx_action *,
+	    struct cx_rec *, struct cx_err *);
 
 /* batch.c: what one registration commit writes to a spool. */
 struct cx_batch;

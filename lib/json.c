@@ -1018,3 +1018,54 @@ cx_hist_begin(struct cx_buf *b, const char *nowtext, const char *by,
 	cx_buf_adds(b, ",\"action\":");
 	cx_json_addstr(b, action, strlen(action));
 }
+
+/* Where an entry goes in an array kept in time order. */
+struct place {
+	time_t		 at;
+	const char	*before;	/* the first element later, or NULL */
+	struct cx_buf	 tmp;
+};
+
+static void
+later(void *arg, const char *v, size_t n)
+{
+	static const char *const keys[] = { "at" };
+	struct place *p = arg;
+	const char *m[1];
+	size_t mn[1];
+	time_t t;
+
+	if (p->before != NULL || cx_json_fields(v, n, keys, 1, m, mn) == -1 ||
+	    m[0] == NULL)
+		return;
+	p->tmp.len = 0;
+	if (cx_json_str(m[0], mn[0], &p->tmp) == 0 &&
+	    cx_time_parse(p->tmp.p, p->tmp.len, &t, NULL) == 0 && t > p->at)
+		p->before = v;
+}
+
+/* An entry put in an array of entries in time order, after its equals. */
+void
+cx_rec_insert_by_time(struct cx_rec *r, const char *key, const char *elem,
+    time_t at)
+{
+	const struct cx_field *f = cx_rec_get(r, key);
+	struct place p = { at, NULL, { 0 } };
+	struct cx_buf b = { 0 };
+	size_t off;
+
+	if (f != NULL && cx_json_type(f->v, f->vlen) == CX_J_ARR)
+		(void)cx_json_each(f->v, f->vlen, later, &p);
+	if (p.before == NULL)
+		cx_rec_append(r, key, elem, strlen(elem));
+	else {
+		off = (size_t)(p.before - f->v);
+		cx_buf_add(&b, f->v, off);
+		cx_buf_adds(&b, elem);
+		cx_buf_addc(&b, ',');
+		cx_buf_add(&b, f->v + off, f->vlen - off);
+		cx_rec_set_raw(r, key, b.p, b.len);
+	}
+	cx_buf_free(&p.tmp);
+	cx_buf_free(&b);
+}

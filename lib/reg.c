@@ -5,15 +5,17 @@
  * "keys" is an append-only log, a line per thing registered: "SERIAL KIND
  * KEY TICKET", where KIND is s (a source row or message), c (a customer
  * and order), m (a message of a conversation, or the conversation) or r
- * (a rejected row); SERIAL is the commit that registered the ticket.  "seq" is small and replaced whole:
- * how many bytes of "keys" are committed, and the per-day ticket counters.
+ * (a rejected row); SERIAL is the commit that registered the ticket.
+ * "seq" is small and replaced whole: how many bytes of "keys" are
+ * committed, and the per-day ticket counters.
  *
  * A commit appends its keys to the log (flushed), stages the new "seq" in
  * the transaction, and commits it: keys past the committed length belong
  * to a transaction that never committed, and are cut off when the
  * registry is next opened.  So a row is registered exactly once whatever
  * instant a run dies at, and no ticket number is given twice.  Only
- * cx-ingest opens the registry; the other writers never read the keys.
+ * cx-ingest opens this registry, and cx-close one of its own in files of
+ * other names (close-keys, close-seq); the other writers never read keys.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,8 @@
 
 struct cx_reg {
 	struct cx_spool		*sp;		/* NULL: in memory only */
+	const char		*keysname;	/* "keys", "close-keys" */
+	const char		*seqname;	/* "seq", "close-seq" */
 	int			 dry;		/* read only: nothing written */
 	off_t			 keyslen;	/* committed bytes of keys */
 	struct {
@@ -124,7 +128,7 @@ read_seq(struct cx_reg *g, struct cx_err *err)
 	size_t n;
 	int r = 0;
 
-	if (cx_spool_read(g->sp, ".", "seq", &b, err) == -1)
+	if (cx_spool_read(g->sp, ".", g->seqname, &b, err) == -1)
 		return errno == ENOENT ? 0 : -1;
 	for (p = b.p, end = p + b.len; r == 0 && cx_line(&p, end, &l, &n);)
 		if (seq_line(g, l, n, ++line) == -1) {
@@ -200,23 +204,24 @@ read_keys(struct cx_reg *g, struct cx_err *err)
 	size_t n;
 	int fd, r = 0;
 
-	if ((fd = cx_spool_openat(g->sp, "keys", g->dry ? O_RDONLY :
+	if ((fd = cx_spool_openat(g->sp, g->keysname, g->dry ? O_RDONLY :
 	    O_RDWR | O_CREAT, err)) == -1)
 		return g->dry && errno == ENOENT && g->keyslen == 0 ? 0 : -1;
 	/* Keys past the committed length belong to a commit that died. */
 	if ((len = lseek(fd, 0, SEEK_END)) < g->keyslen) {
-		cx_seterr(err, "%s/keys: %lld bytes, and %lld are committed: "
-		    "the registry is damaged", path, (long long)len,
-		    (long long)g->keyslen);
+		cx_seterr(err, "%s/%s: %lld bytes, and %lld are committed: "
+		    "the registry is damaged", path, g->keysname,
+		    (long long)len, (long long)g->keyslen);
 		close(fd);
 		return -1;
 	}
 	if (!g->dry && len > g->keyslen && ftruncate(fd, g->keyslen) == -1) {
-		cx_seterr(err, "%s/keys: %s", path, strerror(errno));
+		cx_seterr(err, "%s/%s: %s", path, g->keysname,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (lseek(fd, 0, SEEK_SET) == -1 || cx_in_fdopen(&in, fd, "keys",
+	if (lseek(fd, 0, SEEK_SET) == -1 || cx_in_fdopen(&in, fd, g->keysname,
 	    err) == -1) {
 		close(fd);
 		return -1;
@@ -226,8 +231,8 @@ read_keys(struct cx_reg *g, struct cx_err *err)
 		seen += (off_t)n + 1;
 		r = keys_line(g, l, n) == 0 ? 0 : -1;
 		if (r == -1)
-			cx_seterr(err, "%s/keys:%lu: unreadable line", path,
-			    in.lineno);
+			cx_seterr(err, "%s/%s:%lu: unreadable line", path,
+			    g->keysname, in.lineno);
 	}
 	cx_in_close(&in);
 	return r == -1 ? -1 : 0;
@@ -236,9 +241,19 @@ read_keys(struct cx_reg *g, struct cx_err *err)
 struct cx_reg *
 cx_reg_open(struct cx_spool *sp, struct cx_err *err)
 {
+	return cx_reg_open_named(sp, "keys", "seq", err);
+}
+
+/* A registry of its own, in files of those names (cx-close's). */
+struct cx_reg *
+cx_reg_open_named(struct cx_spool *sp, const char *keys, const char *seq,
+    struct cx_err *err)
+{
 	struct cx_reg *g = cx_alloc(sizeof(*g));
 
 	g->sp = sp;
+	g->keysname = keys;
+	g->seqname = seq;
 	if (sp == NULL)
 		return g;
 	g->dry = cx_spool_readonly(sp);
@@ -371,8 +386,8 @@ cx_reg_lookup(struct cx_reg *g, int kind, const struct cx_key *k, size_t n,
 		(void)cx_keyset_put(&lk.want, k[i], (uint32_t)i, NULL);
 	}
 	if (g->sp != NULL && g->keyslen > 0 && (fd = cx_spool_openat(g->sp,
-	    "keys", O_RDONLY, &err)) != -1) {
-		if (cx_in_fdopen(&in, fd, "keys", &err) == 0) {
+	    g->keysname, O_RDONLY, &err)) != -1) {
+		if (cx_in_fdopen(&in, fd, g->keysname, &err) == 0) {
 			while (seen < g->keyslen && cx_in_line(&in, &l, &nl,
 			    &err) == 1) {
 				seen += (off_t)nl + 1;
@@ -434,12 +449,13 @@ append_keys(struct cx_reg *g, off_t *len, struct cx_err *err)
 	const char *path = cx_spool_path(g->sp);
 	int fd;
 
-	if ((fd = cx_spool_openat(g->sp, "keys", O_WRONLY | O_APPEND,
+	if ((fd = cx_spool_openat(g->sp, g->keysname, O_WRONLY | O_APPEND,
 	    err)) == -1)
 		return -1;
 	if (cx_write_all(fd, g->log.p, g->log.len) == -1 || fsync(fd) == -1 ||
 	    (*len = lseek(fd, 0, SEEK_END)) == -1) {
-		cx_seterr(err, "%s/keys: %s", path, strerror(errno));
+		cx_seterr(err, "%s/%s: %s", path, g->keysname,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -467,7 +483,8 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 		for (i = 0; i < g->nseq; i++)
 			cx_buf_printf(&b, "seq %s %lu\n", g->seq[i].date,
 			    g->seq[i].n);
-		if (cx_spool_stage(g->sp, ".", "seq", b.p, b.len, err) == -1)
+		if (cx_spool_stage(g->sp, ".", g->seqname, b.p, b.len, err) ==
+		    -1)
 			goto out;
 	}
 	if (cx_spool_commit(g->sp, err) == -1)

@@ -7,7 +7,9 @@
 
 load helper
 
-TOOLS="cx-ingest cx-classify cx-learn cx-route cx-sla"
+TOOLS="cx-ingest cx-classify cx-learn cx-route cx-sla cx-close"
+# The tools that read tickets as files or a filter.
+FILTERS="cx-ingest cx-classify cx-learn cx-route cx-sla"
 
 # options TOOL: "LETTER LONG" per option of TOOL's --help, "- LONG" for
 # one with a long name only.
@@ -115,7 +117,7 @@ synopsis_letters() {
 		check_status 2
 		check_stderr "$t: option --quiet takes no value" "$usage"
 	done
-	for t in cx-ingest cx-classify cx-route cx-sla; do
+	for t in cx-ingest cx-classify cx-route cx-sla cx-close; do
 		run --separate-stderr "$t" --zone
 		check_status 2
 		check_stderr "$t: option --zone needs a value" \
@@ -138,7 +140,7 @@ bad_input() {
 @test "suite: the same bad lines get the same answer from every tool: FILE:LINE: why; what became of it, a summary, exit 1" {
 	bad_input
 	local t fate
-	for t in $TOOLS; do
+	for t in $FILTERS; do
 		case $t in
 		cx-ingest) set -- -f jsonl; fate='' ;;
 		cx-classify) set --; fate='; passed through unclassified' ;;
@@ -166,7 +168,7 @@ $t: bad.jsonl:3: WHY$fate"
 
 @test "suite: an empty spool path is an error: exit 2" {
 	local t
-	for t in cx-ingest cx-classify cx-route cx-sla; do
+	for t in cx-ingest cx-classify cx-route cx-sla cx-close; do
 		run --separate-stderr "$t" -s ''
 		check_status 2
 		check_stderr "$t: the spool's path is empty"
