@@ -187,6 +187,33 @@ spool_dir(struct cx_spool *sp, const char *dir, const char *to)
 	cx_spool_list_free(names);
 }
 
+/* A correction of tickets in open/ keeps the spool's index of them. */
+static void
+index_open(struct cx_spool *sp)
+{
+	struct cx_buf text = { 0 };
+	struct cx_rec r = { 0 };
+	struct cx_index *x;
+	struct cx_err e;
+	size_t i;
+
+	if ((x = cx_index_open(sp, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	for (i = 0; i < G.ids.n; i++)
+		if (G.ids.found[i] && cx_spool_staged(sp, "open", G.ids.id[i],
+		    &text)) {
+			while (text.len > 0 && text.p[text.len - 1] == '\n')
+				text.len--;
+			if (cx_rec_parse(&r, text.p, text.len, NULL, NULL) == 0)
+				cx_index_set(x, G.ids.id[i], &r);
+		}
+	if (cx_index_stage(x, sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_index_free(x);
+	cx_rec_free(&r);
+	cx_buf_free(&text);
+}
+
 /*
  * The batches waiting in new/ are classified and move to classified/, in
  * one commit.  The tickets of -i (for -S or -E) are looked for where they
@@ -208,6 +235,8 @@ spool(void)
 		for (i = 0; i < G.ids.n; i++)
 			if (cx_spool_has(sp, "open", G.ids.id[i]))
 				spool_file(sp, "open", G.ids.id[i], NULL);
+		if (!G.explain && cx_spool_pending(sp) > 0)
+			index_open(sp);
 	} else
 		spool_dir(sp, "new", G.explain ? NULL : "classified");
 	if (cx_spool_commit(sp, &e) == -1)

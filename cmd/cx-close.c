@@ -57,6 +57,7 @@ static struct {
 	struct cx_alias		*aliases, *codes;
 	struct cx_act_ctx	 ctx;
 	struct cx_batch		*rej;		/* the rejects' lines */
+	struct cx_index		*index;		/* of open/ */
 	const char		*agent, *id, *note, *format;
 	int			 dry;
 	struct tk		*tk;
@@ -410,6 +411,8 @@ commit(void)
 			to = "closed";
 		else
 			to = "open";
+		cx_index_set(G.index, t->id, to != NULL && strcmp(to, "open") ==
+		    0 ? &r : NULL);
 		cx_buf_addc(&t->text, '\n');
 		if ((to != NULL && cx_spool_stage(G.sp, to, t->id, t->text.p,
 		    t->text.len, &e) == -1) || ((to == NULL ||
@@ -431,7 +434,8 @@ commit(void)
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
-	if (cx_reg_commit(G.reg, &e) == -1)
+	if (cx_index_stage(G.index, G.sp, &e) == -1 ||
+	    cx_reg_commit(G.reg, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_rec_free(&r);
 	cx_buf_free(&s);
@@ -484,7 +488,8 @@ setup(void)
 	    &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if ((G.reg = cx_reg_open_named(G.sp, "close-keys", "close-seq",
-	    &e)) == NULL)
+	    &e)) == NULL || (!G.dry && (G.index = cx_index_open(G.sp,
+	    &e)) == NULL))
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.rej = cx_batch_new();
 }
@@ -514,6 +519,7 @@ finish(void)
 	cx_alias_free(G.aliases);
 	cx_alias_free(G.codes);
 	cx_batch_free(G.rej);
+	cx_index_free(G.index);
 	return status;
 }
 

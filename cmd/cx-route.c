@@ -40,6 +40,7 @@ static struct {
 	size_t			 nturn;
 	struct cx_repeat	*rep;		/* customers' complaints */
 	unsigned long		 nrouted, nqueued, nclosed;
+	struct cx_index		*index;		/* of open/ */
 } G = {
 	.t = {
 		.name = "cx-route",
@@ -301,6 +302,8 @@ count_dir(const char *dir, int open)
 			break;
 		default:
 			count(&r, open, &tmp);	/* r borrows b */
+			if (open)
+				cx_index_set(G.index, names[i], &r);
 		}
 	cx_spool_list_free(names);
 	cx_rec_free(&r);
@@ -387,6 +390,7 @@ route_batch(const char *name)
 		if (cx_spool_stage(G.sp, closed(&r) ? "closed" : "open", id.p,
 		    out.p, out.len, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
+		cx_index_set(G.index, id.p, closed(&r) ? NULL : &r);
 	}
 	if (cx_spool_remove(G.sp, "classified", name, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
@@ -446,9 +450,13 @@ spool(void)
 	struct cx_err e;
 	char **names;
 	size_t i;
+	int exists;
 
-	if (cx_spool_begin(&G.sp, G.t.spool, 0, &e) == -1)
+	if (cx_spool_begin(&G.sp, G.t.spool, 0, &e) == -1 ||
+	    (G.index = cx_index_load(G.sp, &exists, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	/* Every open ticket is read for the loads: the index is made anew. */
+	cx_index_sweep_begin(G.index);
 	count_dir("open", 1);
 	count_dir("closed", 0);
 	turns_load();
@@ -457,8 +465,13 @@ spool(void)
 	for (i = 0; names[i] != NULL; i++)
 		route_batch(names[i]);
 	cx_spool_list_free(names);
+	cx_index_sweep_end(G.index);
 	if (G.rr && cx_spool_pending(G.sp) > 0)
 		turns_save();
+	if (cx_spool_pending(G.sp) > 0 && cx_index_stage(G.index, G.sp,
+	    &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_index_free(G.index);
 	if (cx_spool_commit(G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_spool_end(G.sp);

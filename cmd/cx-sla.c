@@ -68,6 +68,7 @@ static struct {
 	struct cx_route		*rt;
 	struct cx_sla_run	*run;
 	struct cx_spool		*sp;
+	struct cx_index		*index;		/* of open/ */
 	const char		*extend;	/* -x */
 	char			*extpath;	/* the extensions in force */
 	struct tool_ids		 ids;		/* -i */
@@ -302,6 +303,8 @@ spool_ticket(struct work *w, const char *dir, const char *name)
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
+	if (s != DEFER)
+		cx_index_set(G.index, name, &w->r);
 	if (G.alerts.len > ALERTS_PART)
 		stage_alerts();
 	return s == DEFER;
@@ -379,6 +382,7 @@ spool(struct work *w)
 	struct cx_err e;
 	char **names, **later;
 	size_t i, n = 0;
+	int exists;
 
 	if (cx_spool_begin(&G.sp, G.t.spool, G.explain || G.dry ?
 	    CX_SPOOL_READ : 0, &e) == -1)
@@ -390,8 +394,11 @@ spool(struct work *w)
 	}
 	if (G.extend != NULL)
 		keep_extension();
-	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL)
+	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL ||
+	    (G.index = cx_index_load(G.sp, &exists, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	/* Every open ticket is swept: the index is made anew. */
+	cx_index_sweep_begin(G.index);
 	for (i = 0; names[i] != NULL; i++)
 		;
 	later = cx_alloc((i + 1) * sizeof(*later));
@@ -402,6 +409,11 @@ spool(struct work *w)
 	for (i = 0; i < n; i++)
 		(void)spool_ticket(w, "open", later[i]);
 	stage_alerts();
+	cx_index_sweep_end(G.index);
+	if (cx_spool_pending(G.sp) > 0 && cx_index_stage(G.index, G.sp,
+	    &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_index_free(G.index);
 	/* Nothing to say: the spool is left as it was. */
 	if (cx_spool_commit(G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);

@@ -178,6 +178,9 @@ int	 cx_json_fields(const char *, size_t, const char *const *keys,
 /* A raw object with a member set, written to out; -1 if not an object. */
 int	 cx_json_setmember(const char *, size_t, const char *key,
 	    const char *, size_t, struct cx_buf *);
+/* fn(arg, key, keylen, value, vlen) for each member of a raw object. */
+int	 cx_json_each_member(const char *, size_t, void (*)(void *,
+	    const char *, size_t, const char *, size_t), void *);
 /* fn(arg, value, length) for each element of a raw array; -1 if none. */
 int	 cx_json_each(const char *, size_t, void (*)(void *, const char *,
 	    size_t), void *);
@@ -380,6 +383,9 @@ int	 cx_spool_stage(struct cx_spool *, const char *dir, const char *name,
 int	 cx_spool_remove(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_err *);
 size_t	 cx_spool_pending(const struct cx_spool *);	/* staged, removed */
+/* 1 and its text if this transaction stages dir/name; else 0. */
+int	 cx_spool_staged(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_buf *);
 /* 1 if s can name a file of the spool: no slash, blank, control
  * character or leading dot (a ticket's id names its file). */
 int	 cx_spool_name_ok(const char *s);
@@ -489,6 +495,34 @@ int	 cx_action_make(struct cx_action *, char *const *v, struct cx_alias *,
 /* Apply to the ticket, or refuse (-1, why in err). */
 int	 cx_action_apply(const struct cx_act_ctx *, const struct cx_action *,
 	    struct cx_rec *, struct cx_err *);
+
+/* index.c: the index of a spool's open tickets, a line each. */
+struct cx_index;
+/* The spool's index, or an empty one where there is none (*exists 0). */
+struct cx_index *cx_index_load(struct cx_spool *, int *exists,
+	    struct cx_err *);
+/* The same, built from open/ where there is none: for a writer. */
+struct cx_index *cx_index_open(struct cx_spool *, struct cx_err *);
+/* The line of a ticket (no newline). */
+void	 cx_index_line(const struct cx_rec *, struct cx_buf *);
+/* A ticket now in open/; r NULL: the ticket gone from it. */
+void	 cx_index_set(struct cx_index *, const char *id, const struct cx_rec *);
+/* Around a pass over every open ticket: what it did not set goes. */
+void	 cx_index_sweep_begin(struct cx_index *);
+void	 cx_index_sweep_end(struct cx_index *);
+/* The lines in the order of the ids (the array to free, not the lines). */
+const char **cx_index_lines(struct cx_index *, size_t *);
+/* Staged in the spool's transaction, if anything changed. */
+int	 cx_index_stage(struct cx_index *, struct cx_spool *, struct cx_err *);
+void	 cx_index_free(struct cx_index *);
+
+/* A span ("30m", "4h", "2d") in seconds of calendar time; -1 if none. */
+int	 cx_span_secs(const char *, size_t, long *);
+
+/* mask.c: personal data as shown where it must stay private (R1.6). */
+void	 cx_mask_name(const char *, size_t, struct cx_buf *);
+void	 cx_mask_phone(const char *, size_t, struct cx_buf *);
+void	 cx_mask_email(const char *, size_t, struct cx_buf *);
 
 /* batch.c: what one registration commit writes to a spool. */
 struct cx_batch;

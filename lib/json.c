@@ -757,6 +757,23 @@ cx_json_member(const char *o, size_t n, const char *key, const char **v,
 	return found;
 }
 
+/* fn(arg, key, keylen, value, valuelen) for each member of a raw object
+ * (the key without its quotes, as written); -1 if it is no object. */
+int
+cx_json_each_member(const char *o, size_t n, void (*fn)(void *,
+    const char *, size_t, const char *, size_t), void *arg)
+{
+	const char *p, *end = o + n, *val;
+	struct cx_field f;
+	size_t vn;
+
+	if ((p = object_start(o, n)) == NULL)
+		return -1;
+	while (next_member(&p, end, &f, &val, &vn))
+		fn(arg, f.k, f.klen, val, vn);
+	return 0;
+}
+
 int
 cx_json_fields(const char *o, size_t n, const char *const *keys,
     size_t nkeys, const char **v, size_t *vlen)

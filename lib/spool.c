@@ -293,6 +293,24 @@ cx_spool_stage(struct cx_spool *sp, const char *dir, const char *name,
 	return 0;
 }
 
+/* 1 and its text if the transaction stages dir/name, else 0. */
+int
+cx_spool_staged(struct cx_spool *sp, const char *dir, const char *name,
+    struct cx_buf *text)
+{
+	struct cx_buf op = { 0 };
+	int yes;
+
+	cx_buf_printf(&op, "put %s %s\n", dir, name);
+	yes = cx_keyset_get(&sp->ops, cx_key_of(op.p, op.len), NULL);
+	cx_buf_free(&op);
+	if (!yes)
+		return 0;
+	text->len = 0;
+	return cx_spool_read(sp, "tmp", tmpname(sp, cx_spool_serial(sp), dir,
+	    name), text, NULL) == 0;
+}
+
 int
 cx_spool_remove(struct cx_spool *sp, const char *dir, const char *name,
     struct cx_err *err)
