@@ -80,6 +80,18 @@ cx_sla_span_secs(const struct cx_sla_span *sp, const struct cx_cal *cal)
 	return sp->secs + sp->days * day;
 }
 
+/* A span ("30m", "4h", "2d") in seconds of calendar time; -1 if none. */
+int
+cx_span_secs(const char *s, size_t n, long *secs)
+{
+	struct cx_sla_span sp = { 0, 0, 0 };
+
+	if (cx_sla_span_parse(s, n, &sp) == -1)
+		return -1;
+	*secs = cx_sla_span_secs(&sp, NULL);
+	return 0;
+}
+
 static void
 unit(struct cx_buf *b, unsigned long v, char u)
 {

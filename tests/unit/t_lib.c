@@ -408,6 +408,61 @@ test_gz(void)
 	cx_buf_free(&all);
 }
 
+static void
+test_mask(void)
+{
+	static const struct { int kind; const char *in, *out; } c[] = {
+		{ 0, "张三丰", "张*" },
+		{ 0, "Li Lei", "L*" },
+		{ 1, "13800138000", "138****8000" },
+		{ 1, "+86 138 0013 8000", "+86 138 **** 8000" },
+		{ 1, "1234567", "1234567" },
+		{ 2, "li.lei@example.com", "l***@example.com" },
+		{ 2, "no-at-sign", "n*" },
+	};
+	struct cx_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		b.len = 0;
+		(c[i].kind == 0 ? cx_mask_name : c[i].kind == 1 ?
+		    cx_mask_phone : cx_mask_email)(c[i].in, strlen(c[i].in),
+		    &b);
+		ok(strcmp(cx_buf_str(&b), c[i].out) == 0, "mask %s: %s",
+		    c[i].in, cx_buf_str(&b));
+	}
+	cx_buf_free(&b);
+}
+
+static void
+test_index_line(void)
+{
+	static const char t[] = "{\"id\":\"CX-1\",\"status\":\"assigned\","
+	    "\"priority\":\"high\",\"category\":\"logistics\","
+	    "\"subcategory\":\"logistics.late\",\"department\":\"物流\","
+	    "\"assignee\":\"a\\tb\",\"received_at\":\"2026-11-23T09:00:00+08:00\","
+	    "\"sla\":{\"first_response\":{\"due\":\"2026-11-23T10:00:00+08:00\","
+	    "\"met_at\":\"2026-11-23T09:30:00+08:00\"},\"resolution\":{\"due\":"
+	    "\"2026-11-24T09:00:00+08:00\",\"breached\":true},\"update\":{"
+	    "\"due\":\"2026-11-23T21:00:00+08:00\"}},"
+	    "\"text\":\"快递三天没有更新，\\n请尽快处理这件事情好吗？谢谢你们的帮助\"}";
+	struct cx_rec r = { 0 };
+	struct cx_buf b = { 0 };
+	struct cx_err e;
+	size_t pos;
+
+	ok(cx_rec_parse(&r, t, strlen(t), &e, &pos) == 0, "index ticket");
+	cx_index_line(&r, &b);
+	ok(strcmp(cx_buf_str(&b), "CX-1\tassigned\thigh\tlogistics.late\t"
+	    "物流\ta b\t-\t2026-11-23T09:00:00+08:00\t"
+	    "2026-11-23T21:00:00+08:00\tresolution\t"
+	    "快递三天没有更新， 请尽快处理这件事情好") == 0,
+	    "index line: met clock out, earliest due, tab blanked, "
+	    "subject cut on a character: %s", cx_buf_str(&b));
+	cx_rec_free(&r);
+	cx_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -418,6 +473,8 @@ main(void)
 	test_spool_v1();
 	test_registry();
 	test_gz();
+	test_mask();
+	test_index_line();
 	tap_cleanup();
 	return done_testing();
 }
