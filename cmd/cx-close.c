@@ -72,7 +72,7 @@ static struct {
 		    "       cx-close [-nq] [-f format] [-s spool] [-z zone] "
 		    "[--now time] [file ...]",
 		.opts = opts,
-		.flags = TOOL_SPOOL | TOOL_CLOCK,
+		.flags = TOOL_SPOOL | TOOL_CLOCK | TOOL_SPOOLONLY,
 	},
 };
 
@@ -443,20 +443,6 @@ commit(void)
 	cx_buf_free(&name);
 }
 
-static struct cx_alias *
-load_alias(const char *name)
-{
-	struct cx_alias *a = NULL;
-	struct cx_err e;
-	char *path;
-
-	if ((path = cx_conf_need(G.t.spool, name, &e)) == NULL ||
-	    (a = cx_alias_load(path, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(path);
-	return a;
-}
-
 static void
 setup(void)
 {
@@ -464,9 +450,6 @@ setup(void)
 	char *limit = NULL;
 
 	tool_clock(&G.t);
-	if (G.t.spool == NULL)
-		errx(CX_EXIT_ERR, "cx-close works on a spool: give -s or set "
-		    "CX_SPOOL");
 	if ((G.rt = cx_route_open(G.t.spool, &e)) == NULL ||
 	    cx_setting(G.t.spool, "approval_limit", &limit, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
@@ -481,8 +464,8 @@ setup(void)
 			    "not an amount", limit);
 		free(limit);
 	}
-	G.aliases = load_alias("actions");
-	G.codes = load_alias("resolutions");
+	G.aliases = tool_alias(&G.t, "actions");
+	G.codes = tool_alias(&G.t, "resolutions");
 	G.ctx.codes = G.codes;
 	if (cx_spool_begin(&G.sp, G.t.spool, G.dry ? CX_SPOOL_READ : 0,
 	    &e) == -1)

@@ -288,20 +288,6 @@ ingest(const char *path)
 	cx_in_close(&in);
 }
 
-static struct cx_alias *
-load_alias(const char *name)
-{
-	struct cx_alias *a = NULL;
-	struct cx_err e;
-	char *path;
-
-	if ((path = cx_conf_need(G.t.spool, name, &e)) == NULL ||
-	    (a = cx_alias_load(path, &e)) == NULL)
-		errx(CX_EXIT_ERR, "%s", e.msg);
-	free(path);
-	return a;
-}
-
 /* Every map that guessing might read is checked now, not at a header. */
 static void
 check_maps(void)
@@ -334,9 +320,9 @@ setup(void)
 		    "dot", G.prefix);
 	if (G.mapfile != NULL && (G.map = cx_colmap_load(G.mapfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	G.channels = load_alias("channels");
-	G.remedies = load_alias("remedies");
-	G.outcomes = load_alias("outcomes");
+	G.channels = tool_alias(&G.t, "channels");
+	G.remedies = tool_alias(&G.t, "remedies");
+	G.outcomes = tool_alias(&G.t, "outcomes");
 	G.ctx.outcomes = G.outcomes;
 	G.ctx.channels = G.channels;
 	G.ctx.remedies = G.remedies;

@@ -58,7 +58,7 @@ static struct {
 		    "       cx-show [-Jq] -i id [-L language] [-s spool] "
 		    "[-z zone] [--now time] [--unmasked]",
 		.opts = opts,
-		.flags = TOOL_SPOOL | TOOL_CLOCK,
+		.flags = TOOL_SPOOL | TOOL_CLOCK | TOOL_SPOOLONLY,
 	},
 };
 
@@ -451,9 +451,6 @@ main(int argc, char *argv[])
 	tool_operands(&G.t, argc - optind);
 	if (argc > optind)
 		errx(CX_EXIT_ERR, "tickets are named with -i");
-	if (G.t.spool == NULL)
-		errx(CX_EXIT_ERR, "cx-show works on a spool: give -s or set "
-		    "CX_SPOOL");
 	tool_clock(&G.t);
 	if (G.due != NULL && cx_time_parse(G.due, strlen(G.due), &G.dueby,
 	    &e) == -1) {

@@ -288,6 +288,9 @@ tool_clock(struct tool *t)
 
 	if (cx_clock_setup(t->spool, t->zone, t->now, t->nowtext, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if ((t->flags & TOOL_SPOOLONLY) && t->spool == NULL)
+		errx(CX_EXIT_ERR, "%s works on a spool: give -s or set "
+		    "CX_SPOOL", t->name);
 }
 
 char *
@@ -410,4 +413,18 @@ tool_exit(struct tool *t, const char *fmt, ...)
 		va_end(ap);
 	}
 	return cx_exit_status(t->nbad, t->no);
+}
+
+struct cx_alias *
+tool_alias(const struct tool *t, const char *name)
+{
+	struct cx_alias *a = NULL;
+	struct cx_err e;
+	char *path;
+
+	if ((path = cx_conf_need(t->spool, name, &e)) == NULL ||
+	    (a = cx_alias_load(path, &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	free(path);
+	return a;
 }

@@ -19,6 +19,8 @@ enum {
 /* The common options a tool takes besides -h, -q and --version. */
 #define TOOL_SPOOL	0x1		/* -s spool */
 #define TOOL_CLOCK	0x2		/* -z zone, --now time */
+#define TOOL_SPOOLONLY	0x4		/* no filter mode: tool_clock says
+					 * so where there is no spool */
 
 struct tool_opt {
 	int		 ch;		/* the letter, or a TOOL_ code */
@@ -53,11 +55,15 @@ int	 tool_getopt(struct tool *, int argc, char *argv[]);
 void	 tool_usage(const struct tool *) __attribute__((noreturn));
 /* After the options: file operands are checked against spool mode. */
 void	 tool_operands(const struct tool *, int argc);
-/* The run's zone and clock (cx_clock_setup), or exit 2. */
+/* The run's zone and clock (cx_clock_setup), or exit 2; exit 2 too for
+ * a TOOL_SPOOLONLY tool given no spool. */
 void	 tool_clock(struct tool *);
 /* A configuration file: given on the command line, or the spool's or the
  * shipped one; exit 2 if there is none.  The caller frees it. */
 char	*tool_conf(const struct tool *, const char *given, const char *name);
+/* An alias table of the spool's etc/ or the shipped ones; exit 2 if
+ * there is none or it is broken. */
+struct cx_alias *tool_alias(const struct tool *, const char *name);
 /* Filter mode: fn for each non-empty line of each operand, or of the
  * standard input, what it appends to out written to the standard output. */
 void	 tool_filter(struct tool *, int argc, char *argv[], tool_line_fn *,
