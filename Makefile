@@ -25,7 +25,7 @@ LDLIBS =	-lcsv -lz -lopencc -lm
 O ?=		build
 BIN =		$(O)/bin
 
-TOOLS =	cx-classify cx-close cx-ingest cx-learn cx-route cx-show cx-sla
+TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-route cx-show cx-sla
 LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)
@@ -100,13 +100,16 @@ lint:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-	    $(DESTDIR)$(SHAREDIR)/columns
+	    $(DESTDIR)$(SHAREDIR)/columns \
+	    $(DESTDIR)$(SHAREDIR)/templates/zh $(DESTDIR)$(SHAREDIR)/templates/en
 	for t in $(TOOLS); do install -m 755 $(BIN)/$$t $(DESTDIR)$(BINDIR); done
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 	for f in share/cx/*; do [ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(SHAREDIR); done
 	install -m 644 share/cx/columns/* $(DESTDIR)$(SHAREDIR)/columns
+	for l in zh en; do install -m 644 share/cx/templates/$$l/* \
+	    $(DESTDIR)$(SHAREDIR)/templates/$$l; done
 
 clean:
 	rm -rf build bin

@@ -285,6 +285,7 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 		goto out;
 	}
 	if (a.agent != NULL && strcmp(a.agent, "customer") != 0 &&
+	    (c->system == NULL || strcmp(a.agent, c->system) != 0) &&
 	    agent_of(c, a.agent) == NULL) {
 		refuse(err, "unknown agent \"%s\"", a.agent);
 		goto out;

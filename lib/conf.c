@@ -194,6 +194,19 @@ cx_alias_load(const char *path, struct cx_err *err)
 	return t;
 }
 
+/* A code's first alias other than itself (its name in the team's
+ * language, as the tables list it first), else the code. */
+const char *
+cx_alias_label(const struct cx_alias *t, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->a[i].code, code) == 0 && !t->a[i].owner)
+			return t->a[i].alias;
+	return code;
+}
+
 /* Exports repeat a handful of values: recent answers are kept. */
 static const char **
 memo(struct alias_memo *tab, const char *s, size_t n, int *hit)

@@ -335,6 +335,8 @@ struct cx_alias *cx_alias_load(const char *path, struct cx_err *);
 const char *cx_alias_code(struct cx_alias *, const char *, size_t);
 /* The first code whose alias occurs inside the text, or NULL. */
 const char *cx_alias_find(struct cx_alias *, const char *, size_t);
+/* A code's first alias but itself, else the code. */
+const char *cx_alias_label(const struct cx_alias *, const char *code);
 void	 cx_alias_free(struct cx_alias *);
 /* A configuration file that must be there; NULL and why if not. */
 char	*cx_conf_need(const char *spool, const char *name, struct cx_err *);
@@ -474,6 +476,8 @@ struct cx_act_ctx {
 	const struct cx_route	*rt;		/* the agents */
 	struct cx_alias		*codes;		/* resolution codes */
 	double			 approval_limit;	/* -1: none */
+	const char		*system;	/* a tool acting as agent
+						 * ("cx-follow"), or NULL */
 };
 /* Where a ticket goes once an action is applied. */
 #define CX_ACT_STAYS	0
@@ -515,6 +519,44 @@ const char **cx_index_lines(struct cx_index *, size_t *);
 /* Staged in the spool's transaction, if anything changed. */
 int	 cx_index_stage(struct cx_index *, struct cx_spool *, struct cx_err *);
 void	 cx_index_free(struct cx_index *);
+
+/* notify.c: the messages of the customer loop (cx-follow(1)). */
+/* The values a template fills in (cx-templates(5)). */
+enum { CX_TV_ID, CX_TV_NAME, CX_TV_DUE, CX_TV_SUBJECT, CX_TV_RESOLUTION,
+	CX_TV_AMOUNT, CX_TV_TEAM, CX_TV_DAYS, CX_TV_N };
+struct cx_tmpl;
+struct cx_tmpl *cx_tmpl_load(const char *path, struct cx_err *);
+void	 cx_tmpl_free(struct cx_tmpl *);
+/* Subject, SMS text and body with the values (v[CX_TV_*], NULL: empty);
+ * 1 if the template has an SMS text. */
+int	 cx_tmpl_render(const struct cx_tmpl *, const char *const *v,
+	    struct cx_buf *subject, struct cx_buf *sms, struct cx_buf *body);
+/* Header text: as it is if printable ASCII, else RFC 2047 encoded words
+ * on lines of 76 characters at most, the first holding used already. */
+void	 cx_mime_words(struct cx_buf *, const char *, size_t, size_t used);
+/* 1 if s is one plain addr-spec, safe in a header. */
+int	 cx_mail_addr_ok(const char *);
+struct cx_mail {
+	const char	*from;		/* "name <addr>" or "addr" */
+	const char	*to_name;	/* or NULL */
+	const char	*to_addr;
+	const char	*subject, *body;	/* UTF-8 */
+	time_t		 date;
+	const char	*msgid;		/* the part before "@" */
+	const char	*ticket;
+};
+/* The customer's language: the ticket's "lang", else zh if they wrote
+ * Chinese, else en. */
+#define CX_LANG_ZH	0
+#define CX_LANG_EN	1
+int	 cx_lang_of(const struct cx_rec *, struct cx_buf *tmp);
+/* The promised date, "2026-11-25 09:12", or "as soon as possible" (1)
+ * where it is past; -1 and nothing where no clock has one. */
+int	 cx_promised(const struct cx_rec *, time_t now, int lang,
+	    struct cx_buf *out, struct cx_buf *tmp);
+/* The mail, RFC 5322 and MIME, for sendmail -t; -1 if an address is bad. */
+int	 cx_mail_write(const struct cx_mail *, struct cx_buf *,
+	    struct cx_err *);
 
 /* A span ("30m", "4h", "2d") in seconds of calendar time; -1 if none. */
 int	 cx_span_secs(const char *, size_t, long *);
