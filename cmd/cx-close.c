@@ -28,6 +28,8 @@
 #include "cx.h"
 #include "tool.h"
 
+enum { OPT_ARCHIVE = 300 };
+
 static const struct tool_opt opts[] = {
 	{ 'a', "agent", "agent", "the agent who does it" },
 	{ 'f', "format", "format", "csv or jsonl, not guessed from the "
@@ -37,6 +39,8 @@ static const struct tool_opt opts[] = {
 	    "comment" },
 	{ 'n', "dry-run", NULL, "check and say what would be done; change "
 	    "nothing" },
+	{ OPT_ARCHIVE, "archive", "age", "move the tickets closed longer "
+	    "ago than age (30d) to the archive" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -58,7 +62,7 @@ static struct {
 	struct cx_act_ctx	 ctx;
 	struct cx_batch		*rej;		/* the rejects' lines */
 	struct cx_index		*index;		/* of open/ */
-	const char		*agent, *id, *note, *format;
+	const char		*agent, *id, *note, *format, *archive;
 	int			 dry;
 	struct tk		*tk;
 	size_t			 ntk;
@@ -70,7 +74,9 @@ static struct {
 		    "[-s spool] [-z zone] [--now time]\n"
 		    "                action [argument ...]\n"
 		    "       cx-close [-nq] [-f format] [-s spool] [-z zone] "
-		    "[--now time] [file ...]",
+		    "[--now time] [file ...]\n"
+		    "       cx-close [-nq] --archive age [-s spool] [-z zone] "
+		    "[--now time]",
 		.opts = opts,
 		.flags = TOOL_SPOOL | TOOL_CLOCK | TOOL_SPOOLONLY,
 	},
@@ -506,6 +512,34 @@ finish(void)
 	return status;
 }
 
+/*
+ * --archive: the tickets closed longer ago than the age, out of closed/
+ * into archive/YYYY-MM.jsonl.gz, in one commit (lib/archive.c).
+ */
+static int
+archive(int argc)
+{
+	unsigned long moved, kept;
+	struct cx_err e;
+	long age;
+	int status;
+
+	if (argc > 0 || G.id != NULL)
+		errx(CX_EXIT_ERR, "--archive takes no actions: it archives");
+	if (cx_span_secs(G.archive, strlen(G.archive), &age) == -1)
+		errx(CX_EXIT_ERR, "--archive: \"%s\" is no age (30d, 12h)",
+		    G.archive);
+	tool_clock(&G.t);
+	if (cx_spool_begin(&G.sp, G.t.spool, G.dry ? CX_SPOOL_READ : 0,
+	    &e) == -1 || cx_archive_closed(G.sp, cx_now() - age, &moved,
+	    &kept, &e) == -1 || (!G.dry && cx_spool_commit(G.sp, &e) == -1))
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	status = tool_exit(&G.t, "%s%lu archived, %lu closed kept",
+	    G.dry ? "dry run: would have " : "", moved, kept);
+	cx_spool_end(G.sp);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -532,6 +566,9 @@ main(int argc, char *argv[])
 		case 'n':
 			G.dry = 1;
 			break;
+		case OPT_ARCHIVE:
+			G.archive = optarg;
+			break;
 		}
 	}
 	argc -= optind;
@@ -542,6 +579,8 @@ main(int argc, char *argv[])
 	if (G.id != NULL && argc == 0)
 		errx(CX_EXIT_ERR, "-i %s: which action?", G.id);
 	umask(027);
+	if (G.archive != NULL)
+		return archive(argc);
 	setup();
 	if (G.id != NULL)
 		command_line(argc, argv);

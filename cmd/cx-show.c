@@ -335,22 +335,17 @@ entry_line(void *arg, const char *v, size_t n)
 static void
 story(const char *id)
 {
-	static const char *const dirs[] = { "open", "closed" };
 	struct cx_buf text = { 0 };
 	struct cx_rec r = { 0 };
 	const struct cx_field *f;
+	const char *where;
 	struct cx_err e;
-	size_t i;
-	int rc = -1;
+	int rc;
 
-	for (i = 0; i < 2; i++)
-		if ((rc = cx_spool_ticket(G.sp, dirs[i], id, &text, &r, &e)) !=
-		    -1 || errno != ENOENT)
-			break;
-	if (rc == -1 && errno != ENOENT)
+	if ((rc = cx_spool_find(G.sp, id, &text, &r, &where, &e)) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (rc != 0) {
-		if (rc == 1)
+		if (rc == 2)
 			tool_bad(&G.t, id, 1, e.msg, "not shown");
 		cx_buf_free(&text);
 		cx_rec_free(&r);

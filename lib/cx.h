@@ -520,6 +520,19 @@ const char **cx_index_lines(struct cx_index *, size_t *);
 int	 cx_index_stage(struct cx_index *, struct cx_spool *, struct cx_err *);
 void	 cx_index_free(struct cx_index *);
 
+/* archive.c: closed tickets kept by month (cx-spool(5), archive/). */
+/* When the ticket closed (or merged); 0 if it says not. */
+time_t	 cx_closed_at(const struct cx_rec *);
+/* The closed tickets that closed before a time, staged into
+ * archive/YYYY-MM.jsonl.gz and out of closed/. */
+int	 cx_archive_closed(struct cx_spool *, time_t before,
+	    unsigned long *moved, unsigned long *kept, struct cx_err *);
+/* A ticket wherever it is: open/, closed/, the archive (*where says);
+ * 0, 1 if it is nowhere, 2 and why if it is no record, -1 and why if it
+ * cannot be read. */
+int	 cx_spool_find(struct cx_spool *, const char *id, struct cx_buf *text,
+	    struct cx_rec *, const char **where, struct cx_err *);
+
 /* notify.c: the messages of the customer loop (cx-follow(1)). */
 /* The values a template fills in (cx-templates(5)). */
 enum { CX_TV_ID, CX_TV_NAME, CX_TV_DUE, CX_TV_SUBJECT, CX_TV_RESOLUTION,
