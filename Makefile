@@ -25,7 +25,7 @@ LDLIBS =	-lcsv -lz -lopencc -lm
 O ?=		build
 BIN =		$(O)/bin
 
-TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-route cx-show cx-sla
+TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-route cx-show cx-sla cx-status
 LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)
