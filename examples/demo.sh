@@ -5,8 +5,12 @@
 # every few minutes as they grow: each complaint is registered,
 # classified, routed and held to its time limits minutes after it came in,
 # and each reply of an agent stops its clocks at the time it was written.
-# Then: what was registered, how it was classified, who has it, which
-# limits are kept, warned of or broken and why, and what was set aside.
+# Each customer is told of the ticket once its clocks are set.  Then:
+# what was registered, how it was classified, who has it, which limits
+# are kept, warned of or broken and why, and what was set aside; and the
+# rest of the week: the agents' export of what they did, the customers
+# told of each step, asked to confirm, the silent tickets closed, the
+# survey invited and answered, a customer's lookup, the archive.
 # `make demo` runs this after building; it grows as the tools land.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +36,8 @@ cron() {
 	    exports/chat.csv) 2>&1 | sed 's/^/    /'
 	cx-classify -q -s "$spool" --now "$now" &&
 	    cx-route -q -s "$spool" --now "$now" &&
-	    { cx-sla -q -s "$spool" --now "$now" || [ $? -eq 1 ]; }
+	    { cx-sla -q -s "$spool" --now "$now" || [ $? -eq 1 ]; } &&
+	    cx-follow -q -s "$spool" --now "$now"
 }
 
 echo "== Sunday 22 November: complaints and replies, taken in as they come"
@@ -103,3 +108,63 @@ find "$spool"/open -type f -exec cat {} + | \
 echo
 echo "== set aside, with the reason"
 cat "$spool"/rejects/*.jsonl | jq -r '"\(.file | sub(".*/"; "")):\(.line): \(.reason)"'
+
+echo
+echo "== the customers told: each ticket acknowledged once, with its promise"
+cat "$spool"/outbox/sms-*.csv | grep -v '^phone,' | cut -d, -f2,3 | sort | uniq -c
+ls "$spool"/outbox | grep -c '\.eml$' | sed 's/$/ mails for sendmail -t/'
+
+# week TIME: the five-minute job later in the week, and the customers
+# told; its summary shown.
+week() {
+	now=$1
+	cx-close -q -s "$spool" --now "$now" "$work/actions.csv" &&
+	    { cx-sla -q -s "$spool" --now "$now" || [ $? -eq 1 ]; } &&
+	    cx-follow -s "$spool" --now "$now" 2>&1 | sed "s/^/    ${now#2026-}  /"
+}
+
+echo
+echo "== the rest of the week: the agents' export of what they did"
+cat >"$work/actions.csv" <<'CSV'
+工单号,动作,处理人,处理时间,方案,金额,备注
+CX-20261122-0001,调查,刘经理,2026-11-23 11:00,,,
+CX-20261122-0001,解决,刘经理,2026-11-23 15:00,换货,,
+CX-20261122-0002,回复,老周,2026-11-23 10:40,,,快递已恢复派送，预计明天送达
+CX-20261122-0002,解决,老周,2026-11-23 16:00,解释,,
+CX-20261122-0003,调查,小何,2026-11-23 10:45,,,
+CX-20261122-0003,方案,小何,2026-11-23 14:00,赔偿,500,
+CX-20261122-0003,审批,质检主管,2026-11-23 15:00,,,
+CX-20261122-0003,解决,小何,2026-11-23 16:00,赔偿,500,
+CSV
+cat "$work/actions.csv" | sed 's/^/    /'
+week 2026-11-23T16:05:00+08:00
+echo "-- Tuesday: 王芳 confirms; 张伟 and 李娜 say nothing"
+cx-close -q -s "$spool" --now 2026-11-24T09:30:00+08:00 -i CX-20261122-0002 confirm
+week 2026-11-24T09:35:00+08:00
+echo "-- Thursday: three days of silence, a confirmation request"
+week 2026-11-26T16:05:00+08:00
+echo "-- Monday: four days more, closed unanswered; 王芳's survey invitation"
+week 2026-11-30T16:05:00+08:00
+echo "-- Thursday: the other surveys; 王芳 answered, and gets points"
+cx-close -q -s "$spool" --now 2026-12-01T10:00:00+08:00 -i CX-20261122-0002 \
+    -N '快递员态度很好' survey 5 5 4
+cx-close -q -s "$spool" --now 2026-12-01T10:05:00+08:00 -i CX-20261122-0002 \
+    -a 老周 reward 50
+week 2026-12-03T16:05:00+08:00
+echo "-- what 张伟 was sent, as his mail reader shows it"
+m=$(ls "$spool"/outbox/CX-20261122-0001.confirm.*.eml)
+if command -v mshow >/dev/null 2>&1; then
+	mshow "$m" | sed -e '/^Date:/d' -e 's/^/    /'
+else
+	sed -n '/^Subject:/p' "$m" | sed 's/^/    /'
+fi
+echo "-- and what he sees when he looks it up with the last digits of his phone"
+cx-status -s "$spool" --now 2026-12-03T16:10:00+08:00 CX-20261122-0001 8000 |
+    sed 's/^/    /'
+
+echo
+echo "== a month on: the closed tickets archived; lookups still find them"
+cx-close -s "$spool" --archive 30d --now 2027-01-05T02:30:00+08:00
+ls "$spool"/archive | sed 's/^/    /'
+cx-status -s "$spool" -L en --now 2027-01-05T09:00:00+08:00 CX-20261122-0002 5678 |
+    sed 's/^/    /'

@@ -5,7 +5,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-@test "demo: examples/demo.sh registers, classifies, routes, holds to time limits and reports" {
+@test "demo: examples/demo.sh registers, classifies, routes, holds to time limits, works tickets to the end and reports" {
 	# demo.sh finds the tools in ../bin beside examples/: a tree of links.
 	mkdir -p tree/bin tree/examples
 	ln -s "$TOP/share" tree/share
@@ -26,7 +26,17 @@ load helper
 	[[ "$output" == *$'  11-22T09:55 customer 张伟: 照片已经上传了，请尽快处理。'* ]]
 	[[ "$stderr" == *'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 23 duplicates, 0 rejected (2 set aside before)'* ]]
 	[[ "$stderr" == *"cx-sla: 10 tickets, 0 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 2 in breach, 0 history"* ]]
-	[ "$(ls demo-spool/open | wc -l)" -eq 10 ]
+	# The rest of the week: each step told once, the silent closed, the
+	# surveys, a lookup, the archive.
+	[[ "$output" == *'      1 "CX-20261122-0003","ack"'* ]]
+	[[ "$output" == *'11-26T16:05:00+08:00  cx-follow: 2 messages (0 acknowledgements, 0 progress, 0 resolutions, 2 confirmation requests, 0 surveys)'* ]]
+	[[ "$output" == *'0 with no address; 2 closed unanswered'* ]]
+	[[ "$output" == *'Subject: 请确认您的问题是否已解决 [CX-20261122-0001]'* ]]
+	[[ "$output" == *$'      2026-11-30 16:05  已结案'* ]]
+	[[ "$stderr" == *'cx-close: 3 archived, 0 closed kept'* ]]
+	[[ "$output" == *$'    Status: closed\n'*'      2026-11-24 09:30  you confirmed the solution'* ]]
+	check_eq survey "$(zcat demo-spool/archive/2026-11.jsonl.gz | jq -c 'select(.id == "CX-20261122-0002") | [.survey.result, .survey.attitude, .survey.timeliness, (.rewards | length)]')" '[5,5,4,1]'
+	[ "$(ls demo-spool/open | wc -l)" -eq 7 ]
 	[ -z "$(ls -A demo-spool/new)$(ls -A demo-spool/classified)" ]
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
 }
