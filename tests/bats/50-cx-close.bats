@@ -11,9 +11,7 @@ load helper
 
 setup() {
 	cx_setup
-	cx-ingest -q -s sp examples/helpdesk-zh.csv 2>/dev/null || true
-	cx-classify -q -s sp
-	cx-route -q -s sp
+	routed_spool sp examples/helpdesk-zh.csv
 }
 
 T1=CX-20261124-0001	# quality.defect, 商品部, 刘经理, owner 小李

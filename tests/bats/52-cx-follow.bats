@@ -10,9 +10,7 @@ load helper
 
 setup() {
 	cx_setup
-	cx-ingest -q -s sp examples/helpdesk-zh.csv examples/chat.csv 2>/dev/null || true
-	cx-classify -q -s sp
-	cx-route -q -s sp
+	routed_spool sp examples/helpdesk-zh.csv examples/chat.csv
 	cx-sla -q -s sp || [ $? -eq 1 ]	# breaches: exit 1
 }
 

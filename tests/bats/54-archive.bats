@@ -7,9 +7,7 @@ load helper
 
 setup() {
 	cx_setup
-	cx-ingest -q -s sp examples/helpdesk-zh.csv examples/chat.csv 2>/dev/null || true
-	cx-classify -q -s sp
-	cx-route -q -s sp
+	routed_spool sp examples/helpdesk-zh.csv examples/chat.csv
 }
 
 T1=CX-20261124-0001	# 张伟 +8613800138000

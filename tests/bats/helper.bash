@@ -55,6 +55,18 @@ setup() {
 	cx_setup
 }
 
+# routed_spool SPOOL EXPORT...: the sample exports (rows 11 and 12 of
+# helpdesk-zh.csv rejected) registered, classified and routed into SPOOL,
+# the tickets in SPOOL/open, as the tests of the tools after routing
+# start.
+routed_spool() {
+	local sp=$1
+	shift
+	cx-ingest -q -s "$sp" "$@" 2>/dev/null || [ $? -eq 1 ]
+	cx-classify -q -s "$sp"
+	cx-route -q -s "$sp"
+}
+
 # run_to FILE CMD...: CMD with stdout into FILE (`run` keeps stderr apart).
 run_to() {
 	local out=$1
