@@ -578,7 +578,6 @@ main(int argc, char *argv[])
 		    "their own");
 	if (G.id != NULL && argc == 0)
 		errx(CX_EXIT_ERR, "-i %s: which action?", G.id);
-	umask(027);
 	if (G.archive != NULL)
 		return archive(argc);
 	setup();

@@ -486,7 +486,6 @@ main(int argc, char *argv[])
 		if (ch == 'n')
 			G.dry = 1;
 	tool_operands(&G.t, argc - optind);
-	umask(027);
 	setup();
 	sweep("open");
 	sweep("closed");

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,11 +408,14 @@ main(int argc, char *argv[])
 		errx(CX_EXIT_ERR, "-r is for filter mode: a spool keeps its "
 		    "rejects in rejects/");
 	if (rejects != NULL && !G.dry) {
-		umask(077);
-		if ((G.rejf = fopen(rejects, "a")) == NULL)
+		int fd;
+
+		/* Rows with personal data: readable by their owner only. */
+		if ((fd = open(rejects, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0600)) == -1 || (G.rejf = fdopen(fd, "a")) ==
+		    NULL)
 			err(CX_EXIT_ERR, "%s", rejects);
 	}
-	umask(027);
 	G.b = cx_batch_new();
 	G.wait = cx_wait_new();
 	setup();

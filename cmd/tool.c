@@ -6,6 +6,8 @@
  * --help text, so that a letter means one thing in the whole suite and
  * what a tool accepts is what it says it accepts.
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -232,6 +234,9 @@ tool_getopt(struct tool *t, int argc, char *argv[])
 	int ch;
 
 	if (all.optstring == NULL) {
+		/* What a tool creates outside a spool (alerts, a model, a
+		 * rejects file) is at most 0640, whatever the umask. */
+		umask(umask(027) | 027);
 		build(t);
 		opterr = 0;		/* our own messages, named for the tool */
 		if (t->flags & TOOL_SPOOL)

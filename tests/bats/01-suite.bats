@@ -188,3 +188,16 @@ $t: bad.jsonl:3: WHY$fate"
 	check_status 2
 	[[ ${stderr%%$'\n'*} == 'cx-ingest: nothere.csv: No such file or directory' ]]
 }
+
+@test "suite: a file a tool creates outside a spool is at most 0640 whatever the umask; a rejects file 0600" {
+	umask 000
+	cx-ingest -q -r rej.jsonl examples/helpdesk-zh.csv >tickets.jsonl 2>/dev/null || [ $? -eq 1 ]
+	cx-classify -q tickets.jsonl >labelled.jsonl
+	cx-learn -q -o model.nb labelled.jsonl
+	routed_spool sp examples/helpdesk-zh.csv
+	cx-sla -q -s sp -A alerts.jsonl || [ $? -eq 1 ]
+	check_eq modes "$(stat -c '%a %n' rej.jsonl model.nb alerts.jsonl)" '600 rej.jsonl
+640 model.nb
+640 alerts.jsonl'
+	no_world_access sp
+}
