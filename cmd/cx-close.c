@@ -314,9 +314,11 @@ csv_rows(struct cx_in *in)
 				v[k] = cx_strndup(row->data.p + row->off[i],
 				    row->flen[i]);
 		ok = ok && cx_action_make(&a, v, G.aliases, &amount, &e) == 0;
+		if (row->err == NULL && row->n != ncol)
+			cx_seterr(&e, "row has %zu fields, the header has %zu",
+			    row->n, ncol);
 		row_done(&a, in->name, row->line, row->rawp, row->rawn, ok,
-		    row->err != NULL ? row->err : row->n != ncol ?
-		    "not as many fields as the header" : e.msg);
+		    row->err != NULL ? row->err : e.msg);
 		for (k = 0; k < CX_AF_N; k++)
 			free(v[k]);
 	}

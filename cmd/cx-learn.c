@@ -189,6 +189,8 @@ read_csv(struct cx_in *in)
 	struct cx_csv *csv;
 	struct cx_err e;
 	int lab = -1, *txt = NULL, ntxt = 0, i, rc, header = 1;
+	size_t ncol = 0;
+	char why[96];
 
 	csv = cx_csv_open(in, NULL, &e);
 	while ((rc = cx_csv_next(csv, &row, &e)) == 1) {
@@ -197,12 +199,18 @@ read_csv(struct cx_in *in)
 				errx(CX_EXIT_ERR, "%s:%lu: %s", in->name,
 				    row->line, row->err);
 			csv_columns(row, in->name, &lab, &txt, &ntxt);
+			ncol = row->n;
 			header = 0;
 			continue;
 		}
-		if (row->err != NULL || row->n <= (size_t)lab) {
+		/* A row of another shape is no example: its columns are not
+		 * the header's. */
+		if (row->err == NULL && row->n != ncol)
+			snprintf(why, sizeof(why), "row has %zu fields, the "
+			    "header has %zu", row->n, ncol);
+		if (row->err != NULL || row->n != ncol) {
 			tool_bad(&G.t, in->name, row->line, row->err ?
-			    row->err : "too few fields", "left out");
+			    row->err : why, "left out");
 			continue;
 		}
 		text.len = 0;

@@ -365,6 +365,15 @@ class y 1'
 	check_stderr 'cx-learn: in.csv:4: unterminated quoted field at end of file; left out' \
 	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: a, b' \
 	    'cx-learn: 2 examples, 0 without label or text, 1 unreadable; m.nb: 2 classes'
+	# A row of another shape than the header's is no example: its
+	# columns are not the header's.
+	printf '%s\n' 'label,text' 'a,one two' 'b,three four' 'a,five,extra' 'c' >in.csv
+	run --separate-stderr cx-learn -o m.nb in.csv
+	check_status 1
+	check_stderr 'cx-learn: in.csv:4: row has 3 fields, the header has 2; left out' \
+	    'cx-learn: in.csv:5: row has 1 fields, the header has 2; left out' \
+	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: a, b' \
+	    'cx-learn: 2 examples, 0 without label or text, 2 unreadable; m.nb: 2 classes'
 }
 
 # --- the summary and the options ---------------------------------------------
