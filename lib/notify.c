@@ -78,6 +78,8 @@ cx_tmpl_load(const char *path, struct cx_err *err)
 			cx_seterr(err, "%s:%lu: invalid UTF-8", path, in.lineno);
 			goto fail;
 		}
+		if (head && n > 0 && l[0] == '#')
+			continue;	/* a comment of the head */
 		line.len = 0;
 		cx_buf_add(&line, l, n);
 		if (check_fields(path, in.lineno, cx_buf_str(&line), err) == -1)
@@ -91,8 +93,6 @@ cx_tmpl_load(const char *path, struct cx_err *err)
 			head = 0;
 			continue;
 		}
-		if (l[0] == '#')
-			continue;
 		v = strchr(cx_buf_str(&line), ':');
 		vn = v != NULL ? line.len - (size_t)(v + 1 - line.p) : 0;
 		if (v != NULL)

@@ -163,7 +163,7 @@ follow() {
 
 @test "templates: a spool's etc/templates overrides the shipped one; an unknown field or line is exit 2 with file and line" {
 	mkdir -p sp/etc/templates/zh
-	printf '# ours\nSubject: 收到 {id}\nSMS: {team}收到{id}\n\n{name}：收到。\n' >sp/etc/templates/zh/ack
+	printf '# ours: {id} and the like are for the lines below\nSubject: 收到 {id}\nSMS: {team}收到{id}\n\n{name}：收到。\n' >sp/etc/templates/zh/ack
 	cx-follow -q -s sp
 	check_eq ours "$(mhdr -h subject -d sp/outbox/$T1.ack.5.eml)" "收到 $T1"
 	check_eq body "$(mshow -O sp/outbox/$T1.ack.5.eml 1)" '张伟：收到。'
