@@ -74,6 +74,8 @@ struct facts {
 	time_t	 customer;		/* the customer's last message */
 	time_t	 told[M_N];		/* the event each message told of */
 	time_t	 told_at[M_N];		/* when it was sent */
+	int	 unreached[M_N];	/* the last of each went nowhere */
+	int	 told_any;
 	struct cx_buf tmp, act;
 };
 
@@ -99,14 +101,15 @@ max_to(time_t *a, time_t b)
 static void
 entry(void *arg, const char *v, size_t n)
 {
-	static const char *const keys[] = { "at", "action", "message", "for" };
+	static const char *const keys[] = { "at", "action", "message", "for",
+	    "via" };
 	struct facts *f = arg;
-	const char *m[4], *s;
-	size_t mn[4];
+	const char *m[5], *s;
+	size_t mn[5];
 	time_t at;
 	int i;
 
-	if (cx_json_fields(v, n, keys, 4, m, mn) == -1 || m[1] == NULL ||
+	if (cx_json_fields(v, n, keys, 5, m, mn) == -1 || m[1] == NULL ||
 	    (at = time_of(m[0], mn[0], &f->tmp)) == 0)
 		return;
 	f->act.len = 0;
@@ -130,6 +133,11 @@ entry(void *arg, const char *v, size_t n)
 				max_to(&f->told[i], time_of(m[3], mn[3],
 				    &f->tmp));
 				max_to(&f->told_at[i], at);
+				f->tmp.len = 0;
+				f->unreached[i] = m[4] != NULL &&
+				    cx_json_str(m[4], mn[4], &f->tmp) == 0 &&
+				    strcmp(cx_buf_str(&f->tmp), "none") == 0;
+				f->told_any = 1;
 			}
 	}
 }
@@ -314,27 +322,35 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 	for (i = 0; i < M_N; i++)
 		n0 += (int)G.nsent[i];
 	if (is(dir, "open") && !is(s, "resolved")) {
-		if (f.told_at[M_ACK] == 0 && cx_rec_get(r, "sla") != NULL)
+		/* Only a ticket never told of nor resolved is acknowledged:
+		 * not one reopened after a resolution it was told of. */
+		if (!f.told_any && f.resolved == 0 && cx_rec_get(r, "sla") !=
+		    NULL)
 			tell(M_ACK, id, r, received, lang);
 		if (f.investigating > f.told[M_PROGRESS] &&
 		    !is(s, "reopened") && G.vals[CX_TV_DUE].len > 0)
 			tell(M_PROGRESS, id, r, f.investigating, lang);
-	} else if (is(dir, "open")) {
+	} else if (is(dir, "open") && f.resolved != 0) {
 		/* The customer hears of the resolution, then is asked to
-		 * confirm it, then it closes: each after a silence. */
+		 * confirm it, then it closes: each after a silence.  (A
+		 * ticket resolved with no "resolved" entry, by hand, is left
+		 * to the team.) */
 		told = f.told[M_RESOLUTION] >= f.resolved ?
 		    f.told_at[M_RESOLUTION] : 0;
 		if (told == 0)
 			tell(M_RESOLUTION, id, r, f.resolved, lang);
 		else if (f.customer > f.resolved)
 			;		/* they answered: an agent's turn */
-		else if (f.told[M_CONFIRM] < f.resolved) {
+		else if (f.told_at[M_CONFIRM] == 0 ||
+		    f.told[M_CONFIRM] < f.resolved) {
 			if (G.now >= told + G.confirm_after)
 				tell(M_CONFIRM, id, r, f.resolved, lang);
 		} else if (G.now >= f.told_at[M_CONFIRM] + G.close_after) {
 			a = (struct cx_action){ .kind = CX_ACT_CLOSE, .id = id,
 			    .agent = "cx-follow", .at = G.now,
-			    .note = "no answer to the confirmation request" };
+			    .note = f.unreached[M_CONFIRM] ? "no answer: the "
+			    "customer has no address or number to ask" :
+			    "no answer to the confirmation request" };
 			if (cx_action_apply(&G.ctx, &a, r, &e) == -1)
 				errx(CX_EXIT_ERR, "%s: %s", id, e.msg);
 			if (G.dry && !G.t.quiet)

@@ -212,3 +212,24 @@ follow() {
 	check_eq acks "$(cat sp/open/* | jq -r '.history[] | select(.message == "ack") | .message' | wc -l)" 10
 	check_eq sms "$(cat sp/outbox/sms-*.csv | grep -c ',"ack",')" 7
 }
+
+@test "the loop: a reopened ticket is not acknowledged again; one resolved by hand with no entry is left to the team; one nobody can ask closes saying so" {
+	cx-close -q -s sp -i $T2 -a 老周 --now 2026-11-24T10:00+08:00 resolve refund 20
+	follow 2026-11-24T10:05+08:00
+	cx-close -q -s sp -i $T2 -a 老周 --now 2026-11-25T10:00+08:00 reopen
+	cx-route -q -s sp --now 2026-11-25T10:01+08:00
+	cx-sla -q -s sp --now 2026-11-25T10:02+08:00 || [ $? -eq 1 ]
+	follow 2026-11-25T10:05+08:00
+	check_eq reopened "$(told $T2 | tr '\n' ' ')" 'resolution sms '
+	# Status "resolved" set by hand, no "resolved" entry: no timers.
+	jq -c '.status = "resolved"' sp/open/CX-20261124-0004 >t && mv t sp/open/CX-20261124-0004
+	follow 2026-12-20T10:00+08:00
+	check_eq by_hand "$(jq -r .status sp/open/CX-20261124-0004)" resolved
+	# CX-20261124-0010 has neither address nor number.
+	cx-close -q -s sp -i CX-20261124-0010 -a Amy --now 2026-11-24T10:00+08:00 resolve explanation
+	follow 2026-11-24T10:05+08:00
+	follow 2026-11-27T10:05+08:00
+	follow 2026-12-01T10:05+08:00
+	check_eq unreached "$(jq -r '.history[-1].note' sp/closed/CX-20261124-0010)" 'no answer: the customer has no address or number to ask'
+	check_eq told "$(told CX-20261124-0010 | tr '\n' ' ')" 'ack none resolution none confirm none '
+}
