@@ -192,8 +192,16 @@ tell(int m, const char *id, struct cx_rec *r, time_t event, int lang)
 	for (i = 0; i < CX_TV_N; i++)
 		v[i] = G.vals[i].len > 0 ? cx_buf_str(&G.vals[i]) : NULL;
 	has_sms = cx_tmpl_render(G.tmpl[lang][m], v, &subj, &sms, &body);
-	if (cx_rec_getstr(r, "customer.email", &email) == 0 &&
-	    cx_mail_addr_ok(cx_buf_str(&email))) {
+	if (cx_rec_getstr(r, "customer.email", &email) == 0 && email.len > 0 &&
+	    !cx_mail_addr_ok(cx_buf_str(&email))) {
+		/* Said once, with the message it stops; masked (R1.6). */
+		cx_mask_email(email.p, email.len, &name);
+		warnx("%s: %s: \"%s\" is no address a mail can go to; not "
+		    "mailed", id, mname[m], cx_buf_str(&name));
+		name.len = 0;
+		email.len = 0;
+	}
+	if (email.len > 0) {
 		(void)cx_rec_getstr(r, "customer.name", &name);
 		cx_buf_printf(&fn, "%s.%s.%lu", id, mname[m],
 		    cx_spool_serial(G.sp));

@@ -224,7 +224,9 @@ cx_mime_words(struct cx_buf *b, const char *s, size_t n, size_t used)
 {
 	size_t k, max;
 
-	if (plain(s, n)) {
+	/* As it is only if a reader cannot take it for encoded words and
+	 * it fits the line: else encoded words, which fold. */
+	if (plain(s, n) && used + n <= 76 && !memmem(s, n, "=?", 2)) {
 		cx_buf_add(b, s, n);
 		return;
 	}
@@ -263,14 +265,27 @@ cx_mail_addr_ok(const char *s)
 	return 1;
 }
 
-/* "name <addr>", the name as a phrase: quoted, or encoded words. */
+/* The characters on the line being written. */
+static size_t
+column(const struct cx_buf *b)
+{
+	size_t i = b->len;
+
+	while (i > 0 && b->p[i - 1] != '\n')
+		i--;
+	return b->len - i;
+}
+
+/* "name <addr>", the name as a phrase: quoted, or encoded words; the
+ * address on a line of its own where it would make the line too long. */
 static void
 mailbox(struct cx_buf *b, const char *name, const char *addr, size_t used)
 {
 	size_t i;
 
 	if (name != NULL && *name != '\0') {
-		if (plain(name, strlen(name))) {
+		if (plain(name, strlen(name)) && used + strlen(name) + 2 <=
+		    76 && strstr(name, "=?") == NULL) {
 			cx_buf_addc(b, '"');
 			for (i = 0; name[i] != '\0'; i++) {
 				if (name[i] == '"' || name[i] == '\\')
@@ -280,7 +295,7 @@ mailbox(struct cx_buf *b, const char *name, const char *addr, size_t used)
 			cx_buf_addc(b, '"');
 		} else
 			cx_mime_words(b, name, strlen(name), used);
-		cx_buf_addc(b, ' ');
+		cx_buf_adds(b, column(b) + strlen(addr) + 3 > 76 ? "\n " : " ");
 	}
 	cx_buf_printf(b, "<%s>", addr);
 }

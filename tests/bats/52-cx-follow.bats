@@ -233,3 +233,19 @@ follow() {
 	check_eq unreached "$(jq -r '.history[-1].note' sp/closed/CX-20261124-0010)" 'no answer: the customer has no address or number to ask'
 	check_eq told "$(told CX-20261124-0010 | tr '\n' ' ')" 'ack none resolution none confirm none '
 }
+
+@test "mail: an address a mail cannot go to is said, masked, and the message goes by SMS; headers stay within 76 characters" {
+	jq -c '.customer.email = "zw@例子.中国" | .customer.name = "张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟"' sp/open/$T1 >t && mv t sp/open/$T1
+	jq -c '.customer.email = "a.very.long.local.part.of.an.address@mail.example-company.com.cn" | .customer.name = "李娜李娜李娜李娜李娜李娜李娜李娜李娜"' \
+	    sp/open/CX-20261124-0003 >t && mv t sp/open/CX-20261124-0003
+	mkdir -p sp/etc/templates/en
+	printf '# a comment may say {anything}\nSubject: Re: =?UTF-8?B?SGFja2Vk?= {subject} {subject} {subject} [{id}]\n\n{name}\n' >sp/etc/templates/en/ack
+	run --separate-stderr cx-follow -s sp
+	check_status 0
+	check_eq warned "${stderr%%$'\n'*}" "cx-follow: $T1: ack: \"z***@例子.中国\" is no address a mail can go to; not mailed"
+	check_eq via "$(told $T1)" 'ack sms'
+	local m=sp/outbox/CX-20261124-0003.ack.5.eml
+	check_eq long "$(awk 'length > 76' $m sp/outbox/$T9.ack.5.eml | wc -l)" 0
+	check_eq to "$(mhdr -h to -d $m)" '李娜李娜李娜李娜李娜李娜李娜李娜李娜 <a.very.long.local.part.of.an.address@mail.example-company.com.cn>'
+	check_eq spoof "$(mhdr -h subject -d sp/outbox/$T9.ack.5.eml)" "Re: =?UTF-8?B?SGFja2Vk?= Wrong size delivered Wrong size delivered Wrong size delivered [$T9]"
+}
