@@ -290,7 +290,7 @@ values(const struct cx_rec *r, const char *id, int lang)
 	}
 	cx_buf_adds(&v[CX_TV_TEAM], lang == L_EN && G.team_en != NULL ?
 	    G.team_en : G.team);
-	cx_buf_printf(&v[CX_TV_DAYS], "%ld", G.close_after / 86400);
+	cx_buf_printf(&v[CX_TV_DAYS], "%ld", (G.close_after + 86399) / 86400);
 	cx_buf_free(&tmp);
 }
 

@@ -249,3 +249,12 @@ follow() {
 	check_eq to "$(mhdr -h to -d $m)" '李娜李娜李娜李娜李娜李娜李娜李娜李娜 <a.very.long.local.part.of.an.address@mail.example-company.com.cn>'
 	check_eq spoof "$(mhdr -h subject -d sp/outbox/$T9.ack.5.eml)" "Re: =?UTF-8?B?SGFja2Vk?= Wrong size delivered Wrong size delivered Wrong size delivered [$T9]"
 }
+
+@test "templates: {days} is close_after in whole days, rounded up" {
+	mkdir -p sp/etc
+	echo 'close_after = 36h' >>sp/etc/cx.conf
+	cx-close -q -s sp -i $T1 -a 刘经理 --now 2026-11-24T10:00+08:00 resolve refund 10
+	follow 2026-11-24T10:05+08:00
+	follow 2026-11-27T10:05+08:00
+	grep -q '2 天内未收到您的回复' <(mshow -O sp/outbox/$T1.confirm.*.eml 1)
+}
