@@ -142,8 +142,10 @@ step(void *arg, const char *v, size_t n)
 		return;
 	if (G.json) {
 		cx_buf_adds(x->o, x->n++ > 0 ? "," : "");
-		cx_buf_printf(x->o, "{\"at\":\"%s\",\"step\":\"%s\","
-		    "\"text\":\"%s\"}", cx_buf_str(&x->tmp), w->key, say(w));
+		cx_buf_adds(x->o, "{\"at\":");
+		cx_json_addstr(x->o, x->tmp.p, x->tmp.len);
+		cx_buf_printf(x->o, ",\"step\":\"%s\",\"text\":\"%s\"}",
+		    w->key, say(w));
 	} else
 		cx_buf_printf(x->o, "  %.10s %.5s  %s\n", x->tmp.p,
 		    x->tmp.p + 11, say(w));

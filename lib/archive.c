@@ -4,10 +4,11 @@
  * closed/ holds a file per ticket closed, until it is old enough to be
  * archived: then it goes, with the others closed the same month, into
  * archive/YYYY-MM.jsonl.gz, one line per ticket.  A run's tickets for a
- * month are one more gzip member appended to the month's file (gzip
+ * month are one more gzip member after those of the month's file (gzip
  * readers, ours and zcat, read members as one stream), so archiving
- * never rewrites what is archived, and the file and the removals from
- * closed/ are one commit.  Lookups find a ticket in open/, closed/ and
+ * never recompresses what is archived, and the file and the removals
+ * from closed/ are one commit.  (The file is staged whole, as every file of a
+ * commit is: its old members copied as they are, never decompressed.)  Lookups find a ticket in open/, closed/ and
  * then the archive.
  */
 #include <errno.h>
@@ -139,8 +140,8 @@ out:
 	return rc;
 }
 
-/* The ticket's line in the archive, newest month first: 0, or 1 if it
- * is not there. */
+/* The ticket's line in the archive, newest month first: 0, 1 if it is
+ * not there, -1 if the archive cannot be read. */
 static int
 archived(struct cx_spool *sp, const char *id, struct cx_buf *text,
     struct cx_err *err)
@@ -162,12 +163,21 @@ archived(struct cx_spool *sp, const char *id, struct cx_buf *text,
 		path.len = 0;
 		cx_buf_printf(&path, "archive/%s", names[i]);
 		if ((fd = cx_spool_openat(sp, cx_buf_str(&path), O_RDONLY,
-		    err)) == -1 || cx_in_fdopen(&in, fd, cx_buf_str(&path),
-		    err) == -1) {
+		    err)) == -1) {
 			rc = -1;
 			break;
 		}
-		while (rc == 1 && (lr = cx_in_line(&in, &l, &n, err)) == 1) {
+		/* Messages name the file as the user knows it. */
+		path.len = 0;
+		cx_buf_printf(&path, "%s/archive/%s", cx_spool_path(sp),
+		    names[i]);
+		if (cx_in_fdopen(&in, fd, cx_buf_str(&path), err) == -1) {
+			close(fd);
+			rc = -1;
+			break;
+		}
+		/* The whole month: were a ticket there twice, the last. */
+		while ((lr = cx_in_line(&in, &l, &n, err)) == 1) {
 			if (n < idn || memmem(l, n, id, idn) == NULL ||
 			    cx_rec_parse(&r, l, n, NULL, NULL) == -1 ||
 			    cx_rec_getstr(&r, "id", &got) == -1 ||
@@ -177,8 +187,8 @@ archived(struct cx_spool *sp, const char *id, struct cx_buf *text,
 			cx_buf_add(text, l, n);
 			rc = 0;
 		}
-		if (rc == 1 && lr == -1)
-			rc = -1;
+		if (lr == -1)
+			rc = -1;	/* a damaged month: said, not passed over */
 		cx_in_close(&in);
 	}
 	cx_spool_list_free(names);

@@ -65,3 +65,17 @@ T9=CX-20261124-0009	# Maria Lopez
 	crash_loop "write fsync /^renameat unlinkat" base cx-close --archive 1d --now 2026-12-20T00:00+08:00
 	check_eq after "$(zcat ref/archive/2026-11.jsonl.gz | jq -r .id | sort | tr '\n' ' ')" "$T1 $T2 CX-20261124-0003 "
 }
+
+@test "archive: a ticket in a month twice is found as its last copy; a damaged month is an error, not an answer" {
+	cx-close -q -s sp -i $T1 -a 刘经理 --now 2026-11-24T10:00+08:00 resolve refund 10
+	cx-close -q -s sp -i $T1 --now 2026-11-25T10:00+08:00 confirm
+	cx-close -q -s sp --archive 1d --now 2026-12-20T00:00+08:00
+	zcat sp/archive/2026-11.jsonl.gz | jq -c '.status = "later"' | gzip >>sp/archive/2026-11.jsonl.gz
+	run --separate-stderr cx-show -s sp -i $T1 -L en
+	check_status 0
+	check_eq last "$(sed -n 2p <<<"$output")" '  status       later'
+	head -c 100 sp/archive/2026-11.jsonl.gz >t && mv t sp/archive/2026-11.jsonl.gz
+	run --separate-stderr cx-status -s sp $T1 8000
+	check_status 2
+	check_stderr 'cx-status: sp/archive/2026-11.jsonl.gz: truncated gzip stream'
+}
