@@ -216,8 +216,10 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 			addstr(b, "phone", v.p, v.len);
 		else {
 			addstr(b, "phone_raw", s, n);
-			cx_buf_printf(warn, "phone number \"%.*s\" not "
-			    "understood, kept as written", (int)n, s);
+			/* Warnings go to cron mail: the number is not in
+			 * them (R1.6); FILE:LINE finds the row. */
+			cx_buf_adds(warn, "phone number not understood, kept "
+			    "as written in phone_raw");
 		}
 	}
 	if (who->len == 0 && v.len > 0)
@@ -230,9 +232,8 @@ customer(struct cx_buf *b, const struct cx_intake *t, struct cx_buf *who,
 		else {
 			addstr(b, "email_raw", s, n);
 			if (warn->len == 0)
-				cx_buf_printf(warn, "email address \"%.*s\" "
-				    "not understood, kept as written",
-				    (int)n, s);
+				cx_buf_adds(warn, "email address not "
+				    "understood, kept as written in email_raw");
 		}
 		if (who->len == 0 && v.len > 0)
 			tagged(who, "e:", v.p, v.len);

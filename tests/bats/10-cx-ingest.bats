@@ -49,6 +49,18 @@ rec() {
 	check_eq attachments "$(rec out.jsonl GD-1001 | jq -c .attachments)" '["scratch1.jpg","scratch2.jpg"]'
 }
 
+@test "filter: a phone or email not understood is kept as written, and the warning does not repeat it (cron mail)" {
+	printf '%s\n' 'Conversation ID,Customer ID,Phone,Email,Message' \
+	    'C-1,U1,call 138-0013-8000 ext 12,zw@example.cn,Charged twice' \
+	    'C-2,U2,13800138000,zw@@example,Charged twice' > in.csv
+	run --separate-stderr run_to out.jsonl cx-ingest in.csv
+	check_status 0
+	check_stderr 'cx-ingest: in.csv:2: phone number not understood, kept as written in phone_raw' \
+	    'cx-ingest: in.csv:3: email address not understood, kept as written in email_raw' \
+	    'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	check_eq raw "$(jq -r '.customer.phone_raw // .customer.email_raw' out.jsonl | tr '\n' ' ')" 'call 138-0013-8000 ext 12 zw@@example '
+}
+
 @test "filter: the email domain is lower-cased and the local part kept" {
 	printf '%s\n' 'Conversation ID,Customer ID,Email,Message' \
 	    'C-1,U1,Chen.Jie@Example.COM,Charged twice' > in.csv
