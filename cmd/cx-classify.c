@@ -233,8 +233,12 @@ spool(void)
 		spool_dir(sp, "new", NULL);
 		spool_dir(sp, "classified", NULL);
 		for (i = 0; i < G.ids.n; i++)
-			if (cx_spool_has(sp, "open", G.ids.id[i]))
+			switch (cx_spool_has(sp, "open", G.ids.id[i], &e)) {
+			case -1:
+				errx(CX_EXIT_ERR, "%s", e.msg);
+			case 1:
 				spool_file(sp, "open", G.ids.id[i], NULL);
+			}
 		if (!G.explain && cx_spool_pending(sp) > 0)
 			index_open(sp);
 	} else

@@ -324,8 +324,14 @@ already_open(const char *id)
 	struct cx_rec o = { 0 };
 	int i;
 
-	if (!cx_spool_has(G.sp, "open", id))
+	struct cx_err e;
+
+	switch (cx_spool_has(G.sp, "open", id, &e)) {
+	case -1:
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	case 0:
 		return 0;
+	}
 	if (G.rr && cx_spool_ticket(G.sp, "open", id, &b, &o, NULL) == 0 &&
 	    cx_rec_getstr(&o, "assignee", &s) == 0 &&
 	    (i = cx_route_agent_index(G.rt, s.p)) >= 0)

@@ -355,14 +355,20 @@ spool_explain(struct work *w)
 	char **names;
 	size_t i;
 
-	for (i = 0; i < G.ids.n; i++)
-		if (cx_spool_has(G.sp, "open", G.ids.id[i])) {
+	for (i = 0; i < G.ids.n; i++) {
+		static const char *const dirs[] = { "open", "closed" };
+		int d, r = 0;
+
+		for (d = 0; d < 2 && (r = cx_spool_has(G.sp, dirs[d],
+		    G.ids.id[i], &e)) == 0; d++)
+			;
+		if (r == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		if (r == 1) {
 			(void)tool_ids_want(&G.ids, G.ids.id[i]);
-			(void)spool_ticket(w, "open", G.ids.id[i]);
-		} else if (cx_spool_has(G.sp, "closed", G.ids.id[i])) {
-			(void)tool_ids_want(&G.ids, G.ids.id[i]);
-			(void)spool_ticket(w, "closed", G.ids.id[i]);
+			(void)spool_ticket(w, dirs[d], G.ids.id[i]);
 		}
+	}
 	if (G.ids.n > 0)
 		return;
 	if ((names = cx_spool_list(G.sp, "open", &e)) == NULL)

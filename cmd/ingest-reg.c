@@ -160,13 +160,16 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 {
 	struct cx_buf elem = { 0 }, hist = { 0 };
 	struct cx_join j = { "followups", NULL, NULL, 0 };
+	struct cx_err err;
 	int r;
 
 	followup_elem(it, &elem);
 	history(&hist, "followup");
 	j.elem = cx_buf_str(&elem);
 	j.hist = cx_buf_str(&hist);
-	r = cx_batch_join(G.b, G.sp, e, &j);
+	r = cx_batch_join(G.b, G.sp, e, &j, &err);
+	if (r == -2)		/* a read error is no "not open" */
+		errx(CX_EXIT_ERR, "%s", err.msg);
 	cx_buf_free(&elem);
 	cx_buf_free(&hist);
 	return r;
@@ -320,7 +323,9 @@ join(const struct item *it, const struct cx_reg_entry *found)
 	struct cx_join j = { "conversation", m->elem.p, m->hist.p, m->at };
 	struct cx_reg_entry e = *found;
 	struct cx_buf why = { 0 };
+	struct cx_err err;
 	char *id = cx_strndup(found->id, strlen(found->id));
+	int r;
 
 	e.id = id;
 	if (G.t.spool == NULL) {
@@ -330,7 +335,9 @@ join(const struct item *it, const struct cx_reg_entry *found)
 			cx_buf_printf(&G.t.out, ",\"conversation\":[%s],"
 			    "\"history\":[%s]}\n", j.elem, j.hist);
 		}
-	} else if (cx_batch_join(G.b, G.sp, &e, &j) == -1) {
+	} else if ((r = cx_batch_join(G.b, G.sp, &e, &j, &err)) != 0) {
+		if (r == -2)
+			errx(CX_EXIT_ERR, "%s", err.msg);
 		if (!m->team)
 			open_ticket(it);	/* the ticket is closed */
 		else {

@@ -8,6 +8,7 @@
  * All of it is staged in one spool transaction with the registry's keys
  * (reg.c), so a crash leaves the spool before or after the whole batch.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,18 +75,19 @@ in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 
 
 /* Whether a batch holds the ticket (a follow-up must not be lost to a
- * batch that no longer has it). */
+ * batch that no longer has it); -1 if the batch cannot be read: a read
+ * error is no answer. */
 static int
 batch_has(struct cx_spool *sp, const char *dir, const char *name,
-    const char *id)
+    const char *id, struct cx_err *err)
 {
 	struct cx_buf f = { 0 };
 	const char *p, *end, *l;
 	size_t n;
 	int yes = 0;
 
-	if (cx_spool_read(sp, dir, name, &f, NULL) == -1)
-		return 0;
+	if (cx_spool_read(sp, dir, name, &f, err) == -1)
+		return errno == ENOENT ? 0 : -1;
 	for (p = f.p, end = p + f.len; !yes && cx_line(&p, end, &l, &n);)
 		yes = has_id(l, n, id) == 1;
 	cx_buf_free(&f);
@@ -94,24 +96,33 @@ batch_has(struct cx_spool *sp, const char *dir, const char *name,
 
 /*
  * Where an open ticket lives: open/ID, or the batch it came in, in new/
- * or classified/.
+ * or classified/; -1 if it is in none, -2 and why if one of them cannot
+ * be read.
  */
 static int
 locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
-    char **name)
+    char **name, struct cx_err *err)
 {
 	static const char *const stages[] = { "new", "classified" };
 	struct cx_buf b = { 0 };
 	size_t i;
+	int r;
 
-	if (cx_spool_has(sp, "open", e->id)) {
+	if ((r = cx_spool_has(sp, "open", e->id, err)) != 0) {
+		if (r == -1)
+			return -2;
 		*dir = cx_strndup("open", 4);
 		*name = cx_strndup(e->id, strlen(e->id));
 		return 0;
 	}
 	cx_buf_printf(&b, "B%010lu.jsonl", e->serial);
 	for (i = 0; i < 2; i++)
-		if (batch_has(sp, stages[i], cx_buf_str(&b), e->id)) {
+		if ((r = batch_has(sp, stages[i], cx_buf_str(&b), e->id,
+		    err)) != 0) {
+			if (r == -1) {
+				cx_buf_free(&b);
+				return -2;
+			}
 			*dir = cx_strndup(stages[i], strlen(stages[i]));
 			*name = b.p;
 			return 0;
@@ -122,7 +133,8 @@ locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
 
 int
 cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
-    const struct cx_reg_entry *e, const struct cx_join *j)
+    const struct cx_reg_entry *e, const struct cx_join *j,
+    struct cx_err *err)
 {
 	struct cx_followup *f;
 	char *dir, *name;
@@ -131,8 +143,8 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 	if (e->serial == cx_spool_serial(sp) && (r = in_batch(b, e->id, j))
 	    != 0)
 		return r == 1 ? 0 : -1;
-	if (locate(sp, e, &dir, &name) == -1)
-		return -1;
+	if ((r = locate(sp, e, &dir, &name, err)) != 0)
+		return r;
 	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
 	f = &b->fu[b->nfu++];
 	f->dir = dir;

@@ -395,7 +395,9 @@ int	 cx_spool_commit(struct cx_spool *, struct cx_err *);
 /* Read a whole file below the spool; -1 with errno ENOENT if absent. */
 int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *, struct cx_err *);
-int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name);
+/* 1 if dir/name is there, 0 if not, -1 and why if that cannot be told. */
+int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_err *);
 /*
  * A ticket's file read into text and parsed into r (which borrows text);
  * -1 if it cannot be read, 1 with "SPOOL/DIR/NAME:1: why" if it is no
@@ -597,9 +599,10 @@ struct cx_join {
 	time_t		 at;
 };
 /* To the ticket in this batch, in new/, classified/ or open/; -1 if it
- * is no longer open. */
+ * is no longer open, -2 and why if where it is cannot be read. */
 int	 cx_batch_join(struct cx_batch *, struct cx_spool *,
-	    const struct cx_reg_entry *, const struct cx_join *);
+	    const struct cx_reg_entry *, const struct cx_join *,
+	    struct cx_err *);
 /* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
 void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
 	    unsigned long, const char *why, const char *, size_t);

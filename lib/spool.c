@@ -850,14 +850,22 @@ cx_spool_read(struct cx_spool *sp, const char *dir, const char *name,
 }
 
 int
-cx_spool_has(struct cx_spool *sp, const char *dir, const char *name)
+cx_spool_has(struct cx_spool *sp, const char *dir, const char *name,
+    struct cx_err *err)
 {
 	int dfd;
 
-	if (check_names(sp, dir, name, NULL) == -1 ||
-	    (dfd = cx_spool_dir(sp, dir, NULL)) == -1)
-		return 0;
-	return faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	if (check_names(sp, dir, name, NULL) == -1)
+		return 0;		/* no file of the spool has that name */
+	/* A question makes no directory: one not there holds nothing. */
+	if (faccessat(sp->dfd, dir, F_OK, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 : fail(sp, err, dir, NULL);
+	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
+		return -1;
+	if (faccessat(dfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	/* Only "not there" is a no: an I/O error is no answer. */
+	return errno == ENOENT ? 0 : fail(sp, err, dir, name);
 }
 
 static int

@@ -188,3 +188,18 @@ helpdesk_spool() {
 	check_eq followups "$(jq -c 'select(.id == "CX-20261124-0001") | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
 	    '["GD-1007","C-88001"]'
 }
+
+@test "EIO: a batch a follow-up's ticket is in that cannot be read stops the run; nothing committed; a rerun joins it" {
+	need_strace
+	cx-ingest -q -s sp examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
+	cp -a sp before
+	cp -a sp ref
+	cx-ingest -q -s ref examples/chat.csv
+	eio_at B0000000001.jsonl cx-ingest -q -s sp examples/chat.csv
+	check_status 2
+	check_stderr 'cx-ingest: sp/new/B0000000001.jsonl: Input/output error'
+	same_tree before sp
+	cx-ingest -q -s sp examples/chat.csv
+	same_tree ref sp
+	check_eq joined "$(jq -r 'select(.id == "CX-20261124-0001") | .followups[-1].source.ext' sp/new/B0000000001.jsonl)" C-88001
+}

@@ -187,6 +187,24 @@ die_at() {
 	    -e "trace=$sc" -e "inject=$sc:signal=KILL:when=$n" "$@"
 }
 
+# eio_at NAME CMD...: CMD, its first openat of a file named NAME failing
+# with EIO (the call's number found by a first, traced run on a copy of
+# sp/); sets status and stderr as `run --separate-stderr` does.
+eio_at() {
+	local name=$1 n
+	shift
+	rm -rf eio-probe
+	cp -a sp eio-probe
+	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq -o eio-trace \
+	    -e trace=openat "${@/#sp/eio-probe}" >/dev/null 2>&1 || true
+	n=$(grep -n "openat([^\"]*\"$name\"" eio-trace | head -n 1 | cut -d: -f1)
+	rm -rf eio-probe eio-trace
+	[ -n "$n" ] || { echo "eio_at: no openat of $name" >&2; return 1; }
+	run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -qq -o /dev/null -e trace=openat \
+	    -e inject=openat:error=EIO:when="$n" "$@"
+}
+
 # crash_loop SYSCALLS BASE CMD...: for each syscall of the strace set
 # SYSCALLS and N = 1, 2, ... until CMD makes fewer calls, CMD (a writer on
 # the spool sp/, made afresh from the spool BASE) is killed before its Nth
