@@ -74,24 +74,61 @@ in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 }
 
 
-/* Whether a batch holds the ticket (a follow-up must not be lost to a
- * batch that no longer has it); -1 if the batch cannot be read: a read
- * error is no answer. */
-static int
-batch_has(struct cx_spool *sp, const char *dir, const char *name,
-    const char *id, struct cx_err *err)
+/* The open tickets' ids of a batch file, read the first time asked. */
+static struct cx_keyset *
+batch_ids(struct cx_batch *b, struct cx_spool *sp, const char *dir,
+    const char *name, struct cx_err *err)
 {
-	struct cx_buf f = { 0 };
-	const char *p, *end, *l;
-	size_t n;
-	int yes = 0;
+	static const char *const keys[] = { "id", "status" };
+	struct cx_seen_batch *s;
+	struct cx_buf f = { 0 }, id = { 0 }, st = { 0 };
+	const char *p, *end, *l, *m[2];
+	size_t i, n, mn[2];
 
-	if (cx_spool_read(sp, dir, name, &f, err) == -1)
-		return errno == ENOENT ? 0 : -1;
-	for (p = f.p, end = p + f.len; !yes && cx_line(&p, end, &l, &n);)
-		yes = has_id(l, n, id) == 1;
+	for (i = 0; i < b->nseen; i++)
+		if (strcmp(b->seen[i].dir, dir) == 0 &&
+		    strcmp(b->seen[i].name, name) == 0)
+			return &b->seen[i].ids;
+	if (cx_spool_read(sp, dir, name, &f, err) == -1) {
+		/* Not cached: a later commit of this run may make it. */
+		static struct cx_keyset none;
+
+		return errno == ENOENT ? &none : NULL;
+	}
+	b->seen = cx_grow(b->seen, b->nseen, sizeof(*b->seen));
+	s = &b->seen[b->nseen++];
+	memset(s, 0, sizeof(*s));
+	s->dir = cx_strndup(dir, strlen(dir));
+	s->name = cx_strndup(name, strlen(name));
+	/* The batch is this spool's own: its lines are records, and only
+	 * the two members are looked at. */
+	for (p = f.p, end = p + f.len; cx_line(&p, end, &l, &n);) {
+		id.len = st.len = 0;
+		if (cx_json_fields(l, n, keys, 2, m, mn) == -1 ||
+		    m[0] == NULL || cx_json_str(m[0], mn[0], &id) == -1 ||
+		    (m[1] != NULL && cx_json_str(m[1], mn[1], &st) == 0 &&
+		    strcmp(cx_buf_str(&st), "closed") == 0))
+			continue;
+		(void)cx_keyset_put(&s->ids, cx_key_of(id.p, id.len), 0, NULL);
+	}
 	cx_buf_free(&f);
-	return yes;
+	cx_buf_free(&id);
+	cx_buf_free(&st);
+	return &s->ids;
+}
+
+/* Whether a batch holds the ticket, open (a follow-up must not be lost
+ * to a batch that no longer has it); -1 if the batch cannot be read: a
+ * read error is no answer. */
+static int
+batch_has(struct cx_batch *b, struct cx_spool *sp, const char *dir,
+    const char *name, const char *id, struct cx_err *err)
+{
+	struct cx_keyset *ids;
+
+	if ((ids = batch_ids(b, sp, dir, name, err)) == NULL)
+		return -1;
+	return cx_keyset_get(ids, cx_key_of(id, strlen(id)), NULL);
 }
 
 /*
@@ -100,8 +137,9 @@ batch_has(struct cx_spool *sp, const char *dir, const char *name,
  * be read.
  */
 static int
-locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
-    char **name, struct cx_err *err)
+locate(struct cx_batch *bt, struct cx_spool *sp,
+    const struct cx_reg_entry *e, char **dir, char **name,
+    struct cx_err *err)
 {
 	static const char *const stages[] = { "new", "classified" };
 	struct cx_buf b = { 0 };
@@ -117,7 +155,7 @@ locate(struct cx_spool *sp, const struct cx_reg_entry *e, char **dir,
 	}
 	cx_buf_printf(&b, "B%010lu.jsonl", e->serial);
 	for (i = 0; i < 2; i++)
-		if ((r = batch_has(sp, stages[i], cx_buf_str(&b), e->id,
+		if ((r = batch_has(bt, sp, stages[i], cx_buf_str(&b), e->id,
 		    err)) != 0) {
 			if (r == -1) {
 				cx_buf_free(&b);
@@ -143,7 +181,7 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 	if (e->serial == cx_spool_serial(sp) && (r = in_batch(b, e->id, j))
 	    != 0)
 		return r == 1 ? 0 : -1;
-	if ((r = locate(sp, e, &dir, &name, err)) != 0)
+	if ((r = locate(b, sp, e, &dir, &name, err)) != 0)
 		return r;
 	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
 	f = &b->fu[b->nfu++];
@@ -192,31 +230,58 @@ fu_free(struct cx_followup *f)
 }
 
 static int
-same_file(const struct cx_followup *a, const struct cx_followup *b)
+stage(struct cx_spool *sp, const char *dir, const char *name,
+    const struct cx_buf *data, struct cx_err *err)
 {
-	return a->dir != NULL && b->dir != NULL &&
-	    strcmp(a->dir, b->dir) == 0 && strcmp(a->name, b->name) == 0;
+	return cx_spool_stage(sp, dir, name, data->p, data->len, err);
 }
 
-/* One line of a ticket file with every follow-up meant for it applied. */
-static void
-apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
-    struct cx_buf *out)
-{
-	char *t = NULL, *u;
-	size_t j, n = len;
+/* Follow-ups in order of their file, then of their coming. */
+static struct cx_batch *sort_b;
 
-	for (j = first; j < b->nfu; j++) {
-		if (!same_file(&b->fu[j], &b->fu[first]) ||
-		    !has_id(t ? t : line, t ? n - 1 : len, b->fu[j].id))
-			continue;
-		u = cx_ticket_join(t ? t : line, t ? n - 1 : len,
-		    &b->fu[j].j, &n);
-		if (u == NULL)
-			continue;
-		free(t);
-		t = u;
-	}
+static int
+by_file(const void *x, const void *y)
+{
+	const struct cx_followup *a = &sort_b->fu[*(const uint32_t *)x];
+	const struct cx_followup *c = &sort_b->fu[*(const uint32_t *)y];
+	int d;
+
+	if ((d = strcmp(a->dir, c->dir)) != 0 ||
+	    (d = strcmp(a->name, c->name)) != 0)
+		return d;
+	return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
+}
+
+#define NONE	UINT32_MAX
+
+/*
+ * One line of a ticket file with every follow-up meant for it applied,
+ * in the order they came: ids maps a ticket to the first of its
+ * follow-ups (a position in ord), inext to the next.
+ */
+static void
+apply_line(struct cx_batch *b, const char *line, size_t len,
+    const struct cx_keyset *ids, const uint32_t *ord, const uint32_t *inext,
+    struct cx_buf *id, struct cx_buf *out)
+{
+	static const char *const keys[] = { "id" };
+	const char *m[1];
+	size_t mn[1], n = len;
+	char *t = NULL, *u;
+	uint32_t k;
+
+	id->len = 0;
+	if (cx_json_fields(line, len, keys, 1, m, mn) == 0 && m[0] != NULL &&
+	    cx_json_str(m[0], mn[0], id) == 0 && cx_keyset_get(ids,
+	    cx_key_of(id->p, id->len), &k))
+		for (; k != NONE; k = inext[k]) {
+			u = cx_ticket_join(t ? t : line, t ? n - 1 : len,
+			    &b->fu[ord[k]].j, &n);
+			if (u == NULL)
+				continue;
+			free(t);
+			t = u;
+		}
 	if (t != NULL) {
 		cx_buf_add(out, t, n);
 		free(t);
@@ -226,42 +291,65 @@ apply_all(struct cx_batch *b, const char *line, size_t len, size_t first,
 	}
 }
 
-static int
-stage(struct cx_spool *sp, const char *dir, const char *name,
-    const struct cx_buf *data, struct cx_err *err)
-{
-	return cx_spool_stage(sp, dir, name, data->p, data->len, err);
-}
-
-/* Rewrite each file that got follow-ups and stage it with the batch. */
+/*
+ * Rewrite each file that got follow-ups and stage it with the batch:
+ * each file read once, each of its lines parsed for its id once, so a
+ * follow-up costs what a ticket costs, not a pass over its batch.
+ */
 static int
 stage_followups(struct cx_batch *b, struct cx_spool *sp, struct cx_err *err)
 {
-	struct cx_buf file = { 0 }, out = { 0 };
+	struct cx_buf file = { 0 }, out = { 0 }, id = { 0 };
+	struct cx_keyset ids = { 0 };
 	const char *p, *end, *l;
-	size_t i, j, n;
+	uint32_t *ord, *inext, *tail, first;
+	size_t i, k, g, n, nf = 0;
 	int r = 0;
 
-	for (i = 0; i < b->nfu && r == 0; i++) {
-		if (b->fu[i].dir == NULL)
-			continue;
+	ord = cx_alloc((b->nfu + 1) * sizeof(*ord));
+	inext = cx_alloc((b->nfu + 1) * sizeof(*inext));
+	tail = cx_alloc((b->nfu + 1) * sizeof(*tail));
+	for (i = 0; i < b->nfu; i++)
+		if (b->fu[i].dir != NULL)
+			ord[nf++] = (uint32_t)i;
+	sort_b = b;
+	qsort(ord, nf, sizeof(*ord), by_file);
+	for (g = 0; g < nf && r == 0; g = k) {
+		/* The follow-ups of one file, ord[g .. k). */
+		cx_keyset_free(&ids);
+		memset(&ids, 0, sizeof(ids));
+		for (k = g; k < nf && (k == g || strcmp(b->fu[ord[k]].dir,
+		    b->fu[ord[g]].dir) == 0) && strcmp(b->fu[ord[k]].name,
+		    b->fu[ord[g]].name) == 0; k++) {
+			const char *fid = b->fu[ord[k]].id;
+
+			inext[k] = NONE;
+			tail[k] = (uint32_t)k;
+			if (cx_keyset_put(&ids, cx_key_of(fid, strlen(fid)),
+			    (uint32_t)k, &first)) {
+				inext[tail[first]] = (uint32_t)k;
+				tail[first] = (uint32_t)k;
+			}
+		}
 		file.len = out.len = 0;
-		if (cx_spool_read(sp, b->fu[i].dir, b->fu[i].name, &file,
-		    err) == -1) {
+		if (cx_spool_read(sp, b->fu[ord[g]].dir, b->fu[ord[g]].name,
+		    &file, err) == -1) {
 			r = -1;
 			break;
 		}
 		for (p = file.p, end = p + file.len; cx_line(&p, end, &l, &n);)
-			apply_all(b, l, n, i, &out);
-		r = stage(sp, b->fu[i].dir, b->fu[i].name, &out, err);
-		for (j = b->nfu; j-- > i + 1;)
-			if (same_file(&b->fu[j], &b->fu[i]))
-				fu_free(&b->fu[j]);
+			apply_line(b, l, n, &ids, ord, inext, &id, &out);
+		r = stage(sp, b->fu[ord[g]].dir, b->fu[ord[g]].name, &out, err);
 	}
 	for (i = 0; i < b->nfu; i++)
 		fu_free(&b->fu[i]);
 	b->nfu = 0;
+	cx_keyset_free(&ids);
+	free(ord);
+	free(inext);
+	free(tail);
 	cx_buf_free(&file);
+	cx_buf_free(&id);
 	cx_buf_free(&out);
 	return r;
 }
@@ -339,9 +427,17 @@ cx_batch_rejects(struct cx_batch *b)
 void
 cx_batch_free(struct cx_batch *b)
 {
+	size_t i;
+
 	if (b == NULL)
 		return;
 	cx_batch_clear(b);
+	for (i = 0; i < b->nseen; i++) {
+		free(b->seen[i].dir);
+		free(b->seen[i].name);
+		cx_keyset_free(&b->seen[i].ids);
+	}
+	free(b->seen);
 	free(b->t);
 	free(b->fu);
 	cx_buf_free(&b->rejects);

@@ -454,6 +454,17 @@ struct cx_batch {
 	}			*fu;	/* what joins earlier tickets */
 	size_t			 nfu, capfu;
 	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
+	/*
+	 * The open tickets of each batch file a follow-up looked in, read
+	 * once a run: a follow-up costs a lookup, not a read and a parse
+	 * of its ticket's batch.  The run holds the spool's lock, and its
+	 * own commits add to tickets, never move or close them.
+	 */
+	struct cx_seen_batch {
+		char		*dir, *name;
+		struct cx_keyset ids;	/* the open tickets' ids */
+	}			*seen;
+	size_t			 nseen;
 };
 /* A ticket's text with what joins it added. */
 char	*cx_ticket_join(const char *, size_t, const struct cx_join *,
