@@ -305,6 +305,61 @@ rec_reset(struct cx_rec *r)
 	r->dirty = 0;
 }
 
+static int key_is(const struct cx_field *, const char *, size_t);
+
+/*
+ * A key given twice: the last is the value, as jq reads it, and the
+ * record is written back without the others, so that no reader of the
+ * stored ticket can take the one a tool did not.  A 256-bit mask of a
+ * cheap hash of each key finds the rare repeat without comparing every
+ * pair.
+ */
+static void
+dedupe(struct cx_rec *r)
+{
+	uint64_t seen[4] = { 0, 0, 0, 0 }, bit;
+	const struct cx_field *f;
+	struct cx_buf k = { 0 };
+	size_t i, j, h;
+	int esc = 0;
+
+	/* An escaped key ("a\u0062") may repeat a plain one ("ab"): where
+	 * there is one, every key is compared, decoded. */
+	for (i = 0; i < r->n && !esc; i++)
+		esc = (r->f[i].flags & CX_F_KESC) != 0;
+	for (i = 0; i < r->n; i++) {
+		f = &r->f[i];
+		h = f->klen > 0 ? (f->klen * 31 + (unsigned char)f->k[0] * 7 +
+		    (unsigned char)f->k[f->klen / 2] * 13 +
+		    (unsigned char)f->k[f->klen - 1]) & 255 : 0;
+		bit = (uint64_t)1 << (h & 63);
+		if (!esc && !(seen[h >> 6] & bit)) {
+			seen[h >> 6] |= bit;
+			continue;
+		}
+		seen[h >> 6] |= bit;
+		/* Maybe a repeat: compared with those before, decoded. */
+		k.len = 0;
+		if (f->flags & CX_F_KESC) {
+			struct cx_buf raw = { 0 };
+
+			cx_buf_addc(&raw, '"');
+			cx_buf_add(&raw, f->k, f->klen);
+			cx_buf_addc(&raw, '"');
+			(void)cx_json_str(raw.p, raw.len, &k);
+			cx_buf_free(&raw);
+		} else
+			cx_buf_add(&k, f->k, f->klen);
+		for (j = 0; j < i; j++)
+			if (!(r->f[j].flags & CX_F_DEL) &&
+			    key_is(&r->f[j], k.p != NULL ? k.p : "", k.len)) {
+				r->f[j].flags |= CX_F_DEL;
+				r->dirty = 1;
+			}
+	}
+	cx_buf_free(&k);
+}
+
 int
 cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
     struct cx_err *err, size_t *errpos)
@@ -368,6 +423,7 @@ done:
 		fail(&ps, p, "trailing characters after the object");
 		goto bad;
 	}
+	dedupe(r);
 	return 0;
 bad:
 	if (errpos != NULL)

@@ -17,7 +17,6 @@ static const char *valid[] = {
 	"{\"s\":\"\\u4e2d\\ud83d\\ude00\\n\\t\\\"\\\\\\/\"}",
 	"{\"s\":\"中文 😀\"}",
 	"{\"a\":[1,[2,[3,{}]],{\"b\":null}],\"t\":true,\"f\":false}",
-	"{\"dup\":1,\"dup\":2}",
 	"{\"lone\":\"\\udc00\"}",
 	"{\"k\\u0041\":1}",
 	"{\"a\" : [ 1 , 2 ] , \"b\" : { } }",
@@ -158,6 +157,37 @@ test_strings(void)
 	cx_buf_free(&d);
 }
 
+static void
+test_duplicates(void)
+{
+	static const struct { const char *in, *out, *a; } c[] = {
+		{ "{\"id\":\"X\",\"a\":1,\"b\":2,\"a\":3}",
+		    "{\"id\":\"X\",\"b\":2,\"a\":3}\n", "3" },
+		{ "{\"a\\u0062\":1,\"ab\":2}", "{\"ab\":2}\n", NULL },
+		{ "{\"ab\":1,\"a\\u0062\":2}", "{\"a\\u0062\":2}\n", NULL },
+		{ "{\"a\":1,\"a\":2,\"a\":3}", "{\"a\":3}\n", "3" },
+		{ "{\"a\":1,\"b\":2}", "{\"a\":1,\"b\":2}\n", "1" },
+	};
+	struct cx_rec r = { 0 };
+	struct cx_buf out = { 0 };
+	const struct cx_field *f;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ok(cx_rec_parse(&r, c[i].in, strlen(c[i].in), NULL, NULL) == 0,
+		    "duplicate keys read: %s", c[i].in);
+		out.len = 0;
+		cx_rec_write(&r, &out);
+		ok(strcmp(cx_buf_str(&out), c[i].out) == 0,
+		    "the last kept, the others not written: %s", out.p);
+		if (c[i].a != NULL)
+			ok((f = cx_rec_get(&r, "a")) != NULL && f->vlen == 1 &&
+			    f->v[0] == c[i].a[0], "the last is read");
+	}
+	cx_rec_free(&r);
+	cx_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -166,5 +196,6 @@ main(void)
 	test_depth();
 	test_edit();
 	test_strings();
+	test_duplicates();
 	return done_testing();
 }
