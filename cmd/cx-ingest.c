@@ -241,6 +241,13 @@ jsonl_file(struct cx_in *in)
 	int rc;
 
 	while ((rc = cx_in_line(in, &l, &n, &e)) == 1) {
+		if (in->cut) {
+			/* Set aside with its start: the rest is not kept. */
+			cx_cut_why(&e2, "a line");
+			reject(in->name, in->lineno, e2.msg, l,
+			    cx_utf8_prefix(l, 1024));
+			continue;
+		}
 		if (n == 0)
 			continue;
 		memset(&it, 0, sizeof(it));

@@ -118,6 +118,11 @@ read_jsonl(struct cx_in *in)
 	int rc;
 
 	while ((rc = cx_in_line(in, &l, &n, &e)) == 1) {
+		if (in->cut) {
+			cx_cut_why(&e, "a line");
+			tool_bad(&G.t, in->name, in->lineno, e.msg, "left out");
+			continue;
+		}
 		if (n == 0)
 			continue;
 		if (cx_rec_parse(&r, l, n, &e, NULL) == -1) {

@@ -333,6 +333,11 @@ keep_extension(void)
 		if (cx_in_open(&in, G.extpath, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		while ((r = cx_in_line(&in, &l, &n, &e)) == 1) {
+			if (in.cut) {
+				cx_cut_why(&e, "a line");
+				errx(CX_EXIT_ERR, "%s:%lu: %s", G.extpath,
+				    in.lineno, e.msg);
+			}
 			cx_buf_add(&b, l, n);
 			cx_buf_addc(&b, '\n');
 		}

@@ -291,8 +291,13 @@ tool_clock(struct tool *t)
 {
 	struct cx_err e;
 
-	if (cx_clock_setup(t->spool, t->zone, t->now, t->nowtext, &e) == -1)
+	size_t mb;
+
+	if (cx_clock_setup(t->spool, t->zone, t->now, t->nowtext, &e) == -1 ||
+	    cx_setting_number(t->spool, "record_max_mb", 8, 1, 4096, &mb,
+	    &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_record_max = mb << 20;
 	if ((t->flags & TOOL_SPOOLONLY) && t->spool == NULL)
 		errx(CX_EXIT_ERR, "%s works on a spool: give -s or set "
 		    "CX_SPOOL", t->name);
@@ -332,6 +337,11 @@ filter_one(struct tool *t, const char *path, tool_line_fn *fn, void *arg)
 	if (cx_in_open(&in, path, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	while ((rc = cx_in_line(&in, &l, &n, &e)) == 1) {
+		if (in.cut) {
+			cx_cut_why(&e, "a line");
+			tool_bad(t, in.name, in.lineno, e.msg, "left out");
+			continue;
+		}
 		if (n == 0)
 			continue;
 		fn(arg, in.name, in.lineno, l, n, &t->out);

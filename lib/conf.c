@@ -92,6 +92,12 @@ cx_conf_lines(const char *path,
 	if (cx_in_open(&in, path, err) == -1)
 		return -1;
 	while ((r = cx_in_line(&in, &l, &n, err)) == 1) {
+		if (in.cut) {
+			cx_cut_why(&e2, "a line");
+			cx_seterr(err, "%s:%lu: %s", path, in.lineno, e2.msg);
+			r = -1;
+			break;
+		}
 		if (in.lineno == 1 && n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
 			l += 3;
 			n -= 3;

@@ -303,6 +303,45 @@ malformed(struct cx_csv *c, const char *why)
 	c->complete = 1;
 }
 
+/*
+ * A physical line longer than cx_record_max: thrown away up to its end,
+ * read a chunk at a time, so that neither it nor the record it is in is
+ * ever held whole.  0, or -1 if the input cannot be read.
+ */
+static int
+skip_line(struct cx_csv *c, int quoted, struct cx_err *err)
+{
+	const char *p, *end;
+
+	c->inrec = 0;			/* nothing of it is kept */
+	for (;;) {
+		/* A line ends a record only outside quotes: a quote opens
+		 * or closes them, and "" closes and opens them again. */
+		for (p = c->text.p + c->tpos, end = c->text.p + c->text.len;
+		    p < end; p++)
+			if (*p == '"')
+				quoted = !quoted;
+			else if ((unsigned char)*p == c->term && !quoted) {
+				c->tpos = (size_t)(p + 1 - c->text.p);
+				return 0;
+			} else if ((unsigned char)*p == c->term)
+				c->line++;
+		c->tpos = c->text.len;
+		if (c->eof)
+			return 0;
+		if (fill(c, err) == -1)
+			return -1;
+	}
+}
+
+/* The start of what is cut, for the rejects (and their dedupe). */
+static void
+keep_start(struct cx_csv *c, const char *p, size_t n)
+{
+	c->row.raw.len = 0;
+	cx_buf_add(&c->row.raw, p, cx_utf8_prefix(p, n < 1024 ? n : 1024));
+}
+
 int
 cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 {
@@ -317,6 +356,28 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 		if (c->started && c->tpos < c->text.len)
 			nl = memchr(c->text.p + c->tpos, c->term,
 			    c->text.len - c->tpos);
+		if (nl == NULL && !c->eof && cx_record_max > 0 &&
+		    c->text.len - c->tpos > cx_record_max) {
+			struct cx_err why;
+
+			if (!c->inrec) {
+				c->row.line = c->line;
+				keep_start(c, c->text.p + c->tpos,
+				    c->text.len - c->tpos);
+			} else if (c->row.raw.len == 0)
+				keep_start(c, c->text.p + c->rawstart,
+				    c->text.len - c->rawstart);
+			else if (c->row.raw.len > 1024)
+				c->row.raw.len = cx_utf8_prefix(c->row.raw.p,
+				    1024);
+			if (skip_line(c, c->inrec && c->p.quoted, err) == -1)
+				return -1;
+			c->rawstart = c->tpos;
+			cx_cut_why(&why, "a line");
+			malformed(c, why.msg);
+			c->line++;
+			break;
+		}
 		if (nl == NULL && !c->eof) {
 			if (fill(c, err) == -1)
 				return -1;
@@ -362,6 +423,26 @@ cx_csv_next(struct cx_csv *c, struct cx_csvrow **rowp, struct cx_err *err)
 		}
 		c->inrec = c->p.pstate != ROW_NOT_BEGUN || c->row.n > 0;
 		c->line++;
+		/* A record of many lines, each short, that grows too long. */
+		if (c->inrec && !c->complete && cx_record_max > 0 &&
+		    c->row.raw.len + (c->tpos - c->rawstart) > cx_record_max) {
+			struct cx_err why;
+
+			cx_cut_why(&why, "a record");
+			if (c->row.raw.len == 0)
+				keep_start(c, c->text.p + c->rawstart,
+				    c->tpos - c->rawstart);
+			else if (c->row.raw.len > 1024)
+				c->row.raw.len = cx_utf8_prefix(c->row.raw.p,
+				    1024);
+			/* The rest of the record, to its end. */
+			if (skip_line(c, c->p.quoted, err) == -1)
+				return -1;
+			c->rawstart = c->tpos;
+			malformed(c, why.msg);
+			c->line++;
+			break;
+		}
 	}
 	/* The record's text: in place, unless a refill moved some of it. */
 	if (c->row.raw.len == 0) {

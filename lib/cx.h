@@ -218,7 +218,14 @@ struct cx_in {
 	size_t		 cap, beg, end;
 	int		 eof;
 	unsigned long	 lineno;	/* of the last line returned */
+	int		 cut;		/* that line was longer than
+					 * cx_record_max: only its start */
 };
+/* The longest line or CSV record read whole (record_max_mb of cx.conf,
+ * 8 MB); 0 for no limit. */
+extern size_t	 cx_record_max;
+/* "a line longer than 8 MB (record_max_mb, cx-conf(5))": what, why. */
+void	 cx_cut_why(struct cx_err *, const char *what);
 int	 cx_in_open(struct cx_in *, const char *path, struct cx_err *);
 /* The same for a descriptor already open ("name" for messages). */
 int	 cx_in_fdopen(struct cx_in *, int fd, const char *name,

@@ -189,6 +189,62 @@ in_fill(struct cx_in *in, void *dst, size_t n, struct cx_err *err)
 	return raw_read(in, dst, n, err);
 }
 
+/* The longest line or CSV record a tool takes (record_max_mb); 0: any. */
+size_t cx_record_max = 8 << 20;
+
+/* Why a line or record was cut. */
+void
+cx_cut_why(struct cx_err *err, const char *what)
+{
+	cx_seterr(err, "%s longer than %zu MB (record_max_mb, cx-conf(5))",
+	    what, cx_record_max >> 20);
+}
+
+/*
+ * A line longer than cx_record_max: its first cx_record_max bytes are
+ * returned, flagged (in->cut), and the rest is read and thrown away up
+ * to the newline, so that memory stays within a few times the limit
+ * however long the line, and the lines after it are read as ever.
+ */
+static int
+cut_line(struct cx_in *in, const char **line, size_t *len,
+    struct cx_err *err)
+{
+	size_t keep = in->beg + cx_record_max, rest;
+	char *nl;
+	long r;
+
+	for (;;) {
+		nl = in->end > keep ?
+		    memchr(in->buf + keep, '\n', in->end - keep) : NULL;
+		if (nl != NULL) {
+			rest = in->end - (size_t)(nl + 1 - in->buf);
+			memmove(in->buf + keep, nl + 1, rest);
+			in->end = keep + rest;
+			break;
+		}
+		in->end = keep;		/* what was scanned goes */
+		if (in->cap - in->end < CHUNK) {
+			in->cap = in->end + 2 * CHUNK;
+			in->buf = cx_realloc(in->buf, in->cap);
+		}
+		if ((r = in_fill(in, in->buf + in->end, in->cap - in->end,
+		    err)) == -1)
+			return -1;
+		if (r == 0) {
+			in->eof = 1;
+			break;
+		}
+		in->end += (size_t)r;
+	}
+	*line = in->buf + in->beg;
+	*len = cx_record_max;
+	in->beg = keep;
+	in->lineno++;
+	in->cut = 1;
+	return 1;
+}
+
 int
 cx_in_line(struct cx_in *in, const char **line, size_t *len,
     struct cx_err *err)
@@ -197,11 +253,14 @@ cx_in_line(struct cx_in *in, const char **line, size_t *len,
 	size_t scan = in->beg;
 	long r;
 
+	in->cut = 0;
 	for (;;) {
 		nl = in->end > scan ?
 		    memchr(in->buf + scan, '\n', in->end - scan) : NULL;
 		if (nl != NULL || in->eof)
 			break;
+		if (cx_record_max > 0 && in->end - in->beg > cx_record_max)
+			return cut_line(in, line, len, err);
 		scan = in->end;
 		if (in->beg > 0 && in->end - in->beg < in->cap / 2) {
 			memmove(in->buf, in->buf + in->beg, in->end - in->beg);
@@ -231,6 +290,10 @@ cx_in_line(struct cx_in *in, const char **line, size_t *len,
 	in->beg = nl - in->buf + (nl < in->buf + in->end ? 1 : 0);
 	if (*len > 0 && (*line)[*len - 1] == '\r')
 		(*len)--;
+	if (cx_record_max > 0 && *len > cx_record_max) {
+		*len = cx_record_max;	/* it came whole in a last read */
+		in->cut = 1;
+	}
 	in->lineno++;
 	return 1;
 }

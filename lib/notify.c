@@ -74,6 +74,11 @@ cx_tmpl_load(const char *path, struct cx_err *err)
 		goto fail;
 	open = 1;
 	while ((r = cx_in_line(&in, &l, &n, err)) == 1) {
+		if (in.cut) {
+			cx_seterr(err, "%s:%lu: a line too long", path,
+			    in.lineno);
+			goto fail;
+		}
 		if (!cx_utf8_valid(l, n)) {
 			cx_seterr(err, "%s:%lu: invalid UTF-8", path, in.lineno);
 			goto fail;

@@ -279,3 +279,38 @@ commit 1'
 	check_status 2
 	check_stderr 'cx-ingest: file/spool: cannot make the spool'"'"'s directory file/spool: Not a directory'
 }
+
+@test "limits: a line or record longer than record_max_mb is set aside with its start and reason, the rows after it registered, memory a few times the limit" {
+	mkdir -p sp/etc
+	echo 'record_max_mb = 1' >sp/etc/cx.conf
+	{
+		sed -n 1,2p examples/helpdesk-zh.csv
+		# GD-1002 with a description of 9 MB on one line.
+		sed -n 3p examples/helpdesk-zh.csv | awk -F, -v OFS=, '{ $1 = "BIG-1"; print }' | tr -d '\r\n'
+		head -c 9000000 /dev/zero | tr '\0' x
+		echo
+		sed -n 5p examples/helpdesk-zh.csv   # GD-1004
+		# One of 1.2 MB over 400 lines, in quotes.
+		printf 'BIG-2,2026-11-22 10:00:00,电话,U1,张三,13800138000,,,,,,,,,长描述,"'
+		awk 'BEGIN { for (i = 0; i < 400; i++) { s = ""; for (j = 0; j < 300; j++) s = s "abcdefghij"; print s } }'
+		echo '",,,'
+		sed -n 6p examples/helpdesk-zh.csv   # GD-1005
+	} | gzip >big.csv.gz
+	run --separate-stderr /usr/bin/time -f '%M' -o rss cx-ingest -s sp big.csv.gz
+	check_status 1
+	check_stderr 'cx-ingest: big.csv.gz:3: a line longer than 1 MB (record_max_mb, cx-conf(5))' \
+	    'cx-ingest: big.csv.gz:5: a record longer than 1 MB (record_max_mb, cx-conf(5))' \
+	    'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 2 rejected'
+	check_eq registered "$(jq -r .source.ext sp/new/*.jsonl | tr '\n' ' ')" 'GD-1001 GD-1004 GD-1005 '
+	check_eq rejects "$(jq -r '"\(.line) \(.raw[0:6]) \(.raw | length <= 1024)"' sp/rejects/*.jsonl)" '3 BIG-1, true
+5 BIG-2, true'
+	# 9 MB of input, 1 MB allowed: the process stays within a few MB
+	# (not under the sanitizers, whose own memory is many times more).
+	[[ "$CX_BIN" == */san/* ]] || [ "$(tail -n 1 rss)" -lt 24000 ]
+	# The default is 8 MB, and a filter leaves such a line out.
+	{ printf '{"id":"A","text":"'; head -c 9000000 /dev/zero | tr '\0' x; echo '"}'; echo '{"id":"B","text":"y"}'; } >big.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify big.jsonl
+	check_status 1
+	check_eq first "${stderr%%$'\n'*}" 'cx-classify: big.jsonl:1: a line longer than 8 MB (record_max_mb, cx-conf(5)); left out'
+	check_eq kept "$(jq -r .id out.jsonl)" B
+}
