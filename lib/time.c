@@ -7,6 +7,7 @@
  * numeric offset, in one zone per run: the zone lives in TZ, so this file
  * is process-global by design.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,12 +542,13 @@ tz_init(void)
  * silently read as UTC.
  */
 static int
-zone_known(const char *name)
+zone_known(const char *name, struct cx_err *err)
 {
 	struct cx_buf path = { 0 };
 	const char *dir;
 	char magic[4];
-	int fd, ok;
+	ssize_t n;
+	int fd, ok = 0;
 
 	if (name[0] == '\0' || name[0] == '/' ||
 	    name[strspn(name, ZONECHARS)] != '\0')
@@ -554,21 +556,32 @@ zone_known(const char *name)
 	if ((dir = getenv("TZDIR")) == NULL || dir[0] == '\0')
 		dir = "/usr/share/zoneinfo";
 	cx_buf_printf(&path, "%s/%s", dir, name);
-	fd = open(cx_buf_str(&path), O_RDONLY | O_CLOEXEC);
+	/* Not there is unknown; a file that cannot be read is an error,
+	 * not an answer. */
+	if ((fd = open(cx_buf_str(&path), O_RDONLY | O_CLOEXEC)) == -1) {
+		ok = errno == ENOENT || errno == ENOTDIR || errno == EISDIR ?
+		    0 : -1;
+	} else if ((n = read(fd, magic, sizeof(magic))) == -1)
+		ok = -1;
+	else
+		ok = n == (ssize_t)sizeof(magic) &&
+		    memcmp(magic, "TZif", sizeof(magic)) == 0;
+	if (ok == -1)
+		cx_seterr(err, "%s: %s", path.p, strerror(errno));
+	if (fd != -1)
+		close(fd);
 	cx_buf_free(&path);
-	if (fd == -1)
-		return 0;
-	ok = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
-	    memcmp(magic, "TZif", sizeof(magic)) == 0;
-	close(fd);
 	return ok;
 }
 
 int
 cx_tz_set(const char *name, struct cx_err *err)
 {
-	if (strcmp(name, "UTC") != 0 && !zone_known(name)) {
-		cx_seterr(err, "unknown time zone \"%s\"", name);
+	int k;
+
+	if (strcmp(name, "UTC") != 0 && (k = zone_known(name, err)) != 1) {
+		if (k == 0)
+			cx_seterr(err, "unknown time zone \"%s\"", name);
 		return -1;
 	}
 	tz_apply(name);

@@ -203,3 +203,13 @@ helpdesk_spool() {
 	same_tree ref sp
 	check_eq joined "$(jq -r 'select(.id == "CX-20261124-0001") | .followups[-1].source.ext' sp/new/B0000000001.jsonl)" C-88001
 }
+
+@test "EIO: a time zone file that cannot be read is said as such, not as an unknown zone" {
+	need_strace
+	cx-ingest -q -s sp examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
+	cp -a sp before
+	eio_at /usr/share/zoneinfo/Asia/Shanghai cx-classify -s sp
+	check_status 2
+	check_stderr 'cx-classify: /usr/share/zoneinfo/Asia/Shanghai: Input/output error'
+	same_tree before sp
+}
