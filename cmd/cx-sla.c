@@ -303,7 +303,8 @@ spool_ticket(struct work *w, const char *dir, const char *name)
 		    &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
-	if (s != DEFER)
+	/* An unchanged ticket's line is the one the index has. */
+	if (s != DEFER && (s == CHANGED || !cx_index_touch(G.index, name)))
 		cx_index_set(G.index, name, &w->r);
 	if (G.alerts.len > ALERTS_PART)
 		stage_alerts();

@@ -520,6 +520,8 @@ struct cx_index *cx_index_open(struct cx_spool *, struct cx_err *);
 void	 cx_index_line(const struct cx_rec *, struct cx_buf *);
 /* A ticket now in open/; r NULL: the ticket gone from it. */
 void	 cx_index_set(struct cx_index *, const char *id, const struct cx_rec *);
+/* A ticket unchanged since its line was made: kept; 0 if it has none. */
+int	 cx_index_touch(struct cx_index *, const char *id);
 /* Around a pass over every open ticket: what it did not set goes. */
 void	 cx_index_sweep_begin(struct cx_index *);
 void	 cx_index_sweep_end(struct cx_index *);

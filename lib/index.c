@@ -196,6 +196,20 @@ cx_index_load(struct cx_spool *sp, int *exists, struct cx_err *err)
 	return x;
 }
 
+/* A ticket a sweep left unchanged: its line kept as it is, unless it
+ * has none (0: then it must be set). */
+int
+cx_index_touch(struct cx_index *x, const char *id)
+{
+	uint32_t i;
+
+	if (!cx_keyset_get(&x->ids, cx_key_of(id, strlen(id)), &i) ||
+	    x->line[i] == NULL)
+		return 0;
+	x->seen[i] = 1;
+	return 1;
+}
+
 /* A ticket now in open/, or (r NULL) the ticket id gone from it. */
 void
 cx_index_set(struct cx_index *x, const char *id, const struct cx_rec *r)
