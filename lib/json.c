@@ -315,18 +315,15 @@ static int key_is(const struct cx_field *, const char *, size_t);
  * pair.
  */
 static void
-dedupe(struct cx_rec *r)
+dedupe(struct cx_rec *r, int esc)
 {
 	uint64_t seen[4] = { 0, 0, 0, 0 }, bit;
 	const struct cx_field *f;
 	struct cx_buf k = { 0 };
 	size_t i, j, h;
-	int esc = 0;
 
 	/* An escaped key ("a\u0062") may repeat a plain one ("ab"): where
-	 * there is one, every key is compared, decoded. */
-	for (i = 0; i < r->n && !esc; i++)
-		esc = (r->f[i].flags & CX_F_KESC) != 0;
+	 * there is one (esc), every key is compared, decoded. */
 	for (i = 0; i < r->n; i++) {
 		f = &r->f[i];
 		h = f->klen > 0 ? (f->klen * 31 + (unsigned char)f->k[0] * 7 +
@@ -367,7 +364,7 @@ cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
 	struct pstate ps = { line, line + len, err, NULL };
 	struct cx_field *f;
 	const char *p, *end = line + len, *k, *v;
-	int esc;
+	int esc, anyesc = 0;
 
 	rec_reset(r);
 	r->line = line;
@@ -395,6 +392,7 @@ cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
 		f->k = k + 1;
 		f->klen = (size_t)(p - k) - 2;
 		f->flags = esc ? CX_F_KESC : 0;
+		anyesc |= esc;
 		p = skip_ws(p, end);
 		if (p >= end || *p != ':') {
 			fail(&ps, p, "expected ':'");
@@ -423,7 +421,7 @@ done:
 		fail(&ps, p, "trailing characters after the object");
 		goto bad;
 	}
-	dedupe(r);
+	dedupe(r, anyesc);
 	return 0;
 bad:
 	if (errpos != NULL)
