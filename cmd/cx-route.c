@@ -14,6 +14,7 @@
  * count every open ticket.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,9 +323,8 @@ already_open(const char *id)
 {
 	struct cx_buf b = { 0 }, s = { 0 };
 	struct cx_rec o = { 0 };
-	int i;
-
 	struct cx_err e;
+	int i, r = 1;
 
 	switch (cx_spool_has(G.sp, "open", id, &e)) {
 	case -1:
@@ -332,8 +332,9 @@ already_open(const char *id)
 	case 0:
 		return 0;
 	}
-	if (G.rr && cx_spool_ticket(G.sp, "open", id, &b, &o, NULL) == 0 &&
-	    cx_rec_getstr(&o, "assignee", &s) == 0 &&
+	if (G.rr && (r = cx_spool_ticket(G.sp, "open", id, &b, &o, &e)) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (G.rr && r == 0 && cx_rec_getstr(&o, "assignee", &s) == 0 &&
 	    (i = cx_route_agent_index(G.rt, s.p)) >= 0)
 		*turn_of(cx_route_agent_at(G.rt, i)->dept) = (unsigned long)i;
 	cx_rec_free(&o);
@@ -413,12 +414,18 @@ static void
 turns_load(void)
 {
 	struct cx_buf b = { 0 };
+	struct cx_err e;
 	const char *p, *nl, *end, *sp;
 	char *num;
 	size_t v;
 
-	if (cx_spool_read(G.sp, ".", "route-state", &b, NULL) == -1)
+	/* None yet is every turn at its start; one unreadable is an error,
+	 * not a start again. */
+	if (cx_spool_read(G.sp, ".", "route-state", &b, &e) == -1) {
+		if (errno != ENOENT)
+			errx(CX_EXIT_ERR, "%s", e.msg);
 		return;
+	}
 	for (p = b.p, end = b.p + b.len; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;

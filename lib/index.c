@@ -295,9 +295,20 @@ cx_index_open(struct cx_spool *sp, struct cx_err *err)
 		cx_index_free(x);
 		return NULL;
 	}
+	/* A ticket that cannot be read is an error: an index without it
+	 * would hide it.  One that is no record is left out, as a sweep
+	 * leaves it. */
 	for (i = 0; names[i] != NULL; i++)
-		if (cx_spool_ticket(sp, "open", names[i], &text, &r, NULL) == 0)
+		switch (cx_spool_ticket(sp, "open", names[i], &text, &r, err)) {
+		case -1:
+			cx_spool_list_free(names);
+			cx_rec_free(&r);
+			cx_buf_free(&text);
+			cx_index_free(x);
+			return NULL;
+		case 0:
 			cx_index_set(x, names[i], &r);
+		}
 	cx_spool_list_free(names);
 	cx_rec_free(&r);
 	cx_buf_free(&text);
