@@ -205,6 +205,70 @@ eio_at() {
 	    -e inject=openat:error=EIO:when="$n" "$@"
 }
 
+# same_files A B [keys]: the same files with the same bytes; the lock,
+# tmp/ (what a writer staged before it failed, and no commit took) and
+# directories (which it may make first) aside; with "keys", the keys logs
+# too, which a writer appends to before its commit (their committed
+# length is in seq and close-seq: cx-spool(5)).
+same_files() {
+	local x='^\./lock$|^\./tmp/'
+	[ "${3-}" = keys ] && x="$x|^\./keys$|^\./close-keys$"
+	diff -u <(cd "$1" && find . -type f -print | grep -Ev "$x" | sort) \
+	    <(cd "$2" && find . -type f -print | grep -Ev "$x" | sort) || return 1
+	(cd "$1" && find . -type f -print | grep -Ev "$x") | while read -r f; do
+		cmp "$1/$f" "$2/$f" || exit 1
+	done
+}
+
+# eio_loop BASE CMD...: for each file CMD (a writer on the spool sp/, run
+# in it as "CMD -s .", made afresh from BASE) opens in the spool, CMD with
+# that open failing with EIO must exit 2 having committed nothing, and an
+# undisturbed rerun must then leave sp/ as one undisturbed run leaves
+# BASE.  Says how many opens failed.
+eio_loop() {
+	local base=$1 n st fails=0 failed='' calls cpt
+	shift
+	rm -rf ref probe
+	cp -a "$base" ref
+	cp -a "$base" probe
+	(cd ref && "$@" -s . >/dev/null 2>&1) || [ $? -eq 1 ]
+	(cd probe && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq \
+	    -o ../eio-trace -e trace=openat "$@" -s . >/dev/null 2>&1) || true
+	# The spool's own opens: its directory, and what is opened in it.
+	calls=$(grep -n -e '^openat(AT_FDCWD, "\.",' -e '^openat([0-9]' eio-trace |
+	    cut -d: -f1)
+	# The commit point: the state that lists the commit, written in tmp/;
+	# an open after it fails a commit that is made (the next run finishes
+	# it), not one that might be.
+	cpt=$(grep -n '[0-9]\.\.state", O_WRONLY' eio-trace | head -n 1 | cut -d: -f1)
+	rm -rf probe eio-trace
+	for n in $calls; do
+		rm -rf sp
+		cp -a "$base" sp
+		st=0
+		(cd sp && ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq \
+		    -o /dev/null -e trace=openat \
+		    -e inject=openat:error=EIO:when="$n" "$@" -s . \
+		    >/dev/null 2>../eio-err) || st=$?
+		fails=$((fails + 1))
+		if [ "$st" -ne 2 ]; then
+			failed+="  open #$n: exit $st: $(head -c 200 eio-err)"$'\n'
+		elif [ "$n" -le "${cpt:-999999}" ] &&
+		    ! same_files "$base" sp keys >/dev/null 2>&1; then
+			failed+="  open #$n: committed: $(same_files "$base" sp keys 2>&1 | head -3 | tr '\n' ' ')"$'\n'
+		else
+			st=0
+			(cd sp && "$@" -s . >/dev/null 2>&1) || st=$?
+			if [ "$st" -gt 1 ] || ! same_files ref sp >/dev/null 2>&1; then
+				failed+="  open #$n: the rerun (exit $st) differs"$'\n'
+			fi
+		fi
+	done
+	echo "# EIO at $fails opens" >&3
+	[ "$fails" -gt 0 ]
+	[ -z "$failed" ] || { printf 'after EIO:\n%s' "$failed" >&2; return 1; }
+}
+
 # crash_loop SYSCALLS BASE CMD...: for each syscall of the strace set
 # SYSCALLS and N = 1, 2, ... until CMD makes fewer calls, CMD (a writer on
 # the spool sp/, made afresh from the spool BASE) is killed before its Nth

@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# Read errors are no answers (issue 15): every file a writer opens in the
+# spool is made to fail with EIO, one at a time; the writer must stop
+# with exit 2, having committed nothing (what it staged in tmp/ aside,
+# which the next run clears), and a rerun must leave the spool as an
+# undisturbed run does.  Skipped where strace is missing or may not
+# trace.
+
+load helper
+
+setup() {
+	cx_setup
+	need_strace
+	printf '%s\n' 'id,action,agent,at,code,amount' \
+	    'CX-20261124-0001,acknowledge,刘经理,2026-11-24 09:10,,' \
+	    'CX-20261124-0002,resolve,老周,2026-11-24 09:20,refund,20' >acts.csv
+}
+
+@test "EIO: cx-ingest adding follow-ups to an earlier batch" {
+	cx-ingest -q -s base examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
+	eio_loop base cx-ingest ../examples/chat.csv
+}
+
+@test "EIO: cx-classify and cx-route" {
+	cx-ingest -q -s base examples/helpdesk-zh.csv examples/chat.csv 2>/dev/null || [ $? -eq 1 ]
+	eio_loop base cx-classify
+	cx-classify -q -s base
+	eio_loop base cx-route
+}
+
+@test "EIO: cx-sla, cx-close and cx-follow" {
+	routed_spool base examples/helpdesk-zh.csv
+	eio_loop base cx-sla
+	cx-sla -q -s base || [ $? -eq 1 ]
+	eio_loop base cx-close ../acts.csv
+	cx-close -q -s base acts.csv
+	eio_loop base cx-follow
+}
