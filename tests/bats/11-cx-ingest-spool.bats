@@ -249,7 +249,7 @@ commit 1'
 }
 
 @test "spool: a dry run finishes a commit a crash left unfinished before it reads" {
-	cx-ingest -q -s sp examples/helpdesk-zh.csv || true
+	cx-ingest -q -s sp examples/helpdesk-zh.csv || [ $? -eq 1 ]
 	cp sp/new/B0000000001.jsonl batch
 	cp sp/seq seq
 	# The writer died after its commit point, before it moved its files.

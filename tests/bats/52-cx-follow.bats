@@ -206,7 +206,7 @@ follow() {
 	done
 	sed -i '1i id,action,agent,at' a.csv
 	cx-follow -q -s sp & local pid=$!
-	cx-close -q -s sp a.csv 2>/dev/null || true
+	cx-close -q -s sp a.csv 2>/dev/null || [ $? -eq 1 ]
 	wait $pid
 	cx-follow -q -s sp
 	check_eq acks "$(cat sp/open/* | jq -r '.history[] | select(.message == "ack") | .message' | wc -l)" 10
