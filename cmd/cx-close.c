@@ -387,8 +387,7 @@ rows(const char *path)
 
 	if (cx_in_open(&in, path, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
-	if (G.format != NULL ? strcmp(G.format, "jsonl") == 0 :
-	    cx_in_is_jsonl(&in, path))
+	if (tool_is_jsonl(G.format, &in, path))
 		jsonl_rows(&in);
 	else
 		csv_rows(&in);
@@ -557,11 +556,7 @@ main(int argc, char *argv[])
 			G.agent = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") != 0 &&
-			    strcmp(optarg, "jsonl") != 0)
-				errx(CX_EXIT_ERR, "-f: csv or jsonl, not "
-				    "\"%s\"", optarg);
-			G.format = optarg;
+			G.format = tool_format(optarg);
 			break;
 		case 'i':
 			G.id = optarg;

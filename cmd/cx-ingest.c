@@ -288,8 +288,7 @@ ingest(const char *path)
 		G.failed = 1;
 		return;
 	}
-	if (G.format != NULL ? strcmp(G.format, "jsonl") == 0 :
-	    cx_in_is_jsonl(&in, path))
+	if (tool_is_jsonl(G.format, &in, path))
 		jsonl_file(&in);
 	else
 		csv_file(&in);
@@ -392,11 +391,7 @@ main(int argc, char *argv[])
 			G.charset = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") != 0 &&
-			    strcmp(optarg, "jsonl") != 0)
-				errx(CX_EXIT_ERR, "-f: csv or jsonl, not "
-				    "\"%s\"", optarg);
-			G.format = optarg;
+			G.format = tool_format(optarg);
 			break;
 		case 'm':
 			G.mapfile = optarg;

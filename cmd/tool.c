@@ -443,3 +443,18 @@ tool_alias(const struct tool *t, const char *name)
 	free(path);
 	return a;
 }
+
+const char *
+tool_format(const char *f)
+{
+	if (strcmp(f, "csv") != 0 && strcmp(f, "jsonl") != 0)
+		errx(CX_EXIT_ERR, "-f: csv or jsonl, not \"%s\"", f);
+	return f;
+}
+
+int
+tool_is_jsonl(const char *format, struct cx_in *in, const char *path)
+{
+	return format != NULL ? strcmp(format, "jsonl") == 0 :
+	    cx_in_is_jsonl(in, path);
+}

@@ -61,6 +61,11 @@ void	 tool_clock(struct tool *);
 /* A configuration file: given on the command line, or the spool's or the
  * shipped one; exit 2 if there is none.  The caller frees it. */
 char	*tool_conf(const struct tool *, const char *given, const char *name);
+/* -f: "csv" or "jsonl", else exit 2. */
+const char *tool_format(const char *);
+/* Whether an input is JSON Lines: as -f says, else by its name and first
+ * byte (cx_in_is_jsonl). */
+int	 tool_is_jsonl(const char *format, struct cx_in *, const char *path);
 /* An alias table of the spool's etc/ or the shipped ones; exit 2 if
  * there is none or it is broken. */
 struct cx_alias *tool_alias(const struct tool *, const char *name);
