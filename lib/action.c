@@ -246,6 +246,22 @@ solution(struct cx_buf *b, const struct cx_action *a, const char *more)
 	cx_buf_addc(b, '}');
 }
 
+/* A proposal or a resolution set (key), its code and amount in the
+ * history entry (x), and the ticket's status. */
+static void
+settle(struct cx_rec *r, const struct cx_action *a, const char *key,
+    const char *more, const char *status, struct cx_buf *b,
+    struct cx_buf *x)
+{
+	b->len = 0;
+	solution(b, a, more);
+	cx_rec_set_raw(r, key, b->p, b->len);
+	member(x, "code", a->code);
+	if (a->amount != NULL)
+		cx_buf_printf(x, ",\"amount\":%s", a->amount);
+	set_str(r, "status", status);
+}
+
 static int
 check_code(const struct cx_act_ctx *c, const struct cx_action *a,
     const char **code, struct cx_err *err)
@@ -399,13 +415,8 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 		if (check_code(c, &a, &code, err) == -1)
 			goto out;
 		a.code = code;
-		solution(&b, &a, over_limit(c, a.amount) ?
-		    ",\"approval\":\"needed\"" : NULL);
-		cx_rec_set_raw(r, "proposal", b.p, b.len);
-		member(&x, "code", a.code);
-		if (a.amount != NULL)
-			cx_buf_printf(&x, ",\"amount\":%s", a.amount);
-		set_str(r, "status", "proposed");
+		settle(r, &a, "proposal", over_limit(c, a.amount) ?
+		    ",\"approval\":\"needed\"" : NULL, "proposed", &b, &x);
 		break;
 	case CX_ACT_APPROVE:
 		proposal_read(r, &p);
@@ -465,12 +476,7 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 				goto out;
 			}
 		}
-		solution(&b, &a, NULL);
-		cx_rec_set_raw(r, "resolution", b.p, b.len);
-		member(&x, "code", a.code);
-		if (a.amount != NULL)
-			cx_buf_printf(&x, ",\"amount\":%s", a.amount);
-		set_str(r, "status", "resolved");
+		settle(r, &a, "resolution", NULL, "resolved", &b, &x);
 		break;
 	case CX_ACT_CONFIRM:
 	case CX_ACT_CLOSE:
