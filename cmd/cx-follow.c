@@ -56,7 +56,8 @@ static struct {
 	time_t			 now, history_before;
 	int			 dry;
 	struct cx_buf		 sms;		/* the run's SMS file */
-	struct cx_buf		 vals[CX_TV_N];
+	struct cx_buf		 vals[CX_TV_N];	/* of the ticket at hand */
+	int			 valued, lang;
 	unsigned long		 nsent[M_N], nmail, nsms, nclosed, nnone;
 } G = {
 	.t = {
@@ -176,10 +177,12 @@ csv_field(struct cx_buf *b, const char *s, int last)
 	cx_buf_adds(b, last ? "\"\r\n" : "\",");
 }
 
+static void values(const struct cx_rec *, const char *);
+
 /* One message to the customer: a mail and an SMS line where there is an
  * address and a number for them; the history entry that says so. */
 static void
-tell(int m, const char *id, struct cx_rec *r, time_t event, int lang)
+tell(int m, const char *id, struct cx_rec *r, time_t event)
 {
 	struct cx_buf subj = { 0 }, sms = { 0 }, body = { 0 }, mail = { 0 };
 	struct cx_buf email = { 0 }, phone = { 0 }, name = { 0 }, h = { 0 };
@@ -189,9 +192,10 @@ tell(int m, const char *id, struct cx_rec *r, time_t event, int lang)
 	struct cx_err e;
 	int i, has_sms;
 
+	values(r, id);
 	for (i = 0; i < CX_TV_N; i++)
 		v[i] = G.vals[i].len > 0 ? cx_buf_str(&G.vals[i]) : NULL;
-	has_sms = cx_tmpl_render(G.tmpl[lang][m], v, &subj, &sms, &body);
+	has_sms = cx_tmpl_render(G.tmpl[G.lang][m], v, &subj, &sms, &body);
 	if (cx_rec_getstr(r, "customer.email", &email) == 0 && email.len > 0 &&
 	    !cx_mail_addr_ok(cx_buf_str(&email))) {
 		/* Said once, with the message it stops; masked (R1.6). */
@@ -256,14 +260,20 @@ tell(int m, const char *id, struct cx_rec *r, time_t event, int lang)
 	cx_buf_free(&fn);
 }
 
-/* The values the ticket's messages fill in. */
+/* The values the ticket's messages fill in, and its language: made
+ * for the first message a ticket is sent, not for every ticket read. */
 static void
-values(const struct cx_rec *r, const char *id, int lang)
+values(const struct cx_rec *r, const char *id)
 {
 	struct cx_buf *v = G.vals, tmp = { 0 };
 	const char *a;
 	size_t n;
+	int lang;
 
+	if (G.valued)
+		return;
+	G.valued = 1;
+	lang = G.lang = cx_lang_of(r, &tmp);
 	for (n = 0; n < CX_TV_N; n++)
 		v[n].len = 0;
 	cx_buf_adds(&v[CX_TV_ID], id);
@@ -310,7 +320,7 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 	struct cx_err e;
 	time_t received = 0, told;
 	const char *s;
-	int lang, n0 = 0, i, changed = 0;
+	int n0 = 0, i, changed = 0;
 
 	memset(&f, 0, sizeof(f));
 	*closes = 0;
@@ -325,8 +335,7 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 	}
 	s = cx_buf_str(&st);
 	facts_of(r, &f);
-	lang = cx_lang_of(r, &f.tmp);
-	values(r, id, lang);
+	G.valued = 0;
 	for (i = 0; i < M_N; i++)
 		n0 += (int)G.nsent[i];
 	if (is(dir, "open") && !is(s, "resolved")) {
@@ -334,10 +343,11 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 		 * not one reopened after a resolution it was told of. */
 		if (!f.told_any && f.resolved == 0 && cx_rec_get(r, "sla") !=
 		    NULL)
-			tell(M_ACK, id, r, received, lang);
+			tell(M_ACK, id, r, received);
 		if (f.investigating > f.told[M_PROGRESS] &&
-		    !is(s, "reopened") && G.vals[CX_TV_DUE].len > 0)
-			tell(M_PROGRESS, id, r, f.investigating, lang);
+		    !is(s, "reopened") && (values(r, id),
+		    G.vals[CX_TV_DUE].len > 0))
+			tell(M_PROGRESS, id, r, f.investigating);
 	} else if (is(dir, "open") && f.resolved != 0) {
 		/* The customer hears of the resolution, then is asked to
 		 * confirm it, then it closes: each after a silence.  (A
@@ -346,13 +356,13 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 		told = f.told[M_RESOLUTION] >= f.resolved ?
 		    f.told_at[M_RESOLUTION] : 0;
 		if (told == 0)
-			tell(M_RESOLUTION, id, r, f.resolved, lang);
+			tell(M_RESOLUTION, id, r, f.resolved);
 		else if (f.customer > f.resolved)
 			;		/* they answered: an agent's turn */
 		else if (f.told_at[M_CONFIRM] == 0 ||
 		    f.told[M_CONFIRM] < f.resolved) {
 			if (G.now >= told + G.confirm_after)
-				tell(M_CONFIRM, id, r, f.resolved, lang);
+				tell(M_CONFIRM, id, r, f.resolved);
 		} else if (G.now >= f.told_at[M_CONFIRM] + G.close_after) {
 			a = (struct cx_action){ .kind = CX_ACT_CLOSE, .id = id,
 			    .agent = "cx-follow", .at = G.now,
@@ -369,7 +379,7 @@ follow(const char *dir, const char *id, struct cx_rec *r, int *closes)
 	} else if (is(s, "closed") && f.closed != 0 && f.told_at[M_SURVEY] ==
 	    0 && cx_rec_get(r, "survey") == NULL && G.now >= f.closed +
 	    G.survey_after && G.now <= f.closed + G.survey_until)
-		tell(M_SURVEY, id, r, f.closed, lang);
+		tell(M_SURVEY, id, r, f.closed);
 	for (i = 0; i < M_N; i++)
 		n0 -= (int)G.nsent[i];
 	cx_buf_free(&st);
