@@ -267,6 +267,10 @@ command_line(int argc, char *argv[])
 		want = 1;
 		v[CX_AF_AMOUNT] = argc > 1 ? argv[1] : NULL;
 		break;
+	case CX_ACT_REVIEW:
+		want = 1;
+		v[CX_AF_CODE] = argc > 1 ? argv[1] : NULL;
+		break;
 	default:
 		want = 0;
 	}

@@ -36,6 +36,7 @@ static const char *const names[CX_ACT_N] = {
 	[CX_ACT_LINK] = "link",
 	[CX_ACT_SURVEY] = "survey",
 	[CX_ACT_REWARD] = "reward",
+	[CX_ACT_REVIEW] = "review",
 	[CX_ACT_ABSORB] = "absorb",
 };
 
@@ -58,6 +59,7 @@ static const char *const entries[CX_ACT_N] = {
 	[CX_ACT_LINK] = "linked",
 	[CX_ACT_SURVEY] = "survey",
 	[CX_ACT_REWARD] = "rewarded",
+	[CX_ACT_REVIEW] = "reviewed",
 	[CX_ACT_ABSORB] = "merged",
 };
 
@@ -275,6 +277,65 @@ check_code(const struct cx_act_ctx *c, const struct cx_action *a,
 	return 0;
 }
 
+/* A reviewer's verdict on how a ticket was handled (R6.4). */
+static const char *
+verdict_of(const char *s, size_t n)
+{
+	static const struct {
+		const char	*code, *alias;
+	} v[] = {
+		{ "pass", "pass" }, { "pass", "ok" }, { "pass", "合格" },
+		{ "pass", "通过" }, { "fail", "fail" }, { "fail", "不合格" },
+		{ "fail", "未通过" }, { "fail", "有误" },
+	};
+	size_t i;
+
+	cx_trim(&s, &n);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (cx_streqi(s, n, v[i].alias, strlen(v[i].alias)))
+			return v[i].code;
+	return NULL;
+}
+
+/*
+ * The verdict of quality review: member "review" (verdict, by, at, note),
+ * the last one standing; the history keeps each.  A reviewer does not
+ * review a ticket of their own.
+ */
+static int
+review(const struct cx_act_ctx *c, const struct cx_action *a,
+    struct cx_rec *r, struct cx_buf *x, struct cx_buf *b, struct cx_err *err)
+{
+	const char *v;
+
+	(void)c;
+	if (a->code == NULL || (v = verdict_of(a->code, strlen(a->code))) ==
+	    NULL)
+		return refuse(err, "a verdict is pass or fail, not \"%s\"",
+		    a->code != NULL ? a->code : "");
+	b->len = 0;
+	if ((cx_rec_getstr(r, "assignee", b) == 0 && strcmp(cx_buf_str(b),
+	    a->agent) == 0) || (cx_rec_getstr(r, "owner", b) == 0 &&
+	    strcmp(cx_buf_str(b), a->agent) == 0))
+		return refuse(err, "%s handled the ticket: another reviews it",
+		    a->agent);
+	member(x, "verdict", v);
+	b->len = 0;
+	cx_buf_adds(b, "{\"verdict\":");
+	cx_json_addstr(b, v, strlen(v));
+	member(b, "by", a->agent);
+	cx_buf_adds(b, ",\"at\":\"");
+	cx_time_fmt(a->at, b);
+	cx_buf_addc(b, '"');
+	if (a->note != NULL && *a->note != '\0') {
+		cx_buf_adds(b, ",\"note\":");
+		cx_json_addstr(b, a->note, strlen(a->note));
+	}
+	cx_buf_addc(b, '}');
+	cx_rec_set_raw(r, "review", b->p, b->len);
+	return 0;
+}
+
 /*
  * Apply an action to a ticket, or refuse it (-1, why in err).  Returns
  * where the ticket goes: CX_ACT_STAYS, CX_ACT_CLOSES (to closed/) or
@@ -308,7 +369,7 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 	}
 	if (finished(s) && a.kind != CX_ACT_NOTE && a.kind != CX_ACT_LINK &&
 	    a.kind != CX_ACT_SURVEY && a.kind != CX_ACT_REWARD &&
-	    a.kind != CX_ACT_REOPEN) {
+	    a.kind != CX_ACT_REVIEW && a.kind != CX_ACT_REOPEN) {
 		refuse(err, "the ticket is %s", s);
 		goto out;
 	}
@@ -571,6 +632,10 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 		cx_buf_adds(&b, "\"}");
 		cx_rec_append(r, "rewards", b.p, b.len);
 		break;
+	case CX_ACT_REVIEW:
+		if (review(c, &a, r, &x, &b, err) == -1)
+			goto out;
+		break;
 	default:
 		refuse(err, "unknown action%s", "");
 		goto out;
@@ -578,7 +643,8 @@ cx_action_apply(const struct cx_act_ctx *c, const struct cx_action *in,
 	/* Work on a ticket that waits ends the wait (cx-policy(5)). */
 	if (a.kind != CX_ACT_WAIT && a.kind != CX_ACT_NOTE &&
 	    a.kind != CX_ACT_REASSIGN && a.kind != CX_ACT_LINK &&
-	    a.kind != CX_ACT_ABSORB && strcmp(s, "waiting") == 0 &&
+	    a.kind != CX_ACT_ABSORB && a.kind != CX_ACT_REVIEW &&
+	    strcmp(s, "waiting") == 0 &&
 	    cx_rec_get(r, "waiting") != NULL) {
 		if (cx_rec_getstr(r, "status", &b) == 0 &&
 		    strcmp(cx_buf_str(&b), "waiting") == 0 &&
@@ -620,12 +686,13 @@ waits_on(const char *s, size_t n)
 	return NULL;
 }
 
-static const char *const fieldnames[CX_AF_N][7] = {
+static const char *const fieldnames[CX_AF_N][8] = {
 	{ "id", "ticket", "工单号", "投诉编号", "工单编号", "ticket id" },
 	{ "action", "动作", "操作", "处理动作" },
 	{ "agent", "by", "处理人", "客服", "操作人" },
 	{ "at", "time", "时间", "处理时间", "操作时间" },
-	{ "code", "resolution", "方案", "处理方式", "解决方式" },
+	{ "code", "resolution", "方案", "处理方式", "解决方式", "verdict",
+	    "质检结果" },
 	{ "amount", "points", "金额", "赔偿金额", "积分" },
 	{ "note", "text", "comment", "备注", "内容", "回复内容", "评价" },
 	{ "to", "on", "with", "into", "对象", "转派给", "目标" },
@@ -643,7 +710,7 @@ cx_act_field(const char *h, size_t n)
 
 	cx_header_norm(h, n, &a);
 	for (i = 0; i < CX_AF_N && f == -1; i++)
-		for (k = 0; k < 7 && fieldnames[i][k] != NULL; k++) {
+		for (k = 0; k < 8 && fieldnames[i][k] != NULL; k++) {
 			b.len = 0;
 			cx_header_norm(fieldnames[i][k],
 			    strlen(fieldnames[i][k]), &b);

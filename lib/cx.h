@@ -464,7 +464,7 @@ enum {
 	CX_ACT_WAIT, CX_ACT_RESUME, CX_ACT_REASSIGN, CX_ACT_PROPOSE,
 	CX_ACT_APPROVE, CX_ACT_RESOLVE, CX_ACT_CONFIRM, CX_ACT_CLOSE,
 	CX_ACT_REOPEN, CX_ACT_MERGE, CX_ACT_LINK, CX_ACT_SURVEY,
-	CX_ACT_REWARD,
+	CX_ACT_REWARD, CX_ACT_REVIEW,
 	CX_ACT_ABSORB,		/* the other side of a merge */
 	CX_ACT_N
 };
@@ -473,7 +473,8 @@ struct cx_action {
 	const char	*id;		/* the ticket */
 	const char	*agent;		/* who did it; NULL: the customer */
 	time_t		 at;		/* when */
-	const char	*code;		/* propose, resolve: resolution code */
+	const char	*code;		/* propose, resolve: resolution code;
+					 * review: the verdict */
 	const char	*amount;	/* an exact decimal, or NULL */
 	const char	*note;		/* reply, note, comment, reason */
 	const char	*to;		/* wait: on whom; reassign: the agent;

@@ -177,6 +177,27 @@ close1() {
 	check_eq rewards "$(jq -c .rewards sp/closed/$T3)" '[{"points":50,"at":"2026-11-24T09:00:00+08:00"}]'
 }
 
+@test "review: a quality reviewer's verdict (pass or fail, 合格, 不合格) on any ticket; not by its own agent or owner" {
+	run --separate-stderr cx-close -s sp -i $T3 -a 小何 review fail
+	check_status 1
+	check_stderr "cx-close: $T3: review: 小何 handled the ticket: another reviews it" \
+	    'cx-close: 0 applied, 0 applied before, 1 set aside'
+	run --separate-stderr cx-close -s sp -i $T3 -a 老马 review 也许
+	check_status 1
+	check_stderr "cx-close: $T3: review: a verdict is pass or fail, not \"也许\"" \
+	    'cx-close: 0 applied, 0 applied before, 1 set aside'
+	close1 -i $T3 -a 小何 resolve refund 129.5
+	close1 -i $T3 confirm
+	close1 -i $T3 -a 老马 -N 未启动紧急流程 质检 不合格
+	check_eq review "$(jq -c .review sp/closed/$T3)" \
+	    '{"verdict":"fail","by":"老马","at":"2026-11-24T09:00:00+08:00","note":"未启动紧急流程"}'
+	close1 -i $T3 -a Grace review pass
+	check_eq "review again" "$(jq -c .review sp/closed/$T3)" \
+	    '{"verdict":"pass","by":"Grace","at":"2026-11-24T09:00:00+08:00"}'
+	check_eq entries "$(actions $T3 | grep reviewed)" \
+	    "$(printf '%s\n' '09:00 老马 reviewed' '09:00 Grace reviewed')"
+}
+
 @test "files: the agents' CSV export with Chinese headers and names; bad rows set aside with file, line and reason; the same file again applies nothing" {
 	printf '%s\n' '工单号,动作,处理人,处理时间,方案,金额,备注,对象' \
 	    "$T2,受理,老周,2026-11-24 09:10,,,," \
