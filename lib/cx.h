@@ -590,6 +590,8 @@ int	 cx_span_secs(const char *, size_t, long *);
 void	 cx_mask_name(const char *, size_t, struct cx_buf *);
 void	 cx_mask_phone(const char *, size_t, struct cx_buf *);
 void	 cx_mask_email(const char *, size_t, struct cx_buf *);
+/* Free text, the name, phone numbers and email addresses in it masked. */
+void	 cx_mask_text(const char *, size_t, const char *name, struct cx_buf *);
 
 /* batch.c: what one registration commit writes to a spool. */
 struct cx_batch;

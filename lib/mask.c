@@ -55,3 +55,106 @@ cx_mask_email(const char *s, size_t n, struct cx_buf *out)
 	cx_buf_adds(out, "***");
 	cx_buf_add(out, at, (size_t)(s + n - at));
 }
+
+static int
+local_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '%' ||
+	    c == '+' || c == '-';
+}
+
+/*
+ * The end of a phone number starting at s[i], or i if there is none:
+ * 7 to 13 digits in one run (a mobile number, with its country code),
+ * or groups of 3 digits or more apart by one kind of separator, a space
+ * or a dash, 10 digits in all (138-0013-8000, +86 138 0013 8000), so
+ * that dates, times, amounts and long order numbers are left alone.
+ */
+static size_t
+phone_end(const char *s, size_t n, size_t i)
+{
+	size_t j = i, digits = 0, group = 0, groups = 0, last = i;
+	int plus = 0, sep = 0, ok = 1;
+
+	if (j < n && s[j] == '+') {
+		plus = 1;
+		j++;
+	}
+	for (; j < n; j++) {
+		if (s[j] >= '0' && s[j] <= '9') {
+			digits++;
+			group++;
+			last = j + 1;
+			continue;
+		}
+		if ((s[j] != ' ' && s[j] != '-') || (sep != 0 && s[j] != sep) ||
+		    j + 1 >= n || s[j + 1] < '0' || s[j + 1] > '9')
+			break;
+		/* A group ends: short ones only as a country code. */
+		if (group < 3 && !(plus && groups == 0))
+			ok = 0;
+		sep = s[j];
+		groups++;
+		group = 0;
+	}
+	if (groups > 0 && group < 3)
+		ok = 0;
+	if (last < n && s[last] >= '0' && s[last] <= '9')
+		ok = 0;
+	if (!ok || digits < 7 || digits > 13 || (groups > 0 && digits < 10))
+		return i;
+	return last;
+}
+
+static int
+alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Free text with the personal data in it masked: the customer's name
+ * wherever it is written, phone numbers (seven digits or more) and
+ * email addresses.
+ */
+void
+cx_mask_text(const char *s, size_t n, const char *name, struct cx_buf *out)
+{
+	size_t i = 0, j, k, nn = name != NULL ? strlen(name) : 0;
+
+	while (i < n) {
+		if (nn > 0 && n - i >= nn && memcmp(s + i, name, nn) == 0) {
+			cx_mask_name(name, nn, out);
+			i += nn;
+			continue;
+		}
+		if (((s[i] >= '0' && s[i] <= '9') || s[i] == '+') &&
+		    (i == 0 || !alnum((unsigned char)s[i - 1])) &&
+		    (j = phone_end(s, n, i)) > i) {
+			cx_mask_phone(s + i, j - i, out);
+			i = j;
+			continue;
+		}
+		if (s[i] == '@' && i > 0 && local_char((unsigned char)s[i -
+		    1])) {
+			for (k = i; k > 0 && local_char((unsigned char)s[k -
+			    1]); k--)
+				;
+			for (j = i + 1; j < n && (local_char((unsigned
+			    char)s[j]) && s[j] != '_' && s[j] != '%' &&
+			    s[j] != '+'); j++)
+				;
+			if (j > i + 1 && memchr(s + i, '.', j - i) != NULL) {
+				/* The local part was copied: take it back. */
+				out->len -= i - k;
+				cx_mask_email(s + k, j - k, out);
+				i = j;
+				continue;
+			}
+		}
+		cx_buf_addc(out, s[i]);
+		i++;
+	}
+}

@@ -435,6 +435,37 @@ test_mask(void)
 }
 
 static void
+test_mask_text(void)
+{
+	static const struct { const char *in, *name, *out; } c[] = {
+		{ "我是张伟，电话13800138000，邮箱zw@example.cn", "张伟",
+		    "我是张*，电话138****8000，邮箱z***@example.cn" },
+		{ "call +86 138-0013-8000 now", NULL,
+		    "call +86 138-****-8000 now" },
+		{ "订单OD202611220001金额1299元", NULL,
+		    "订单OD202611220001金额1299元" },
+		{ "order 12345678901234 and 2026-11-22 10:30", NULL,
+		    "order 12345678901234 and 2026-11-22 10:30" },
+		{ "座机 010-62345678，手机 138 0013 8000", NULL,
+		    "座机 010-****5678，手机 138 **** 8000" },
+		{ "write to a.b@mail.example.org.", NULL,
+		    "write to a***@mail.example.org." },
+		{ "an @ sign, user@ and @host", NULL,
+		    "an @ sign, user@ and @host" },
+	};
+	struct cx_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		b.len = 0;
+		cx_mask_text(c[i].in, strlen(c[i].in), c[i].name, &b);
+		ok(strcmp(cx_buf_str(&b), c[i].out) == 0, "mask text %s: %s",
+		    c[i].in, cx_buf_str(&b));
+	}
+	cx_buf_free(&b);
+}
+
+static void
 test_index_line(void)
 {
 	static const char t[] = "{\"id\":\"CX-1\",\"status\":\"assigned\","
@@ -474,6 +505,7 @@ main(void)
 	test_registry();
 	test_gz();
 	test_mask();
+	test_mask_text();
 	test_index_line();
 	tap_cleanup();
 	return done_testing();
