@@ -412,6 +412,9 @@ int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name,
  */
 int	 cx_spool_ticket(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_buf *text, struct cx_rec *r, struct cx_err *);
+/* A file of the spool ("open/ID"), never through a link. */
+int	 cx_spool_openat(struct cx_spool *, const char *, int flags,
+	    struct cx_err *);
 /* The files of a spool directory, sorted, NULL-terminated; caller frees. */
 char	**cx_spool_list(struct cx_spool *, const char *dir, struct cx_err *);
 void	 cx_spool_list_free(char **);

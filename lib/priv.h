@@ -12,9 +12,6 @@
 /* hash.c: the mixer of content keys, for hash tables and random draws. */
 uint64_t cx_mix64(uint64_t);
 
-/* spool.c: a file of the spool's top directory, never through a link. */
-int	 cx_spool_openat(struct cx_spool *, const char *, int flags,
-	    struct cx_err *);
 /* A subdirectory's descriptor, made if missing (and the spool writable). */
 int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
 
