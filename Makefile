@@ -30,7 +30,7 @@ LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)
 UNITS =		$(UNITSRC:tests/unit/%.c=$(O)/tests/%)
-HELPERS =	$(O)/tests/cxgen $(O)/bench/roundtrip
+HELPERS =	$(O)/tests/cxgen $(O)/tests/reportgen $(O)/bench/roundtrip
 
 all: $(TOOLS:%=$(BIN)/%) $(UNITS) $(HELPERS) bin
 
@@ -69,6 +69,10 @@ $(O)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/calcache.h lib/priv.h $
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(O)/libcx.a $(LDLIBS)
 
 $(O)/tests/cxgen: tests/cxgen.c $(O)/libcx.a
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+$(O)/tests/reportgen: tests/reportgen.c $(O)/libcx.a
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
 
