@@ -25,7 +25,8 @@ LDLIBS =	-lcsv -lz -lopencc -lm
 O ?=		build
 BIN =		$(O)/bin
 
-TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-route cx-show cx-sla cx-status
+TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-report cx-route cx-show \
+	cx-sla cx-status
 LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)
@@ -61,6 +62,13 @@ $(BIN)/%: cmd/%.c $(O)/cmd/tool.o $(O)/libcx.a lib/cx.h cmd/tool.h
 # A tool in more than one file: its other parts.
 $(BIN)/cx-ingest: $(O)/cmd/ingest-reg.o cmd/ingest.h
 $(O)/cmd/ingest-reg.o: cmd/ingest-reg.c cmd/ingest.h cmd/tool.h lib/cx.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
+
+REPORT =	agg map doc sec qa imp out
+$(BIN)/cx-report: $(REPORT:%=$(O)/cmd/report-%.o) cmd/report.h
+$(BIN)/cx-report: LDLIBS += -ljq
+$(O)/cmd/report-%.o: cmd/report-%.c cmd/report.h cmd/report-doc.h lib/cx.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
 
