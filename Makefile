@@ -105,6 +105,7 @@ check: deps
 bench: deps
 	@$(MAKE) -s all
 	@sh bench/run
+	@sh bench/report
 
 lint:
 	mandoc -Tlint -W warning man/*.[157]
