@@ -168,3 +168,12 @@ cx-close -s "$spool" --archive 30d --now 2027-01-05T02:30:00+08:00
 ls "$spool"/archive | sed 's/^/    /'
 cx-status -s "$spool" -L en --now 2027-01-05T09:00:00+08:00 CX-20261122-0002 5678 |
     sed 's/^/    /'
+
+echo
+echo "== the briefing of the week the complaints came in, Sunday to Saturday,"
+echo "   as cron mails it on Monday morning (0 7 * * 1 cx-report -q -s ...);"
+echo "   the same as one HTML page for the managers: ${spool%/}.html"
+cx-report -q -s "$spool" --now 2027-01-05T09:00:00+08:00 \
+    --from 2026-11-22 --to 2026-11-29 | sed 's/^/    /'
+cx-report -q -s "$spool" --now 2027-01-05T09:00:00+08:00 \
+    --from 2026-11-22 --to 2026-11-29 -O html >"${spool%/}.html"
