@@ -38,5 +38,10 @@ load helper
 	check_eq survey "$(zcat demo-spool/archive/2026-11.jsonl.gz | jq -c 'select(.id == "CX-20261122-0002") | [.survey.result, .survey.attitude, .survey.timeliness, (.rewards | length)]')" '[5,5,4,1]'
 	[ "$(ls demo-spool/open | wc -l)" -eq 7 ]
 	[ -z "$(ls -A demo-spool/new)$(ls -A demo-spool/classified)" ]
+	# It ends with the briefing of the week, from the spool as it is:
+	# open, closed and archived tickets.
+	sed -n '/^    投诉分析简报/,$p' <<<"$output" >briefing.txt
+	golden report/demo-briefing.text briefing.txt
+	grep -q '<svg viewBox' demo-spool.html
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
 }
