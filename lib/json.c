@@ -438,16 +438,14 @@ cx_rec_free(struct cx_rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Rare: an escaped key is decoded before comparing. */
 static int
-key_is(const struct cx_field *f, const char *key, size_t klen)
+key_is_escaped(const struct cx_field *f, const char *key, size_t klen)
 {
 	struct cx_buf b = { 0 };
 	struct cx_buf raw = { 0 };
 	int eq;
 
-	if (!(f->flags & CX_F_KESC))
-		return f->klen == klen && memcmp(f->k, key, klen) == 0;
-	/* Rare: an escaped key is decoded before comparing. */
 	cx_buf_addc(&raw, '"');
 	cx_buf_add(&raw, f->k, f->klen);
 	cx_buf_addc(&raw, '"');
@@ -456,6 +454,17 @@ key_is(const struct cx_field *f, const char *key, size_t klen)
 	cx_buf_free(&b);
 	cx_buf_free(&raw);
 	return eq;
+}
+
+/* On the hot path of every lookup: the length and the first byte tell
+ * most keys apart without a call. */
+static inline int
+key_is(const struct cx_field *f, const char *key, size_t klen)
+{
+	if (f->flags & CX_F_KESC)
+		return key_is_escaped(f, key, klen);
+	return f->klen == klen && (klen == 0 || (f->k[0] == key[0] &&
+	    memcmp(f->k, key, klen) == 0));
 }
 
 /* The last member with that key wins, as in jq. */
