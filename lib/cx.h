@@ -181,6 +181,10 @@ int	 cx_json_setmember(const char *, size_t, const char *key,
 /* fn(arg, key, keylen, value, vlen) for each member of a raw object. */
 int	 cx_json_each_member(const char *, size_t, void (*)(void *,
 	    const char *, size_t, const char *, size_t), void *);
+/* fn(arg, v, vlen) with the values of keys (at most 16) in each object
+ * of a raw array, in one walk; -1 if it is no array. */
+int	 cx_json_each_fields(const char *, size_t, const char *const *keys,
+	    size_t nkeys, void (*)(void *, const char **, size_t *), void *);
 /* fn(arg, value, length) for each element of a raw array; -1 if none. */
 int	 cx_json_each(const char *, size_t, void (*)(void *, const char *,
 	    size_t), void *);

@@ -188,6 +188,49 @@ test_duplicates(void)
 	cx_buf_free(&out);
 }
 
+struct seen {
+	struct cx_buf	 b;
+	int		 n;
+};
+
+static void
+seen_fields(void *arg, const char **v, size_t *vlen)
+{
+	struct seen *s = arg;
+	int i;
+
+	s->n++;
+	cx_buf_addc(&s->b, '(');
+	for (i = 0; i < 2; i++) {
+		if (i > 0)
+			cx_buf_addc(&s->b, ' ');
+		if (v[i] == NULL)
+			cx_buf_adds(&s->b, "-");
+		else
+			cx_buf_add(&s->b, v[i], vlen[i]);
+	}
+	cx_buf_addc(&s->b, ')');
+}
+
+static void
+test_each_fields(void)
+{
+	static const char *const keys[] = { "at", "action" };
+	static const char a[] = "[ {\"at\":1, \"x\":{\"at\":9}, "
+	    "\"action\" : \"a,b\"}, 3, [\"at\"], {}, {\"action\":\"c\","
+	    "\"at\":[1,{\"y\":2}],\"at\":2}, {\"a\\u0074\":5} ]";
+	struct seen s = { { 0 }, 0 };
+
+	ok(cx_json_each_fields(a, sizeof(a) - 1, keys, 2, seen_fields, &s) ==
+	    0, "each_fields: an array");
+	ok(s.n == 4 && strcmp(cx_buf_str(&s.b), "(1 \"a,b\")(- -)"
+	    "(2 \"c\")(5 -)") == 0, "each_fields: objects only, nested "
+	    "keys not taken, the last wins, escaped keys: %s", cx_buf_str(&s.b));
+	ok(cx_json_each_fields("{}", 2, keys, 2, seen_fields, &s) == -1,
+	    "each_fields: not an array");
+	cx_buf_free(&s.b);
+}
+
 int
 main(void)
 {
@@ -197,5 +240,6 @@ main(void)
 	test_edit();
 	test_strings();
 	test_duplicates();
+	test_each_fields();
 	return done_testing();
 }
