@@ -128,6 +128,8 @@ agg_add(struct agg *a, long long n, ...)
 {
 	va_list ap;
 
+	if (n == 0)
+		return;		/* no key for nothing: a count never made is 0 */
 	va_start(ap, n);
 	key_of(&a->k, ap);
 	va_end(ap);

@@ -42,6 +42,8 @@ struct rep_map {
 	struct ev		*ev;
 	size_t			 nev, evcap;
 	struct cx_buf		 s[12], tmp, js;
+	const char		*late[3];	/* subject, text, customer: */
+	size_t			 laten[3];	/* decoded only for a case */
 	time_t			 pfrom, hfrom;	/* previous, hot spot start */
 };
 
@@ -125,45 +127,49 @@ add_ev(struct rep_map *m, time_t at, int kind)
 	m->nev++;
 }
 
-static void
-entry(void *arg, const char *v, size_t n)
+/* Whether a raw JSON string is this plain one ("replied"). */
+static int
+is(const char *v, size_t n, const char *lit, size_t ln)
 {
-	static const char *const keys[] = { "at", "action", "message", "via",
-	    "verdict" };
+	return n == ln + 2 && v[0] == '"' && memcmp(v + 1, lit, ln) == 0;
+}
+#define IS(v, n, lit)	is(v, n, lit, sizeof(lit) - 1)
+
+static const char *const entry_keys[] = { "at", "action", "message", "via",
+	"verdict" };
+
+static void
+entry(void *arg, const char **f, size_t *fn)
+{
 	struct rep_map *m = arg;
-	const char *f[5], *act;
-	size_t fn[5];
 	time_t at;
+	int kind;
 
-	if (cx_json_fields(v, n, keys, 5, f, fn) == -1 || f[0] == NULL ||
-	    f[1] == NULL || (at = tm(f[0], fn[0])) == -1)
+	if (f[0] == NULL || f[1] == NULL)
 		return;
-	act = str(f[1], fn[1], &m->tmp);
-	if (strcmp(act, "replied") == 0 || strcmp(act, "acknowledged") == 0)
-		add_ev(m, at, E_REPLY);
-	else if (strcmp(act, "resolved") == 0)
-		add_ev(m, at, E_RESOLVED);
-	else if (strcmp(act, "closed") == 0 || strcmp(act, "merged") == 0)
-		add_ev(m, at, E_CLOSED);
-	else if (strcmp(act, "reopened") == 0)
-		add_ev(m, at, E_REOPENED);
-	else if (strcmp(act, "reviewed") == 0 && f[4] != NULL)
-		add_ev(m, at, strcmp(str(f[4], fn[4], &m->tmp), "pass") == 0 ?
-		    E_REVIEW_PASS : E_REVIEW_FAIL);
-	else if (strcmp(act, "notified") == 0 && f[2] != NULL) {
-		const char *msg = str(f[2], fn[2], &m->tmp);
-		int kind = strcmp(msg, "ack") == 0 ? E_ACK :
-		    strcmp(msg, "resolution") == 0 ? E_TOLD :
-		    strcmp(msg, "survey") == 0 ? E_INVITED : -1;
-
-		if (kind == -1)
-			return;
+	/* The action first: most entries count for nothing here. */
+	if (IS(f[1], fn[1], "replied") || IS(f[1], fn[1], "acknowledged"))
+		kind = E_REPLY;
+	else if (IS(f[1], fn[1], "resolved"))
+		kind = E_RESOLVED;
+	else if (IS(f[1], fn[1], "closed") || IS(f[1], fn[1], "merged"))
+		kind = E_CLOSED;
+	else if (IS(f[1], fn[1], "reopened"))
+		kind = E_REOPENED;
+	else if (IS(f[1], fn[1], "reviewed") && f[4] != NULL)
+		kind = IS(f[4], fn[4], "pass") ? E_REVIEW_PASS : E_REVIEW_FAIL;
+	else if (IS(f[1], fn[1], "notified") && f[2] != NULL) {
+		kind = IS(f[2], fn[2], "ack") ? E_ACK :
+		    IS(f[2], fn[2], "resolution") ? E_TOLD :
+		    IS(f[2], fn[2], "survey") ? E_INVITED : -1;
 		/* Told by no way at all (no address) is not told. */
-		if (kind != E_INVITED && f[3] != NULL && strcmp(str(f[3],
-		    fn[3], &m->tmp), "none") == 0)
-			return;
+		if (kind != E_INVITED && f[3] != NULL && IS(f[3], fn[3],
+		    "none"))
+			kind = -1;
+	} else
+		kind = -1;
+	if (kind != -1 && (at = tm(f[0], fn[0])) != -1)
 		add_ev(m, at, kind);
-	}
 }
 
 /* The first event of a kind before the end, or -1. */
@@ -346,6 +352,13 @@ typical(struct rep_map *m, time_t recv, int breached, const char **s)
 		cx_json_addstr(b, s[i], strlen(s[i]));
 	}
 	/* The words as the customer wrote them, masked unless asked. */
+	s[S_SUBJECT] = str(m->late[0], m->laten[0], &m->s[S_SUBJECT]);
+	s[S_TEXT] = str(m->late[1], m->laten[1], &m->s[S_TEXT]);
+	m->s[S_NAME].len = 0;
+	if (m->late[2] == NULL || cx_json_getstr(m->late[2], m->laten[2],
+	    "name", &m->s[S_NAME]) == -1)
+		m->s[S_NAME].len = 0;
+	s[S_NAME] = cx_buf_str(&m->s[S_NAME]);
 	for (int i = S_SUBJECT; i <= S_TEXT; i++) {
 		m->tmp.len = 0;
 		if (m->d->unmasked)
@@ -494,76 +507,93 @@ events(struct rep_map *m, const char *x, time_t from, time_t to,
 	    s[S_DEPT], "fail", NULL);
 }
 
+/* The members a ticket is counted by, with their lengths. */
+#define M(s)	{ s, sizeof(s) - 1 }
+static const struct {
+	const char	*name;
+	size_t		 len;
+} members[] = {
+	[S_ID] = M("id"), [S_CHANNEL] = M("channel"),
+	[S_CAT] = M("category"), [S_SUBCAT] = M("subcategory"),
+	[S_PRIO] = M("priority"), [S_DEPT] = M("department"),
+	[S_AGENT] = M("assignee"), [S_STATUS] = M("status"),
+	[S_SCOPE] = M("scope"), [S_SUBJECT] = M("subject"),
+	[S_TEXT] = M("text"), [S_NAME] = M("customer"),
+	[S_N + 0] = M("received_at"), [S_N + 1] = M("followup_of"),
+	[S_N + 2] = M("sla"), [S_N + 3] = M("survey"),
+	[S_N + 4] = M("history"), [S_N + 5] = M("flags"),
+	[S_N + 6] = M("sku"), [S_N + 7] = M("batch"),
+	[S_N + 8] = M("warehouse"), [S_N + 9] = M("carrier"),
+	[S_N + 10] = M("region"),
+};
+#undef M
+enum { K_RECV = S_N, K_FOLLOWUP, K_SLA, K_SURVEY, K_HISTORY, K_FLAGS,
+	K_HOT, K_N = K_HOT + 5 };
+
+static int
+member_of(const struct cx_field *f)
+{
+	int k;
+
+	if (f->flags & (CX_F_DEL | CX_F_KESC))
+		return -1;
+	for (k = 0; k < K_N; k++)
+		if (f->klen == members[k].len && f->k[0] == members[k].name[0] &&
+		    memcmp(f->k, members[k].name, f->klen) == 0)
+			return k;
+	return -1;
+}
+
 int
 rep_map_ticket(struct rep_map *m, const char *l, size_t n, struct cx_err *err)
 {
-	static const char *const names[S_N] = { "id", "channel", "category",
-	    "subcategory", "priority", "department", "assignee", "status",
-	    "scope", "subject", "text", NULL };
-	const char *s[S_N], *sla = NULL, *survey = NULL, *x;
-	size_t i, k, slan = 0, surveyn = 0;
+	const char *s[S_N], *x, *raw[K_N] = { NULL };
+	size_t i, k, rawn[K_N] = { 0 };
 	time_t recv = -1, end, cend;
-	const struct cx_field *f;
-	int repeat = 0;
+	int repeat = 0, km;
 
 	if (cx_rec_parse(&m->r, l, n, err, NULL) == -1)
 		return -1;
-	for (k = 0; k < S_N; k++)
-		m->s[k].len = 0;
-	m->nev = 0;
-	for (i = 0; i < m->r.n; i++) {
-		f = &m->r.f[i];
-		if (f->flags & CX_F_DEL)
-			continue;
-		for (k = 0; k < S_N - 1; k++)
-			if (f->klen == strlen(names[k]) && memcmp(f->k,
-			    names[k], f->klen) == 0)
-				break;
-		if (k < S_N - 1) {
-			(void)str(f->v, f->vlen, &m->s[k]);
-			continue;
+	/* One walk over the members; the last of a key wins, as in jq. */
+	for (i = 0; i < m->r.n; i++)
+		if ((km = member_of(&m->r.f[i])) != -1) {
+			raw[km] = m->r.f[i].v;
+			rawn[km] = m->r.f[i].vlen;
 		}
-#define IS(name)	(f->klen == sizeof(name) - 1 && \
-			    memcmp(f->k, name, f->klen) == 0)
-		if (IS("received_at"))
-			recv = tm(f->v, f->vlen);
-		else if (IS("followup_of"))
-			return 1;	/* a follow-up: no ticket of its own */
-		else if (IS("sla")) {
-			sla = f->v;
-			slan = f->vlen;
-		} else if (IS("survey")) {
-			survey = f->v;
-			surveyn = f->vlen;
-		} else if (IS("history"))
-			(void)cx_json_each(f->v, f->vlen, entry, m);
-		else if (IS("flags"))
-			repeat = memmem(f->v, f->vlen, "\"repeat\"", 8) != NULL;
-		else if (IS("customer"))
-			(void)cx_json_getstr(f->v, f->vlen, "name",
-			    &m->s[S_NAME]);
-		else if (IS("sku") || IS("batch") || IS("warehouse") ||
-		    IS("carrier") || IS("region"))
-			continue;	/* below */
-#undef IS
+	if (raw[K_FOLLOWUP] != NULL)
+		return 1;	/* a follow-up: no ticket of its own */
+	for (k = 0; k < S_SUBJECT; k++)
+		s[k] = str(raw[k], rawn[k], &m->s[k]);
+	for (; k < S_N; k++) {
+		m->late[k - S_SUBJECT] = raw[k];
+		m->laten[k - S_SUBJECT] = rawn[k];
+		s[k] = NULL;
 	}
-	for (k = 0; k < S_N; k++)
-		s[k] = cx_buf_str(&m->s[k]);
+	if (raw[K_RECV] != NULL)
+		recv = tm(raw[K_RECV], rawn[K_RECV]);
 	if (*s[S_ID] == '\0' || recv == -1) {
 		cx_seterr(err, *s[S_ID] == '\0' ? "a ticket with no id" :
 		    "a ticket with no time received (received_at)");
 		return -1;
 	}
+	m->nev = 0;
+	if (raw[K_HISTORY] != NULL)
+		(void)cx_json_each_fields(raw[K_HISTORY], rawn[K_HISTORY],
+		    entry_keys, 5, entry, m);
+	repeat = raw[K_FLAGS] != NULL && memmem(raw[K_FLAGS], rawn[K_FLAGS],
+	    "\"repeat\"", 8) != NULL;
 	if (*s[S_DEPT] == '\0')
 		s[S_DEPT] = "-";
 	if (*s[S_AGENT] == '\0')
 		s[S_AGENT] = "-";
 	if ((x = cohort_of(m, recv, &end)) != NULL) {
-		cohort(m, x, end, recv, s, sla, slan);
+		cohort(m, x, end, recv, s, raw[K_SLA], rawn[K_SLA]);
 		group(m, x, "repeat", repeat, s[S_DEPT], s[S_AGENT]);
 	}
-	events(m, "c", m->d->from, m->d->to, s, survey, surveyn);
-	events(m, "p", m->pfrom, m->d->from, s, survey, surveyn);
+	events(m, "c", m->d->from, m->d->to, s, raw[K_SURVEY],
+	    rawn[K_SURVEY]);
+	events(m, "p", m->pfrom, m->d->from, s, raw[K_SURVEY],
+	    rawn[K_SURVEY]);
 	/* The backlog: received, not closed, at the period's end. */
 	cend = m->d->to < m->d->now ? m->d->to : m->d->now;
 	if (recv < cend && !closed_by(m, cend)) {
@@ -580,9 +610,9 @@ rep_map_ticket(struct rep_map *m, const char *l, size_t n, struct cx_err *err)
 		else
 			snprintf(w, sizeof(w), "%ld", (long)((m->d->from -
 			    recv - 1) / m->d->len));
-		for (k = 0; k < sizeof(hotdims) / sizeof(hotdims[0]); k++)
-			if (cx_rec_getstr(&m->r, hotdims[k], &m->tmp) == 0 &&
-			    m->tmp.len > 0)
+		for (k = 0; k < 5; k++)
+			if (raw[K_HOT + k] != NULL && *str(raw[K_HOT + k],
+			    rawn[K_HOT + k], &m->tmp) != '\0')
 				agg_add(m->a, 1, "hot", hotdims[k],
 				    cx_buf_str(&m->tmp), w, NULL);
 	}
