@@ -217,6 +217,16 @@ allday() {
 	check_eq summary "$stderr" "cx-report: $(wc -l <all.jsonl | tr -d ' ') tickets read, 0 left out by --where, 0 unread"
 }
 
+@test "history: an export's old complaints, imported with their outcome, count like any other" {
+	cx-ingest -q data/history-zh.csv >h.jsonl 2>/dev/null || [ $? -eq 1 ]
+	cx-report -q -L en --from 2026-10-01 --to 2026-11-01 -O json h.jsonl >b.json
+	# 7 complaints, 4 closed; first replies after 40, 20, 30 (lunch
+	# 12:00 to 13:30 is not working time) and 30 working minutes.
+	check_eq figures "$(jq -c '.tables[] | select(.id == "summary") |
+	    [.rows[0][1], .rows[2][1], .rows[7][1], .rows[8][1]]' b.json)" \
+	    '[7,0.5714285714,30,40]'
+}
+
 @test "improvement actions: listed with their state, overdue ones said, a bad state stops with the line" {
 	mkdir -p sp/etc
 	printf '%s\n' 'id,action,owner,due,state,done,tickets,problem' \
