@@ -34,23 +34,7 @@ static const char *const heads[I_N][6] = {
 static int
 head(const char *h, size_t n)
 {
-	struct cx_buf a = { 0 }, b = { 0 };
-	int i, k, f = -1;
-
-	cx_header_norm(h, n, &a);
-	for (i = 0; i < I_N && f == -1; i++)
-		for (k = 0; k < 6 && heads[i][k] != NULL; k++) {
-			b.len = 0;
-			cx_header_norm(heads[i][k], strlen(heads[i][k]), &b);
-			if (a.len > 0 && strcmp(cx_buf_str(&a),
-			    cx_buf_str(&b)) == 0) {
-				f = i;
-				break;
-			}
-		}
-	cx_buf_free(&a);
-	cx_buf_free(&b);
-	return f;
+	return cx_header_field(h, n, &heads[0][0], I_N, 6);
 }
 
 /* done, doing or open, from what a spreadsheet says; NULL if unknown. */

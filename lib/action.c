@@ -705,23 +705,7 @@ static const char *const fieldnames[CX_AF_N][8] = {
 int
 cx_act_field(const char *h, size_t n)
 {
-	struct cx_buf a = { 0 }, b = { 0 };
-	int i, k, f = -1;
-
-	cx_header_norm(h, n, &a);
-	for (i = 0; i < CX_AF_N && f == -1; i++)
-		for (k = 0; k < 8 && fieldnames[i][k] != NULL; k++) {
-			b.len = 0;
-			cx_header_norm(fieldnames[i][k],
-			    strlen(fieldnames[i][k]), &b);
-			if (a.len > 0 && strcmp(a.p, b.p) == 0) {
-				f = i;
-				break;
-			}
-		}
-	cx_buf_free(&a);
-	cx_buf_free(&b);
-	return f;
+	return cx_header_field(h, n, &fieldnames[0][0], CX_AF_N, 8);
 }
 
 /*

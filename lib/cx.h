@@ -641,6 +641,10 @@ int	 cx_colmap_guess(const char *spool, const struct cx_csvrow *header,
 	    struct cx_colmap **, struct cx_err *);
 /* A header normalised: width, case, blanks, punctuation, brackets. */
 void	 cx_header_norm(const char *, size_t, struct cx_buf *);
+/* Which of nfield fields a header names, each field's names a row of
+ * width entries of names (NULL-padded), compared as normalised; -1. */
+int	 cx_header_field(const char *, size_t, const char *const *names,
+	    int nfield, int width);
 /* How a header matched a map's. */
 enum cx_hdr {
 	CX_HDR_NONE,		/* no header of the map */

@@ -199,3 +199,27 @@ cx_header_holds(const char *h, const char *a)
 	free(x);
 	return n >= (ascii ? 5u : 2u);
 }
+
+int
+cx_header_field(const char *h, size_t n, const char *const *names,
+    int nfield, int width)
+{
+	struct cx_buf a = { 0 }, b = { 0 };
+	const char *name;
+	int i, k, f = -1;
+
+	cx_header_norm(h, n, &a);
+	for (i = 0; i < nfield && f == -1 && a.len > 0; i++)
+		for (k = 0; k < width && (name = names[i * width + k]) !=
+		    NULL; k++) {
+			b.len = 0;
+			cx_header_norm(name, strlen(name), &b);
+			if (strcmp(cx_buf_str(&a), cx_buf_str(&b)) == 0) {
+				f = i;
+				break;
+			}
+		}
+	cx_buf_free(&a);
+	cx_buf_free(&b);
+	return f;
+}
