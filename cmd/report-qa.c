@@ -237,25 +237,20 @@ rep_public(struct rep_doc *d, const struct agg *a, const struct rep_view *v)
 	for (int i = 0; i < 2; i++)
 		rate_k(t, agg_get(a, "kpi", x[i], "normal_24h", NULL),
 		    agg_get(a, "kpi", x[i], "normal_n", NULL), k);
-	rep_cell_text(t, L(v, "first response, median (working time)",
-	    "首次响应时长中位数（工作时间）"));
-	for (int i = 0; i < 2; i++) {
-		long long m = rep_percentile(a, "frt", x[i], "*", 50, &c);
+	for (int w = 0; w < 2; w++) {
+		rep_cell_text(t, w == 0 ? L(v, "first response, median "
+		    "(working time)", "首次响应时长中位数（工作时间）") :
+		    L(v, "resolution, median (working time)",
+		    "解决时长中位数（工作时间）"));
+		for (int i = 0; i < 2; i++) {
+			long long m = rep_percentile(a, w == 0 ? "frt" : "res",
+			    x[i], "*", 50, &c);
 
-		if (c < (long long)k)
-			rep_cell_none(t);
-		else
-			rep_cell_minutes(t, m);
-	}
-	rep_cell_text(t, L(v, "resolution, median (working time)",
-	    "解决时长中位数（工作时间）"));
-	for (int i = 0; i < 2; i++) {
-		long long m = rep_percentile(a, "res", x[i], "*", 50, &c);
-
-		if (c < (long long)k)
-			rep_cell_none(t);
-		else
-			rep_cell_minutes(t, m);
+			if (c < (long long)k)
+				rep_cell_none(t);
+			else
+				rep_cell_minutes(t, m);
+		}
 	}
 	rep_cell_text(t, L(v, "satisfaction, mean of 5", "满意度（5分制均值）"));
 	for (int i = 0; i < 2; i++) {
