@@ -230,10 +230,37 @@ csv_file(struct cx_in *in)
 	cx_csv_close(csv);
 }
 
+/*
+ * A mail of cx-mail(1) is a message of a conversation: it goes as a row
+ * of a conversation's export goes, its record as the row's members.
+ */
+static int
+mail_item(struct cx_rec *r, struct item *it, struct cx_intake_msg *m,
+    struct cx_buf *body, struct cx_buf *ticket, struct cx_err *e)
+{
+	int rc;
+
+	if ((rc = cx_intake_mail(r, m, e)) != 1)
+		return rc;
+	ticket->len = 0;
+	if (cx_rec_getstr(r, "mail.ticket", ticket) == 0 &&
+	    cx_spool_name_ok(cx_buf_str(ticket)))
+		it->ticket = ticket->p;
+	body->len = 0;
+	cx_rec_write(r, body);
+	it->body = body->p + 1;			/* without its braces */
+	it->blen = body->len - 3;
+	it->rec = NULL;
+	it->msg = m;
+	return 1;
+}
+
 static void
 jsonl_file(struct cx_in *in)
 {
 	struct cx_rec r = { 0 };
+	struct cx_intake_msg m = { 0 };
+	struct cx_buf body = { 0 }, ticket = { 0 };
 	struct cx_err e, e2;
 	struct item it;
 	const char *l;
@@ -264,6 +291,10 @@ jsonl_file(struct cx_in *in)
 			continue;
 		}
 		it.rec = &r;
+		if (mail_item(&r, &it, &m, &body, &ticket, &e2) == -1) {
+			reject(in->name, in->lineno, e2.msg, l, n);
+			continue;
+		}
 		it.file = in->name;
 		it.line = in->lineno;
 		it.raw = l;
@@ -275,6 +306,9 @@ jsonl_file(struct cx_in *in)
 		G.failed = 1;
 	}
 	cx_rec_free(&r);
+	cx_intake_msg_free(&m);
+	cx_buf_free(&body);
+	cx_buf_free(&ticket);
 }
 
 static void

@@ -284,6 +284,8 @@ hold(const struct item *it)
 	h->it.raw = cx_strndup(it->raw, it->rawn);
 	h->it.events = it->events != NULL ? cx_strndup(it->events,
 	    strlen(it->events)) : NULL;
+	h->it.ticket = it->ticket != NULL ? cx_strndup(it->ticket,
+	    strlen(it->ticket)) : NULL;
 	h->it.msg = &h->m;
 	h->m = *m;
 	memset(&h->m.elem, 0, sizeof(h->m.elem));
@@ -302,6 +304,7 @@ held_free(struct held *h)
 	free((char *)h->it.file);
 	free((char *)h->it.raw);
 	free((char *)h->it.events);
+	free((char *)h->it.ticket);
 	cx_intake_msg_free(&h->m);
 	free(h);
 }
@@ -372,7 +375,20 @@ converse(const struct item *it)
 {
 	const struct cx_intake_msg *m = it->msg;
 	struct cx_reg_entry e;
+	struct cx_err err;
+	int r = 1;
 
+	/* A mail that names its ticket ([CX-...] in the subject, or one of
+	 * our messages answered) joins it while it is open. */
+	if (it->ticket != NULL && (G.t.spool == NULL || (r = cx_spool_has(G.sp,
+	    "open", it->ticket, &err)) == 1)) {
+		e.id = it->ticket;
+		e.serial = 0;
+		join(it, &e);
+		return;
+	}
+	if (r == -1)
+		errx(CX_EXIT_ERR, "%s", err.msg);
 	if (thread_of(m, &e))
 		join(it, &e);
 	else if (!m->team && !m->has_to)

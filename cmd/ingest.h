@@ -26,6 +26,7 @@ struct item {
 	const char		*status;	/* CSV: "closed", or NULL */
 	const char		*events;	/* CSV: the export's history */
 	struct cx_intake_msg	*msg;	/* a message of a conversation */
+	const char		*ticket;	/* a mail: the ticket it names */
 };
 
 struct ingest {

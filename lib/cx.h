@@ -774,6 +774,10 @@ struct cx_intake_msg {
 };
 int	 cx_intake_message(struct cx_intake *, const struct cx_intake_ctx *,
 	    struct cx_intake_msg *, struct cx_err *);
+/* A mail record of cx-mail(1) as a message: 1 and m made, 0 if it is no
+ * mail, -1 and why. */
+int	 cx_intake_mail(const struct cx_rec *, struct cx_intake_msg *,
+	    struct cx_err *);
 void	 cx_intake_msg_free(struct cx_intake_msg *);
 /* Messages waiting for the message they answer, by its key. */
 struct cx_wait;

@@ -315,3 +315,92 @@ cx_wait_free(struct cx_wait *q)
 	cx_keyset_free(&q->selves);
 	free(q);
 }
+
+/* A mail's Message-ID ("<a@b>") as a message key of its own space. */
+static void
+mail_key(const char *id, size_t n, struct cx_key *k)
+{
+	struct cx_buf b = { 0 };
+
+	cx_buf_adds(&b, "mail");
+	cx_buf_addc(&b, '\0');
+	cx_buf_add(&b, id, n);
+	*k = cx_key_of(b.p, b.len);
+	cx_buf_free(&b);
+}
+
+/* The first "<...>" of a header's text, as a key; 0 if there is none. */
+static int
+first_id(const struct cx_rec *r, const char *path, struct cx_key *k)
+{
+	struct cx_buf b = { 0 };
+	const char *lt, *gt;
+	int found = 0;
+
+	if (cx_rec_getstr(r, path, &b) == 0 && (lt = strchr(b.p, '<')) !=
+	    NULL && (gt = strchr(lt, '>')) != NULL && gt > lt + 1) {
+		mail_key(lt, (size_t)(gt - lt + 1), k);
+		found = 1;
+	}
+	cx_buf_free(&b);
+	return found;
+}
+
+/*
+ * A mail of cx-mail(1) is a message of a conversation too: its own
+ * Message-ID, the one it answers (In-Reply-To), and its thread's first
+ * (the first of References, else its own).  1 if the record is a mail
+ * with a Message-ID, with m made; 0 if it is no mail; -1 and why.
+ */
+int
+cx_intake_mail(const struct cx_rec *r, struct cx_intake_msg *m,
+    struct cx_err *err)
+{
+	struct cx_buf id = { 0 }, t = { 0 }, who = { 0 };
+	const char *s;
+	int bad = 0;
+
+	m->elem.len = m->hist.len = 0;
+	m->threaded = m->team = m->has_self = m->has_to = m->has_conv = 0;
+	m->has_row = 0;
+	if (cx_rec_get(r, "mail") == NULL ||
+	    cx_rec_getstr(r, "source.message_id", &id) == -1 || id.len == 0) {
+		cx_buf_free(&id);
+		return 0;
+	}
+	m->threaded = 1;
+	m->has_self = 1;
+	mail_key(id.p, id.len, &m->self);
+	m->has_to = first_id(r, "mail.in_reply_to", &m->to);
+	m->has_conv = 1;
+	if (!first_id(r, "mail.references", &m->conv))
+		m->conv = m->has_to ? m->to : m->self;
+	m->at = cx_now();
+	if (cx_rec_getstr(r, "received_at", &t) == 0)
+		(void)cx_time_parse(t.p, t.len, &m->at, NULL);
+	if (cx_rec_getstr(r, "text", &t) == -1 || t.len == 0)
+		(void)cx_rec_getstr(r, "subject", &t);
+	s = t.p != NULL ? t.p : "";
+	cx_buf_adds(&m->elem, "{\"at\":\"");
+	cx_time_fmt(m->at, &m->elem);
+	cx_buf_adds(&m->elem, "\",\"from\":\"customer\"");
+	if (cx_rec_getstr(r, "customer.name", &who) == 0 && who.len > 0)
+		bad |= addstr(&m->elem, "by", who.p, who.len);
+	bad |= addstr(&m->elem, "message_id", id.p, id.len);
+	bad |= addstr(&m->elem, "text", s, t.len);
+	cx_buf_addc(&m->elem, '}');
+	cx_buf_adds(&m->hist, "{\"at\":\"");
+	cx_time_fmt(m->at, &m->hist);
+	cx_buf_adds(&m->hist, "\",\"by\":\"customer\","
+	    "\"action\":\"customer_reply\",\"via\":\"email\"}");
+	(void)cx_buf_str(&m->elem);
+	(void)cx_buf_str(&m->hist);
+	cx_buf_free(&id);
+	cx_buf_free(&t);
+	cx_buf_free(&who);
+	if (bad) {
+		cx_seterr(err, "invalid UTF-8 in the mail");
+		return -1;
+	}
+	return 1;
+}
