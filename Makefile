@@ -25,8 +25,8 @@ LDLIBS =	-lcsv -lz -lopencc -lm
 O ?=		build
 BIN =		$(O)/bin
 
-TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-report cx-route cx-show \
-	cx-sla cx-status
+TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-mail cx-report cx-route \
+	cx-show cx-sla cx-status
 LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
 UNITSRC =	$(wildcard tests/unit/t_*.c)
@@ -62,6 +62,17 @@ $(BIN)/%: cmd/%.c $(O)/cmd/tool.o $(O)/libcx.a lib/cx.h cmd/tool.h
 # A tool in more than one file: its other parts.
 $(BIN)/cx-ingest: $(O)/cmd/ingest-reg.o cmd/ingest.h
 $(O)/cmd/ingest-reg.o: cmd/ingest-reg.c cmd/ingest.h cmd/tool.h lib/cx.h
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
+
+# cx-mail reads mail with GMime and guesses charsets with libuchardet.
+MAILCFLAGS !=	pkg-config --cflags gmime-3.0 uchardet 2>/dev/null || true
+MAILLIBS !=	pkg-config --libs gmime-3.0 uchardet 2>/dev/null || true
+$(BIN)/cx-mail: $(O)/cmd/mail-text.o $(O)/cmd/mail-head.o cmd/mail.h
+$(BIN)/cx-mail: CX_CFLAGS += $(MAILCFLAGS)
+$(BIN)/cx-mail: LDLIBS += $(MAILLIBS)
+$(O)/cmd/mail-%.o: CX_CFLAGS += $(MAILCFLAGS)
+$(O)/cmd/mail-%.o: cmd/mail-%.c cmd/mail.h lib/cx.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
 

@@ -7,7 +7,7 @@
 
 load helper
 
-TOOLS="cx-ingest cx-classify cx-learn cx-route cx-sla cx-close cx-show cx-follow cx-status cx-report"
+TOOLS="cx-ingest cx-classify cx-learn cx-route cx-sla cx-close cx-show cx-follow cx-status cx-report cx-mail"
 # The tools that read tickets as files or a filter.
 FILTERS="cx-ingest cx-classify cx-learn cx-route cx-sla"
 

@@ -22,7 +22,7 @@ load helper
 
 # Every page in man/, each with a test of its examples at the end of this
 # file: a new page needs both.
-PAGES="cx.7 cx-ingest.1 cx-classify.1 cx-learn.1 cx-route.1 cx-close.1 cx-show.1 cx-follow.1 cx-status.1 cx-report.1 cx-templates.5 cx-improvements.5 cx-agents.5 cx-columns.5 cx-conf.5 cx-spool.5 cx-nb.5 cx-routing.5 cx-rules.5 cx-solutions.5 cx-taxonomy.5 cx-calendar.5 cx-sla.1 cx-policy.5"
+PAGES="cx.7 cx-ingest.1 cx-classify.1 cx-learn.1 cx-route.1 cx-close.1 cx-show.1 cx-follow.1 cx-status.1 cx-report.1 cx-mail.1 cx-templates.5 cx-improvements.5 cx-agents.5 cx-columns.5 cx-conf.5 cx-spool.5 cx-nb.5 cx-routing.5 cx-rules.5 cx-solutions.5 cx-taxonomy.5 cx-calendar.5 cx-sla.1 cx-policy.5"
 
 setup() {
 	W=$BATS_TEST_TMPDIR/w
@@ -273,4 +273,8 @@ run_examples() {
 
 @test "man examples: cx-improvements(5)" {
 	run_examples cx-improvements.5
+}
+
+@test "man examples: cx-mail(1)" {
+	run_examples cx-mail.1
 }
