@@ -177,3 +177,20 @@ cx-report -q -s "$spool" --now 2027-01-05T09:00:00+08:00 \
     --from 2026-11-22 --to 2026-11-29 | sed 's/^/    /'
 cx-report -q -s "$spool" --now 2027-01-05T09:00:00+08:00 \
     --from 2026-11-22 --to 2026-11-29 -O html >"${spool%/}.html"
+
+echo
+echo "== mail: what came in by mail, a complaint in GBK that says gb2312, one"
+echo "   in HTML only, a customer's answer naming its ticket (with a photo),"
+echo "   and an auto-reply, which makes no ticket"
+mkdir -p "$spool/attachments"
+cx-mail --now 2027-01-05T09:30:00+08:00 --attachments "$spool/attachments" \
+    "$top"/examples/mail/*.eml 2>&1 >"$work/mail.jsonl" | sed 's/^/    /'
+jq -r '"    \(.subject) | \(.mail.charset.declared) -> \(.mail.charset.used) | \(.order_id // "-")"' \
+    "$work/mail.jsonl"
+cx-ingest -s "$spool" --now 2027-01-05T09:30:00+08:00 "$work/mail.jsonl" 2>&1 |
+    sed 's/^/    /'
+cx-classify -q -s "$spool" --now 2027-01-05T09:30:00+08:00 &&
+    cx-route -q -s "$spool" --now 2027-01-05T09:30:00+08:00
+jq -r '.conversation[-1] | "    CX-20261122-0005 now ends: \(.from) \(.by): \(.text)"' \
+    "$spool"/open/CX-20261122-0005
+ls "$spool/attachments" | sed 's/^/    attachment kept: /'

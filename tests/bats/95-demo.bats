@@ -10,7 +10,7 @@ load helper
 	mkdir -p tree/bin tree/examples
 	ln -s "$TOP/share" tree/share
 	for t in "$CX_BIN"/cx-*; do ln -s "$t" tree/bin/; done
-	cp "$TOP"/examples/* tree/examples/
+	cp -R "$TOP"/examples/* tree/examples/
 	run --separate-stderr sh tree/examples/demo.sh "$PWD/demo-spool"
 	check_status 0
 	[[ "$output" == *"CX-20261122-0003: category quality.safety by rule"* ]]
@@ -36,12 +36,18 @@ load helper
 	[[ "$stderr" == *'cx-close: 3 archived, 0 closed kept'* ]]
 	[[ "$output" == *$'    Status: closed\n'*'      2026-11-24 09:30  you confirmed the solution'* ]]
 	check_eq survey "$(zcat demo-spool/archive/2026-11.jsonl.gz | jq -c 'select(.id == "CX-20261122-0002") | [.survey.result, .survey.attitude, .survey.timeliness, (.rewards | length)]')" '[5,5,4,1]'
-	[ "$(ls demo-spool/open | wc -l)" -eq 7 ]
+	[ "$(ls demo-spool/open | wc -l)" -eq 9 ]
 	[ -z "$(ls -A demo-spool/new)$(ls -A demo-spool/classified)" ]
 	# It ends with the briefing of the week, from the spool as it is:
 	# open, closed and archived tickets.
-	sed -n '/^    投诉分析简报/,$p' <<<"$output" >briefing.txt
+	awk '/^    投诉分析简报/ { p = 1 } /^== mail/ { p = 0 } p' <<<"$output" >briefing.txt
 	golden report/demo-briefing.text briefing.txt
 	grep -q '<svg viewBox' demo-spool.html
+	# Then mail: three records, the auto-reply none, one joins its ticket.
+	[[ "$output" == *'cx-mail: 4 messages: 3 records, 1 automatic (no ticket), 1 attachments, 0 unread'* ]]
+	[[ "$output" == *'朱镕牌水壶漏水 | gb2312 -> GB18030 | OD202611220001'* ]]
+	[[ "$output" == *'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'* ]]
+	[[ "$output" == *'CX-20261122-0005 now ends: customer Chen Jie: I attached my bank statement'* ]]
+	[ "$(ls demo-spool/attachments | wc -l)" -eq 1 ]
 	! grep -q 'Sanitizer\|runtime error' <<<"$stderr"
 }
