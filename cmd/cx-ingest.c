@@ -345,6 +345,7 @@ static void
 setup(void)
 {
 	struct cx_err e;
+	char *v = NULL;
 
 	tool_clock(&G.t);
 	memcpy(G.ctx.nowtext, G.t.nowtext, sizeof(G.ctx.nowtext));
@@ -353,6 +354,13 @@ setup(void)
 	    &G.batch, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.ctx.now = cx_now();
+	G.reopen_within = 7 * 86400;
+	if (cx_setting(G.t.spool, "reopen_within", &v, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (v != NULL && cx_span_secs(v, strlen(v), &G.reopen_within) == -1)
+		errx(CX_EXIT_ERR, "cx.conf: reopen_within: \"%s\" is no span "
+		    "(3d, 12h)", v);
+	free(v);
 	if (G.prefix == NULL)
 		G.prefix = cx_strndup("CX", 2);
 	if (!cx_spool_name_ok(G.prefix))

@@ -12,6 +12,7 @@
  */
 #include <err.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "ingest.h"
@@ -318,6 +319,81 @@ thread_of(const struct cx_intake_msg *m, struct cx_reg_entry *e)
 	    (m->has_conv && cx_reg_find(G.reg, CX_REG_MESSAGE, m->conv, e));
 }
 
+/*
+ * A customer writes again about a ticket closed less than reopen_within
+ * ago (cx-conf(5)): it is reopened, as cx-close reopens one, with what
+ * they wrote in its conversation, and goes back through routing: to
+ * classified/ in the commit, out of closed/.  0 if so, -1 if it is not
+ * a ticket to reopen.
+ */
+static int
+reopen(const struct item *it, const char *id)
+{
+	const struct cx_intake_msg *m = it->msg;
+	struct cx_act_ctx ctx = { NULL, NULL, -1, "cx-ingest" };
+	struct cx_action a = { 0 };
+	struct cx_buf text = { 0 };
+	struct cx_rec r = { 0 };
+	struct cx_err e;
+	const char *p;
+	time_t closed;
+	int rc = -1;
+
+	if (G.t.spool == NULL || G.dry)
+		return -1;
+	for (p = G.reopened_ids.p; p != NULL && p < G.reopened_ids.p +
+	    G.reopened_ids.len; p += strlen(p) + 1)
+		if (strcmp(p, id) == 0)
+			return -1;	/* once a run: the rest are new */
+	if (cx_spool_read(G.sp, "closed", id, &text, &e) == -1) {
+		if (errno != ENOENT)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		goto out;
+	}
+	if (cx_rec_parse(&r, text.p, text.len, &e, NULL) == -1 ||
+	    (closed = cx_closed_at(&r)) == (time_t)-1 || m->at < closed ||
+	    m->at - closed > G.reopen_within)
+		goto out;
+	a.kind = CX_ACT_REOPEN;
+	a.id = id;
+	a.agent = "cx-ingest";
+	a.at = m->at;
+	a.note = "the customer wrote again";
+	if (cx_action_apply(&ctx, &a, &r, &e) != CX_ACT_REROUTES)
+		goto out;
+	cx_rec_insert_by_time(&r, "conversation", m->elem.p, m->at);
+	cx_rec_insert_by_time(&r, "history", m->hist.p, m->at);
+	cx_rec_write(&r, &G.reopened);
+	cx_buf_add(&G.reopened_ids, id, strlen(id) + 1);
+	rc = 0;
+out:
+	cx_rec_free(&r);
+	cx_buf_free(&text);
+	return rc;
+}
+
+/* Staged with the batch: the reopened tickets to classified/. */
+void
+commit_reopened(void)
+{
+	struct cx_buf name = { 0 };
+	struct cx_err e;
+	const char *p;
+
+	if (G.reopened.len == 0)
+		return;
+	cx_buf_printf(&name, "B%010lu.jsonl", cx_spool_serial(G.sp));
+	if (cx_spool_stage(G.sp, "classified", cx_buf_str(&name),
+	    G.reopened.p, G.reopened.len, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	for (p = G.reopened_ids.p; p < G.reopened_ids.p + G.reopened_ids.len;
+	    p += strlen(p) + 1)
+		if (cx_spool_remove(G.sp, "closed", p, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+	G.reopened.len = G.reopened_ids.len = 0;
+	cx_buf_free(&name);
+}
+
 /* A message joins its ticket's conversation, at its own time. */
 static void
 join(const struct item *it, const struct cx_reg_entry *found)
@@ -341,6 +417,8 @@ join(const struct item *it, const struct cx_reg_entry *found)
 	} else if ((r = cx_batch_join(G.b, G.sp, &e, &j, &err)) != 0) {
 		if (r == -2)
 			errx(CX_EXIT_ERR, "%s", err.msg);
+		if (!m->team && reopen(it, id) == 0)
+			goto joined;
 		if (!m->team)
 			open_ticket(it);	/* the ticket is closed */
 		else {
@@ -351,6 +429,7 @@ join(const struct item *it, const struct cx_reg_entry *found)
 		}
 		goto out;
 	}
+joined:
 	cx_reg_add_to(G.reg, CX_REG_SOURCE, it->key, &e);
 	if (m->team)
 		G.nreply++;
@@ -379,9 +458,11 @@ converse(const struct item *it)
 	int r = 1;
 
 	/* A mail that names its ticket ([CX-...] in the subject, or one of
-	 * our messages answered) joins it while it is open. */
+	 * our messages answered) joins it while it is open, and reopens it
+	 * if it closed lately. */
 	if (it->ticket != NULL && (G.t.spool == NULL || (r = cx_spool_has(G.sp,
-	    "open", it->ticket, &err)) == 1)) {
+	    "open", it->ticket, &err)) == 1 || (r == 0 && !m->team &&
+	    (r = cx_spool_has(G.sp, "closed", it->ticket, &err)) == 1))) {
 		e.id = it->ticket;
 		e.serial = 0;
 		join(it, &e);
@@ -552,6 +633,8 @@ commit(void)
 {
 	struct cx_err e;
 
+	if (G.sp != NULL)
+		commit_reopened();
 	if (G.sp != NULL && cx_batch_commit(G.b, G.reg, G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }

@@ -47,6 +47,10 @@ struct ingest {
 	int			 releasing;
 	unsigned long		 nreg, nfollow, nreply, ndup, nold;
 	int			 failed;
+	long			 reopen_within;	/* cx.conf: seconds */
+	struct cx_buf		 reopened;	/* closed tickets reopened by
+						 * the customer: their lines */
+	struct cx_buf		 reopened_ids;	/* "id\0id\0" */
 };
 extern struct ingest G;
 
@@ -57,6 +61,8 @@ void	 reject(const char *file, unsigned long line, const char *why,
 void	 register_item(const struct item *);
 /* Spool mode: what is registered so far, committed. */
 void	 commit(void);
+/* The tickets reopened by what their customers wrote, staged. */
+void	 commit_reopened(void);
 /* At the end of the input: the messages still waiting. */
 void	 unhold(void);
 

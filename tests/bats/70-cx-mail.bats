@@ -85,6 +85,30 @@ fields() {
 	    'customer customer_reply email'
 }
 
+@test "reopen: a mail on a ticket closed within reopen_within reopens it with the mail in its conversation; later, a new ticket" {
+	routed_spool sp examples/helpdesk-zh.csv
+	T1=CX-20261124-0001
+	T2=CX-20261124-0002
+	for t in $T1 $T2; do
+		cx-close -q -s sp -i $t -a 刘经理 resolve explanation
+		cx-close -q -s sp -i $t confirm
+	done
+	sed -e "s/CX-20261122-0001/$T1/g" -e 's/<m8@/<m81@/' $M/multipart.eml >r1.eml
+	sed -e "s/CX-20261122-0001/$T2/g" -e 's/<m8@/<m82@/' \
+	    -e 's/^Date: .*/Date: Thu, 10 Dec 2026 09:00:00 +0800\r/' $M/multipart.eml >r2.eml
+	cx-mail -q r1.eml r2.eml >mail.jsonl
+	run --separate-stderr cx-ingest -s sp mail.jsonl
+	check_status 0
+	check_stderr 'cx-ingest: 1 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	[ ! -e sp/closed/$T1 ] && [ -e sp/closed/$T2 ]
+	check_eq reopened "$(cat sp/classified/*.jsonl | jq -c 'select(.id == "'$T1'") |
+	    [.status, .history[-2].action, .history[-2].by, .conversation[-1].message_id]')" \
+	    '["reopened","reopened","cx-ingest","<m81@example.cn>"]'
+	check_eq new "$(cat sp/new/*.jsonl | jq -r '.mail.ticket')" "$T2"
+	cx-route -q -s sp
+	check_eq routed "$(jq -r .status sp/open/$T1)" assigned
+}
+
 @test "real mail: every message of ../shared/data/email a record or automatic, no crash, valid UTF-8 out" {
 	shared email/helpdesk_fixtures/rt_new-ticket-from-gb18030.eml
 	DATA=$SHARED_DATA/email
