@@ -182,11 +182,27 @@ part(GMimeObject *parent, GMimeObject *o, gpointer arg)
 
 /* --- a message, a record -------------------------------------------------- */
 
+/* A string as JSON, bytes that are no UTF-8 (a broken address or
+ * Message-ID) replaced: nothing but UTF-8 comes out. */
+static void
+utf8_str(struct cx_buf *b, const char *v, size_t n)
+{
+	struct cx_buf u = { 0 };
+	size_t was = b->len;
+
+	if (cx_json_addstr_utf8(b, v, n) == 0)
+		return;
+	b->len = was;
+	cx_utf8_scrub(v, n, &u);
+	cx_json_addstr(b, u.p != NULL ? u.p : "", u.len);
+	cx_buf_free(&u);
+}
+
 static void
 str_member(struct cx_buf *b, const char *key, const char *v, size_t n)
 {
 	cx_buf_printf(b, ",\"%s\":", key);
-	cx_json_addstr(b, v, n);
+	utf8_str(b, v, n);
 }
 
 static void
@@ -256,7 +272,7 @@ message(GMimeMessage *m, const char *file, unsigned long line,
 	}
 	if (addr != NULL) {
 		cx_buf_adds(&b, name.len > 0 ? ",\"email\":" : "\"email\":");
-		cx_json_addstr(&b, addr, strlen(addr));
+		utf8_str(&b, addr, strlen(addr));
 	}
 	if (name.len == 0 && addr == NULL)
 		cx_buf_adds(&b, "\"anonymous\":true");
@@ -438,6 +454,7 @@ main(int argc, char *argv[])
 {
 	static const char *fallback[] = { "UTF-8", "GB18030", "ISO-8859-1",
 	    NULL };
+	struct cx_buf spooldir = { 0 };
 	struct stat st;
 	int ch, i;
 
@@ -447,6 +464,14 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	tool_clock(&G.t);
+	/* Where a spool is named, its attachments/ keeps them. */
+	if (G.dir == NULL && cx_spool_env() != NULL) {
+		cx_buf_printf(&spooldir, "%s/attachments", cx_spool_env());
+		G.dir = cx_buf_str(&spooldir);
+	}
+	/* Made if missing, readable by its group at most, as a spool is. */
+	if (G.dir != NULL && mkdir(G.dir, 0750) == -1 && errno != EEXIST)
+		err(CX_EXIT_ERR, "--attachments: %s", G.dir);
 	if (G.dir != NULL && (stat(G.dir, &st) == -1 || !S_ISDIR(st.st_mode)))
 		errx(CX_EXIT_ERR, "--attachments: %s: not a directory", G.dir);
 	g_mime_init();
@@ -466,6 +491,7 @@ main(int argc, char *argv[])
 	tool_flush(&G.t);
 	g_mime_parser_options_free(G.po);
 	g_mime_shutdown();
+	cx_buf_free(&spooldir);
 	return tool_exit(&G.t, "%lu messages: %lu records, %lu automatic "
 	    "(no ticket), %lu attachments, %lu unread", G.nmsg, G.nrec,
 	    G.nauto, G.natt, G.t.nbad);

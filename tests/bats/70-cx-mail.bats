@@ -71,7 +71,8 @@ fields() {
 	routed_spool sp examples/helpdesk-zh.csv
 	T1=CX-20261124-0001
 	sed -e "s/CX-20261122-0001/$T1/g" -e 's/<m8@/<m8r@/' $M/multipart.eml >reply.eml
-	cx-mail -q $M/*.eml $M/inbox.mbox reply.eml >mail.jsonl
+	CX_SPOOL=sp cx-mail -q $M/*.eml $M/inbox.mbox reply.eml >mail.jsonl
+	check_eq attachments "$(ls sp/attachments | wc -l) $(stat -c %a sp/attachments)" '1 750'
 	run --separate-stderr cx-ingest -s sp mail.jsonl
 	check_status 0
 	check_stderr 'cx-ingest: 11 registered, 2 follow-ups, 0 replies, 0 duplicates, 0 rejected'
