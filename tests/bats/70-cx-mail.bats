@@ -84,6 +84,14 @@ fields() {
 	    '["customer","照片见附件，屏幕有两道划痕。","<m8r@example.cn>"]'
 	check_eq history "$(jq -r '.history[-1] | "\(.by) \(.action) \(.via)"' sp/open/$T1)" \
 	    'customer customer_reply email'
+	# What the customer wrote later starts the next-update clock again.
+	sed -e 's/<m8r@/<m8s@/' -e 's/^Date: .*/Date: Tue, 24 Nov 2026 10:30:00 +0800\r/' \
+	    reply.eml >later.eml
+	export CX_NOW=2026-11-24T11:00:00+08:00
+	cx-mail -q later.eml | cx-ingest -q -s sp -
+	cx-sla -q -s sp || [ $? -eq 1 ]
+	check_eq next_update "$(jq -r .sla.next_update.start sp/open/$T1)" \
+	    2026-11-24T10:30:00+08:00
 }
 
 @test "reopen: a mail on a ticket closed within reopen_within reopens it with the mail in its conversation; later, a new ticket" {
