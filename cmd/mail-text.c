@@ -166,21 +166,7 @@ codepoint(struct cx_buf *b, unsigned long c)
 {
 	if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		c = 0xfffd;
-	if (c < 0x80)
-		cx_buf_addc(b, (int)c);
-	else if (c < 0x800) {
-		cx_buf_addc(b, (int)(0xc0 | c >> 6));
-		cx_buf_addc(b, (int)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		cx_buf_addc(b, (int)(0xe0 | c >> 12));
-		cx_buf_addc(b, (int)(0x80 | (c >> 6 & 0x3f)));
-		cx_buf_addc(b, (int)(0x80 | (c & 0x3f)));
-	} else {
-		cx_buf_addc(b, (int)(0xf0 | c >> 18));
-		cx_buf_addc(b, (int)(0x80 | (c >> 12 & 0x3f)));
-		cx_buf_addc(b, (int)(0x80 | (c >> 6 & 0x3f)));
-		cx_buf_addc(b, (int)(0x80 | (c & 0x3f)));
-	}
+	cx_utf8_put(b, c);
 }
 
 /* An entity at s (after '&'): its text appended, its length returned;

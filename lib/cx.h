@@ -111,6 +111,8 @@ int	 cx_utf8_valid(const char *, size_t);
 size_t	 cx_utf8_prefix(const char *, size_t);	/* bytes of whole chars */
 /* Text with every byte that is not part of valid UTF-8 as U+FFFD. */
 void	 cx_utf8_scrub(const char *, size_t, struct cx_buf *);
+/* A code point as UTF-8, appended. */
+void	 cx_utf8_put(struct cx_buf *, unsigned long);
 
 /* hash.c: 128-bit content keys. */
 struct cx_key {

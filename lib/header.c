@@ -38,25 +38,6 @@ next_cp(const unsigned char **p, const unsigned char *end)
 	return c;
 }
 
-static void
-put_cp(struct cx_buf *b, uint32_t c)
-{
-	if (c < 0x80)
-		cx_buf_addc(b, (char)c);
-	else if (c < 0x800) {
-		cx_buf_addc(b, (char)(0xc0 | c >> 6));
-		cx_buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		cx_buf_addc(b, (char)(0xe0 | c >> 12));
-		cx_buf_addc(b, (char)(0x80 | (c >> 6 & 0x3f)));
-		cx_buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	} else {
-		cx_buf_addc(b, (char)(0xf0 | c >> 18));
-		cx_buf_addc(b, (char)(0x80 | (c >> 12 & 0x3f)));
-		cx_buf_addc(b, (char)(0x80 | (c >> 6 & 0x3f)));
-		cx_buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	}
-}
 
 /* Full-width forms as ASCII, the ideographic space as a space. */
 static uint32_t
@@ -114,7 +95,7 @@ norm(const char *s, size_t n, struct cx_buf *out, int brackets)
 			continue;
 		if (c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
-		put_cp(out, c);
+		cx_utf8_put(out, c);
 	}
 }
 

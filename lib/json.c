@@ -614,30 +614,6 @@ cx_json_type(const char *v, size_t n)
 	}
 }
 
-static void
-put_utf8(struct cx_buf *b, unsigned long c)
-{
-	char u[4];
-
-	if (c < 0x80) {
-		cx_buf_addc(b, (int)c);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		cx_buf_add(b, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		cx_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		cx_buf_add(b, u, 4);
-	}
-}
 
 /* Decode a validated string; lone surrogates become U+FFFD, as in jq. */
 int
@@ -673,7 +649,7 @@ cx_json_str(const char *v, size_t n, struct cx_buf *out)
 				p += 6;
 			} else if (c >= 0xd800 && c < 0xe000)
 				c = 0xfffd;
-			put_utf8(out, c);
+			cx_utf8_put(out, c);
 			p += 4;
 			break;
 		default:

@@ -108,3 +108,29 @@ cx_utf8_decode(const unsigned char *p, const unsigned char *end, size_t *len)
 	*len = n;
 	return c;
 }
+
+/* A code point (a valid one: no surrogate, at most 0x10ffff) as UTF-8. */
+void
+cx_utf8_put(struct cx_buf *b, unsigned long c)
+{
+	char u[4];
+
+	if (c < 0x80) {
+		cx_buf_addc(b, (int)c);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		cx_buf_add(b, u, 4);
+	}
+}
