@@ -176,7 +176,10 @@ period(const char *week, const char *day, const char *from, const char *to)
 		G.d.to = midnight(G.d.from, 7);
 	}
 	G.d.len = (long)(G.d.to - G.d.from);
-	G.d.now = now;
+	/* A period that is over is told as it stood at its end, whenever
+	 * it is told: parts made at other times of the same past week are
+	 * parts of the same report. */
+	G.d.now = now < G.d.to ? now : G.d.to;
 }
 
 /* --- --where: jq, in the process --------------------------------------- */

@@ -133,6 +133,18 @@ allday() {
 	cx-report -q --qa t.jsonl >qa1.csv
 	cx-report -q --merge --qa all.counts >qa2.csv
 	cmp qa1.csv qa2.csv
+	# A week that is over is the same report whenever a part is made; a
+	# running one is not.
+	cx-report -q --now 2026-12-05T10:00:00+08:00 --week 2026-11-23 \
+	    --partial part.aa >late.counts
+	cx-report -q --merge late.counts part.ab.counts part.ac.counts >late.txt
+	diff -u one.txt late.txt
+	cx-report -q --week this --partial part.aa >r1.counts
+	cx-report -q --week this --now 2026-11-30T10:00:00+08:00 --partial \
+	    part.ab >r2.counts
+	run --separate-stderr cx-report --week this --merge r1.counts r2.counts
+	check_status 2
+	check_stderr 'cx-report: r2.counts:1: a part of another report (its period, clock, seed, rate or --where differ)'
 	run --separate-stderr cx-report --merge --seed 9 part.aa.counts
 	check_status 2
 	check_stderr 'cx-report: part.aa.counts:1: a part of another report (its period, clock, seed, rate or --where differ)'
