@@ -74,37 +74,35 @@ local_char(int c)
 static size_t
 phone_end(const char *s, size_t n, size_t i)
 {
-	size_t j = i, digits = 0, group = 0, groups = 0, last = i;
+	size_t j = i, digits = 0, group = 0, groups = 0, best = i;
 	int plus = 0, sep = 0, ok = 1;
 
 	if (j < n && s[j] == '+') {
 		plus = 1;
 		j++;
 	}
-	for (; j < n; j++) {
-		if (s[j] >= '0' && s[j] <= '9') {
+	for (; j <= n; j++) {
+		if (j < n && s[j] >= '0' && s[j] <= '9') {
 			digits++;
 			group++;
-			last = j + 1;
 			continue;
 		}
-		if ((s[j] != ' ' && s[j] != '-') || (sep != 0 && s[j] != sep) ||
-		    j + 1 >= n || s[j + 1] < '0' || s[j + 1] > '9')
-			break;
-		/* A group ends: short ones only as a country code. */
+		/* A group ends here: is what came so far a number?  The
+		 * longest that is wins, whatever follows it. */
 		if (group < 3 && !(plus && groups == 0))
 			ok = 0;
+		if (ok && digits >= 7 && digits <= 13 && (groups == 0 ||
+		    (digits >= 10 && group >= 3)))
+			best = j;
+		if (j == n || (s[j] != ' ' && s[j] != '-') || (sep != 0 &&
+		    s[j] != sep) || j + 1 >= n || s[j + 1] < '0' ||
+		    s[j + 1] > '9' || !ok)
+			break;
 		sep = s[j];
 		groups++;
 		group = 0;
 	}
-	if (groups > 0 && group < 3)
-		ok = 0;
-	if (last < n && s[last] >= '0' && s[last] <= '9')
-		ok = 0;
-	if (!ok || digits < 7 || digits > 13 || (groups > 0 && digits < 10))
-		return i;
-	return last;
+	return best;
 }
 
 static int
@@ -125,6 +123,28 @@ cx_mask_text(const char *s, size_t n, const char *name, struct cx_buf *out)
 	size_t i = 0, j, k, nn = name != NULL ? strlen(name) : 0;
 
 	while (i < n) {
+		/* An address first, from the start of its local part, so
+		 * that nothing of it is written before it is known. */
+		if (local_char((unsigned char)s[i]) && (i == 0 ||
+		    !local_char((unsigned char)s[i - 1]))) {
+			for (k = i; k < n && local_char((unsigned char)s[k]);
+			    k++)
+				;
+			if (k < n && s[k] == '@') {
+				for (j = k + 1; j < n && local_char((unsigned
+				    char)s[j]) && s[j] != '_' && s[j] != '%' &&
+				    s[j] != '+'; j++)
+					;
+				while (j > k + 1 && s[j - 1] == '.')
+					j--;	/* a full stop after it */
+				if (j > k + 1 && memchr(s + k, '.', j - k) !=
+				    NULL) {
+					cx_mask_email(s + i, j - i, out);
+					i = j;
+					continue;
+				}
+			}
+		}
 		if (nn > 0 && n - i >= nn && memcmp(s + i, name, nn) == 0) {
 			cx_mask_name(name, nn, out);
 			i += nn;
@@ -136,23 +156,6 @@ cx_mask_text(const char *s, size_t n, const char *name, struct cx_buf *out)
 			cx_mask_phone(s + i, j - i, out);
 			i = j;
 			continue;
-		}
-		if (s[i] == '@' && i > 0 && local_char((unsigned char)s[i -
-		    1])) {
-			for (k = i; k > 0 && local_char((unsigned char)s[k -
-			    1]); k--)
-				;
-			for (j = i + 1; j < n && (local_char((unsigned
-			    char)s[j]) && s[j] != '_' && s[j] != '%' &&
-			    s[j] != '+'); j++)
-				;
-			if (j > i + 1 && memchr(s + i, '.', j - i) != NULL) {
-				/* The local part was copied: take it back. */
-				out->len -= i - k;
-				cx_mask_email(s + k, j - k, out);
-				i = j;
-				continue;
-			}
 		}
 		cx_buf_addc(out, s[i]);
 		i++;

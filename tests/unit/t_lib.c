@@ -452,6 +452,10 @@ test_mask_text(void)
 		    "write to a***@mail.example.org." },
 		{ "an @ sign, user@ and @host", NULL,
 		    "an @ sign, user@ and @host" },
+		{ "zhangsan@163.com", "zhangsan", "z***@163.com" },
+		{ "mail: Wang@x.com", "Wang", "mail: W***@x.com" },
+		{ "电话 13800138000 2026年买的，手机13800138000 2 件", NULL,
+		    "电话 138****8000 2026年买的，手机138****8000 2 件" },
 	};
 	struct cx_buf b = { 0 };
 	size_t i;
