@@ -8,6 +8,7 @@
  * is the list of the whole, as each part keeps at least what the whole
  * could want of it.  So partials merge exactly, in any order.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,9 @@ agg_addk(struct agg *a, const char *key, size_t klen, long long n)
 		s->h = h;
 		a->used++;
 	}
-	s->n += n;
+	/* A part could hold any number: the count stops at the largest. */
+	if (__builtin_add_overflow(s->n, n, &s->n))
+		s->n = n > 0 ? LLONG_MAX : LLONG_MIN;
 }
 
 static void
@@ -118,7 +121,9 @@ key_of(struct cx_buf *k, va_list ap)
 	while ((f = va_arg(ap, const char *)) != NULL) {
 		if (!first)
 			cx_buf_addc(k, '\x1f');
-		cx_buf_adds(k, f);
+		/* The separator in a value (a hostile export) is a space. */
+		for (; *f != '\0'; f++)
+			cx_buf_addc(k, *f == '\x1f' ? ' ' : *f);
 		first = 0;
 	}
 }
@@ -223,9 +228,14 @@ item_cmp(const void *x, const void *y)
 {
 	const struct rep_item *a = x, *b = y;
 
+	int c;
+
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
-	return strcmp(a->id, b->id);
+	/* The same ticket twice with other words: one, always the same. */
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return c;
+	return strcmp(a->json, b->json);
 }
 
 static void

@@ -292,8 +292,8 @@ kpi_time(struct rep_doc *d, const char *label, const struct agg *a,
     const char *what, int pct)
 {
 	struct rep_table *t = &d->t[d->n - 1];
-	long long m1 = rep_percentile(a, what, "c", "*", pct, NULL);
-	long long m0 = rep_percentile(a, what, "p", "*", pct, NULL);
+	long long m1 = rep_percentile(a, what, "c", "", pct, NULL);
+	long long m0 = rep_percentile(a, what, "p", "", pct, NULL);
 
 	rep_cell_text(t, label);
 	rep_cell_minutes(t, m1);

@@ -301,7 +301,7 @@ minutes(struct rep_map *m, const char *what, const char *x,
 	    (long)(b - a);
 
 	snprintf(num, sizeof(num), "%ld", s / 60);
-	agg_add(m->a, 1, what, x, "*", num, NULL);
+	agg_add(m->a, 1, what, x, "", num, NULL);	/* all departments */
 	agg_add(m->a, 1, what, x, dept, num, NULL);
 }
 
@@ -388,8 +388,8 @@ candidate(struct rep_map *m, const char **s)
 	uint64_t draw = rep_draw(m->d->seed, s[S_ID], strlen(s[S_ID]));
 	/* Kept at any rate up to 2.5 times the rate drawn, and the lowest
 	 * REP_QAHEAP draws whatever they are: the sample is among them. */
-	uint64_t low = (uint64_t)((double)UINT64_MAX / 100.0 *
-	    (m->d->qa_rate * 2.5 < 100 ? m->d->qa_rate * 2.5 : 100));
+	uint64_t low = m->d->qa_rate * 25 >= 1000 ? UINT64_MAX :
+	    UINT64_MAX / 1000 * (m->d->qa_rate * 25);
 	struct cx_buf *b = &m->js;
 
 	b->len = 0;

@@ -83,7 +83,9 @@ shown(const char *s, size_t max, struct cx_buf *out)
 				break;
 			}
 		}
-		if (c == '\n' || c == '\t' || c == '\r')
+		/* Controls (an escape sequence in a customer's words)
+		 * never reach the terminal. */
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
 			cx_buf_addc(out, ' ');
 		else
 			cx_buf_add(out, s, k);

@@ -244,7 +244,7 @@ rep_public(struct rep_doc *d, const struct agg *a, const struct rep_view *v)
 		    "解决时长中位数（工作时间）"));
 		for (int i = 0; i < 2; i++) {
 			long long m = rep_percentile(a, w == 0 ? "frt" : "res",
-			    x[i], "*", 50, &c);
+			    x[i], "", 50, &c);
 
 			if (c < (long long)k)
 				rep_cell_none(t);
