@@ -290,12 +290,12 @@ message(GMimeMessage *m, const char *file, unsigned long line,
 	/* How the mail was read, and what it answers. */
 	cx_buf_adds(&b, ",\"mail\":{\"charset\":{\"declared\":");
 	if (x.declared[0] != '\0')
-		cx_json_addstr(&b, x.declared, strlen(x.declared));
+		utf8_str(&b, x.declared, strlen(x.declared));
 	else
 		cx_buf_adds(&b, "null");
 	cx_buf_adds(&b, ",\"used\":");
 	if (x.used[0] != '\0')
-		cx_json_addstr(&b, x.used, strlen(x.used));
+		utf8_str(&b, x.used, strlen(x.used));
 	else
 		cx_buf_adds(&b, "null");
 	cx_buf_addc(&b, '}');
