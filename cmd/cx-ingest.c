@@ -236,7 +236,8 @@ csv_file(struct cx_in *in)
  */
 static int
 mail_item(struct cx_rec *r, struct item *it, struct cx_intake_msg *m,
-    struct cx_buf *body, struct cx_buf *ticket, struct cx_err *e)
+    struct cx_buf *body, struct cx_buf *ticket, struct cx_buf *sender,
+    struct cx_err *e)
 {
 	int rc;
 
@@ -244,8 +245,11 @@ mail_item(struct cx_rec *r, struct item *it, struct cx_intake_msg *m,
 		return rc;
 	ticket->len = 0;
 	if (cx_rec_getstr(r, "mail.ticket", ticket) == 0 &&
-	    cx_spool_name_ok(cx_buf_str(ticket)))
+	    cx_spool_name_ok(cx_buf_str(ticket)) &&
+	    cx_rec_getstr(r, "customer.email", sender) == 0) {
 		it->ticket = ticket->p;
+		it->sender = cx_buf_str(sender);
+	}
 	body->len = 0;
 	cx_rec_write(r, body);
 	it->body = body->p + 1;			/* without its braces */
@@ -260,7 +264,7 @@ jsonl_file(struct cx_in *in)
 {
 	struct cx_rec r = { 0 };
 	struct cx_intake_msg m = { 0 };
-	struct cx_buf body = { 0 }, ticket = { 0 };
+	struct cx_buf body = { 0 }, ticket = { 0 }, sender = { 0 };
 	struct cx_err e, e2;
 	struct item it;
 	const char *l;
@@ -291,7 +295,8 @@ jsonl_file(struct cx_in *in)
 			continue;
 		}
 		it.rec = &r;
-		if (mail_item(&r, &it, &m, &body, &ticket, &e2) == -1) {
+		if (mail_item(&r, &it, &m, &body, &ticket, &sender, &e2) ==
+		    -1) {
 			reject(in->name, in->lineno, e2.msg, l, n);
 			continue;
 		}
@@ -309,6 +314,7 @@ jsonl_file(struct cx_in *in)
 	cx_intake_msg_free(&m);
 	cx_buf_free(&body);
 	cx_buf_free(&ticket);
+	cx_buf_free(&sender);
 }
 
 static void

@@ -287,6 +287,8 @@ hold(const struct item *it)
 	    strlen(it->events)) : NULL;
 	h->it.ticket = it->ticket != NULL ? cx_strndup(it->ticket,
 	    strlen(it->ticket)) : NULL;
+	h->it.sender = it->sender != NULL ? cx_strndup(it->sender,
+	    strlen(it->sender)) : NULL;
 	h->it.msg = &h->m;
 	h->m = *m;
 	memset(&h->m.elem, 0, sizeof(h->m.elem));
@@ -306,6 +308,7 @@ held_free(struct held *h)
 	free((char *)h->it.raw);
 	free((char *)h->it.events);
 	free((char *)h->it.ticket);
+	free((char *)h->it.sender);
 	cx_intake_msg_free(&h->m);
 	free(h);
 }
@@ -445,6 +448,43 @@ out:
 }
 
 /*
+ * Whether a mail may join the ticket it names: the ticket is open, or
+ * closed (to be reopened), and it is its customer's, from the address
+ * the ticket has; anyone can write a ticket number in a subject.  Only
+ * in a spool, where the ticket can be read.
+ */
+static int
+named(const struct item *it)
+{
+	static const char *const dirs[] = { "open", "closed" };
+	struct cx_buf text = { 0 }, email = { 0 };
+	struct cx_rec r = { 0 };
+	struct cx_err err;
+	int i, ok = 0;
+
+	if (G.t.spool == NULL || it->sender == NULL || it->msg->team)
+		return 0;
+	for (i = 0; i < 2 && !ok; i++) {
+		if (cx_spool_read(G.sp, dirs[i], it->ticket, &text, &err) ==
+		    -1) {
+			if (errno != ENOENT)
+				errx(CX_EXIT_ERR, "%s", err.msg);
+			continue;
+		}
+		ok = cx_rec_parse(&r, text.p, text.len, NULL, NULL) == 0 &&
+		    cx_rec_getstr(&r, "customer.email", &email) == 0 &&
+		    cx_streqi(email.p, email.len, it->sender,
+		    strlen(it->sender));
+		cx_rec_free(&r);
+		text.len = 0;
+		break;
+	}
+	cx_buf_free(&text);
+	cx_buf_free(&email);
+	return ok;
+}
+
+/*
  * A message of a conversation: it joins the ticket of the message it
  * answers; a customer's that answers nothing opens one; one whose message
  * is not registered yet waits for it.
@@ -454,22 +494,17 @@ converse(const struct item *it)
 {
 	const struct cx_intake_msg *m = it->msg;
 	struct cx_reg_entry e;
-	struct cx_err err;
-	int r = 1;
+	int r;
 
 	/* A mail that names its ticket ([CX-...] in the subject, or one of
 	 * our messages answered) joins it while it is open, and reopens it
 	 * if it closed lately. */
-	if (it->ticket != NULL && (G.t.spool == NULL || (r = cx_spool_has(G.sp,
-	    "open", it->ticket, &err)) == 1 || (r == 0 && !m->team &&
-	    (r = cx_spool_has(G.sp, "closed", it->ticket, &err)) == 1))) {
+	if (it->ticket != NULL && (r = named(it)) == 1) {
 		e.id = it->ticket;
 		e.serial = 0;
 		join(it, &e);
 		return;
 	}
-	if (r == -1)
-		errx(CX_EXIT_ERR, "%s", err.msg);
 	if (thread_of(m, &e))
 		join(it, &e);
 	else if (!m->team && !m->has_to)

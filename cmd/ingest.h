@@ -27,6 +27,7 @@ struct item {
 	const char		*events;	/* CSV: the export's history */
 	struct cx_intake_msg	*msg;	/* a message of a conversation */
 	const char		*ticket;	/* a mail: the ticket it names */
+	const char		*sender;	/* a mail: its From address */
 };
 
 struct ingest {

@@ -84,6 +84,12 @@ fields() {
 	    '["customer","照片见附件，屏幕有两道划痕。","<m8r@example.cn>"]'
 	check_eq history "$(jq -r '.history[-1] | "\(.by) \(.action) \(.via)"' sp/open/$T1)" \
 	    'customer customer_reply email'
+	# Anyone can write a ticket number: a stranger's mail opens its own.
+	sed -e 's/<m8r@/<m8x@/' -e 's/zhangwei@example.cn/mallory@example.net/' \
+	    reply.eml >stranger.eml
+	run --separate-stderr sh -c 'cx-mail -q stranger.eml | cx-ingest -s sp -'
+	check_stderr 'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	! grep -q m8x sp/open/$T1
 	# What the customer wrote later starts the next-update clock again.
 	sed -e 's/<m8r@/<m8s@/' -e 's/^Date: .*/Date: Tue, 24 Nov 2026 10:30:00 +0800\r/' \
 	    reply.eml >later.eml
