@@ -70,20 +70,12 @@ void
 rep_cell_num(struct rep_table *t, double v, const char *fmt, ...)
 {
 	struct rep_cell *c = next_cell(t);
-	struct cx_buf b = { 0 };
-	char *s = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	if (vasprintf(&c->text, fmt, ap) < 0)
+		c->text = cx_strndup("?", 1);
 	va_end(ap);
-	if (n < 0)
-		s = NULL;
-	cx_buf_adds(&b, s != NULL ? s : "?");
-	free(s);
-	c->text = cx_strndup(cx_buf_str(&b), b.len);
-	cx_buf_free(&b);
 	c->num = 1;
 	c->value = v;
 }
