@@ -494,12 +494,11 @@ converse(const struct item *it)
 {
 	const struct cx_intake_msg *m = it->msg;
 	struct cx_reg_entry e;
-	int r;
 
 	/* A mail that names its ticket ([CX-...] in the subject, or one of
 	 * our messages answered) joins it while it is open, and reopens it
 	 * if it closed lately. */
-	if (it->ticket != NULL && (r = named(it)) == 1) {
+	if (it->ticket != NULL && named(it)) {
 		e.id = it->ticket;
 		e.serial = 0;
 		join(it, &e);
