@@ -5,7 +5,7 @@
  * big5 or utf-8 that is really GBK, 8-bit GB bytes with no declaration,
  * names no library knows ("gb2312_charset", "134").  A part's bytes are
  * tried as declared (the GB family read as GB18030, which holds GB2312
- * and GBK), then as what libuchardet detects, then as GB18030, and last
+ * and GBK, as cx_conv_name reads it), then as what libuchardet detects, then as GB18030, and last
  * as ISO-8859-1, which takes any bytes: the text is never lost, and what
  * comes out is always UTF-8.  Which charset was declared and which was
  * used is said.  GMime decodes MIME; it has no HTML-to-text, so a body
@@ -28,9 +28,7 @@ canonical(const char *cs, char *buf, size_t len)
 		{ "128", "SHIFT_JIS" },
 		{ "gb2312_charset", "GB18030" },
 		{ "chinesebig5_charset", "BIG5" },
-		{ "x-gbk", "GB18030" }, { "gbk", "GB18030" },
-		{ "gb2312", "GB18030" }, { "euc-cn", "GB18030" },
-		{ "cp936", "GB18030" }, { "x-euc-cn", "GB18030" },
+		{ "x-gbk", "GBK" }, { "x-euc-cn", "GB2312" },
 		{ "big5-hkscs", "BIG5-HKSCS" }, { "x-sjis", "SHIFT_JIS" },
 		{ "sjis", "SHIFT_JIS" }, { "ms_kanji", "SHIFT_JIS" },
 		{ "utf8", "UTF-8" }, { "unicode-1-1-utf-8", "UTF-8" },
@@ -128,18 +126,16 @@ mail_decode(const char *declared, const char *s, size_t n, struct cx_buf *out,
 	/* Big5 and GBK share their byte ranges: a "big5" text that looks
 	 * like GB is read as GB first. */
 	if (want != NULL && strncmp(want, "BIG5", 4) == 0 && order[1] != NULL &&
-	    (strcmp(order[1], "GB18030") == 0 || strcmp(order[1], "GBK") == 0 ||
-	    strcmp(order[1], "GB2312") == 0)) {
+	    strcmp(cx_conv_name(order[1]), "GB18030") == 0) {
 		order[0] = order[1];
 		order[1] = want;
 	}
 	order[2] = "GB18030";
 	order[3] = "ISO-8859-1";
 	for (i = 0; i < 4; i++) {
-		cs = order[i];
-		if (cs != NULL && (cx_streqi(cs, strlen(cs), "GB2312", 6) ||
-		    cx_streqi(cs, strlen(cs), "GBK", 3)))
-			cs = "GB18030";	/* the same bytes, and more */
+		/* The GB family as GB18030 (cx_conv_name): the same bytes,
+		 * and more; said as what was used. */
+		cs = order[i] != NULL ? cx_conv_name(order[i]) : NULL;
 		if (try(cs, s, n, out) == 0) {
 			snprintf(used, usedlen, "%s", cs);
 			return;
