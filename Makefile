@@ -66,9 +66,14 @@ $(O)/cmd/ingest-reg.o: cmd/ingest-reg.c cmd/ingest.h cmd/tool.h lib/cx.h
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
 
 # cx-mail reads mail with GMime and guesses charsets with libuchardet.
+# Asked of pkg-config when the Makefile is read, which may be before
+# `make deps` has installed them: empty then, and said below.
 MAILCFLAGS !=	pkg-config --cflags gmime-3.0 uchardet 2>/dev/null || true
 MAILLIBS !=	pkg-config --libs gmime-3.0 uchardet 2>/dev/null || true
-$(BIN)/cx-mail: $(O)/cmd/mail-text.o $(O)/cmd/mail-head.o cmd/mail.h
+$(BIN)/cx-mail: $(O)/cmd/mail-text.o $(O)/cmd/mail-head.o cmd/mail.h | maillibs
+maillibs:
+	@[ -n "$(MAILLIBS)" ] || { echo "cx-mail needs pkg-config," \
+	    "libgmime-3.0-dev and libuchardet-dev: run make deps" >&2; exit 1; }
 $(BIN)/cx-mail: CX_CFLAGS += $(MAILCFLAGS)
 $(BIN)/cx-mail: LDLIBS += $(MAILLIBS)
 $(O)/cmd/mail-%.o: CX_CFLAGS += $(MAILCFLAGS)
@@ -138,4 +143,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all bin deps demo check bench lint install clean
+.PHONY: all bin deps demo check bench lint install clean maillibs
