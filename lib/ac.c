@@ -194,7 +194,7 @@ cx_ac_build(struct cx_ac *a)
 
 static void
 report(const struct cx_ac *a, int s, const unsigned char *text, size_t n,
-    size_t end, void (*hit)(void *, int, size_t), void *arg)
+    size_t end, void (*hit)(void *, int, size_t, size_t), void *arg)
 {
 	const struct pat *p;
 	size_t start;
@@ -209,13 +209,13 @@ report(const struct cx_ac *a, int s, const unsigned char *text, size_t n,
 		if ((p->flags & CX_AC_WORD_END) && end + 1 < n &&
 		    isword(text[end + 1]))
 			continue;
-		hit(arg, p->id, end);
+		hit(arg, p->id, start, end);
 	}
 }
 
 void
 cx_ac_scan(const struct cx_ac *a, const char *text, size_t n,
-    void (*hit)(void *, int, size_t), void *arg)
+    void (*hit)(void *, int, size_t, size_t), void *arg)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t i;

@@ -395,9 +395,12 @@ struct cx_ac;
 struct cx_ac *cx_ac_new(void);
 void	 cx_ac_add(struct cx_ac *, const char *, size_t, int id, unsigned);
 void	 cx_ac_build(struct cx_ac *);
-/* hit(arg, id, end) for each match, end the offset of its last byte. */
+/*
+ * hit(arg, id, start, end) for each match: the offsets of its first and
+ * last bytes.
+ */
 void	 cx_ac_scan(const struct cx_ac *, const char *, size_t,
-	    void (*)(void *, int, size_t), void *);
+	    void (*)(void *, int, size_t, size_t), void *);
 void	 cx_ac_free(struct cx_ac *);
 
 /* colmap.c: a column map. */

@@ -15,7 +15,9 @@
 
 #include "priv.h"
 
-enum { C_ANY, C_ALL, C_NONE, C_CHANNEL, C_TIER, C_FIELD, C_AMOUNT };
+enum { C_ANY, C_ALL, C_NONE, C_CHANNEL, C_TIER, C_FIELD, C_AMOUNT, C_NEAR,
+	C_FAR };
+#define WINDOW	3		/* words or CJK characters, either side */
 enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ };
 
 struct cond {
@@ -41,6 +43,14 @@ struct rule {
 	int		 ntag;
 	int		 stop;
 	int		 waits;		/* has any: or all: keywords */
+	int		 context;	/* has near: or not near: */
+	int		 window;
+};
+
+/* Where a keyword hit: its first and last bytes. */
+struct occ {
+	int		 id;
+	size_t		 start, end;
 };
 
 struct cx_rules {
@@ -61,6 +71,11 @@ struct cx_rules {
 		unsigned char category, priority, scope, tags;
 	}		*later;		/* set by this rule or a later one */
 	unsigned	 gen;
+	struct occ	*occ;		/* every hit of this record */
+	size_t		 nocc, capocc;
+	uint32_t	*tok;		/* the word each byte is in or before */
+	size_t		 captok;
+	unsigned	 tokgen;	/* tok is of this record */
 	void		*cc[8];		/* OpenCC converters */
 	struct cx_buf	 text;
 };
@@ -115,8 +130,10 @@ cond_words(struct loader *ld, int kind, const char *v, size_t vn,
 	}
 	free(w);
 	c->nkw = n;
-	if (kind != C_NONE)
+	if (kind == C_ANY || kind == C_ALL)
 		ld->cur->waits = 1;
+	if (kind == C_NEAR || kind == C_FAR)
+		ld->cur->context = 1;
 	return 0;
 }
 
@@ -221,6 +238,23 @@ values(struct loader *ld, int kind, const char *path, size_t pn,
 }
 
 static int
+window(struct loader *ld, const char *v, size_t vn, struct cx_err *err)
+{
+	size_t i;
+	int w = 0;
+
+	for (i = 0; i < vn && v[i] >= '0' && v[i] <= '9' && w < 100; i++)
+		w = w * 10 + (v[i] - '0');
+	if (vn == 0 || i < vn || w < 1 || w > 99 || ld->cur->window != 0) {
+		cx_seterr(err, ld->cur->window != 0 ? "window set twice in one "
+		    "rule" : "window: a number of words from 1 to 99");
+		return -1;
+	}
+	ld->cur->window = w;
+	return 0;
+}
+
+static int
 rule_body(struct loader *ld, const char *l, size_t n, struct cx_err *err)
 {
 	const char *colon, *k = l, *v;
@@ -248,6 +282,12 @@ rule_body(struct loader *ld, const char *l, size_t n, struct cx_err *err)
 		return cond_words(ld, C_ALL, v, vn, err);
 	if (kn == 4 && memcmp(k, "none", 4) == 0)
 		return cond_words(ld, C_NONE, v, vn, err);
+	if (kn == 4 && memcmp(k, "near", 4) == 0)
+		return cond_words(ld, C_NEAR, v, vn, err);
+	if (kn == 8 && memcmp(k, "not near", 8) == 0)
+		return cond_words(ld, C_FAR, v, vn, err);
+	if (kn == 6 && memcmp(k, "window", 6) == 0)
+		return window(ld, v, vn, err);
 	if (kn == 7 && memcmp(k, "channel", 7) == 0)
 		return values(ld, C_CHANNEL, NULL, 0, v, vn, err);
 	if (kn == 4 && memcmp(k, "tier", 4) == 0)
@@ -398,6 +438,15 @@ mixes(struct cx_rules *rs, const char *k, char **v, int *nv)
 	cx_buf_free(&b);
 }
 
+static int
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 static void
 add_variants(struct cx_rules *rs, int id)
 {
@@ -428,15 +477,6 @@ add_variants(struct cx_rules *rs, int id)
 }
 
 static int
-is_ascii(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
-}
-
-static int
 build(struct cx_rules *rs, struct cx_err *err)
 {
 	int i, j, k, w, needcc = 0;
@@ -449,6 +489,13 @@ build(struct cx_rules *rs, struct cx_err *err)
 			rs->cc[i] = NULL;
 			cx_seterr(err, "cannot load OpenCC's %s (package "
 			    "libopencc-data)", convs[i]);
+			return -1;
+		}
+	for (i = 0; i < rs->nr; i++)
+		if (rs->r[i].context && !rs->r[i].waits) {
+			cx_seterr(err, ":%lu: rule %s: near: and not near: are "
+			    "about the keywords of any: or all:, and it has none",
+			    rs->r[i].line, rs->r[i].name);
 			return -1;
 		}
 	rs->ac = cx_ac_new();
@@ -504,7 +551,8 @@ cx_rules_load(const char *path, const struct cx_taxonomy *tax,
 	if (cx_conf_lines(path, rule_line, &ld, err) == -1)
 		goto bad;
 	if (build(ld.rs, &e) == -1) {
-		cx_seterr(err, "%s: %s", path, e.msg);
+		cx_seterr(err, "%s%s%s", path, e.msg[0] == ':' ? "" : ": ",
+		    e.msg);
 		goto bad;
 	}
 	return ld.rs;
@@ -547,6 +595,8 @@ cx_rules_free(struct cx_rules *rs)
 	free(rs->cand);
 	free(rs->always);
 	free(rs->later);
+	free(rs->occ);
+	free(rs->tok);
 	for (i = 0; i < 8; i++)
 		if (rs->cc[i] != NULL)
 			opencc_close((opencc_t)rs->cc[i]);
@@ -563,12 +613,16 @@ cx_rules_count(const struct cx_rules *rs)
 
 /* Applying them. */
 static void
-on_hit(void *arg, int id, size_t end)
+on_hit(void *arg, int id, size_t start, size_t end)
 {
 	struct cx_rules *rs = arg;
 	int i, r;
 
-	(void)end;
+	if (rs->nocc == rs->capocc)
+		rs->occ = cx_grow(rs->occ, rs->capocc++, sizeof(*rs->occ));
+	rs->occ[rs->nocc].id = id;
+	rs->occ[rs->nocc].start = start;
+	rs->occ[rs->nocc++].end = end;
 	if (rs->hit[id] == rs->gen)
 		return;
 	rs->hit[id] = rs->gen;
@@ -590,8 +644,103 @@ one_of(const struct cond *c, const struct cx_buf *s)
 	return 0;
 }
 
+/*
+ * Words in context.  Each byte of the text gets the number of the word
+ * it is in (or the next word, for a space or a mark): an ASCII word is
+ * one word, and so is every other letter, a CJK character being a word
+ * of its own.  Made once a record, when a rule first asks.
+ */
 static int
-holds(struct cx_rules *rs, const struct cond *c, const struct cx_rec *rec)
+separator(uint32_t c)
+{
+	return c < 0x80 ? !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9')) : (c >= 0x2000 && c <= 0x206f) ||
+	    (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff0f) ||
+	    (c >= 0xff1a && c <= 0xff20) || c == 0xff5e;
+}
+
+static void
+words_of(struct cx_rules *rs)
+{
+	const unsigned char *t = (const unsigned char *)rs->text.p;
+	size_t i = 0, j, n = rs->text.len, len;
+	uint32_t word = 0, c;
+	int in = 0;
+
+	if (rs->tokgen == rs->gen)
+		return;
+	rs->tokgen = rs->gen;
+	if (n + 1 > rs->captok) {
+		free(rs->tok);
+		rs->captok = n + 1;
+		rs->tok = cx_alloc(rs->captok * sizeof(*rs->tok));
+	}
+	while (i < n) {
+		c = cx_utf8_decode(t + i, t + n, &len);
+		if (separator(c))
+			in = 0;
+		else if (c >= 0x80 || !in) {
+			word++;
+			in = c < 0x80;
+		}
+		for (j = 0; j < len; j++)
+			rs->tok[i + j] = word;
+		i += len;
+	}
+	rs->tok[n] = word + 1;
+}
+
+/* A hit of one of c's keywords within the rule's window of o. */
+static int
+near(struct cx_rules *rs, const struct cond *c, const struct occ *o,
+    uint32_t window)
+{
+	uint32_t from = rs->tok[o->start], to = rs->tok[o->end];
+	size_t i;
+	int k;
+
+	from = from > window ? from - window : 0;
+	to += window;
+	for (i = 0; i < rs->nocc; i++) {
+		if (rs->tok[rs->occ[i].end] < from ||
+		    rs->tok[rs->occ[i].start] > to)
+			continue;
+		for (k = 0; k < c->nkw; k++)
+			if (rs->occ[i].id == c->kw[k])
+				return 1;
+	}
+	return 0;
+}
+
+/* A keyword's hit, in the context the rule asks, if it has one. */
+static int
+in_context(struct cx_rules *rs, const struct rule *r, int kw)
+{
+	size_t i;
+	int j, ok;
+
+	if (rs->hit[kw] != rs->gen)
+		return 0;
+	if (!r->context)
+		return 1;
+	words_of(rs);
+	for (i = 0; i < rs->nocc; i++) {
+		if (rs->occ[i].id != kw)
+			continue;
+		for (j = 0, ok = 1; j < r->nc && ok; j++)
+			if (r->c[j].kind == C_NEAR || r->c[j].kind == C_FAR)
+				ok = near(rs, &r->c[j], &rs->occ[i],
+				    (uint32_t)(r->window ? r->window : WINDOW)) ==
+				    (r->c[j].kind == C_NEAR);
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+holds(struct cx_rules *rs, const struct rule *r, const struct cond *c,
+    const struct cx_rec *rec)
 {
 	struct cx_buf s = { 0 };
 	const char *v;
@@ -602,13 +751,16 @@ holds(struct cx_rules *rs, const struct cond *c, const struct cx_rec *rec)
 	switch (c->kind) {
 	case C_ANY:
 		for (i = 0; i < c->nkw && !yes; i++)
-			yes = rs->hit[c->kw[i]] == rs->gen;
+			yes = in_context(rs, r, c->kw[i]);
 		return yes;
 	case C_ALL:
 		for (i = 0; i < c->nkw; i++)
-			if (rs->hit[c->kw[i]] != rs->gen)
+			if (!in_context(rs, r, c->kw[i]))
 				return 0;
 		return 1;
+	case C_NEAR:
+	case C_FAR:
+		return 1;		/* asked of each keyword's hit */
 	case C_NONE:
 		for (i = 0; i < c->nkw; i++)
 			if (rs->hit[c->kw[i]] == rs->gen)
@@ -641,7 +793,7 @@ matches(struct cx_rules *rs, const struct rule *r, const struct cx_rec *rec)
 	int i;
 
 	for (i = 0; i < r->nc; i++)
-		if (!holds(rs, &r->c[i], rec))
+		if (!holds(rs, r, &r->c[i], rec))
 			return 0;
 	return 1;
 }
@@ -695,6 +847,7 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 	}
 	/* The candidates are a bitmap, read in rule order: no sorting. */
 	memcpy(rs->cand, rs->always, rs->nwords * sizeof(*rs->cand));
+	rs->nocc = 0;
 	rs->text.len = 0;
 	if (cx_rec_getstr(rec, "subject", &s) == 0)
 		cx_buf_add(&rs->text, s.p, s.len);
@@ -739,7 +892,8 @@ cx_rules_words(const struct cx_rules *rs, int rule, struct cx_buf *out)
 			if (r->c[i].kind != C_ANY && r->c[i].kind != C_ALL)
 				continue;
 			for (j = 0; j < r->c[i].nkw; j++) {
-				if (rs->hit[r->c[i].kw[j]] != rs->gen)
+				if (!in_context((struct cx_rules *)rs, r,
+				    r->c[i].kw[j]))
 					continue;
 				if (!first)
 					cx_buf_addc(out, ',');

@@ -9,11 +9,13 @@
 #include "tap.h"
 
 static void
-collect(void *arg, int id, size_t end)
+collect(void *arg, int id, size_t start, size_t end)
 {
 	struct cx_buf *b = arg;
 
 	cx_buf_printf(b, "%d@%zu ", id, end);
+	if (end + 1 - start >= 9 && start > 0)
+		cx_buf_printf(b, "(from %zu) ", start);
 }
 
 static void
@@ -26,6 +28,7 @@ test_ac(void)
 		{ "a template", "" },
 		{ "delivered late", "2@6 0@13 " },
 		{ "还没到货", "1@8 " },
+		{ "X还没到货", "1@9 (from 1) " },
 		{ "he, she, hers", "3@1 4@6 3@6 3@10 5@12 " },
 	};
 	struct cx_ac *a = cx_ac_new();
@@ -102,6 +105,23 @@ test_rules(void)
 		    "\"customer\":{\"tier\":\"VIP\"}}",
 		    "suggestion low one #big #vip by stopper [\"建议\"]" },
 		{ "{\"text\":\"nothing to see\",\"amount\":999.99}", "- - one" },
+		/* Words in context: near and not near. */
+		{ "{\"text\":\"a late fee again\"}", "- - one" },
+		{ "{\"text\":\"charged a late fee, and the parcel is late\"}",
+		    "logistics.late normal one by late [\"late\"]" },
+		{ "{\"text\":\"late with my payments\"}", "- - one" },
+		{ "{\"text\":\"late, so a payment\"}", "- - one" },
+		{ "{\"text\":\"late, so I made a payment\"}",
+		    "logistics.late normal one by late [\"late\"]" },
+		{ "{\"text\":\"late: in the end, after all, my payment\"}",
+		    "logistics.late normal one by late [\"late\"]" },
+		{ "{\"text\":\"退款晚了\"}", "- - one" },
+		{ "{\"text\":\"a broken promise\"}",
+		    "logistics normal one by promise [\"promise\"]" },
+		{ "{\"text\":\"the promise they made was broken\"}",
+		    "quality.defect normal one by broken [\"broken\"]" },
+		{ "{\"text\":\"a promise, and the lid is broken\"}",
+		    "quality.defect normal one by broken [\"broken\"]" },
 	};
 	struct cx_taxonomy *tax;
 	struct cx_rules *rs;
@@ -112,7 +132,7 @@ test_rules(void)
 	tax = cx_taxonomy_load("tests/data/t-taxonomy", &e);
 	ok(tax != NULL, "taxonomy loads");
 	rs = cx_rules_load("tests/data/t-rules", tax, &e);
-	ok(rs != NULL && cx_rules_count(rs) == 9, "rules load");
+	ok(rs != NULL && cx_rules_count(rs) == 11, "rules load");
 	for (i = 0; rs != NULL && i < sizeof(t) / sizeof(t[0]); i++) {
 		verdict(rs, t[i].rec, &out);
 		is_str(cx_buf_str(&out), t[i].want, t[i].rec);
@@ -140,6 +160,13 @@ test_errors(void)
 		{ "rule a\n\tcolour: red\n", "/rules:2: unknown key \"colour\"" },
 		{ "rule a\n\tpriority: high\n",
 		    "/rules:2: priority: urgent, normal or low" },
+		{ "rule a\n\tany: x\n\twindow: 0\n",
+		    "/rules:3: window: a number of words from 1 to 99" },
+		{ "rule a\n\tany: x\n\twindow: 2\n\twindow: 3\n",
+		    "/rules:4: window set twice in one rule" },
+		{ "rule a\n\tnot near: x\n",
+		    "/rules:1: rule a: near: and not near: are about the keywords "
+		    "of any: or all:, and it has none" },
 	};
 	struct cx_taxonomy *tax;
 	struct cx_rules *rs;
