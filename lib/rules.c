@@ -447,6 +447,80 @@ is_ascii(const char *s)
 	return 1;
 }
 
+/*
+ * English keywords match their plurals and simple inflections: the last
+ * word of "parcel" gives parcels, parcelled, parceled..., of "reply"
+ * replies, replied, replying, of "charge" charges, charged, charging.
+ * Forms that are no words cost nothing, as no text has them.  A keyword
+ * written "=word" is matched as written only; "word*" is a prefix.
+ */
+static int
+vowel(int c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static void
+form(struct cx_ac *ac, const char *k, size_t stem, const char *end, int id,
+    unsigned flags)
+{
+	struct cx_buf b = { 0 };
+
+	cx_buf_add(&b, k, stem);
+	cx_buf_adds(&b, end);
+	cx_ac_add(ac, b.p, b.len, id, flags);
+	cx_buf_free(&b);
+}
+
+static void
+inflect(struct cx_ac *ac, const char *k, size_t n, int id, unsigned flags)
+{
+	char dbl[5] = { 0 }, last, prev;
+	size_t w = n, i;
+
+	while (w > 0 && k[w - 1] != ' ')
+		w--;
+	if (n - w < 3)
+		return;
+	for (i = w; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' &&
+		    k[i] <= 'Z')))
+			return;
+	last = (char)(k[n - 1] | 0x20);
+	prev = (char)(k[n - 2] | 0x20);
+	if (last == 'y' && !vowel(prev)) {	/* reply */
+		form(ac, k, n - 1, "ies", id, flags);
+		form(ac, k, n - 1, "ied", id, flags);
+		form(ac, k, n, "ing", id, flags);
+	} else if (last == 'e' && vowel(prev)) { /* fee, and no "feed" */
+		form(ac, k, n, "s", id, flags);
+		if (prev == 'e')
+			form(ac, k, n, "ing", id, flags);
+	} else if (last == 'e') {		/* charge */
+		form(ac, k, n, "s", id, flags);
+		form(ac, k, n, "d", id, flags);
+		form(ac, k, n - 1, "ing", id, flags);
+	} else if (last == 's' || last == 'x' || last == 'z' ||
+	    (last == 'h' && (prev == 'c' || prev == 's'))) { /* box */
+		form(ac, k, n, "es", id, flags);
+		form(ac, k, n, "ed", id, flags);
+		form(ac, k, n, "ing", id, flags);
+	} else {
+		form(ac, k, n, "s", id, flags);
+		form(ac, k, n, "ed", id, flags);
+		form(ac, k, n, "ing", id, flags);
+		/* stop: stopped; cancel: cancelled beside canceled */
+		if (!vowel(last) && last != 'w' && last != 'y' &&
+		    vowel(prev) && !vowel(k[n - 3] | 0x20)) {
+			dbl[0] = k[n - 1];
+			memcpy(dbl + 1, "ed", 3);
+			form(ac, k, n, dbl, id, flags);
+			memcpy(dbl + 1, "ing", 4);
+			form(ac, k, n, dbl, id, flags);
+		}
+	}
+}
+
 static void
 add_variants(struct cx_rules *rs, int id)
 {
@@ -459,7 +533,11 @@ add_variants(struct cx_rules *rs, int id)
 	if (n > 1 && k[n - 1] == '*') {
 		n--;
 		flags &= ~(unsigned)CX_AC_WORD_END;
-	}
+	} else if (n > 1 && k[0] == '=') {
+		cx_ac_add(rs->ac, k + 1, n - 1, id, flags);
+		return;
+	} else if (is_ascii(k))
+		inflect(rs->ac, k, n, id, flags);
 	if (rs->cc[0] == NULL || !cx_utf8_valid(k, n)) {
 		cx_ac_add(rs->ac, k, n, id, flags);
 		return;

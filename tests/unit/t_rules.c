@@ -122,6 +122,26 @@ test_rules(void)
 		    "quality.defect normal one by broken [\"broken\"]" },
 		{ "{\"text\":\"a promise, and the lid is broken\"}",
 		    "quality.defect normal one by broken [\"broken\"]" },
+		/* English inflections. */
+		{ "{\"text\":\"two boxes\"}",
+		    "quality.defect normal one by broken [\"box\"]" },
+		{ "{\"text\":\"nobody replied\"}",
+		    "quality.defect normal one by broken [\"reply\"]" },
+		{ "{\"text\":\"Replies came\"}",
+		    "quality.defect normal one by broken [\"reply\"]" },
+		{ "{\"text\":\"charged twice, charging\"}",
+		    "quality.defect normal one by broken [\"charge\"]" },
+		{ "{\"text\":\"cancelled and canceled\"}",
+		    "quality.defect normal one by broken [\"cancel\"]" },
+		{ "{\"text\":\"late fees\"}", "- - one" },
+		{ "{\"text\":\"the feed came late\"}",
+		    "logistics.late normal one by late [\"late\"]" },
+		{ "{\"text\":\"we ship\"}",
+		    "quality.defect normal one by broken [\"=ship\"]" },
+		{ "{\"text\":\"shipped\"}", "- - one" },
+		{ "{\"text\":\"boxing day\"}",
+		    "quality.defect normal one by broken [\"box\"]" },
+		{ "{\"text\":\"it was delayed\"}", "- - one" },
 	};
 	struct cx_taxonomy *tax;
 	struct cx_rules *rs;
