@@ -90,101 +90,25 @@ struct cx_nb {
 	struct ent	*e;
 };
 
-/* The features of one text: buckets, ascending, and their counts. */
-struct feats {
-	uint32_t	*b;
-	uint32_t	*tf;
-	size_t		 n, cap;
-	struct cx_buf	 word;		/* scratch for the word being read */
-};
-
-static void
-feat_put(struct feats *f, struct cx_key k, uint32_t buckets)
-{
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 256;
-		f->b = cx_realloc(f->b, f->cap * sizeof(*f->b));
-		f->tf = cx_realloc(f->tf, f->cap * sizeof(*f->tf));
-	}
-	f->b[f->n++] = (uint32_t)(k.h[0] % buckets);
-}
-
-/* Separator, letter of a spaced word, character of a run, symbol. */
-enum { CH_SEP, CH_WORD, CH_RUN, CH_SYM };
-
-static int
-charclass(uint32_t c)
-{
-	if (c < 0x80)
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') ? CH_WORD : CH_SEP;
-	if (c < 0xc0 || c == 0xd7 || c == 0xf7)
-		return CH_SEP;
-	/* Latin, IPA, combining marks, Greek, Cyrillic, Armenian, Hebrew,
-	 * Arabic, and Latin and Greek extended: spaced words. */
-	if (c < 0x700 || (c >= 0x1e00 && c < 0x2000))
-		return CH_WORD;
-	if ((c >= 0x2600 && c < 0x27c0) || (c >= 0x1f000 && c < 0x1fb00))
-		return CH_SYM;
-	if ((c >= 0x2000 && c < 0x2c00) || (c >= 0x2e00 && c < 0x2e80) ||
-	    (c >= 0x3000 && c < 0x3040) || (c >= 0xd800 && c < 0xf900) ||
-	    (c >= 0xfe00 && c < 0xfe70) || (c >= 0xff00 && c < 0xff66) ||
-	    c >= 0xffe0)
-		return CH_SEP;
-	return CH_RUN;
-}
-
-/* The key of a tagged character or pair: tags keep kinds apart. */
-static struct cx_key
-tagged(int tag, const void *p, size_t n)
-{
-	unsigned char b[16];
-
-	b[0] = (unsigned char)tag;
-	memcpy(b + 1, p, n);
-	return cx_key_of(b, n + 1);
-}
-
-/* The next character, full-width letters and digits read as ASCII. */
-static uint32_t
-next_char(const unsigned char *p, const unsigned char *end, size_t *n)
-{
-	uint32_t c;
-
-	c = cx_utf8_decode(p, end, n);
-	if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) ||
-	    (c >= 0xff41 && c <= 0xff5a))
-		c -= 0xfee0;
-	return c;
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The buckets of a text's features, each once, with its count. */
 static void
-featurize(const char *text, size_t len, uint32_t buckets, struct feats *f)
+featurize(const char *text, size_t len, uint32_t buckets, struct cx_feats *f)
 {
 	const unsigned char *p = (const unsigned char *)text, *end = p + len;
 	unsigned char run[8];
-	size_t n, runlen = 0, nchar, i, j;
+	size_t n, runlen = 0, nchar;
 	uint32_t c;
 	int cls;
 
 	f->n = 0;
 	while (p < end) {
-		c = next_char(p, end, &n);
-		cls = charclass(c);
-		if (cls == CH_WORD) {
+		c = cx_feats_char(p, end, &n);
+		cls = cx_charclass(c);
+		if (cls == CX_CH_WORD) {
 			f->word.len = 0;
 			cx_buf_addc(&f->word, 'w');
 			nchar = 0;
-			while (p < end && cls == CH_WORD) {
+			while (p < end && cls == CX_CH_WORD) {
 				if (c < 0x80)
 					cx_buf_addc(&f->word, c >= 'A' &&
 					    c <= 'Z' ? (int)c + 32 : (int)c);
@@ -193,52 +117,32 @@ featurize(const char *text, size_t len, uint32_t buckets, struct feats *f)
 				nchar++;
 				p += n;
 				if (p < end)
-					cls = charclass(c = next_char(p, end,
+					cls = cx_charclass(c = cx_feats_char(p, end,
 					    &n));
 			}
 			runlen = 0;
 			if (nchar < 2)
 				continue;
-			feat_put(f, cx_key_of(f->word.p, f->word.len), buckets);
+			cx_feats_put(f, cx_key_of(f->word.p, f->word.len), buckets);
 			continue;
 		}
-		if (cls == CH_RUN) {
-			feat_put(f, tagged('c', p, n), buckets);
+		if (cls == CX_CH_RUN) {
+			cx_feats_put(f, cx_feats_tagged('c', p, n), buckets);
 			if (runlen > 0) {
 				memcpy(run + runlen, p, n);
-				feat_put(f, tagged('b', run, runlen + n),
+				cx_feats_put(f, cx_feats_tagged('b', run, runlen + n),
 				    buckets);
 			}
 			memcpy(run, p, n);
 			runlen = n;
 		} else {
-			if (cls == CH_SYM)
-				feat_put(f, tagged('s', p, n), buckets);
+			if (cls == CX_CH_SYM)
+				cx_feats_put(f, cx_feats_tagged('s', p, n), buckets);
 			runlen = 0;
 		}
 		p += n;
 	}
-	if (f->n == 0)
-		return;
-	qsort(f->b, f->n, sizeof(*f->b), cmp_u32);
-	f->tf[0] = 1;
-	for (i = j = 1; i < f->n; i++) {
-		if (f->b[i] == f->b[j - 1])
-			f->tf[j - 1]++;
-		else {
-			f->b[j] = f->b[i];
-			f->tf[j++] = 1;
-		}
-	}
-	f->n = j;
-}
-
-static void
-feats_free(struct feats *f)
-{
-	free(f->b);
-	free(f->tf);
-	cx_buf_free(&f->word);
+	cx_feats_count(f);
 }
 
 struct cx_nb *
@@ -337,7 +241,7 @@ reopen(struct cx_nb *nb)
 void
 cx_nb_add(struct cx_nb *nb, const char *label, const char *text, size_t n)
 {
-	struct feats f = { 0 };
+	struct cx_feats f = { 0 };
 	double len = 0;
 	size_t c, i;
 
@@ -357,17 +261,7 @@ cx_nb_add(struct cx_nb *nb, const char *label, const char *text, size_t n)
 		nb->mass += f.tf[i] / len;
 	}
 	nb->nfeat += f.n;
-	feats_free(&f);
-}
-
-/* Three significant digits: enough, and a header an admin can read. */
-static double
-round3(double d)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%.3g", d);
-	return strtod(s, NULL);
+	cx_feats_free(&f);
 }
 
 /* Four, for a count: its file is smaller and reads back the same. */
@@ -406,7 +300,7 @@ cx_nb_finish(struct cx_nb *nb)
 	 * A loaded model has only the absolute one, and keeps it.
 	 */
 	if (nb->relalpha > 0)
-		nb->alpha = round3(nb->relalpha * (nb->nfeat > 0 ?
+		nb->alpha = cx_round3(nb->relalpha * (nb->nfeat > 0 ?
 		    nb->mass / nb->nfeat : 1));
 	/* Classes in label order, so that a saved model does not depend on
 	 * the order of the training data. */
@@ -481,7 +375,7 @@ static size_t
 scores(const struct cx_nb *nb, const char *text, size_t n, double *score,
     double *scale)
 {
-	struct feats f = { 0 };
+	struct cx_feats f = { 0 };
 	size_t c, best, i;
 	uint32_t b, j;
 	double seen = 0;
@@ -502,7 +396,7 @@ scores(const struct cx_nb *nb, const char *text, size_t n, double *score,
 			best = c;
 	}
 	*scale = sqrt(seen > 1 ? seen : 1);
-	feats_free(&f);
+	cx_feats_free(&f);
 	return best;
 }
 
@@ -896,48 +790,6 @@ fail:
 	return NULL;
 }
 
-/* splitmix64: a small, well-mixed generator for drawing the folds. */
-static uint64_t
-next_rand(uint64_t *s)
-{
-	return cx_mix64(*s += 0x9e3779b97f4a7c15ULL);
-}
-
-/*
- * The fold of each example, dealt round after a Fisher-Yates shuffle so
- * that fold sizes differ by one at most; k for examples left out (no
- * label).  NULL unless 2 <= k <= the examples used.
- */
-static size_t *
-deal(const char **labels, size_t n, int k, unsigned seed)
-{
-	size_t *order, *fold, i, j, t, used = 0;
-	uint64_t s = seed;
-
-	for (i = 0; i < n; i++)
-		if (labels[i] != NULL && *labels[i] != '\0')
-			used++;
-	if (k < 2 || (size_t)k > used)
-		return NULL;
-	order = cx_alloc(used * sizeof(*order));
-	fold = cx_alloc(n * sizeof(*fold));
-	for (i = j = 0; i < n; i++) {
-		fold[i] = (size_t)k;
-		if (labels[i] != NULL && *labels[i] != '\0')
-			order[j++] = i;
-	}
-	for (i = used; i > 1; i--) {
-		j = (size_t)(next_rand(&s) % i);
-		t = order[i - 1];
-		order[i - 1] = order[j];
-		order[j] = t;
-	}
-	for (i = 0; i < used; i++)
-		fold[order[i]] = i % (size_t)k;
-	free(order);
-	return fold;
-}
-
 /* A model like the one given, trained on every fold but f. */
 static struct cx_nb *
 train_fold(const struct cx_nb *like, const char **labels, const char **texts,
@@ -965,7 +817,7 @@ cx_nb_crossval_opts(const struct cx_nb_opts *o, const char **labels,
 	struct cx_nb *like, *nb;
 	size_t *fold, i, f;
 
-	if ((fold = deal(labels, n, k, seed)) == NULL)
+	if ((fold = cx_folds(labels, n, k, seed)) == NULL)
 		return -1;
 	like = cx_nb_new_opts(o);
 	for (f = 0; f < (size_t)k; f++) {
@@ -988,50 +840,21 @@ cx_nb_crossval(const char **labels, const char **texts, const size_t *lens,
 	return cx_nb_crossval_opts(NULL, labels, texts, lens, n, k, seed, out);
 }
 
-/* Held-out scores for fitting the temperature, relative to the best. */
-struct held {
-	float		*d;		/* nc a row: score - best score */
-	size_t		*nc;
-	size_t		*truth;
-	size_t		 n, cap, len, lencap;
-};
-
-/* The mean negative log-likelihood of the truth at 1 / temperature b. */
-static double
-nll(const struct held *h, double b)
-{
-	const float *d = h->d;
-	double sum = 0, z;
-	size_t i, c;
-
-	for (i = 0; i < h->n; d += h->nc[i], i++) {
-		for (c = 0, z = 0; c < h->nc[i]; c++)
-			if (b * d[c] > -40)
-				z += exp(b * d[c]);
-		sum += log(z) - b * d[h->truth[i]];
-	}
-	return sum / (double)h->n;
-}
-
-#define CAL_MAX		20000		/* texts enough to fit one number */
-
 int
 cx_nb_calibrate(struct cx_nb *nb, const char **labels, const char **texts,
     const size_t *lens, size_t n, int k, unsigned seed)
 {
-	static const double phi = 0.6180339887498949;
-	struct held h = { 0 };
+	struct cx_held h = { 0 };
 	struct cx_nb *m;
-	double *score, scale, lo, hi, x1, x2, f1, f2;
-	size_t *fold, i, f, c, best, used = 0, stride, nth = 0;
+	double *score, scale;
+	size_t *fold, i, f, best, used = 0, stride, nth = 0;
 	uint32_t t;
-	int it;
 
-	if ((fold = deal(labels, n, k, seed)) == NULL)
+	if ((fold = cx_folds(labels, n, k, seed)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		used += fold[i] < (size_t)k;
-	stride = used > CAL_MAX ? (used + CAL_MAX - 1) / CAL_MAX : 1;
+	stride = used > CX_CAL_MAX ? (used + CX_CAL_MAX - 1) / CX_CAL_MAX : 1;
 	for (f = 0; f < (size_t)k; f++) {
 		m = train_fold(nb, labels, texts, lens, n, fold, f);
 		score = cx_alloc((m->nc + 1) * sizeof(*score));
@@ -1041,57 +864,14 @@ cx_nb_calibrate(struct cx_nb *nb, const char **labels, const char **texts,
 			    strlen(labels[i])), &t))
 				continue;
 			best = scores(m, texts[i], lens[i], score, &scale);
-			if (h.n == h.cap) {
-				h.cap = h.cap ? h.cap * 2 : 1024;
-				h.nc = cx_realloc(h.nc, h.cap * sizeof(*h.nc));
-				h.truth = cx_realloc(h.truth,
-				    h.cap * sizeof(*h.truth));
-			}
-			if (h.len + m->nc > h.lencap) {
-				h.lencap = h.lencap ? h.lencap * 2 : 16384;
-				if (h.lencap < h.len + m->nc)
-					h.lencap = h.len + m->nc;
-				h.d = cx_realloc(h.d, h.lencap * sizeof(*h.d));
-			}
-			for (c = 0; c < m->nc; c++)
-				h.d[h.len + c] = (float)((score[c] -
-				    score[best]) / scale);
-			h.len += m->nc;
-			h.nc[h.n] = m->nc;
-			h.truth[h.n++] = t;
+			cx_held_add(&h, score, m->nc, best, scale, t);
 		}
 		free(score);
 		cx_nb_free(m);
 	}
 	free(fold);
-	if (h.n > 0) {
-		/* The likelihood is convex in 1 / temperature: a golden-section
-		 * search over its logarithm finds the best. */
-		lo = log(1e-4);
-		hi = log(10.0);
-		x1 = hi - phi * (hi - lo);
-		x2 = lo + phi * (hi - lo);
-		f1 = nll(&h, exp(x1));
-		f2 = nll(&h, exp(x2));
-		for (it = 0; it < 40; it++) {
-			if (f1 < f2) {
-				hi = x2;
-				x2 = x1;
-				f2 = f1;
-				x1 = hi - phi * (hi - lo);
-				f1 = nll(&h, exp(x1));
-			} else {
-				lo = x1;
-				x1 = x2;
-				f1 = f2;
-				x2 = lo + phi * (hi - lo);
-				f2 = nll(&h, exp(x2));
-			}
-		}
-		nb->temp = round3(1 / exp((lo + hi) / 2));
-	}
-	free(h.d);
-	free(h.nc);
-	free(h.truth);
+	if (h.n > 0)
+		nb->temp = cx_held_temp(&h);
+	cx_held_free(&h);
 	return 0;
 }

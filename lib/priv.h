@@ -388,6 +388,50 @@ void	 cx_rules_words(const struct cx_rules *, int, struct cx_buf *);
 void	 cx_verdict_tags(struct cx_rec *, const struct cx_verdict *,
 	    struct cx_buf *tags, struct cx_buf *cb);
 
+/*
+ * feats.c: the features of a text for the classifiers, hashed into
+ * buckets: cx_feats_put them, then cx_feats_count sorts the buckets and
+ * counts each (tf).  Characters are separators, letters of spaced words,
+ * characters of unspaced runs (CJK) or symbols (emoji).
+ */
+struct cx_feats {
+	uint32_t	*b;
+	uint32_t	*tf;
+	size_t		 n, cap;
+	struct cx_buf	 word;		/* scratch for the word being read */
+};
+enum { CX_CH_SEP, CX_CH_WORD, CX_CH_RUN, CX_CH_SYM };
+int	 cx_charclass(uint32_t);
+/* The next character, full-width letters and digits read as ASCII. */
+uint32_t cx_feats_char(const unsigned char *, const unsigned char *end,
+	    size_t *len);
+/* The key of tagged bytes (up to 63): tags keep kinds of feature apart. */
+struct cx_key cx_feats_tagged(int tag, const void *, size_t);
+void	 cx_feats_put(struct cx_feats *, struct cx_key, uint32_t buckets);
+void	 cx_feats_count(struct cx_feats *);
+void	 cx_feats_free(struct cx_feats *);
+
+/* folds.c: cross-validation's folds and the fit of a temperature. */
+#define CX_CAL_MAX	20000		/* texts enough to fit one number */
+double	 cx_round3(double);		/* three significant digits */
+/*
+ * The fold of each example, 0 to k - 1, or k for one without a label;
+ * NULL unless 2 <= k <= the examples with one.
+ */
+size_t	*cx_folds(const char **labels, size_t n, int k, unsigned seed);
+/* Held-out scores, each relative to the best and divided by a scale. */
+struct cx_held {
+	float		*d;		/* nc a row: score - best score */
+	size_t		*nc;
+	size_t		*truth;
+	size_t		 n, cap, len, lencap;
+};
+void	 cx_held_add(struct cx_held *, const double *score, size_t nc,
+	    size_t best, double scale, size_t truth);
+/* The temperature under which softmax(d / T) fits the truth best. */
+double	 cx_held_temp(const struct cx_held *);
+void	 cx_held_free(struct cx_held *);
+
 /* ac.c: Aho-Corasick over UTF-8 bytes, ASCII case folded. */
 #define CX_AC_WORD_START 0x1		/* an ASCII word starts here */
 #define CX_AC_WORD_END	0x2		/* an ASCII word ends here */

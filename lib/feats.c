@@ -1,0 +1,102 @@
+/*
+ * feats.c: what the text classifiers (nb.c, linear.c) read in a text:
+ * its characters sorted into kinds, and its features hashed into
+ * buckets and counted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "priv.h"
+
+void
+cx_feats_put(struct cx_feats *f, struct cx_key k, uint32_t buckets)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->b = cx_realloc(f->b, f->cap * sizeof(*f->b));
+		f->tf = cx_realloc(f->tf, f->cap * sizeof(*f->tf));
+	}
+	f->b[f->n++] = (uint32_t)(k.h[0] % buckets);
+}
+
+int
+cx_charclass(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') ? CX_CH_WORD : CX_CH_SEP;
+	if (c < 0xc0 || c == 0xd7 || c == 0xf7)
+		return CX_CH_SEP;
+	/* Latin, IPA, combining marks, Greek, Cyrillic, Armenian, Hebrew,
+	 * Arabic, and Latin and Greek extended: spaced words. */
+	if (c < 0x700 || (c >= 0x1e00 && c < 0x2000))
+		return CX_CH_WORD;
+	if ((c >= 0x2600 && c < 0x27c0) || (c >= 0x1f000 && c < 0x1fb00))
+		return CX_CH_SYM;
+	if ((c >= 0x2000 && c < 0x2c00) || (c >= 0x2e00 && c < 0x2e80) ||
+	    (c >= 0x3000 && c < 0x3040) || (c >= 0xd800 && c < 0xf900) ||
+	    (c >= 0xfe00 && c < 0xfe70) || (c >= 0xff00 && c < 0xff66) ||
+	    c >= 0xffe0)
+		return CX_CH_SEP;
+	return CX_CH_RUN;
+}
+
+struct cx_key
+cx_feats_tagged(int tag, const void *p, size_t n)
+{
+	unsigned char b[64];
+
+	if (n > sizeof(b) - 1)
+		n = sizeof(b) - 1;
+	b[0] = (unsigned char)tag;
+	memcpy(b + 1, p, n);
+	return cx_key_of(b, n + 1);
+}
+
+uint32_t
+cx_feats_char(const unsigned char *p, const unsigned char *end, size_t *n)
+{
+	uint32_t c;
+
+	c = cx_utf8_decode(p, end, n);
+	if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) ||
+	    (c >= 0xff41 && c <= 0xff5a))
+		c -= 0xfee0;
+	return c;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+cx_feats_count(struct cx_feats *f)
+{
+	size_t i, j;
+
+	if (f->n == 0)
+		return;
+	qsort(f->b, f->n, sizeof(*f->b), cmp_u32);
+	f->tf[0] = 1;
+	for (i = j = 1; i < f->n; i++) {
+		if (f->b[i] == f->b[j - 1])
+			f->tf[j - 1]++;
+		else {
+			f->b[j] = f->b[i];
+			f->tf[j++] = 1;
+		}
+	}
+	f->n = j;
+}
+
+void
+cx_feats_free(struct cx_feats *f)
+{
+	free(f->b);
+	free(f->tf);
+	cx_buf_free(&f->word);
+}
