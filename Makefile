@@ -19,7 +19,7 @@ OPT ?=		-O2 -g
 CFLAGS ?=	$(OPT)
 CX_CFLAGS =	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 		-DCX_SHAREDIR=\"$(SHAREDIR)\"
-LDLIBS =	-lcsv -lz -lopencc -lm
+LDLIBS =	-lcsv -lz -lopencc -llinear -lm
 
 # O= builds elsewhere: the sanitizer build lives in build/san.
 O ?=		build

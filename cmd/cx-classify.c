@@ -253,12 +253,12 @@ spool(void)
  * (a sentiment set's 0 and 1, say) would place nothing, without a word.
  */
 static void
-check_model(const struct cx_nb *model, const char *file)
+check_model(const struct cx_model *model, const char *file)
 {
 	struct cx_buf list = { 0 };
 	size_t n;
 
-	if ((n = cx_nb_foreign(model, G.tax, &list)) == cx_nb_nclass(model))
+	if ((n = cx_model_foreign(model, G.tax, &list)) == cx_model_nclass(model))
 		errx(CX_EXIT_ERR, "%s: none of its labels is a code of the "
 		    "taxonomy (%s): it can place nothing", file,
 		    cx_buf_str(&list));
@@ -274,7 +274,7 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	/* Static, so that what is loaded stays reachable when an error ends
 	 * the run: the leak checker then has nothing to say. */
 	static struct cx_rules *rules;
-	static struct cx_nb *model;
+	static struct cx_model *model;
 	struct cx_err e;
 	char *path, *prio = NULL;
 	int i;
@@ -288,7 +288,7 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	if ((rules = cx_rules_load(path, G.tax, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if (modelfile != NULL && (model = cx_nb_load(modelfile, &e)) == NULL)
+	if (modelfile != NULL && (model = cx_model_load(modelfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (model != NULL)
 		check_model(model, modelfile);

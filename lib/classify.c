@@ -13,13 +13,13 @@
 struct cx_classifier {
 	struct cx_taxonomy	*tax;
 	struct cx_rules		*rules;
-	struct cx_nb		*model;
+	struct cx_model		*model;
 	const char		*defprio;	/* when nothing else decides */
 };
 
 struct cx_classifier *
 cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
-    struct cx_nb *model)
+    struct cx_model *model)
 {
 	struct cx_classifier *c = cx_alloc(sizeof(*c));
 
@@ -48,7 +48,7 @@ cx_classifier_free(struct cx_classifier *c)
 		return;
 	cx_rules_free(c->rules);
 	cx_taxonomy_free(c->tax);
-	cx_nb_free(c->model);
+	cx_model_free(c->model);
 	free(c);
 }
 
@@ -122,7 +122,7 @@ predict(const struct cx_classifier *c, const struct cx_rec *r,
 	cx_buf_addc(&t, '\n');
 	if (cx_rec_getstr(r, "text", &s) == 0)
 		cx_buf_add(&t, s.p, s.len);
-	*code = cx_nb_predict(c->model, t.p, t.len, conf);
+	*code = cx_model_predict(c->model, t.p, t.len, conf);
 	if (*code != NULL && cx_taxonomy_get(c->tax, *code) != NULL)
 		rc = 0;
 	cx_buf_free(&t);
@@ -225,14 +225,14 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
  * separated, appended to list.
  */
 size_t
-cx_nb_foreign(const struct cx_nb *nb, const struct cx_taxonomy *tax,
+cx_model_foreign(const struct cx_model *nb, const struct cx_taxonomy *tax,
     struct cx_buf *list)
 {
 	const char *l;
 	size_t i, n = 0;
 
-	for (i = 0; i < cx_nb_nclass(nb); i++) {
-		l = cx_nb_label(nb, i);
+	for (i = 0; i < cx_model_nclass(nb); i++) {
+		l = cx_model_label(nb, i);
 		if (cx_taxonomy_get(tax, l) != NULL)
 			continue;
 		if (n < 10)

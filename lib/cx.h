@@ -839,12 +839,31 @@ void	 cx_rules_free(struct cx_rules *);
 /* A line of words saying what classified a record, and why. */
 void	 cx_classified_explain(const struct cx_rec *, struct cx_buf *);
 
+/*
+ * model.c: a model of either kind (cx-nb(5)): naive Bayes or linear.
+ * cx_model_of owns what it is given.
+ */
+struct cx_nb;
+struct cx_lin;
+struct cx_model;
+struct cx_model *cx_model_load(const char *path, struct cx_err *);
+struct cx_model *cx_model_of(struct cx_nb *, struct cx_lin *);
+const char *cx_model_predict(const struct cx_model *, const char *, size_t,
+	    double *confidence);
+size_t	 cx_model_nclass(const struct cx_model *);
+const char *cx_model_label(const struct cx_model *, size_t);
+const char *cx_model_kind(const struct cx_model *);	/* its learner */
+/* A model learnt from every example, calibrated where there are ten. */
+struct cx_model *cx_model_train(int linear, const char **labels,
+	    const char **texts, const size_t *lens, size_t n, unsigned seed);
+int	 cx_model_save(const struct cx_model *, struct cx_buf *);
+void	 cx_model_free(struct cx_model *);
+
 /* classify.c: what decides a ticket's category, priority and scope. */
 struct cx_classifier;
-struct cx_nb;
 /* From a taxonomy, its rules and a model or NULL, which it then owns. */
 struct cx_classifier *cx_classifier_new(struct cx_taxonomy *,
-	    struct cx_rules *, struct cx_nb *);
+	    struct cx_rules *, struct cx_model *);
 void	 cx_classifier_free(struct cx_classifier *);
 /* The priority of a ticket nothing else gives one ("normal" unless set);
  * -1 if it is none of urgent, normal and low. */
@@ -858,7 +877,7 @@ int	 cx_classifier_default(struct cx_classifier *, const char *);
 int	 cx_classify(struct cx_classifier *, struct cx_rec *);
 /* A model's labels that are no code of the taxonomy: how many, and the
  * first ten, comma-separated, appended to list. */
-size_t	 cx_nb_foreign(const struct cx_nb *, const struct cx_taxonomy *,
+size_t	 cx_model_foreign(const struct cx_model *, const struct cx_taxonomy *,
 	    struct cx_buf *list);
 /* A correction by hand, "field=value"; -1 and why if it is not one. */
 int	 cx_correction_check(const struct cx_taxonomy *, const char *,
@@ -926,6 +945,31 @@ int	 cx_nb_calibrate(struct cx_nb *, const char **labels,
 	    unsigned seed);
 
 /* eval.c: how well a classifier did (cx-learn's report). */
+/*
+ * linear.c: a linear classifier (liblinear's SVM over tf-idf word and
+ * character n-grams), calibrated.  Trained on the labelled examples, of
+ * fold != skip when fold is not NULL; the same data and seed give the
+ * same model.
+ */
+struct cx_lin;
+#define CX_LIN_COST	1.0		/* the SVM's C */
+struct cx_lin *cx_lin_train(const char **labels, const char **texts,
+	    const size_t *lens, size_t n, double cost, unsigned seed,
+	    const size_t *fold, size_t skip);
+const char *cx_lin_predict(const struct cx_lin *, const char *, size_t,
+	    double *confidence);
+size_t	 cx_lin_nclass(const struct cx_lin *);
+const char *cx_lin_label(const struct cx_lin *, size_t);
+int	 cx_lin_save(const struct cx_lin *, struct cx_buf *);
+struct cx_lin *cx_lin_load(const char *path, struct cx_err *);
+void	 cx_lin_free(struct cx_lin *);
+int	 cx_lin_crossval(const char **labels, const char **texts,
+	    const size_t *lens, size_t n, int k, unsigned seed, double cost,
+	    struct cx_eval *out);
+int	 cx_lin_calibrate(struct cx_lin *, const char **labels,
+	    const char **texts, const size_t *lens, size_t n, int k,
+	    unsigned seed);
+
 /* A confusion matrix over label strings; a NULL prediction counts as the
  * label "(none)". */
 struct cx_eval;

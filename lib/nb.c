@@ -478,8 +478,8 @@ cx_nb_free(struct cx_nb *nb)
  */
 
 /* The shortest decimal that reads back as the same double or float. */
-static void
-add_num(struct cx_buf *out, double d, int isfloat)
+void
+cx_num_put(struct cx_buf *out, double d, int isfloat)
 {
 	char s[40];
 	int prec;
@@ -493,8 +493,8 @@ add_num(struct cx_buf *out, double d, int isfloat)
 	cx_buf_adds(out, s);
 }
 
-static void
-add_label(struct cx_buf *out, const char *s)
+void
+cx_label_put(struct cx_buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
@@ -519,15 +519,15 @@ cx_nb_save(const struct cx_nb *nb, struct cx_buf *out)
 		return -1;
 	cx_buf_printf(out, "cx-nb 1 buckets=%lu alpha=",
 	    (unsigned long)nb->buckets);
-	add_num(out, nb->alpha, 0);
+	cx_num_put(out, nb->alpha, 0);
 	if (nb->temp != 1) {
 		cx_buf_adds(out, " temp=");
-		add_num(out, nb->temp, 0);
+		cx_num_put(out, nb->temp, 0);
 	}
 	cx_buf_addc(out, '\n');
 	for (c = 0; c < nb->nc; c++) {
 		cx_buf_adds(out, "class ");
-		add_label(out, nb->c[c].label);
+		cx_label_put(out, nb->c[c].label);
 		cx_buf_printf(out, " %lu\n", nb->c[c].docs);
 	}
 	/* The pairs are stored by bucket; written by class, then bucket. */
@@ -549,7 +549,7 @@ cx_nb_save(const struct cx_nb *nb, struct cx_buf *out)
 		cx_buf_addc(out, ' ');
 		cx_buf_ulong(out, bk[i]);
 		cx_buf_addc(out, ' ');
-		add_num(out, nb->e[at[i]].n, 1);
+		cx_num_put(out, nb->e[at[i]].n, 1);
 		cx_buf_addc(out, '\n');
 	}
 	free(bk);
@@ -566,8 +566,8 @@ struct load {
 	struct cx_buf	 tmp;
 };
 
-static int
-number(const char *s, size_t n, uint64_t max, uint64_t *v)
+int
+cx_num_uint(const char *s, size_t n, uint64_t max, uint64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
@@ -586,8 +586,8 @@ number(const char *s, size_t n, uint64_t max, uint64_t *v)
 }
 
 /* A finite number above 0; strtod wants a string, so tmp holds one. */
-static int
-positive(const char *s, size_t n, struct cx_buf *tmp, double *v)
+int
+cx_num_positive(const char *s, size_t n, struct cx_buf *tmp, double *v)
 {
 	char *e;
 
@@ -609,8 +609,8 @@ hexdigit(int c)
 	return -1;
 }
 
-static int
-unescape(const char *s, size_t n, struct cx_buf *out)
+int
+cx_label_get(const char *s, size_t n, struct cx_buf *out)
 {
 	size_t i;
 	int hi, lo;
@@ -653,7 +653,7 @@ load_header(struct load *ld, const char *l, const char *end,
 	}
 	while (cx_word(&l, end, &w, &n)) {
 		if (n > 8 && memcmp(w, "buckets=", 8) == 0) {
-			if (number(w + 8, n - 8, 1u << 30, &v) == -1 ||
+			if (cx_num_uint(w + 8, n - 8, 1u << 30, &v) == -1 ||
 			    v == 0) {
 				cx_seterr(err, "bad bucket count %.*s",
 				    (int)(n - 8), w + 8);
@@ -662,7 +662,7 @@ load_header(struct load *ld, const char *l, const char *end,
 			ld->nb->buckets = (uint32_t)v;
 			ld->settings |= 1;
 		} else if (n > 6 && memcmp(w, "alpha=", 6) == 0) {
-			if (positive(w + 6, n - 6, &ld->tmp, &a) == -1) {
+			if (cx_num_positive(w + 6, n - 6, &ld->tmp, &a) == -1) {
 				cx_seterr(err, "bad alpha %.*s", (int)(n - 6),
 				    w + 6);
 				return -1;
@@ -670,7 +670,7 @@ load_header(struct load *ld, const char *l, const char *end,
 			ld->nb->alpha = a;
 			ld->settings |= 2;
 		} else if (n > 5 && memcmp(w, "temp=", 5) == 0) {
-			if (positive(w + 5, n - 5, &ld->tmp, &a) == -1) {
+			if (cx_num_positive(w + 5, n - 5, &ld->tmp, &a) == -1) {
 				cx_seterr(err, "bad temperature %.*s",
 				    (int)(n - 5), w + 5);
 				return -1;
@@ -713,11 +713,11 @@ load_line(void *arg, const char *l, size_t len, unsigned long lineno,
 			cx_seterr(err, "class after the weights");
 			return -1;
 		}
-		if (unescape(w[1], n[1], &ld->tmp) == -1) {
+		if (cx_label_get(w[1], n[1], &ld->tmp) == -1) {
 			cx_seterr(err, "bad label %.*s", (int)n[1], w[1]);
 			return -1;
 		}
-		if (number(w[2], n[2], ULONG_MAX, &v[0]) == -1 || v[0] == 0) {
+		if (cx_num_uint(w[2], n[2], ULONG_MAX, &v[0]) == -1 || v[0] == 0) {
 			cx_seterr(err, "bad document count %.*s", (int)n[2],
 			    w[2]);
 			return -1;
@@ -731,8 +731,8 @@ load_line(void *arg, const char *l, size_t len, unsigned long lineno,
 		nb->docs += (unsigned long)v[0];
 		return 0;
 	}
-	if (nw != 3 || number(w[0], n[0], UINT32_MAX, &v[0]) == -1 ||
-	    number(w[1], n[1], UINT32_MAX, &v[1]) == -1) {
+	if (nw != 3 || cx_num_uint(w[0], n[0], UINT32_MAX, &v[0]) == -1 ||
+	    cx_num_uint(w[1], n[1], UINT32_MAX, &v[1]) == -1) {
 		cx_seterr(err, "expected \"class LABEL DOCS\" or "
 		    "\"CLASS BUCKET COUNT\"");
 		return -1;

@@ -411,6 +411,17 @@ void	 cx_feats_put(struct cx_feats *, struct cx_key, uint32_t buckets);
 void	 cx_feats_count(struct cx_feats *);
 void	 cx_feats_free(struct cx_feats *);
 
+/* nb.c: what a model file is written with, for linear.c too. */
+/* The shortest decimal that reads back as the same double or float. */
+void	 cx_num_put(struct cx_buf *, double, int isfloat);
+/* A label with its bytes up to space, DEL and % as %XX, and back. */
+void	 cx_label_put(struct cx_buf *, const char *);
+int	 cx_label_get(const char *, size_t, struct cx_buf *);
+/* A decimal number up to max. */
+int	 cx_num_uint(const char *, size_t, uint64_t max, uint64_t *);
+/* A finite number above 0; tmp holds it as a string for strtod. */
+int	 cx_num_positive(const char *, size_t, struct cx_buf *tmp, double *);
+
 /* folds.c: cross-validation's folds and the fit of a temperature. */
 #define CX_CAL_MAX	20000		/* texts enough to fit one number */
 double	 cx_round3(double);		/* three significant digits */
