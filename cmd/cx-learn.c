@@ -20,6 +20,9 @@
 #include "cx.h"
 #include "tool.h"
 
+enum { OPT_LEARNER = 300 };
+enum { LEARN_BEST, LEARN_NB, LEARN_LINEAR };
+
 struct example {
 	char	*label;
 	char	*text;
@@ -32,6 +35,8 @@ static const struct tool_opt opts[] = {
 	{ 'k', "folds", "folds", "cross-validate a model with this many folds" },
 	{ 'l', "label", "label", "the label's field or column, not the "
 	    "usual" },
+	{ OPT_LEARNER, "learner", "learner", "nb, linear, or best: both "
+	    "cross-validated, the better kept (best)" },
 	{ 'M', "model", "model", "with -t, the model cx-classify -M would "
 	    "use" },
 	{ 'o', "output", "model", "learn a model and write it to this file" },
@@ -55,14 +60,16 @@ static struct {
 	const char	*label;		/* field or column */
 	const char	*textcols;	/* CSV columns joined as the text */
 	int		 top;		/* compare categories, not codes */
+	int		 learner;	/* LEARN_ */
 	unsigned long	 unlabelled;	/* no label or no text: left out */
 } G = {
 	.t = {
 		.name = "cx-learn",
 		.synopsis = "cx-learn [-qt] [-k folds] [-l label] [-M model] "
 		    "[-o model] [-R rules]\n"
-		    "                [-T taxonomy] [--seed seed] "
-		    "[--text columns] [file ...]",
+		    "                [-T taxonomy] [--learner learner] "
+		    "[--seed seed] [--text columns]\n"
+		    "                [file ...]",
 		.opts = opts,
 	},
 };
@@ -304,7 +311,7 @@ score(const char *taxfile, const char *rulefile, const char *modelfile,
 	 * the run (see cx-classify.c). */
 	static struct cx_taxonomy *tax;
 	static struct cx_rules *rules;
-	static struct cx_nb *model;
+	static struct cx_model *model;
 	struct cx_rec r = { 0 };
 	struct cx_buf b = { 0 }, code = { 0 };
 	struct cx_err e;
@@ -320,7 +327,7 @@ score(const char *taxfile, const char *rulefile, const char *modelfile,
 	if ((rules = cx_rules_load(path, tax, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if (modelfile != NULL && (model = cx_nb_load(modelfile, &e)) == NULL)
+	if (modelfile != NULL && (model = cx_model_load(modelfile, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cl = cx_classifier_new(tax, rules, NULL);
 	for (i = 0; i < G.n; i++) {
@@ -338,15 +345,15 @@ score(const char *taxfile, const char *rulefile, const char *modelfile,
 		}
 		got = code.len > 0 ? cx_buf_str(&code) : NULL;
 		if (got == NULL && model != NULL)
-			got = cx_nb_predict(model, G.ex[i].text, G.ex[i].len,
-			    NULL);
+			got = cx_model_predict(model, G.ex[i].text,
+			    G.ex[i].len, NULL);
 		cx_eval_add(ev, G.ex[i].label, compared(got, &b));
 	}
 	cx_rec_free(&r);
 	cx_buf_free(&b);
 	cx_buf_free(&code);
 	cx_classifier_free(cl);
-	cx_nb_free(model);
+	cx_model_free(model);
 }
 
 /* The examples as the arrays the model's functions take. */
@@ -367,7 +374,7 @@ arrays(const char ***labels, const char ***texts, size_t **lens)
 
 /* Labels cx-classify would never give: not codes of the taxonomy. */
 static void
-check_labels(const struct cx_nb *nb, const char *path, const char *taxfile)
+check_labels(const struct cx_model *m, const char *path, const char *taxfile)
 {
 	struct cx_taxonomy *tax;
 	struct cx_buf list = { 0 };
@@ -379,7 +386,7 @@ check_labels(const struct cx_nb *nb, const char *path, const char *taxfile)
 		free(tpath);
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	}
-	if (cx_nb_foreign(nb, tax, &list) > 0)
+	if (cx_model_foreign(m, tax, &list) > 0)
 		warnx("warning: %s: labels that are no code of the taxonomy, "
 		    "which cx-classify -M never gives: %s", path,
 		    cx_buf_str(&list));
@@ -388,33 +395,58 @@ check_labels(const struct cx_nb *nb, const char *path, const char *taxfile)
 	free(tpath);
 }
 
+/*
+ * Cross-validation of the learners asked for, into ev[0] (naive Bayes)
+ * and ev[1] (linear); the better, by accuracy (naive Bayes on a tie, the
+ * smaller model).
+ */
+static int
+crossval(int k, unsigned seed, struct cx_eval **ev)
+{
+	const char **labels, **texts;
+	size_t *lens;
+	int rc = 0;
+
+	arrays(&labels, &texts, &lens);
+	if (G.learner != LEARN_LINEAR)
+		rc = cx_nb_crossval(labels, texts, lens, G.n, k, seed, ev[0]);
+	if (rc == 0 && G.learner != LEARN_NB)
+		rc = cx_lin_crossval(labels, texts, lens, G.n, k, seed, CX_LIN_COST,
+		    ev[1]);
+	if (rc == -1)
+		errx(CX_EXIT_ERR, "-k %d: needs 2 to %zu folds", k, G.n);
+	free(labels);
+	free(texts);
+	free(lens);
+	if (G.learner != LEARN_BEST)
+		return G.learner == LEARN_LINEAR;
+	return cx_eval_accuracy(ev[1]) > cx_eval_accuracy(ev[0]);
+}
+
+/* The model of the learner chosen, learnt from every example. */
 static void
-save(const char *path, unsigned seed, const char *taxfile,
+save(const char *path, int lin, unsigned seed, const char *taxfile,
     struct cx_buf *said)
 {
-	struct cx_nb *nb = cx_nb_new();
+	struct cx_model *m;
 	struct cx_buf b = { 0 }, tmp = { 0 };
 	const char **labels, **texts;
-	size_t *lens, i;
+	size_t *lens;
 	FILE *fp;
 
-	for (i = 0; i < G.n; i++)
-		cx_nb_add(nb, G.ex[i].label, G.ex[i].text, G.ex[i].len);
-	cx_nb_finish(nb);
-	check_labels(nb, path, taxfile);
-	/* Confidences that mean what they say, where there is data enough. */
 	arrays(&labels, &texts, &lens);
-	if (G.n >= 10)
-		(void)cx_nb_calibrate(nb, labels, texts, lens, G.n, 5, seed);
-	cx_nb_save(nb, &b);
+	m = cx_model_train(lin, labels, texts, lens, G.n, seed);
+	check_labels(m, path, taxfile);
+	cx_model_save(m, &b);
 	/* Written whole and renamed, so a classifier never reads half. */
 	cx_buf_printf(&tmp, "%s.%ld", path, (long)getpid());
 	if ((fp = fopen(cx_buf_str(&tmp), "w")) == NULL ||
 	    fwrite(b.p, 1, b.len, fp) != b.len || fclose(fp) == EOF ||
 	    rename(tmp.p, path) == -1)
 		err(CX_EXIT_ERR, "%s", path);
-	cx_buf_printf(said, "; %s: %zu classes", path, cx_nb_nclass(nb));
-	cx_nb_free(nb);
+	cx_buf_printf(said, "; %s: %zu classes, %s", path, cx_model_nclass(m),
+	    cx_model_kind(m));
+	cx_model_free(m);
 	free(labels);
 	free(texts);
 	free(lens);
@@ -422,18 +454,16 @@ save(const char *path, unsigned seed, const char *taxfile,
 	cx_buf_free(&tmp);
 }
 
-static void
-crossval(int k, unsigned seed, struct cx_eval *ev)
+static int
+learner(const char *s)
 {
-	const char **labels, **texts;
-	size_t *lens;
+	static const char *name[] = { "best", "nb", "linear" };
+	int i;
 
-	arrays(&labels, &texts, &lens);
-	if (cx_nb_crossval(labels, texts, lens, G.n, k, seed, ev) == -1)
-		errx(CX_EXIT_ERR, "-k %d: needs 2 to %zu folds", k, G.n);
-	free(labels);
-	free(texts);
-	free(lens);
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, name[i]) == 0)
+			return i;
+	return -1;
 }
 
 static long
@@ -452,10 +482,10 @@ main(int argc, char *argv[])
 {
 	const char *out = NULL, *model = NULL, *taxfile = NULL;
 	const char *rulefile = NULL;
-	struct cx_eval *ev = cx_eval_new();
+	struct cx_eval *ev[2] = { cx_eval_new(), cx_eval_new() };
 	struct cx_buf report = { 0 }, said = { 0 };
 	unsigned seed = 1;
-	int ch, i, k = 0, test = 0, status;
+	int ch, i, k = 0, test = 0, status, lin = 0;
 	size_t j;
 
 	while ((ch = tool_getopt(&G.t, argc, argv)) != -1) {
@@ -488,6 +518,11 @@ main(int argc, char *argv[])
 		case TOOL_TEXT:
 			G.textcols = optarg;
 			break;
+		case OPT_LEARNER:
+			if ((G.learner = learner(optarg)) == -1)
+				errx(CX_EXIT_ERR, "--learner: \"%s\" is none of "
+				    "nb, linear and best", optarg);
+			break;
 		}
 	}
 	argc -= optind;
@@ -509,21 +544,38 @@ main(int argc, char *argv[])
 		read_file(argv[i]);
 	if (G.n == 0)
 		errx(CX_EXIT_ERR, "no labelled examples");
-	if (out != NULL)
-		save(out, seed, taxfile, &said);
+	if (test && G.learner != LEARN_BEST)
+		errx(CX_EXIT_ERR, "--learner goes with -k or -o");
+	/* -o of the better learner: cross-validated on the examples. */
+	if (k > 0 || (out != NULL && G.learner == LEARN_BEST && G.n >= 10))
+		lin = crossval(k > 0 ? k : 5, seed, ev);
+	else
+		lin = G.learner == LEARN_LINEAR;
+	if (out != NULL) {
+		save(out, lin, seed, taxfile, &said);
+		if (G.learner == LEARN_BEST && G.n >= 10)
+			cx_buf_printf(&said, " (%d-fold accuracy %.4f, %s %.4f)",
+			    k > 0 ? k : 5, cx_eval_accuracy(ev[lin]),
+			    lin ? "naive Bayes" : "linear",
+			    cx_eval_accuracy(ev[!lin]));
+	}
 	if (k > 0) {
-		crossval(k, seed, ev);
-		cx_buf_printf(&report, "%d-fold cross-validation, %zu examples"
-		    " (%lu without label or text left out)\n", k, G.n,
-		    G.unlabelled);
+		cx_buf_printf(&report, "%d-fold cross-validation of the %s "
+		    "model, %zu examples (%lu without label or text left out)"
+		    "\n", k, lin ? "linear" : "naive Bayes", G.n, G.unlabelled);
+		if (G.learner == LEARN_BEST)
+			cx_buf_printf(&report, "better than %s, accuracy %.4f, "
+			    "macro-F1 %.4f\n", lin ? "naive Bayes" : "linear",
+			    cx_eval_accuracy(ev[!lin]),
+			    cx_eval_macro_f1(ev[!lin]));
 	} else if (test) {
-		score(taxfile, rulefile, model, ev);
+		score(taxfile, rulefile, model, ev[0]);
 		cx_buf_printf(&report, "rules%s on %zu examples (%lu without "
 		    "label or text left out)\n", model ? " and model" : "",
 		    G.n, G.unlabelled);
 	}
 	if (k > 0 || test) {
-		cx_eval_report(ev, &report);
+		cx_eval_report(ev[lin], &report);
 		cx_buf_add(&G.t.out, report.p, report.len);
 	}
 	status = tool_exit(&G.t, "%zu examples, %lu without label or text, "
@@ -535,7 +587,8 @@ main(int argc, char *argv[])
 		free(G.ex[j].rec);
 	}
 	free(G.ex);
-	cx_eval_free(ev);
+	cx_eval_free(ev[0]);
+	cx_eval_free(ev[1]);
 	cx_buf_free(&report);
 	cx_buf_free(&said);
 	return status;

@@ -61,7 +61,7 @@ at_least() {
 @test "-o: a model from labelled tickets, plain text (cx-nb(5)); the same examples make the same file" {
 	run --separate-stderr cx-learn -o m.nb data/t-labelled.jsonl
 	check_status 0
-	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes, naive Bayes (5-fold accuracy 1.0000, linear 1.0000)'
 	[ -z "$output" ]
 	[[ "$(sed 1q m.nb)" =~ ^'cx-nb 1 buckets='[0-9]+' alpha='[0-9.]+ ]]
 	check_eq classes "$(grep '^class ' m.nb)" 'class logistics.late 20
@@ -98,7 +98,7 @@ class suggestion 20'
 	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 not placed, 0 passed through unclassified'
 	run --separate-stderr cx-learn -o m.nb fixed.jsonl
 	check_status 0
-	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes'
+	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable; m.nb: 3 classes, naive Bayes (5-fold accuracy 0.9667, linear 0.9667)'
 	check_eq classes "$(grep '^class ' m.nb)" 'class logistics.late 18
 class quality.safety 20
 class suggestion 22'
@@ -111,7 +111,7 @@ class suggestion 22'
 	run --separate-stderr cx-learn -o m.nb -l manual.by fixed.jsonl
 	check_status 0
 	check_stderr 'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 小李' \
-	    'cx-learn: 2 examples, 58 without label or text, 0 unreadable; m.nb: 1 classes'
+	    'cx-learn: 2 examples, 58 without label or text, 0 unreadable; m.nb: 1 classes, naive Bayes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 小李 2'
 }
 
@@ -121,18 +121,19 @@ class suggestion 22'
 	run --separate-stderr cx-learn -k 5 data/t-labelled.jsonl
 	check_status 0
 	check_stderr 'cx-learn: 60 examples, 0 without label or text, 0 unreadable'
-	check_eq head "$(printf '%s\n' "$output" | sed -n 1,6p)" \
-	    '5-fold cross-validation, 60 examples (0 without label or text left out)
+	check_eq head "$(printf '%s\n' "$output" | sed -n 1,7p)" \
+	    '5-fold cross-validation of the naive Bayes model, 60 examples (0 without label or text left out)
+better than linear, accuracy 1.0000, macro-F1 1.0000
 examples 60
 accuracy 1.0000
 macro-F1 1.0000
 
 # class          support precision recall    F1'
-	check_eq classes "$(printf '%s\n' "$output" | sed -n 7,9p)" \
+	check_eq classes "$(printf '%s\n' "$output" | sed -n 8,10p)" \
 	    '1 logistics.late      20     1.000  1.000 1.000
 2 quality.safety      20     1.000  1.000 1.000
 3 suggestion          20     1.000  1.000 1.000'
-	check_eq matrix "$(printf '%s\n' "$output" | sed -n '11,$p')" \
+	check_eq matrix "$(printf '%s\n' "$output" | sed -n '12,$p')" \
 	    'confusion: rows are the truth, columns the prediction
                    1   2   3
 1 logistics.late  20   0   0
@@ -165,7 +166,7 @@ macro-F1 1.0000
 @test "-k: the folds: 2 to 100, and no more than the examples" {
 	run --separate-stderr cx-learn -k 2 data/t-labelled.jsonl
 	check_status 0
-	check_eq first "${output%%$'\n'*}" '2-fold cross-validation, 60 examples (0 without label or text left out)'
+	check_eq first "${output%%$'\n'*}" '2-fold cross-validation of the naive Bayes model, 60 examples (0 without label or text left out)'
 	head -n 5 data/t-labelled.jsonl >five.jsonl
 	run --separate-stderr cx-learn -k 6 five.jsonl
 	check_status 2
@@ -251,14 +252,14 @@ accuracy 0.8333'
 	check_status 0
 	check_stderr 'cx-learn: 60 examples, 2 without label or text, 0 unreadable'
 	check_eq head "$(printf '%s\n' "$output" | sed -n 1,3p)" \
-	    '5-fold cross-validation, 60 examples (2 without label or text left out)
-examples 60
-accuracy 1.0000'
+	    '5-fold cross-validation of the naive Bayes model, 60 examples (2 without label or text left out)
+better than linear, accuracy 1.0000, macro-F1 1.0000
+examples 60'
 	# The defaults are the columns label and text.
 	sed '1s/.*/id,label,text,title/' lab.csv >def.csv
 	run --separate-stderr cx-learn -o m.nb def.csv
 	check_status 0
-	check_stderr 'cx-learn: 60 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes'
+	check_stderr 'cx-learn: 60 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes, naive Bayes (5-fold accuracy 1.0000, linear 1.0000)'
 }
 
 @test "CSV: labels with blanks and % go through the model file and back" {
@@ -268,7 +269,7 @@ accuracy 1.0000'
 	run --separate-stderr cx-learn -o m.nb -l kind --text body in.csv
 	check_status 0
 	check_stderr 'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 50% off, Credit card' \
-	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; m.nb: 2 classes'
+	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; m.nb: 2 classes, naive Bayes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class 50%25%20off 2
 class Credit%20card 2'
 	run --separate-stderr cx-learn -t -R data/t-rules -T data/t-taxonomy -M m.nb -l kind --text body in.csv
@@ -282,7 +283,8 @@ class Credit%20card 2'
 
 # The usage lines, of an option error and of -h.
 USAGE='usage: cx-learn [-qt] [-k folds] [-l label] [-M model] [-o model] [-R rules]
-                [-T taxonomy] [--seed seed] [--text columns] [file ...]'
+                [-T taxonomy] [--learner learner] [--seed seed] [--text columns]
+                [file ...]'
 
 @test "errors: no mode, bad options, missing columns, no examples, unreadable files are exit 2" {
 	run --separate-stderr cx-learn data/t-labelled.jsonl
@@ -341,7 +343,7 @@ USAGE='usage: cx-learn [-qt] [-k folds] [-l label] [-M model] [-o model] [-R rul
 	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
 	    'cx-learn: in.jsonl:6: expected a key at end of line; left out' \
 	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: x, y' \
-	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable; m.nb: 2 classes'
+	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable; m.nb: 2 classes, naive Bayes'
 	check_eq classes "$(grep '^class ' m.nb)" 'class x 1
 class y 1'
 	# The same with -k and -t; -q silences the summary, not the warnings.
@@ -351,7 +353,7 @@ class y 1'
 	    'cx-learn: in.jsonl:3: not a JSON object at column 1; left out' \
 	    'cx-learn: in.jsonl:6: expected a key at end of line; left out' \
 	    'cx-learn: 2 examples, 1 without label or text, 3 unreadable'
-	check_eq first "${output%%$'\n'*}" '2-fold cross-validation, 2 examples (1 without label or text left out)'
+	check_eq first "${output%%$'\n'*}" '2-fold cross-validation of the naive Bayes model, 2 examples (1 without label or text left out)'
 	run --separate-stderr cx-learn -q -t -R data/t-rules -T data/t-taxonomy in.jsonl
 	check_status 1
 	check_stderr 'cx-learn: in.jsonl:1: not a JSON object at column 1; left out' \
@@ -364,7 +366,7 @@ class y 1'
 	check_status 1
 	check_stderr 'cx-learn: in.csv:4: unterminated quoted field at end of file; left out' \
 	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: a, b' \
-	    'cx-learn: 2 examples, 0 without label or text, 1 unreadable; m.nb: 2 classes'
+	    'cx-learn: 2 examples, 0 without label or text, 1 unreadable; m.nb: 2 classes, naive Bayes'
 	# A row of another shape than the header's is no example: its
 	# columns are not the header's.
 	printf '%s\n' 'label,text' 'a,one two' 'b,three four' 'a,five,extra' 'c' >in.csv
@@ -373,7 +375,7 @@ class y 1'
 	check_stderr 'cx-learn: in.csv:4: row has 3 fields, the header has 2; left out' \
 	    'cx-learn: in.csv:5: row has 1 fields, the header has 2; left out' \
 	    'cx-learn: warning: m.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: a, b' \
-	    'cx-learn: 2 examples, 0 without label or text, 2 unreadable; m.nb: 2 classes'
+	    'cx-learn: 2 examples, 0 without label or text, 2 unreadable; m.nb: 2 classes, naive Bayes'
 }
 
 # --- the summary and the options ---------------------------------------------
@@ -382,7 +384,7 @@ class y 1'
 	ev_tickets
 	run --separate-stderr cx-learn -o m.nb ev.jsonl
 	check_status 0
-	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes'
+	check_stderr 'cx-learn: 6 examples, 2 without label or text, 0 unreadable; m.nb: 3 classes, naive Bayes'
 	[ -z "$output" ]
 	cp m.nb m1.nb
 	run --separate-stderr cx-learn -q -o m.nb ev.jsonl
@@ -393,7 +395,7 @@ class y 1'
 	run --separate-stderr cx-learn --quiet -k 2 ev.jsonl
 	check_status 0
 	check_stderr
-	check_eq first "${output%%$'\n'*}" '2-fold cross-validation, 6 examples (2 without label or text left out)'
+	check_eq first "${output%%$'\n'*}" '2-fold cross-validation of the naive Bayes model, 6 examples (2 without label or text left out)'
 	run --separate-stderr cx-learn -q -t -R data/t-rules -T data/t-taxonomy ev.jsonl
 	check_status 0
 	check_stderr
@@ -408,11 +410,11 @@ class y 1'
 	run --separate-stderr cx-learn -h
 	check_status 0
 	check_stderr
-	check_eq usage "$(printf '%s\n' "$output" | sed -n 1,2p)" "$USAGE"
-	check_eq blank "$(printf '%s\n' "$output" | sed -n 3p)" ''
+	check_eq usage "$(printf '%s\n' "$output" | sed -n 1,3p)" "$USAGE"
+	check_eq blank "$(printf '%s\n' "$output" | sed -n 4p)" ''
 	# Every short option has a long one.
 	check_eq options "$(printf '%s\n' "$output" | grep -oE '^ +(-[a-zA-Z], )?--[a-z]+' | tr -s ' ' | tr '\n' '|')" \
-	    ' -h, --help| -k, --folds| -l, --label| -M, --model| -o, --output| -q, --quiet| -R, --rules| -T, --taxonomy| -t, --test| --seed| --text| --version|'
+	    ' -h, --help| -k, --folds| -l, --label| -M, --model| -o, --output| -q, --quiet| -R, --rules| -T, --taxonomy| -t, --test| --learner| --seed| --text| --version|'
 	run --separate-stderr cx-learn --help
 	check_status 0
 	check_stderr
@@ -425,41 +427,53 @@ class y 1'
 
 # --- the real labelled data (../shared/data/labeled) -------------------------
 
-# real FLOOR ARGS...: cx-learn -q -k 5 ARGS, its accuracy at least FLOOR.
+# real KEPT FLOOR ARGS...: cx-learn -q -k 5 ARGS cross-validates both
+# learners; KEPT (linear or naive Bayes) is the better and reaches FLOOR;
+# the other's accuracy is no higher.  Naive Bayes alone reached, before
+# the linear model came: CFPB product 0.7846, CFPB issue 0.4543, waimai
+# 0.8780, shopping complaint or praise 0.8903, shopping goods 0.8660.
 real() {
-	local floor=$1
-	shift
+	local kept=$1 floor=$2 other
+	shift 2
 	run --separate-stderr cx-learn -q -k 5 "$@"
 	check_status 0
 	check_stderr
 	acc=$(field accuracy "$output")
 	f1=$(field macro-F1 "$output")
-	echo "# ${DATA##*/}: $(field examples "$output") examples, accuracy $acc, macro-F1 $f1 (floor $floor)" >&3
+	other=$(printf '%s\n' "$output" | sed -n 's/^better than [a-zA-Z ]*, accuracy \([0-9.]*\),.*/\1/p')
+	echo "# ${DATA##*/}: $(field examples "$output") examples, $kept accuracy $acc, macro-F1 $f1 (floor $floor); the other $other" >&3
+	[[ "${output%%$'\n'*}" == "5-fold cross-validation of the $kept model, "* ]]
 	at_least "$acc" "$floor"
+	at_least "$acc" "$other"
 }
 
-@test "real data: CFPB product from the narrative, 5-fold accuracy above 0.75" {
+@test "real data: CFPB product from the narrative, 5-fold, linear 0.79" {
 	shared labeled/en_cfpb_complaints_sample_2019_2020.csv
-	real 0.75 -l Product --text "Consumer complaint narrative" "$DATA"
+	real linear 0.79 -l Product --text "Consumer complaint narrative" "$DATA"
 	check_eq first "${output%%$'\n'*}" \
-	    '5-fold cross-validation, 1532 examples (5091 without label or text left out)'
+	    '5-fold cross-validation of the linear model, 1532 examples (5091 without label or text left out)'
 }
 
-@test "real data: Chinese food-delivery reviews, complaint or praise, 5-fold accuracy above 0.85" {
+@test "real data: CFPB issue from the narrative, 5-fold, linear 0.50" {
+	shared labeled/en_cfpb_complaints_sample_2019_2020.csv
+	real linear 0.50 -l Issue --text "Consumer complaint narrative" "$DATA"
+}
+
+@test "real data: Chinese food-delivery reviews, complaint or praise, 5-fold, linear 0.89" {
 	shared labeled/zh_waimai_10k.csv
-	real 0.85 -l label --text review "$DATA"
+	real linear 0.89 -l label --text review "$DATA"
 	check_eq first "${output%%$'\n'*}" \
-	    '5-fold cross-validation, 11987 examples (0 without label or text left out)'
+	    '5-fold cross-validation of the linear model, 11987 examples (0 without label or text left out)'
 }
 
-@test "real data: Chinese shopping reviews, complaint or praise, 5-fold accuracy above 0.86" {
+@test "real data: Chinese shopping reviews, complaint or praise, 5-fold, linear 0.89" {
 	shared labeled/zh_online_shopping_10_cats_subset.csv
-	real 0.86 -l label --text review "$DATA"
+	real linear 0.89 -l label --text review "$DATA"
 }
 
-@test "real data: Chinese shopping reviews, which of 10 kinds of goods, 5-fold accuracy above 0.83" {
+@test "real data: Chinese shopping reviews, which of 10 kinds of goods, 5-fold, linear 0.87" {
 	shared labeled/zh_online_shopping_10_cats_subset.csv
-	real 0.83 -l cat --text review "$DATA"
+	real linear 0.87 -l cat --text review "$DATA"
 }
 
 @test "labels: -o warns of labels that are no code of the taxonomy; cx-classify -M refuses a model with none, and warns of the others" {
@@ -467,12 +481,12 @@ real() {
 	run --separate-stderr cx-learn -o senti.nb senti.csv
 	check_status 0
 	check_stderr 'cx-learn: warning: senti.nb: labels that are no code of the taxonomy, which cx-classify -M never gives: 0, 1' \
-	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes'
+	    'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes, naive Bayes'
 	# A taxonomy of -T knows them.
 	printf '%s\n' '0 low 差评 Bad' '1 low 好评 Good' >t.tax
 	run --separate-stderr cx-learn -T t.tax -o senti.nb senti.csv
 	check_status 0
-	check_stderr 'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes'
+	check_stderr 'cx-learn: 4 examples, 0 without label or text, 0 unreadable; senti.nb: 2 classes, naive Bayes'
 	echo '{"id":"A","text":"bad"}' >in.jsonl
 	run --separate-stderr run_to out.jsonl cx-classify -M senti.nb in.jsonl
 	check_status 2
