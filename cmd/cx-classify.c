@@ -277,6 +277,7 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	static struct cx_model *model;
 	struct cx_err e;
 	char *path, *prio = NULL;
+	size_t pct;
 	int i;
 
 	tool_clock(&G.t);
@@ -288,11 +289,21 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	if ((rules = cx_rules_load(path, G.tax, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if (modelfile != NULL && (model = cx_model_load(modelfile, &e)) == NULL)
+	/* -M, else the spool's or the shipped model if there is one; -M
+	 * none for no model. */
+	path = modelfile == NULL ? cx_conf_path(G.t.spool, "model") :
+	    strcmp(modelfile, "none") == 0 ? NULL :
+	    cx_strndup(modelfile, strlen(modelfile));
+	if (path != NULL && (model = cx_model_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (model != NULL)
-		check_model(model, modelfile);
+		check_model(model, path);
+	free(path);
 	G.cl = cx_classifier_new(G.tax, rules, model);
+	if (cx_setting_number(G.t.spool, "model_threshold", 60, 0, 100, &pct,
+	    &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_classifier_threshold(G.cl, (double)pct / 100);
 	if (cx_setting(G.t.spool, "default_priority", &prio, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (prio != NULL && cx_classifier_default(G.cl, prio) == -1)

@@ -15,6 +15,7 @@ struct cx_classifier {
 	struct cx_rules		*rules;
 	struct cx_model		*model;
 	const char		*defprio;	/* when nothing else decides */
+	double			 threshold;	/* the model's least confidence */
 };
 
 struct cx_classifier *
@@ -39,6 +40,12 @@ cx_classifier_default(struct cx_classifier *c, const char *priority)
 		return -1;
 	c->defprio = p;
 	return 0;
+}
+
+void
+cx_classifier_threshold(struct cx_classifier *c, double threshold)
+{
+	c->threshold = threshold;
 }
 
 void
@@ -138,7 +145,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	struct cx_buf cb = { 0 }, cat = { 0 }, tags = { 0 };
 	char *mcat, *mpri, *mscope;
 	const struct cx_taxon *t;
-	const char *code = NULL;
+	const char *code = NULL, *unsure = NULL;
 	double conf = 0;
 	int bymodel = 0, bydefault = 0, placed;
 
@@ -148,10 +155,15 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		mcat = manual(r, "category");
 	mpri = manual(r, "priority");
 	mscope = manual(r, "scope");
+	/* The model, for what no rule placed: below its threshold, a
+	 * person decides, and classified_by says what it would have given. */
 	if (v.category == NULL && mcat == NULL && predict(c, r, &code, &conf)
 	    == 0) {
-		v.category = code;
-		bymodel = 1;
+		if (conf >= c->threshold) {
+			v.category = code;
+			bymodel = 1;
+		} else
+			unsure = code;
 	}
 	/* No rule set the priority: the default of the category decided
 	 * (by the model, or by hand), raised by the scope. */
@@ -174,7 +186,13 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		    conf);
 	} else if (v.crule >= 0)
 		by_rule(c, &cb, "category", v.crule, 1);
-	else
+	else if (unsure != NULL) {
+		cx_json_addkey(&cb, 0, "category");
+		cx_buf_adds(&cb, "{\"by\":\"none\",\"model\":");
+		cx_json_addstr(&cb, unsure, strlen(unsure));
+		cx_buf_printf(&cb, ",\"confidence\":%.3f,\"threshold\":%.2f}",
+		    conf, c->threshold);
+	} else
 		by_what(&cb, "category", "none");
 	if (mcat == NULL && v.category != NULL) {
 		category_of(v.category, &cat);

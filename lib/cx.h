@@ -868,6 +868,8 @@ void	 cx_classifier_free(struct cx_classifier *);
 /* The priority of a ticket nothing else gives one ("normal" unless set);
  * -1 if it is none of urgent, normal and low. */
 int	 cx_classifier_default(struct cx_classifier *, const char *);
+/* The least confidence at which the model places a ticket (0). */
+void	 cx_classifier_threshold(struct cx_classifier *, double);
 /*
  * Category, subcategory, priority, scope and "classified_by" set in place:
  * what a hand set ("manual") first, then the rules, then the model; 1 if
