@@ -278,22 +278,37 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	struct cx_err e;
 	char *path, *prio = NULL;
 	size_t pct;
-	int i;
+	int i, shipped;
 
 	tool_clock(&G.t);
 	path = tool_conf(&G.t, taxfile, "taxonomy");
 	if ((G.tax = cx_taxonomy_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_buf_printf(&G.tmp, "%s/taxonomy", cx_share_dir());
+	shipped = strcmp(path, cx_buf_str(&G.tmp)) == 0;
+	G.tmp.len = 0;
 	free(path);
 	path = tool_conf(&G.t, rulefile, "rules");
 	if ((rules = cx_rules_load(path, G.tax, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	/* -M, else the spool's or the shipped model if there is one; -M
-	 * none for no model. */
-	path = modelfile == NULL ? cx_conf_path(G.t.spool, "model") :
-	    strcmp(modelfile, "none") == 0 ? NULL :
-	    cx_strndup(modelfile, strlen(modelfile));
+	/*
+	 * -M, else the spool's etc/model, else the shipped model, which
+	 * knows the shipped taxonomy's codes only and so goes with it alone;
+	 * -M none for no model.
+	 */
+	if (modelfile != NULL)
+		path = strcmp(modelfile, "none") == 0 ? NULL :
+		    cx_strndup(modelfile, strlen(modelfile));
+	else if ((path = cx_conf_path(G.t.spool, "model")) != NULL &&
+	    !shipped) {
+		cx_buf_printf(&G.tmp, "%s/model", cx_share_dir());
+		if (strcmp(path, cx_buf_str(&G.tmp)) == 0) {
+			free(path);
+			path = NULL;
+		}
+		G.tmp.len = 0;
+	}
 	if (path != NULL && (model = cx_model_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (model != NULL)
