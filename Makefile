@@ -123,6 +123,11 @@ bench: deps
 	@sh bench/run
 	@sh bench/report
 
+# The default model (share/cx/model) from learn/labels and ../shared/data.
+model: deps
+	@$(MAKE) -s all
+	@sh learn/train
+
 lint:
 	mandoc -Tlint -W warning man/*.[157]
 
@@ -143,4 +148,4 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all bin deps demo check bench lint install clean maillibs
+.PHONY: all bin deps demo check bench model lint install clean maillibs
