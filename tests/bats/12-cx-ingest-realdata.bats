@@ -62,7 +62,7 @@ load helper
 	cx-route -q -s sp
 	check_eq answer "$(cx-sla -E -i CX-20261124-0001 -s sp | sed -n '/^first_response/,/^[a-z]/p' | sed -n '3,5p')" \
 	    '  stopped by "replied" at 2017-11-01T05:46:24+08:00
-  due 2017-11-02T05:45:10+08:00
+  due 2017-11-03T05:45:10+08:00
   met in time'
 	# A bare CR CR in a tweet is kept.
 	check_eq text "$(jq -r 'select(.source.ext == "3399") | .text | startswith("@AskPayPal \r\rI just love")' sp/open/*)" true
