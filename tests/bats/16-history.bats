@@ -74,7 +74,7 @@ H-7 closed - replied@10-14T15:30 closed@10-14T16:00 registered@11-24T09:00'
 	check_stderr 'cx-route: 3 routed, 0 queued without an agent, 4 filed closed, 0 unread'
 	check_eq open "$(cd sp/open && jq -r .source.ext * | tr '\n' ' ')" 'H-3 H-4 H-6 '
 	check_eq closed "$(cd sp/closed && jq -r '[.source.ext, .status, (.department // "-"), (.assignee // "-"), (.history | length)] | join(" ")' *)" \
-	    'H-1 closed 客服部 - 3
+	    'H-1 closed 商品部 - 3
 H-2 closed 物流部 - 2
 H-5 closed 客服部 - 3
 H-7 closed 商品部 - 3'
@@ -142,7 +142,7 @@ H-7 closed 商品部 - 3'
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 661 routed, 422 queued without an agent, 8174 filed closed, 0 unread'
+	check_stderr 'cx-route: 661 routed, 416 queued without an agent, 8174 filed closed, 0 unread'
 	run --separate-stderr timeout 120 cx-sla -s sp -A alerts.jsonl
 	check_status 0
 	check_stderr 'cx-sla: 661 tickets, 661 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 661 history'
