@@ -48,14 +48,6 @@ field() {
 	printf '%s\n' "$2" | sed -n "s/^$1 //p"
 }
 
-# at_least A B: A >= B, as decimals.
-at_least() {
-	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }' || {
-		echo "$1 is below $2" >&2
-		return 1
-	}
-}
-
 # --- -o: a model ----------------------------------------------------------
 
 @test "-o: a model from labelled tickets, plain text (cx-nb(5)); the same examples make the same file" {

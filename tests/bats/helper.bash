@@ -301,3 +301,11 @@ crash_loop() {
 	[ "$kills" -gt 0 ]
 	[ -z "$failed" ] || { printf 'after a crash:\n%s' "$failed" >&2; return 1; }
 }
+
+# at_least A B: A >= B, as decimals.
+at_least() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }' || {
+		echo "$1 is below $2" >&2
+		return 1
+	}
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bats
+# Classification out of the box on real complaints (issue 14): the
+# labels of learn/labels joined with the texts of ../shared/data; the
+# default model rebuilt from them is the shipped one; the shipped rules
+# and model measured on the held-out half.  Skipped without the data.
+
+load helper
+
+setup() {
+	cx_setup
+	shared labeled/zh_waimai_10k.csv
+	shared csv/twcs_customer_support_on_twitter_head.csv
+	"$TOP/learn/extract" "$SHARED_DATA" >lab.jsonl
+}
+
+@test "labels: every labelled record is found in the data, with its text" {
+	check_eq count "$(wc -l <lab.jsonl)" "$(cat "$TOP"/learn/labels/*.tsv | grep -vc '^#')"
+	check_eq sets "$(jq -r .set lab.jsonl | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" 'dev=824 test=859 '
+	check_eq empty "$(jq -r 'select(.text == "") | .id' lab.jsonl | wc -l)" 0
+}
+
+@test "make model: the default model is learnt again byte for byte from the labels" {
+	run --separate-stderr "$TOP/learn/train" -o model "$SHARED_DATA"
+	check_status 0
+	check_stderr 'cx-learn: 733 examples, 0 without label or text, 0 unreadable; model: 31 classes, linear (5-fold accuracy 0.5239, naive Bayes 0.4802)'
+	cmp model "$TOP/share/cx/model"
+}
+
+@test "held out: the shipped rules and model place Chinese and English complaints, and how many right" {
+	run --separate-stderr "$TOP/learn/measure" test <lab.jsonl
+	check_status 0
+	check_stderr
+	printf '# %s\n' "${lines[@]}" >&3
+	pct() { printf '%s\n' "$output" | sed -n "s/^$1: .*placed [0-9]* (\([0-9.]*\)%), right [0-9]* (\([0-9.]*\)%.*/\\$2/p"; }
+	# Issue 14's target is 85% placed and 85% of those right in each
+	# language; these are the figures reached (cx-classify(1)), held
+	# so that they do not fall back.
+	at_least "$(pct zh 1)" 86.8
+	at_least "$(pct zh 2)" 72.2
+	at_least "$(pct en 1)" 61.1
+	at_least "$(pct en 2)" 53.2
+}
