@@ -7,7 +7,9 @@
  * reads the few fields it needs, sets a few, and writes every member it did
  * not touch back as the bytes it read.  That keeps identifiers, amounts and
  * unknown fields exact through every tool, and it is most of the speed: no
- * tree is built and nothing is re-serialised that did not change.
+ * tree is built and nothing is re-serialised that did not change.  A key
+ * given twice in an object, at any depth, is read as its last and written
+ * once: the member holding the repeat is the one thing written anew.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@ struct pstate {
 	const char	*end;
 	struct cx_err	*err;
 	const char	*errp;
+	int		 dup;		/* a nested object repeats a key */
 };
 
 static const char *
@@ -199,15 +202,67 @@ parse_word(struct pstate *ps, const char *p, const char *w, size_t n)
 }
 
 static const char *parse_value(struct pstate *, const char *, int);
+static int key_is(const struct cx_field *, const char *, size_t);
+static int next_member(const char **, const char *, struct cx_field *,
+    const char **, size_t *);
+static const char *skip_valid(const char *, const char *);
+
+/* A cheap hash of a key, a bit of a 256-bit mask of an object's keys. */
+static unsigned
+keyhash(const char *k, size_t n)
+{
+	return n > 0 ? (unsigned)(n * 31 + (unsigned char)k[0] * 7 +
+	    (unsigned char)k[n / 2] * 13 + (unsigned char)k[n - 1]) & 255 : 0;
+}
+
+/*
+ * Whether the key from k to kend (quotes and all) repeats one before it
+ * in the object opened at o, where the mask of the keys seen says it may,
+ * or the key is escaped: the keys before it are compared, decoded, so
+ * that "a\u0062" repeats "ab" (an escaped key is hashed decoded).
+ */
+static int
+repeated(const char *o, const char *k, const char *kend, int esc,
+    uint64_t seen[4])
+{
+	struct cx_buf d = { 0 };
+	struct cx_field f;
+	const char *key = k + 1, *p = o + 1, *v;
+	size_t klen = (size_t)(kend - k) - 2, vn;
+	uint64_t bit;
+	unsigned h;
+	int found = 0;
+
+	if (esc) {
+		(void)cx_json_str(k, (size_t)(kend - k), &d);
+		key = d.p != NULL ? d.p : "";
+		klen = d.len;
+	}
+	h = keyhash(key, klen);
+	bit = (uint64_t)1 << (h & 63);
+	if (!(seen[h >> 6] & bit))
+		seen[h >> 6] |= bit;
+	else
+		while (!found && next_member(&p, k, &f, &v, &vn))
+			found = key_is(&f, key, klen);
+	cx_buf_free(&d);
+	return found;
+}
 
 static const char *
 parse_container(struct pstate *ps, const char *p, int depth)
 {
+	uint64_t seen[4];
+	const char *open = p, *k;
 	int obj = *p == '{', esc;
 	char close = obj ? '}' : ']';
+	uint64_t bit;
+	unsigned h;
 
 	if (depth >= MAXDEPTH)
 		return fail(ps, p, "nesting too deep");
+	if (obj)
+		memset(seen, 0, sizeof(seen));
 	p = skip_ws(p + 1, ps->end);
 	if (p < ps->end && *p == close)
 		return p + 1;
@@ -215,8 +270,18 @@ parse_container(struct pstate *ps, const char *p, int depth)
 		if (obj) {
 			if (p >= ps->end || *p != '"')
 				return fail(ps, p, "expected a key");
+			k = p;
+			esc = 0;
 			if ((p = parse_string(ps, p, &esc)) == NULL)
 				return NULL;
+			/* A key seen before in the object (rare): see
+			 * repeated().  Most keys cost a hash and a bit. */
+			h = keyhash(k + 1, (size_t)(p - k) - 2);
+			bit = (uint64_t)1 << (h & 63);
+			if (!(seen[h >> 6] & bit) && !esc)
+				seen[h >> 6] |= bit;
+			else if (!ps->dup)
+				ps->dup = repeated(open, k, p, esc, seen);
 			p = skip_ws(p, ps->end);
 			if (p >= ps->end || *p != ':')
 				return fail(ps, p, "expected ':'");
@@ -265,7 +330,7 @@ parse_value(struct pstate *ps, const char *p, int depth)
 size_t
 cx_json_check(const char *s, size_t n, struct cx_err *err)
 {
-	struct pstate ps = { s, s + n, err, NULL };
+	struct pstate ps = { s, s + n, err, NULL, 0 };
 	const char *p;
 
 	p = skip_ws(s, s + n);
@@ -305,8 +370,6 @@ rec_reset(struct cx_rec *r)
 	r->dirty = 0;
 }
 
-static int key_is(const struct cx_field *, const char *, size_t);
-
 /*
  * A key given twice: the last is the value, as jq reads it, and the
  * record is written back without the others, so that no reader of the
@@ -326,9 +389,7 @@ dedupe(struct cx_rec *r, int esc)
 	 * there is one (esc), every key is compared, decoded. */
 	for (i = 0; i < r->n; i++) {
 		f = &r->f[i];
-		h = f->klen > 0 ? (f->klen * 31 + (unsigned char)f->k[0] * 7 +
-		    (unsigned char)f->k[f->klen / 2] * 13 +
-		    (unsigned char)f->k[f->klen - 1]) & 255 : 0;
+		h = keyhash(f->k, f->klen);
 		bit = (uint64_t)1 << (h & 63);
 		if (!esc && !(seen[h >> 6] & bit)) {
 			seen[h >> 6] |= bit;
@@ -357,11 +418,88 @@ dedupe(struct cx_rec *r, int esc)
 	cx_buf_free(&k);
 }
 
+/* Whether two keys of objects of the text are one, decoded. */
+static int
+same_key(const struct cx_field *a, const struct cx_field *b)
+{
+	struct cx_buf d = { 0 };
+	int eq;
+
+	if (!(b->flags & CX_F_KESC))
+		return key_is(a, b->k, b->klen);
+	(void)cx_json_str(b->k - 1, b->klen + 2, &d);
+	eq = key_is(a, d.p != NULL ? d.p : "", d.len);
+	cx_buf_free(&d);
+	return eq;
+}
+
+struct member {
+	struct cx_field	 f;
+	const char	*v;
+	size_t		 vn;
+};
+
+/*
+ * A value of validated text written to out with, in each of its objects,
+ * only the last member of each key; the end of the value.  Rare (a
+ * nested object repeats a key), so it is plain: each object's members
+ * gathered, each written unless a later one has its key.
+ */
+static const char *
+undup(const char *p, const char *end, struct cx_buf *out)
+{
+	struct member *m = NULL;
+	const char *q;
+	size_t n = 0, i, j;
+	int first = 1;
+
+	p = skip_ws(p, end);
+	if (p < end && *p == '[') {
+		cx_buf_addc(out, '[');
+		for (p = skip_ws(p + 1, end); p < end && *p != ']';) {
+			if (!first)
+				cx_buf_addc(out, ',');
+			first = 0;
+			p = skip_ws(undup(p, end, out), end);
+			if (p < end && *p == ',')
+				p = skip_ws(p + 1, end);
+		}
+		cx_buf_addc(out, ']');
+		return p < end ? p + 1 : end;
+	}
+	if (p >= end || *p != '{') {
+		q = skip_valid(p, end);
+		cx_buf_add(out, p, (size_t)(q - p));
+		return q;
+	}
+	for (p++;; n++) {
+		m = cx_grow(m, n, sizeof(*m));
+		if (!next_member(&p, end, &m[n].f, &m[n].v, &m[n].vn))
+			break;
+	}
+	cx_buf_addc(out, '{');
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n && !same_key(&m[j].f, &m[i].f); j++)
+			;
+		if (j < n)
+			continue;	/* a later one is the value */
+		if (!first)
+			cx_buf_addc(out, ',');
+		first = 0;
+		cx_buf_add(out, m[i].f.k - 1, m[i].f.klen + 2);
+		cx_buf_addc(out, ':');
+		(void)undup(m[i].v, m[i].v + m[i].vn, out);
+	}
+	cx_buf_addc(out, '}');
+	free(m);
+	return p < end ? p + 1 : end;
+}
+
 int
 cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
     struct cx_err *err, size_t *errpos)
 {
-	struct pstate ps = { line, line + len, err, NULL };
+	struct pstate ps = { line, line + len, err, NULL, 0 };
 	struct cx_field *f;
 	const char *p, *end = line + len, *k, *v;
 	int esc, anyesc = 0;
@@ -403,6 +541,17 @@ cx_rec_parse(struct cx_rec *r, const char *line, size_t len,
 			goto bad;
 		f->v = v;
 		f->vlen = (size_t)(p - v);
+		if (ps.dup) {
+			/* Nested, as at the top: the last, written once. */
+			struct cx_buf b = { 0 };
+
+			(void)undup(v, p, &b);
+			f->v = b.p;
+			f->vlen = b.len;
+			f->flags |= CX_F_OWNED;
+			r->dirty = 1;
+			ps.dup = 0;
+		}
 		p = skip_ws(p, end);
 		if (p < end && *p == ',') {
 			p = skip_ws(p + 1, end);

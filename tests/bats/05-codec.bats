@@ -75,3 +75,20 @@ setup() {
 	run -0 sh -c "'$rt' '$BATS_TEST_TMPDIR/in' | jq -r '.t | length'"
 	[ "$output" = 3000000 ]
 }
+
+@test "codec: a key given twice, at any depth, is its last and written once, as jq reads it" {
+	printf '%s\n' '{"a":1,"a":2}' \
+	    '{"c":{"a":1,"b":2,"a":3},"d":{"a":1}}' \
+	    '{"h":[{"at":1,"at":2},{"k":{"z":1,"z":[{"y":1,"y":2}]}}]}' \
+	    '{"c":{"a\u0062":1,"ab":2}}' \
+	    '{"c":{"ab":1,"a\u0062":2}}' > "$BATS_TEST_TMPDIR/in"
+	run -0 "$rt" "$BATS_TEST_TMPDIR/in"
+	[ "$output" = '{"a":2,"x":1}
+{"c":{"b":2,"a":3},"d":{"a":1},"x":1}
+{"h":[{"at":2},{"k":{"z":[{"y":2}]}}],"x":1}
+{"c":{"ab":2},"x":1}
+{"c":{"a\u0062":2},"x":1}' ]
+	printf '%s\n' "$output" | jq -S -c . > "$BATS_TEST_TMPDIR/ours"
+	jq -S -c '.x=1' "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/jq"
+	diff -u "$BATS_TEST_TMPDIR/jq" "$BATS_TEST_TMPDIR/ours"
+}

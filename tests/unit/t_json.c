@@ -188,6 +188,99 @@ test_duplicates(void)
 	cx_buf_free(&out);
 }
 
+/* In a nested object too, a key given twice is its last, written once. */
+static void
+test_nested_duplicates(void)
+{
+	static const struct { const char *in, *out, *path, *v; } c[] = {
+		{ "{\"c\":{\"a\":1,\"b\":2,\"a\":3}}",
+		    "{\"c\":{\"b\":2,\"a\":3}}\n", "c.a", "3" },
+		{ "{\"c\":{\"a\\u0062\":1,\"ab\":2}}",
+		    "{\"c\":{\"ab\":2}}\n", "c.ab", "2" },
+		{ "{\"c\":{\"ab\":1,\"a\\u0062\":2}}",
+		    "{\"c\":{\"a\\u0062\":2}}\n", "c.ab", "2" },
+		{ "{\"c\":{\"\\u0061\":1,\"\\u0061\":2,\"a\":3}}",
+		    "{\"c\":{\"a\":3}}\n", "c.a", "3" },
+		{ "{\"h\":[{\"at\":1,\"x\":2,\"at\":3},{\"at\":4}],\"k\":5}",
+		    "{\"h\":[{\"x\":2,\"at\":3},{\"at\":4}],\"k\":5}\n", NULL,
+		    NULL },
+		/* A repeat within, and of, the member itself. */
+		{ "{\"c\":{\"d\":{\"e\":1,\"e\":2},\"d\":{\"e\":3,\"e\":4}},"
+		    "\"c\":0,\"c\":{ \"f\" : [ { \"g\":1 , \"g\":2 } ] }}",
+		    "{\"c\":{\"f\":[{\"g\":2}]}}\n", "c.f", "[{\"g\":2}]" },
+		/* Keys alike but not the same stay, each in its own object. */
+		{ "{\"c\":{\"ab\":1,\"ba\":2,\"a\":{\"ab\":3},\"b\":[{\"ab\":4}]}}",
+		    NULL, "c.a.ab", "3" },
+		{ "{\"c\":{\"a\":1,\"b\":\"\\\"a\\\":2\"}}", NULL, "c.a", "1" },
+	};
+	struct cx_rec r = { 0 };
+	struct cx_buf out = { 0 };
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ok(cx_rec_parse(&r, c[i].in, strlen(c[i].in), NULL, NULL) == 0,
+		    "nested duplicate keys read: %s", c[i].in);
+		out.len = 0;
+		cx_rec_write(&r, &out);
+		if (c[i].out != NULL)
+			ok(strcmp(cx_buf_str(&out), c[i].out) == 0, "nested: "
+			    "the last kept, the others not written: %s", out.p);
+		else
+			ok(out.len == strlen(c[i].in) + 1 && memcmp(out.p,
+			    c[i].in, out.len - 1) == 0, "no repeat: written "
+			    "back byte for byte: %s", c[i].in);
+		if (c[i].path != NULL)
+			ok(cx_json_path(&r, c[i].path, &v, &n) == 0 &&
+			    n == strlen(c[i].v) && memcmp(v, c[i].v, n) == 0,
+			    "nested: %s is read as %s", c[i].path, c[i].v);
+	}
+	cx_rec_free(&r);
+	cx_buf_free(&out);
+}
+
+/* As deep as a record may be, a repeat at the bottom is found. */
+static void
+test_deep_duplicates(void)
+{
+	struct cx_rec r = { 0 };
+	struct cx_buf b = { 0 }, want = { 0 }, out = { 0 };
+	size_t i;
+
+	cx_buf_adds(&b, "{\"a\":");
+	cx_buf_adds(&want, "{\"a\":");
+	for (i = 0; i < 254; i++) {
+		cx_buf_adds(&b, i % 2 ? "[" : "{\"k\":0,\"k\":");
+		cx_buf_adds(&want, i % 2 ? "[" : "{\"k\":");
+	}
+	cx_buf_adds(&b, "{\"z\":1,\"z\":2}");
+	cx_buf_adds(&want, "{\"z\":2}");
+	for (i = 254; i-- > 0;) {
+		cx_buf_adds(&b, i % 2 ? "]" : "}");
+		cx_buf_adds(&want, i % 2 ? "]" : "}");
+	}
+	cx_buf_adds(&b, "}");
+	cx_buf_adds(&want, "}\n");
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0,
+	    "256 deep, a repeat at each object, parses");
+	cx_rec_write(&r, &out);
+	ok(out.len == want.len && memcmp(out.p, want.p, out.len) == 0,
+	    "256 deep: each object written with its last only");
+	b.len = 0;
+	cx_buf_adds(&b, "{\"a\":");
+	for (i = 0; i < 256; i++)
+		cx_buf_adds(&b, "{\"k\":1,\"k\":");
+	cx_buf_adds(&b, "1");
+	for (i = 0; i < 257; i++)
+		cx_buf_addc(&b, '}');
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == -1,
+	    "257 deep is still refused");
+	cx_rec_free(&r);
+	cx_buf_free(&b);
+	cx_buf_free(&want);
+	cx_buf_free(&out);
+}
+
 struct seen {
 	struct cx_buf	 b;
 	int		 n;
@@ -240,6 +333,8 @@ main(void)
 	test_edit();
 	test_strings();
 	test_duplicates();
+	test_nested_duplicates();
+	test_deep_duplicates();
 	test_each_fields();
 	return done_testing();
 }
