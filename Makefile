@@ -60,8 +60,8 @@ $(BIN)/%: cmd/%.c $(O)/cmd/tool.o $(O)/libcx.a lib/cx.h cmd/tool.h
 	    $(filter $(O)/cmd/%.o,$^) $(O)/libcx.a $(LDLIBS)
 
 # A tool in more than one file: its other parts.
-$(BIN)/cx-ingest: $(O)/cmd/ingest-reg.o cmd/ingest.h
-$(O)/cmd/ingest-reg.o: cmd/ingest-reg.c cmd/ingest.h cmd/tool.h lib/cx.h
+$(BIN)/cx-ingest: $(O)/cmd/ingest-reg.o $(O)/cmd/ingest-conv.o cmd/ingest.h
+$(O)/cmd/ingest-%.o: cmd/ingest-%.c cmd/ingest.h cmd/tool.h lib/cx.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -Icmd -c -o $@ $<
 

@@ -3,9 +3,9 @@
  *
  * Each row becomes a ticket: its columns named through a column map, its
  * fields validated and normalised (lib/intake.c), and what it becomes
- * decided in ingest-reg.c.  A row that cannot be registered is reported
- * with its file and line and set aside in the rejects with the reason;
- * the rest of the input goes on.
+ * decided in ingest-reg.c and ingest-conv.c.  A row that cannot be
+ * registered is reported with its file and line and set aside in the
+ * rejects with the reason; the rest of the input goes on.
  *
  * In spool mode the tickets of a run are committed in batches, each a
  * spool transaction with the registry's keys (lib/reg.c), which makes a

@@ -1,8 +1,8 @@
 /*
- * ingest.h: what the two halves of cx-ingest share.  cx-ingest.c reads
- * the exports row by row; ingest-reg.c decides what each row becomes: a
- * ticket, a follow-up, a message of a conversation, a duplicate or a
- * reject.
+ * ingest.h: what the parts of cx-ingest share.  cx-ingest.c reads the
+ * exports row by row; ingest-reg.c decides what each row becomes: a
+ * ticket, a follow-up, a duplicate or a reject, and ingest-conv.c what
+ * becomes of a message of a conversation.
  */
 #ifndef INGEST_H
 #define INGEST_H
@@ -60,6 +60,12 @@ void	 reject(const char *file, unsigned long line, const char *why,
 	    const char *raw, size_t rawlen);
 /* A row read and built: registered, or known already. */
 void	 register_item(const struct item *);
+/* A new ticket, or a follow-up to the open ticket of its order. */
+void	 open_ticket(const struct item *);
+/* A message of a conversation: joined to its ticket, held, or a ticket. */
+void	 converse(const struct item *);
+/* The messages held for a key, and for those they free, in turn. */
+void	 release(const struct cx_key *);
 /* Spool mode: what is registered so far, committed. */
 void	 commit(void);
 /* The tickets reopened by what their customers wrote, staged. */
