@@ -588,13 +588,21 @@ read_state(struct cx_spool *sp, struct state *st, struct cx_err *err)
 		if (++line > 1 && n == 0)
 			continue;
 		if (state_line(st, l, n, line) == -1) {
-			cx_seterr(err, "%s/state:%lu: unreadable line \"%.*s\"",
-			    sp->path, line, (int)(n > 60 ? 60 : n), l);
+			cx_seterr(err, line == 1 ? "%s/state:%lu: \"%.*s\" is "
+			    "no state this release reads (cx-state 2); see "
+			    "Recovery in cx-spool(5)" : "%s/state:%lu: "
+			    "unreadable line \"%.*s\": the state is damaged; "
+			    "see Recovery in cx-spool(5)", sp->path, line,
+			    (int)(n > 60 ? 60 : n), l);
 			r = -1;
 		}
 	}
-	if (r == 0 && line == 0)
-		st->version = STATE_VERSION;	/* empty: no commit yet */
+	/* Written whole, and renamed into place: never empty but damaged. */
+	if (r == 0 && line == 0) {
+		cx_seterr(err, "%s/state: empty: the state is damaged; see "
+		    "Recovery in cx-spool(5)", sp->path);
+		r = -1;
+	}
 	cx_buf_free(&b);
 	return r;
 }
