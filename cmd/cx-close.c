@@ -486,8 +486,11 @@ setup(void)
 	    &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if ((G.reg = cx_reg_open_named(G.sp, "close-keys", "close-seq",
-	    &e)) == NULL || (!G.dry && (G.index = cx_index_open(G.sp,
-	    &e)) == NULL))
+	    &e)) == NULL)
+		errx(CX_EXIT_ERR, "%s%s", e.msg, errno == EBADMSG ? "; move "
+		    "close-keys and close-seq aside for a new one, which knows "
+		    "no row applied before (cx-spool(5))" : "");
+	if (!G.dry && (G.index = cx_index_open(G.sp, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	G.rej = cx_batch_new();
 }

@@ -411,6 +411,9 @@ int	 cx_spool_read(struct cx_spool *, const char *dir, const char *name,
 /* 1 if dir/name is there, 0 if not, -1 and why if that cannot be told. */
 int	 cx_spool_has(struct cx_spool *, const char *dir, const char *name,
 	    struct cx_err *);
+/* 1 if dir holds no file or is not there (it is not made), 0 if it holds
+ * one, -1 and why if that cannot be told. */
+int	 cx_spool_empty(struct cx_spool *, const char *dir, struct cx_err *);
 /*
  * A ticket's file read into text and parsed into r (which borrows text);
  * -1 if it cannot be read, 1 with "SPOOL/DIR/NAME:1: why" if it is no
@@ -435,10 +438,13 @@ struct cx_reg_entry {
 #define CX_REG_ORDER	'c'
 #define CX_REG_REJECT	'r'
 #define CX_REG_MESSAGE	'm'		/* a message: its ticket */
-/* The registry of a spool begun, or in memory only for NULL. */
+/* The registry of a spool begun, or in memory only for NULL.  NULL and
+ * why if it cannot be read, with errno EBADMSG where its files are
+ * damaged (cx-spool(5)): a seq or keys lost, cut short or garbled, or no
+ * seq in a spool with tickets. */
 struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
 /* One in files of other names than keys and seq (names kept, not
- * copied). */
+ * copied); one not there in a spool with tickets is new, not lost. */
 struct cx_reg *cx_reg_open_named(struct cx_spool *, const char *keys,
 	    const char *seq, struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);

@@ -19,6 +19,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +34,7 @@ struct cx_reg {
 	const char		*keysname;	/* "keys", "close-keys" */
 	const char		*seqname;	/* "seq", "close-seq" */
 	int			 dry;		/* read only: nothing written */
+	int			 noseq;		/* no seq file: nothing committed */
 	off_t			 keyslen;	/* committed bytes of keys */
 	struct {
 		char		 date[9];	/* YYYYMMDD */
@@ -119,6 +122,22 @@ seq_line(struct cx_reg *g, const char *l, size_t n, unsigned long line)
 	return -1;
 }
 
+/* What the registry's files say is damage: errno EBADMSG tells it from
+ * a file that could not be read. */
+static int
+damaged(struct cx_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	errno = EBADMSG;
+	return -1;
+}
+
 static int
 read_seq(struct cx_reg *g, struct cx_err *err)
 {
@@ -128,15 +147,20 @@ read_seq(struct cx_reg *g, struct cx_err *err)
 	size_t n;
 	int r = 0;
 
-	if (cx_spool_read(g->sp, ".", g->seqname, &b, err) == -1)
-		return errno == ENOENT ? 0 : -1;
+	if (cx_spool_read(g->sp, ".", g->seqname, &b, err) == -1) {
+		g->noseq = errno == ENOENT;
+		return g->noseq ? 0 : -1;
+	}
 	for (p = b.p, end = p + b.len; r == 0 && cx_line(&p, end, &l, &n);)
-		if (seq_line(g, l, n, ++line) == -1) {
-			cx_seterr(err, "%s/seq:%lu: unreadable line \"%.*s\"",
-			    cx_spool_path(g->sp), line, (int)(n > 60 ? 60 : n),
-			    l);
-			r = -1;
-		}
+		if (seq_line(g, l, n, ++line) == -1)
+			r = damaged(err, line == 1 ? "%s/%s:%lu: \"%.*s\" is no "
+			    "registry this release reads (cx-seq 1)" :
+			    "%s/%s:%lu: unreadable line \"%.*s\": the registry "
+			    "is damaged", cx_spool_path(g->sp), g->seqname, line,
+			    (int)(n > 60 ? 60 : n), l);
+	if (r == 0 && line == 0)
+		r = damaged(err, "%s/%s: empty: the registry is damaged",
+		    cx_spool_path(g->sp), g->seqname);
 	cx_buf_free(&b);
 	return r;
 }
@@ -173,7 +197,8 @@ parse_line(const char *l, size_t n, struct keyline *kl)
 	for (k = 0; k < 4 && cx_word(&p, end, &w[k], &wl[k]); k++)
 		;
 	if (k != 4 || p != end || cx_digits(w[0], wl[0], &kl->serial) == -1 ||
-	    wl[1] != 1 || cx_key_parse(w[2], wl[2], &kl->key) == -1)
+	    wl[1] != 1 || strchr("scmr", w[1][0]) == NULL ||
+	    cx_key_parse(w[2], wl[2], &kl->key) == -1)
 		return -1;
 	kl->kind = w[1][0];
 	kl->id = w[3];
@@ -195,6 +220,30 @@ keys_line(struct cx_reg *g, const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * Without a seq, keys is either the log of a registry's first commit,
+ * which died before its seq, or a log whose seq was lost.  Its first line
+ * tells them apart: a commit that happened has a number the spool's state
+ * has passed.  0 if it is a dead commit's, 1 if not, -1 if it cannot be
+ * read.
+ */
+static int
+committed(struct cx_reg *g, int fd)
+{
+	char b[24];
+	unsigned long serial;
+	ssize_t n;
+	size_t i;
+
+	if ((n = pread(fd, b, sizeof(b), 0)) <= 0)
+		return (int)n;
+	for (i = 0; i < (size_t)n && b[i] >= '0' && b[i] <= '9'; i++)
+		;
+	/* What no commit wrote is not taken for one. */
+	return i < (size_t)n && cx_digits(b, i, &serial) == 0 &&
+	    serial >= cx_spool_serial(g->sp) ? 0 : 1;
+}
+
 static int
 read_keys(struct cx_reg *g, struct cx_err *err)
 {
@@ -204,16 +253,41 @@ read_keys(struct cx_reg *g, struct cx_err *err)
 	size_t n;
 	int fd, r = 0;
 
+	/* Made only where nothing is committed: one lost is not made up. */
 	if ((fd = cx_spool_openat(g->sp, g->keysname, g->dry ? O_RDONLY :
-	    O_RDWR | O_CREAT, err)) == -1)
-		return g->dry && errno == ENOENT && g->keyslen == 0 ? 0 : -1;
+	    g->keyslen == 0 ? O_RDWR | O_CREAT : O_RDWR, err)) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		if (g->keyslen == 0)
+			return 0;
+		return damaged(err, "%s/%s: not there, and %lld bytes of it "
+		    "are committed: the registry is damaged", path,
+		    g->keysname, (long long)g->keyslen);
+	}
 	/* Keys past the committed length belong to a commit that died. */
-	if ((len = lseek(fd, 0, SEEK_END)) < g->keyslen) {
-		cx_seterr(err, "%s/%s: %lld bytes, and %lld are committed: "
-		    "the registry is damaged", path, g->keysname,
-		    (long long)len, (long long)g->keyslen);
+	if ((len = lseek(fd, 0, SEEK_END)) == -1) {
+		cx_seterr(err, "%s/%s: %s", path, g->keysname,
+		    strerror(errno));
 		close(fd);
 		return -1;
+	}
+	if (len > 0 && g->noseq && (r = committed(g, fd)) != 0) {
+		if (r == -1) {
+			cx_seterr(err, "%s/%s: %s", path, g->keysname,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		return damaged(err, "%s/%s: not there, and %s/%s holds %lld "
+		    "bytes committed: the registry is lost", path, g->seqname,
+		    path, g->keysname, (long long)len);
+	}
+	if (len < g->keyslen) {
+		close(fd);
+		return damaged(err, "%s/%s: %lld bytes, and %lld are "
+		    "committed: the registry is damaged", path, g->keysname,
+		    (long long)len, (long long)g->keyslen);
 	}
 	if (!g->dry && len > g->keyslen && ftruncate(fd, g->keyslen) == -1) {
 		cx_seterr(err, "%s/%s: %s", path, g->keysname,
@@ -229,27 +303,38 @@ read_keys(struct cx_reg *g, struct cx_err *err)
 	while (r == 0 && seen < g->keyslen &&
 	    (r = cx_in_line(&in, &l, &n, err)) == 1) {
 		seen += (off_t)n + 1;
-		r = keys_line(g, l, n) == 0 ? 0 : -1;
-		if (r == -1)
-			cx_seterr(err, "%s/%s:%lu: unreadable line", path,
-			    g->keysname, in.lineno);
+		r = keys_line(g, l, n) == 0 ? 0 : damaged(err, "%s/%s:%lu: "
+		    "unreadable line: the registry is damaged", path,
+		    g->keysname, in.lineno);
 	}
 	cx_in_close(&in);
 	return r == -1 ? -1 : 0;
 }
 
-struct cx_reg *
-cx_reg_open(struct cx_spool *sp, struct cx_err *err)
+/*
+ * Whether the spool has a ticket anywhere: then the tickets were numbered,
+ * and a registry that is not there was lost, not never made.
+ */
+static int
+numbered(struct cx_spool *sp, struct cx_err *err)
 {
-	return cx_reg_open_named(sp, "keys", "seq", err);
+	static const char *const dirs[] = { "new", "classified", "open",
+	    "closed", "archive" };
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((r = cx_spool_empty(sp, dirs[i], err)) != 1)
+			return r == 0 ? 1 : -1;
+	return 0;
 }
 
-/* A registry of its own, in files of those names (cx-close's). */
-struct cx_reg *
-cx_reg_open_named(struct cx_spool *sp, const char *keys, const char *seq,
-    struct cx_err *err)
+static struct cx_reg *
+reg_open(struct cx_spool *sp, const char *keys, const char *seq,
+    int tickets, struct cx_err *err)
 {
 	struct cx_reg *g = cx_alloc(sizeof(*g));
+	int r, e;
 
 	g->sp = sp;
 	g->keysname = keys;
@@ -257,11 +342,32 @@ cx_reg_open_named(struct cx_spool *sp, const char *keys, const char *seq,
 	if (sp == NULL)
 		return g;
 	g->dry = cx_spool_readonly(sp);
-	if (read_seq(g, err) == -1 || read_keys(g, err) == -1) {
+	if ((r = read_seq(g, err)) == 0 && g->noseq && tickets &&
+	    (r = numbered(sp, err)) == 1)
+		r = damaged(err, "%s/%s: not there, and the spool has tickets: "
+		    "the registry is lost", cx_spool_path(sp), seq);
+	if (r == -1 || read_keys(g, err) == -1) {
+		e = errno;
 		cx_reg_free(g);
+		errno = e;
 		return NULL;
 	}
 	return g;
+}
+
+/* cx-ingest's, whose tickets are in the spool. */
+struct cx_reg *
+cx_reg_open(struct cx_spool *sp, struct cx_err *err)
+{
+	return reg_open(sp, "keys", "seq", 1, err);
+}
+
+/* A registry of its own, in files of those names (cx-close's). */
+struct cx_reg *
+cx_reg_open_named(struct cx_spool *sp, const char *keys, const char *seq,
+    struct cx_err *err)
+{
+	return reg_open(sp, keys, seq, 0, err);
 }
 
 void

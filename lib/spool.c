@@ -876,6 +876,33 @@ cx_spool_has(struct cx_spool *sp, const char *dir, const char *name,
 	return errno == ENOENT ? 0 : fail(sp, err, dir, name);
 }
 
+/* 1 if a directory of the spool holds no file, or is not there; 0 if it
+ * holds one; -1 if it cannot be read.  It is not made. */
+int
+cx_spool_empty(struct cx_spool *sp, const char *dir, struct cx_err *err)
+{
+	struct dirent *d;
+	DIR *dp;
+	int fd, r = 1;
+
+	if ((fd = openat(sp->dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 1 : fail(sp, err, dir, NULL);
+	if ((dp = fdopendir(fd)) == NULL) {
+		fail(sp, err, dir, NULL);
+		close(fd);
+		return -1;
+	}
+	errno = 0;
+	while (r == 1 && (d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.')
+			r = 0;
+	if (r == 1 && errno != 0)
+		r = fail(sp, err, dir, NULL);
+	closedir(dp);
+	return r;
+}
+
 static int
 cmpname(const void *a, const void *b)
 {

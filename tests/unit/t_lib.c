@@ -371,6 +371,13 @@ test_registry(void)
 	ok(cx_reg_commit(g, &e) == 0, "second commit");
 	cx_reg_free(g);
 	cx_spool_end(sp);
+	sp = begin("spool");
+	ok(sp != NULL && (g = cx_reg_open(sp, &e)) != NULL &&
+	    cx_reg_find(g, 's', cx_key_of("a", 1), NULL) &&
+	    cx_reg_find(g, 'c', cx_key_of("c", 1), NULL),
+	    "every line of the log read back");
+	cx_reg_free(g);
+	cx_spool_end(sp);
 	/* The keys log cut short is damage, not a reason to make it up. */
 	snprintf(path, sizeof(path), "%s/spool/keys", tap_tmpdir());
 	truncate(path, 10);
