@@ -67,13 +67,19 @@ held_free(struct held *h)
 	free(h);
 }
 
-/* The ticket a message joins: of the message it answers, or of its
- * conversation. */
+/* How a message found the ticket it joins. */
+enum { BY_NAME = 1, BY_TO, BY_CONV };
+
+/* The ticket a message joins: of the message it answers (BY_TO), or of
+ * its conversation (BY_CONV); 0 if neither has one. */
 static int
 thread_of(const struct cx_intake_msg *m, struct cx_reg_entry *e)
 {
-	return (m->has_to && cx_reg_find(G.reg, CX_REG_MESSAGE, m->to, e)) ||
-	    (m->has_conv && cx_reg_find(G.reg, CX_REG_MESSAGE, m->conv, e));
+	if (m->has_to && cx_reg_find(G.reg, CX_REG_MESSAGE, m->to, e))
+		return BY_TO;
+	if (m->has_conv && cx_reg_find(G.reg, CX_REG_MESSAGE, m->conv, e))
+		return BY_CONV;
+	return 0;
 }
 
 /*
@@ -84,7 +90,7 @@ thread_of(const struct cx_intake_msg *m, struct cx_reg_entry *e)
  * a ticket to reopen.
  */
 static int
-reopen(const struct item *it, const char *id)
+reopen(const struct item *it, const char *id, const char *elem)
 {
 	const struct cx_intake_msg *m = it->msg;
 	struct cx_act_ctx ctx = { NULL, NULL, -1, "cx-ingest" };
@@ -118,7 +124,7 @@ reopen(const struct item *it, const char *id)
 	a.note = "the customer wrote again";
 	if (cx_action_apply(&ctx, &a, &r, &e) != CX_ACT_REROUTES)
 		goto out;
-	cx_rec_insert_by_time(&r, "conversation", m->elem.p, m->at);
+	cx_rec_insert_by_time(&r, "conversation", elem, m->at);
 	cx_rec_insert_by_time(&r, "history", m->hist.p, m->at);
 	cx_rec_write(&r, &G.reopened);
 	cx_buf_add(&G.reopened_ids, id, strlen(id) + 1);
@@ -153,17 +159,29 @@ commit_reopened(void)
 
 /* A message joins its ticket's conversation, at its own time. */
 static void
-join(const struct item *it, const struct cx_reg_entry *found)
+join(const struct item *it, const struct cx_reg_entry *found, int by)
 {
 	const struct cx_intake_msg *m = it->msg;
-	struct cx_join j = { "conversation", m->elem.p, m->hist.p, m->at };
+	struct cx_join j = { "conversation", NULL, m->hist.p, m->at };
 	struct cx_reg_entry e = *found;
-	struct cx_buf why = { 0 };
+	struct cx_buf why = { 0 }, elem = { 0 };
+	struct cx_key k[2];
 	struct cx_err err;
 	char *id = cx_strndup(found->id, strlen(found->id));
+	size_t n = 0;
 	int r;
 
 	e.id = id;
+	/* Kept with it: its source key, its own key, and the key of the
+	 * message it answers, which the registry has for this ticket now
+	 * (cx-spool(5)). */
+	if (m->has_self)
+		k[n++] = m->self;
+	if (by == BY_TO && !(n > 0 && memcmp(&k[0], &m->to,
+	    sizeof(m->to)) == 0))
+		k[n++] = m->to;
+	cx_thread_elem(m->elem.p, it->key, k, n, &elem);
+	j.elem = elem.p;
 	if (G.t.spool == NULL) {
 		if (!G.dry) {
 			cx_buf_adds(&G.t.out, "{\"followup_of\":");
@@ -174,7 +192,7 @@ join(const struct item *it, const struct cx_reg_entry *found)
 	} else if ((r = cx_batch_join(G.b, G.sp, &e, &j, &err)) != 0) {
 		if (r == -2)
 			errx(CX_EXIT_ERR, "%s", err.msg);
-		if (!m->team && reopen(it, id) == 0)
+		if (!m->team && reopen(it, id, j.elem) == 0)
 			goto joined;
 		if (!m->team)
 			open_ticket(it);	/* the ticket is closed */
@@ -198,6 +216,7 @@ joined:
 	}
 out:
 	cx_buf_free(&why);
+	cx_buf_free(&elem);
 	free(id);
 }
 
@@ -248,6 +267,7 @@ converse(const struct item *it)
 {
 	const struct cx_intake_msg *m = it->msg;
 	struct cx_reg_entry e;
+	int by;
 
 	/* A mail that names its ticket ([CX-...] in the subject, or one of
 	 * our messages answered) joins it while it is open, and reopens it
@@ -255,11 +275,11 @@ converse(const struct item *it)
 	if (it->ticket != NULL && named(it)) {
 		e.id = it->ticket;
 		e.serial = 0;
-		join(it, &e);
+		join(it, &e, BY_NAME);
 		return;
 	}
-	if (thread_of(m, &e))
-		join(it, &e);
+	if ((by = thread_of(m, &e)) != 0)
+		join(it, &e, by);
 	else if (!m->team && !m->has_to)
 		open_ticket(it);
 	else if (m->has_to || m->has_conv)

@@ -181,6 +181,39 @@ rec_id(const struct cx_rec *r, struct cx_buf *id)
 	return cx_json_str(f->v, f->vlen, id);
 }
 
+/*
+ * A row of a conversation as it is stored, with the message keys it
+ * registers kept in its source (cx-spool(5)): its own and its
+ * conversation's for a new ticket; for a follow-up, its conversation's
+ * only where no ticket has it yet, as followed() registers them.  body
+ * holds the piece's members where it has no record.
+ */
+static void
+with_thread(const struct item *it, int followup, struct item *piece,
+    struct cx_buf *body)
+{
+	const struct cx_intake_msg *m = it->msg;
+	struct cx_key k[2];
+	size_t n = 0;
+
+	*piece = *it;
+	if (m == NULL || !m->threaded)
+		return;
+	if (m->has_self)
+		k[n++] = m->self;
+	if (m->has_conv && !(followup && cx_reg_find(G.reg, CX_REG_MESSAGE,
+	    m->conv, NULL)) && !(n > 0 && memcmp(&k[0], &m->conv,
+	    sizeof(m->conv)) == 0))
+		k[n++] = m->conv;
+	if (it->rec != NULL)
+		cx_thread_set(it->rec, k, n);
+	else if (n > 0) {
+		cx_thread_body(it->body, it->blen, k, n, body);
+		piece->body = body->p;
+		piece->blen = body->len;
+	}
+}
+
 /* A follow-up of a conversation's export: what answers it joins e. */
 static void
 followed(const struct item *it, const struct cx_reg_entry *e)
@@ -210,20 +243,22 @@ void
 open_ticket(const struct item *it)
 {
 	struct cx_reg_entry e;
-	struct cx_buf id = { 0 }, text = { 0 };
+	struct cx_buf id = { 0 }, text = { 0 }, body = { 0 };
+	struct item piece;
 
 	if (it->has_order && !(G.t.spool == NULL && it->rec != NULL &&
 	    cx_rec_get(it->rec, "id") != NULL) &&
 	    cx_reg_find(G.reg, CX_REG_ORDER, it->okey, &e)) {
+		with_thread(it, 1, &piece, &body);
 		if (G.t.spool == NULL) {
-			ticket_text(it, e.id, 1, &text);
+			ticket_text(&piece, e.id, 1, &text);
 			if (!G.dry)
 				cx_buf_add(&G.t.out, text.p, text.len);
 			G.nfollow++;
 			followed(it, &e);
 			goto out;
 		}
-		if (followup(it, &e) == 0) {
+		if (followup(&piece, &e) == 0) {
 			/* The ticket's commit: its batch is where it lives. */
 			cx_reg_add_to(G.reg, CX_REG_SOURCE, it->key, &e);
 			G.nfollow++;
@@ -240,11 +275,12 @@ open_ticket(const struct item *it)
 	if (it->has_order)
 		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
 	G.nreg++;
+	with_thread(it, 0, &piece, &body);
 	if (G.t.spool != NULL) {
-		ticket_text(it, id.p, 0, &text);
+		ticket_text(&piece, id.p, 0, &text);
 		cx_batch_ticket(G.b, id.p, text.p, text.len);
 	} else if (!G.dry)
-		ticket_text(it, id.p, 0, &G.t.out);
+		ticket_text(&piece, id.p, 0, &G.t.out);
 	/* The messages that answer it, or its conversation, may go. */
 	if (it->msg != NULL && it->msg->threaded && it->msg->has_self) {
 		cx_reg_add(G.reg, CX_REG_MESSAGE, it->msg->self, id.p);
@@ -257,6 +293,7 @@ open_ticket(const struct item *it)
 out:
 	cx_buf_free(&id);
 	cx_buf_free(&text);
+	cx_buf_free(&body);
 }
 
 void

@@ -764,6 +764,19 @@ int	 cx_intake_rec(struct cx_rec *, const struct cx_intake_ctx *,
 	    const char *file, unsigned long line, struct cx_key *,
 	    int *has_order, struct cx_key *order_key, struct cx_err *);
 
+/*
+ * rebuild.c: the registry as the tickets keep it (cx-spool(5)).  The
+ * message keys (CX_REG_MESSAGE) a piece of a ticket registers are kept
+ * in its source, as "thread": set in a record's source; in a body of
+ * members without braces, into out; and in an entry of "conversation",
+ * with its source key too, into out.
+ */
+void	 cx_thread_set(struct cx_rec *, const struct cx_key *, size_t);
+void	 cx_thread_body(const char *body, size_t, const struct cx_key *,
+	    size_t, struct cx_buf *out);
+void	 cx_thread_elem(const char *elem, struct cx_key source,
+	    const struct cx_key *, size_t, struct cx_buf *out);
+
 /* thread.c: the messages of a conversation (cx-columns(5)). */
 struct cx_intake_msg {
 	int		 threaded;	/* a message of a conversation */

@@ -26,9 +26,13 @@ thread() {
 	check_eq thread "$(thread sp)" \
 	    'CX-20261124-0001 1004,1002,1003 replied@09:05 customer_reply@09:10 replied@09:20 registered@09:00
 CX-20261124-0002 1008 customer_reply@11:01 registered@09:00'
-	check_eq entry "$(jq -c 'select(.id == "CX-20261124-0001") | .conversation[0], .history[0]' sp/new/*.jsonl)" \
+	check_eq entry "$(jq -c 'select(.id == "CX-20261124-0001") | (.conversation[0] | del(.source)), .history[0]' sp/new/*.jsonl)" \
 	    '{"at":"2026-11-23T09:05:00+08:00","from":"team","by":"shop_li","ext":"1004","text":"收到，正在查询"}
 {"at":"2026-11-23T09:05:00+08:00","by":"shop_li","action":"replied"}'
+	# Each message keeps the registry's keys it is known by
+	# (cx-spool(5)): its row's, its own, and the one it answers.
+	check_eq keys "$(jq -c 'select(.id == "CX-20261124-0001") | [.source.thread, (.conversation[] | [.ext, .source.key, .source.thread])] | tostring | gsub("[0-9a-f]{32}"; "K")' sp/new/*.jsonl)" \
+	    '"[[\"K\"],[\"1004\",\"K\",[\"K\",\"K\"]],[\"1002\",\"K\",[\"K\",\"K\"]],[\"1003\",\"K\",[\"K\",\"K\"]]]"'
 	# set channel: every row's channel; author: the customer.
 	check_eq ticket "$(jq -c '[.channel, .customer.id, .source.ext, .text]' sp/new/*.jsonl)" \
 	    '["weibo","u100","1001","快递三天没动了"]
