@@ -759,6 +759,8 @@ int	 cx_intake_build(struct cx_intake *,
 	    const struct cx_intake_ctx *, struct cx_intake_out *,
 	    struct cx_err *);
 void	 cx_intake_free(struct cx_intake *);
+/* The key of a record's customer and order; 1 if it has both. */
+int	 cx_intake_order(const struct cx_rec *, struct cx_key *);
 /* A JSON Lines record made a ticket body in place; its keys. */
 int	 cx_intake_rec(struct cx_rec *, const struct cx_intake_ctx *,
 	    const char *file, unsigned long line, struct cx_key *,

@@ -615,6 +615,40 @@ rec_channel(struct cx_rec *r, const struct cx_intake_ctx *c)
 }
 
 /*
+ * The customer and order of a record, as the key of its follow-ups: the
+ * same customer name as a CSV row gives (see customer()), from the
+ * contacts as registration normalises them.  1 if it has both.
+ */
+int
+cx_intake_order(const struct cx_rec *r, struct cx_key *okey)
+{
+	struct cx_buf s = { 0 }, v = { 0 }, who = { 0 };
+	int has = 0;
+
+	if (rec_str(r, "customer.phone", &s) == 0 &&
+	    cx_norm_phone(s.p, s.len, &v) == 0)
+		who_is(&who, "p:", &v);
+	v.len = 0;
+	if (who.len == 0 && rec_str(r, "customer.email", &s) == 0 &&
+	    cx_norm_email(s.p, s.len, &v) == 0)
+		who_is(&who, "e:", &v);
+	if (rec_str(r, "customer.id", &s) == 0) {
+		who.len = 0;
+		who_is(&who, "i:", &s);
+	}
+	if (who.len > 0 && rec_str(r, "order_id", &v) == 0) {
+		cx_buf_addc(&who, 0);
+		cx_buf_add(&who, v.p, v.len);
+		*okey = cx_key_of(who.p, who.len);
+		has = 1;
+	}
+	cx_buf_free(&s);
+	cx_buf_free(&v);
+	cx_buf_free(&who);
+	return has;
+}
+
+/*
  * A record read as JSON Lines is a ticket already (from another spool, or
  * cx-ingest in filter mode): it is checked and normalised as a CSV row
  * would be, and given what registration adds; its source key and its
@@ -625,7 +659,7 @@ cx_intake_rec(struct cx_rec *r, const struct cx_intake_ctx *c,
     const char *file, unsigned long line, struct cx_key *key, int *has_order,
     struct cx_key *okey, struct cx_err *err)
 {
-	struct cx_buf s = { 0 }, v = { 0 }, who = { 0 };
+	struct cx_buf s = { 0 }, v = { 0 };
 	char hex[33];
 	int rc = -1;
 
@@ -650,27 +684,12 @@ cx_intake_rec(struct cx_rec *r, const struct cx_intake_ctx *c,
 		cx_buf_adds(&v, "\"}");
 		cx_rec_set_raw(r, "source", v.p, v.len);
 	}
-	/* The same customer name as a CSV row gives (see customer()). */
-	if (norm_contact(r, "customer.phone", "phone", cx_norm_phone, &s) == 0)
-		who_is(&who, "p:", &s);
-	if (norm_contact(r, "customer.email", "email", cx_norm_email, &s) == 0 &&
-	    who.len == 0)
-		who_is(&who, "e:", &s);
-	if (rec_str(r, "customer.id", &s) == 0) {
-		who.len = 0;
-		who_is(&who, "i:", &s);
-	}
-	*has_order = 0;
-	if (who.len > 0 && rec_str(r, "order_id", &v) == 0) {
-		cx_buf_addc(&who, 0);
-		cx_buf_add(&who, v.p, v.len);
-		*okey = cx_key_of(who.p, who.len);
-		*has_order = 1;
-	}
+	(void)norm_contact(r, "customer.phone", "phone", cx_norm_phone, &s);
+	(void)norm_contact(r, "customer.email", "email", cx_norm_email, &s);
+	*has_order = cx_intake_order(r, okey);
 	rc = 0;
 out:
 	cx_buf_free(&s);
 	cx_buf_free(&v);
-	cx_buf_free(&who);
 	return rc;
 }
