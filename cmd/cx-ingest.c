@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <unistd.h>
 
 #include "ingest.h"
+
+enum { OPT_REBUILD = 300, OPT_FORCE };
 
 static const struct tool_opt opts[] = {
 	{ 'c', "channel", "channel", "the channel of rows that name none" },
@@ -36,6 +39,10 @@ static const struct tool_opt opts[] = {
 	    "nothing" },
 	{ 'r', "rejects", "rejects", "filter mode: append rejected rows to "
 	    "this file" },
+	{ OPT_FORCE, "force", NULL, "with --rebuild-keys: rebuild a registry "
+	    "that reads as it should" },
+	{ OPT_REBUILD, "rebuild-keys", NULL, "rebuild the spool's registry "
+	    "from its tickets (cx-spool(5))" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -45,7 +52,9 @@ struct ingest G = {
 		.synopsis = "cx-ingest [-nq] [-c channel] [-e charset] "
 		    "[-f format] [-m map] [-r rejects]\n"
 		    "                 [-s spool] [-z zone] [--now time] "
-		    "[file ...]",
+		    "[file ...]\n"
+		    "       cx-ingest [-nq] --rebuild-keys [--force] "
+		    "[-s spool]",
 		.opts = opts,
 		.flags = TOOL_SPOOL | TOOL_CLOCK,
 	},
@@ -347,6 +356,16 @@ check_maps(void)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 }
 
+/* A registry that cannot be read; a damaged one says how to recover. */
+static void __attribute__((noreturn))
+registry_error(const struct cx_err *e)
+{
+	if (errno == EBADMSG)
+		errx(CX_EXIT_ERR, "%s; rebuild it from the tickets: cx-ingest "
+		    "-s %s --rebuild-keys", e->msg, G.t.spool);
+	errx(CX_EXIT_ERR, "%s", e->msg);
+}
+
 static void
 setup(void)
 {
@@ -390,7 +409,54 @@ setup(void)
 		G.t.spool = NULL;	/* filter mode, or a dry run on a spool
 					 * to be */
 	if ((G.reg = cx_reg_open(G.sp, &e)) == NULL)
+		registry_error(&e);
+}
+
+/*
+ * --rebuild-keys: the registry made again from the spool's tickets and
+ * rejects (lib/rebuild.c), in one commit, where it is damaged or lost;
+ * one that reads as it should only with --force.
+ */
+static int
+rebuild(int argc)
+{
+	struct cx_rebuilt rb;
+	struct cx_spool *sp;
+	struct cx_reg *g;
+	struct cx_err e;
+	int status;
+
+	if (argc > 0)
+		errx(CX_EXIT_ERR, "--rebuild-keys reads no file: it reads the "
+		    "spool's tickets");
+	if (G.t.spool == NULL)
+		errx(CX_EXIT_ERR, "--rebuild-keys needs a spool (-s)");
+	/* One not there is not made, to hold nothing. */
+	if (access(G.t.spool, F_OK) == -1 && errno == ENOENT)
+		errx(CX_EXIT_ERR, "%s: no such spool", G.t.spool);
+	if (cx_spool_begin(&sp, G.t.spool, G.dry ? CX_SPOOL_READ : 0, &e) ==
+	    -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if ((g = cx_reg_open(sp, &e)) == NULL && errno != EBADMSG)
+		registry_error(&e);
+	if (g != NULL && !G.force)
+		errx(CX_EXIT_ERR, "%s/keys: the registry reads as it should; "
+		    "--force rebuilds it all the same", G.t.spool);
+	cx_reg_free(g);
+	if (cx_reg_rebuild(sp, &rb, &e) == -1 ||
+	    cx_spool_commit(sp, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (rb.bare > 0)
+		warnx("%s: %lu follow-ups and messages kept without their "
+		    "keys, registered before this release: read again, their "
+		    "rows are registered again", G.t.spool, rb.bare);
+	status = tool_exit(&G.t, "%s %lu keys from %lu tickets and %lu "
+	    "rows set aside: %lu source, %lu customer and order, %lu message, "
+	    "%lu rejected", G.dry ? "dry run: would have rebuilt" : "rebuilt",
+	    rb.keys[0] + rb.keys[1] + rb.keys[2] + rb.keys[3], rb.tickets,
+	    rb.rejects, rb.keys[0], rb.keys[1], rb.keys[2], rb.keys[3]);
+	cx_spool_end(sp);
+	return status;
 }
 
 static int
@@ -450,10 +516,20 @@ main(int argc, char *argv[])
 		case 'r':
 			rejects = optarg;
 			break;
+		case OPT_FORCE:
+			G.force = 1;
+			break;
+		case OPT_REBUILD:
+			G.rebuild = 1;
+			break;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (G.force && !G.rebuild)
+		errx(CX_EXIT_ERR, "--force is for --rebuild-keys");
+	if (G.rebuild)
+		return rebuild(argc);
 	if (rejects != NULL && G.t.spool != NULL)
 		errx(CX_EXIT_ERR, "-r is for filter mode: a spool keeps its "
 		    "rejects in rejects/");

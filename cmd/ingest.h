@@ -40,6 +40,7 @@ struct ingest {
 	struct cx_colmap	*map;		/* -m */
 	char			*prefix;
 	int			 dry;
+	int			 rebuild, force;	/* --rebuild-keys, --force */
 	FILE			*rejf;
 	struct cx_batch		*b;
 	size_t			 batch;

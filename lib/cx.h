@@ -472,6 +472,15 @@ void	 cx_reg_ticket_id(struct cx_reg *, const char *prefix,
 int	 cx_reg_pending(const struct cx_reg *);
 /* The keys and counters, with the spool's transaction, committed. */
 int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
+/* A registry to rebuild: no keys, the counters of what can be read of
+ * seq.  Keys added to it are, with cx_reg_stage_all, the whole of keys,
+ * and seq with them, staged in the spool's transaction uncommitted. */
+struct cx_reg *cx_reg_salvage(struct cx_spool *, struct cx_err *);
+int	 cx_reg_stage_all(struct cx_reg *, struct cx_err *);
+/* A day's counter ("20261124") raised to n, if it is lower. */
+void	 cx_reg_count(struct cx_reg *, const char *date, unsigned long n);
+/* The day and number of a ticket id PREFIX-YYYYMMDD-NNNN; -1 if none. */
+int	 cx_reg_id_number(const char *id, char date[9], unsigned long *);
 
 /* action.c: what is done to a routed ticket (cx-close(1)). */
 enum {
@@ -778,6 +787,21 @@ void	 cx_thread_body(const char *body, size_t, const struct cx_key *,
 	    size_t, struct cx_buf *out);
 void	 cx_thread_elem(const char *elem, struct cx_key source,
 	    const struct cx_key *, size_t, struct cx_buf *out);
+/*
+ * The keys log and seq made again from the tickets of new/, classified/,
+ * open/, closed/ and the archive and the rows of rejects/, and staged in
+ * the spool's transaction, for the caller to commit; what was read and
+ * written said in out.  The counters never go back: a day's is the
+ * highest of what seq can be read to say and the tickets' numbers.
+ */
+struct cx_rebuilt {
+	unsigned long	 tickets;	/* read */
+	unsigned long	 rejects;	/* rows set aside, read */
+	unsigned long	 keys[4];	/* written: s, c, m and r */
+	unsigned long	 bare;		/* pieces kept without their keys */
+};
+int	 cx_reg_rebuild(struct cx_spool *, struct cx_rebuilt *,
+	    struct cx_err *);
 
 /* thread.c: the messages of a conversation (cx-columns(5)). */
 struct cx_intake_msg {

@@ -610,3 +610,113 @@ cx_reg_pending(const struct cx_reg *g)
 {
 	return g->log.len > 0 || g->seqdirty;
 }
+
+/*
+ * A registry to rebuild (rebuild.c): no keys, and the counters of the
+ * spool's seq as far as it can be read, a damaged one's good lines, so
+ * that no ticket number it gave is given again.
+ */
+struct cx_reg *
+cx_reg_salvage(struct cx_spool *sp, struct cx_err *err)
+{
+	struct cx_reg *g = cx_alloc(sizeof(*g));
+	struct cx_buf b = { 0 };
+	const char *p, *end, *l, *q, *w[4];
+	unsigned long v;
+	size_t n, wl[4];
+	int k;
+
+	g->sp = sp;
+	g->keysname = "keys";
+	g->seqname = "seq";
+	g->dry = cx_spool_readonly(sp);
+	if (cx_spool_read(sp, ".", "seq", &b, err) == -1 && errno != ENOENT) {
+		cx_reg_free(g);
+		return NULL;
+	}
+	for (p = b.p, end = p + b.len; cx_line(&p, end, &l, &n);) {
+		for (q = l, k = 0; k < 4 && cx_word(&q, l + n, &w[k], &wl[k]);
+		    k++)
+			;
+		if (k == 3 && cx_tokeq(w[0], wl[0], "seq") &&
+		    date_ok(w[1], wl[1]) && cx_digits(w[2], wl[2], &v) == 0)
+			cx_reg_count(g, w[1], v);
+	}
+	cx_buf_free(&b);
+	return g;
+}
+
+/* A day's counter raised to n, if it is lower. */
+void
+cx_reg_count(struct cx_reg *g, const char *date, unsigned long n)
+{
+	unsigned long *c = counter(g, date);
+
+	if (*c < n) {
+		*c = n;
+		g->seqdirty = 1;
+	}
+}
+
+/* The day and number of a ticket id PREFIX-YYYYMMDD-NNNN; -1 if it has
+ * none. */
+int
+cx_reg_id_number(const char *id, char date[9], unsigned long *n)
+{
+	const char *dash = strrchr(id, '-');
+	size_t len;
+
+	if (dash == NULL || dash - id < 9 || dash[-9] != '-' ||
+	    !date_ok(dash - 8, 8) || (len = strlen(dash + 1)) < 4 ||
+	    cx_digits(dash + 1, len, n) == -1)
+		return -1;
+	memcpy(date, dash - 8, 8);
+	date[8] = '\0';
+	return 0;
+}
+
+/* 1 if the spool's file is those bytes, 0 if not, -1 if unreadable. */
+static int
+same_file(struct cx_reg *g, const char *name, const struct cx_buf *want,
+    struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	int r;
+
+	if (cx_spool_read(g->sp, ".", name, &b, err) == -1)
+		r = errno == ENOENT ? 0 : -1;
+	else
+		r = b.len == want->len && (b.len == 0 ||
+		    memcmp(b.p, want->p, b.len) == 0);
+	cx_buf_free(&b);
+	return r;
+}
+
+/*
+ * What a rebuild added, staged as the whole of keys, and seq with its
+ * length and the counters, in the spool's transaction, for its caller to
+ * commit: both or neither; neither where both are so already, as a run
+ * with nothing to change commits nothing.
+ */
+int
+cx_reg_stage_all(struct cx_reg *g, struct cx_err *err)
+{
+	struct cx_buf b = { 0 };
+	size_t i;
+	int r, k, q;
+
+	cx_buf_printf(&b, "cx-seq 1\nkeys %zu\n", g->log.len);
+	for (i = 0; i < g->nseq; i++)
+		cx_buf_printf(&b, "seq %s %lu\n", g->seq[i].date, g->seq[i].n);
+	if ((k = same_file(g, g->keysname, &g->log, err)) == -1 ||
+	    (q = same_file(g, g->seqname, &b, err)) == -1)
+		r = -1;
+	else if (k && q)
+		r = 0;
+	else
+		r = cx_spool_stage(g->sp, ".", g->keysname, g->log.p,
+		    g->log.len, err) == -1 || cx_spool_stage(g->sp, ".",
+		    g->seqname, b.p, b.len, err) == -1 ? -1 : 0;
+	cx_buf_free(&b);
+	return r;
+}

@@ -464,7 +464,8 @@ headers_csv() {
 }
 
 USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r rejects]
-                 [-s spool] [-z zone] [--now time] [file ...]'
+                 [-s spool] [-z zone] [--now time] [file ...]
+       cx-ingest [-nq] --rebuild-keys [--force] [-s spool]'
 
 @test "usage: a bad option or a missing argument prints the usage, exit 2" {
 	run --separate-stderr cx-ingest -x examples/chat.csv
@@ -488,10 +489,10 @@ USAGE='usage: cx-ingest [-nq] [-c channel] [-e charset] [-f format] [-m map] [-r
 	check_status 0
 	check_stderr
 	check_eq first "${lines[0]}" "${USAGE%%$'\n'*}"
-	check_eq usage "$(head -n 2 <<<"$output")" "$USAGE"
+	check_eq usage "$(head -n 3 <<<"$output")" "$USAGE"
 	# Every letter of the usage, and -h, has its line "-x, --long".
 	local letters l
-	letters=$(grep -o '\[-[a-zA-Z]*' <<<"$USAGE" | cut -c 3- | tr -d '\n')
+	letters=$(head -n 2 <<<"$USAGE" | grep -o '\[-[a-zA-Z]*' | cut -c 3- | tr -d '\n')
 	check_eq letters "$letters" nqcefmrsz
 	for l in $(grep -o . <<<"${letters}h"); do
 		grep -Eq "^  -$l, --[a-z][a-z-]*( |\$)" <<<"$output" ||

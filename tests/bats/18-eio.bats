@@ -36,3 +36,16 @@ setup() {
 	cx-close -q -s base acts.csv
 	eio_loop base cx-follow
 }
+
+@test "EIO: cx-ingest --rebuild-keys reading every ticket, routed, closed and archived" {
+	routed_spool base examples/helpdesk-zh.csv examples/chat.csv examples/helpdesk-log-zh.csv
+	cx-close -q -s base -i CX-20261124-0001 -a 刘经理 resolve explanation
+	cx-close -q -s base -i CX-20261124-0001 confirm
+	CX_NOW=2027-01-05T09:00:00+08:00 cx-close -q -s base --archive 30d
+	cx-close -q -s base -i CX-20261124-0002 -a 老周 resolve explanation
+	cx-close -q -s base -i CX-20261124-0002 confirm
+	rm base/keys base/seq
+	# --force: a rerun after the commit point, which its next run
+	# finishes, finds the registry rebuilt, and commits nothing.
+	eio_loop base cx-ingest --rebuild-keys --force
+}
