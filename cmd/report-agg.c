@@ -446,3 +446,18 @@ agg_read(struct agg *a, const struct rep_def *d, struct cx_in *in,
 	cx_buf_free(&t2);
 	return ret;
 }
+
+/* The backlog's age bucket of an age in seconds: 0, 1, 3, 7, 30 days. */
+const char *
+rep_age_bucket(time_t age)
+{
+	if (age < 86400)
+		return "0";
+	if (age < 3 * 86400)
+		return "1";
+	if (age < 7 * 86400)
+		return "3";
+	if (age < 30 * 86400)
+		return "7";
+	return "30";
+}

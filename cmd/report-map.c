@@ -84,19 +84,6 @@ rep_map_free(struct rep_map *m)
 	free(m);
 }
 
-uint64_t
-rep_draw(unsigned long seed, const char *id, size_t n)
-{
-	struct cx_buf b = { 0 };
-	uint64_t h;
-
-	cx_buf_printf(&b, "%lu:", seed);
-	cx_buf_add(&b, id, n);
-	h = cx_key_of(b.p, b.len).h[0];
-	cx_buf_free(&b);
-	return h;
-}
-
 /* A raw JSON value's time, or -1. */
 static time_t
 tm(const char *v, size_t n)
@@ -410,19 +397,6 @@ candidate(struct rep_map *m, const char **s)
 		agg_list_add(m->a, L_QAANY, draw, s[S_ID], b->p, b->len);
 }
 
-static const char *
-age_bucket(time_t age)
-{
-	if (age < 86400)
-		return "0";
-	if (age < 3 * 86400)
-		return "1";
-	if (age < 7 * 86400)
-		return "3";
-	if (age < 30 * 86400)
-		return "7";
-	return "30";
-}
 
 static void
 cohort(struct rep_map *m, const char *x, time_t end, time_t recv,
@@ -597,8 +571,8 @@ rep_map_ticket(struct rep_map *m, const char *l, size_t n, struct cx_err *err)
 	/* The backlog: received, not closed, at the period's end. */
 	cend = m->d->to < m->d->now ? m->d->to : m->d->now;
 	if (recv < cend && !closed_by(m, cend)) {
-		agg_add(m->a, 1, "backlog", age_bucket(cend - recv), NULL);
-		agg_add(m->a, 1, "backlogdept", s[S_DEPT], age_bucket(cend -
+		agg_add(m->a, 1, "backlog", rep_age_bucket(cend - recv), NULL);
+		agg_add(m->a, 1, "backlogdept", s[S_DEPT], rep_age_bucket(cend -
 		    recv), NULL);
 	}
 	/* Hot spots: this period against the ones before. */

@@ -270,3 +270,16 @@ rep_public(struct rep_doc *d, const struct agg *a, const struct rep_view *v)
 	public_volume(d, a, v, "channel", "volume_channel", L(v,
 	    "Complaints by channel", "投诉渠道"));
 }
+
+uint64_t
+rep_draw(unsigned long seed, const char *id, size_t n)
+{
+	struct cx_buf b = { 0 };
+	uint64_t h;
+
+	cx_buf_printf(&b, "%lu:", seed);
+	cx_buf_add(&b, id, n);
+	h = cx_key_of(b.p, b.len).h[0];
+	cx_buf_free(&b);
+	return h;
+}

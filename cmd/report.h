@@ -102,8 +102,10 @@ void	 rep_map_free(struct rep_map *);
 /* One ticket's line: 0, or -1 and why if it is no ticket. */
 int	 rep_map_ticket(struct rep_map *, const char *, size_t,
 	    struct cx_err *);
-/* The QA draw of a ticket: the same seed, the same draw. */
+/* report-qa.c: the QA draw of a ticket: the same seed, the same draw. */
 uint64_t rep_draw(unsigned long seed, const char *id, size_t n);
+/* report-agg.c: the backlog's age bucket of an age in seconds. */
+const char *rep_age_bucket(time_t);
 
 /* --- report-doc.c: the briefing, as tables ------------------------------ */
 
