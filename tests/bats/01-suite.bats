@@ -201,3 +201,7 @@ $t: bad.jsonl:3: WHY$fate"
 640 alerts.jsonl'
 	no_world_access sp
 }
+
+@test "suite: no file of a tool's source is over 600 lines" {
+	check_eq long "$(cd "$TOP" && wc -l cmd/*.c cmd/*.h | awk '$2 != "total" && $1 > 600 { print $2 ": " $1 }')" ''
+}
