@@ -656,8 +656,14 @@ recover(struct cx_spool *sp, struct cx_err *err)
 	 * have died first), not each file looked for.
 	 */
 	rewinddir(dp);		/* the offset is shared with tfd */
+	errno = 0;
 	while ((d = readdir(dp)) != NULL && d->d_name[0] == '.')
 		;
+	if (d == NULL && errno != 0) {
+		fail(sp, err, "tmp", NULL);
+		closedir(dp);
+		goto out;
+	}
 	how = d == NULL ? NONE_LEFT : LEFT;
 	if ((st.version == 1 && upgrade_registry(sp, &st, err) == -1) ||
 	    ((st.puts.len > 0 || st.removes.len > 0 || st.version == 1) &&
@@ -667,9 +673,18 @@ recover(struct cx_spool *sp, struct cx_err *err)
 		goto out;
 	}
 	rewinddir(dp);
-	while ((d = readdir(dp)) != NULL)
-		if (d->d_name[0] != '.')
-			(void)unlinkat(tfd, d->d_name, 0);
+	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
+		if (d->d_name[0] != '.' && unlinkat(tfd, d->d_name, 0) == -1 &&
+		    errno != ENOENT) {
+			fail(sp, err, "tmp", d->d_name);
+			closedir(dp);
+			goto out;
+		}
+	if (errno != 0) {
+		fail(sp, err, "tmp", NULL);
+		closedir(dp);
+		goto out;
+	}
 	closedir(dp);
 	r = 0;
 out:
@@ -933,11 +948,19 @@ cx_spool_list(struct cx_spool *sp, const char *dir, struct cx_err *err)
 		return NULL;
 	}
 	rewinddir(dp);		/* the offset is shared with the cached fd */
-	while ((d = readdir(dp)) != NULL) {
+	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0) {
 		if (d->d_name[0] == '.')
 			continue;
 		names = cx_grow(names, n + 1, sizeof(*names));
 		names[n++] = cx_strndup(d->d_name, strlen(d->d_name));
+	}
+	/* A listing cut short by an error is not the directory's. */
+	if (errno != 0) {
+		fail(sp, err, dir, NULL);
+		closedir(dp);
+		names[n] = NULL;
+		cx_spool_list_free(names);
+		return NULL;
 	}
 	closedir(dp);
 	qsort(names, n, sizeof(*names), cmpname);
