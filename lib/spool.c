@@ -82,12 +82,15 @@ cx_spool_pending(const struct cx_spool *sp)
 	return sp->nops;
 }
 
-/* A new directory's entry is durable once its parent is synced. */
-static void
+/*
+ * A new directory's entry is durable once its parent is synced; -1 with
+ * errno if the parent cannot be.
+ */
+static int
 sync_parent(const char *path)
 {
 	char *parent, *slash;
-	int fd;
+	int fd, r = -1, e;
 
 	parent = cx_strndup(path, strlen(path));
 	if ((slash = strrchr(parent, '/')) == NULL)
@@ -97,10 +100,13 @@ sync_parent(const char *path)
 	else
 		*slash = '\0';
 	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
+		r = fsync(fd);
+		e = errno;
 		close(fd);
+		errno = e;
 	}
 	free(parent);
+	return r;
 }
 
 /*
@@ -116,9 +122,13 @@ make_path(const char *path, struct cx_err *err)
 	for (slash = p + 1; r == 0 && slash != NULL; ) {
 		if ((slash = strchr(slash, '/')) != NULL)
 			*slash = '\0';
-		if (mkdir(p, DIRMODE) == 0)
-			sync_parent(p);
-		else if (errno != EEXIST) {
+		if (mkdir(p, DIRMODE) == 0) {
+			if (sync_parent(p) == -1) {
+				cx_seterr(err, "%s: cannot sync the directory "
+				    "holding %s: %s", path, p, strerror(errno));
+				r = -1;
+			}
+		} else if (errno != EEXIST) {
 			cx_seterr(err, "%s: cannot make the spool's directory %s: "
 			    "%s", path, p, strerror(errno));
 			r = -1;
@@ -168,9 +178,11 @@ cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
 	for (i = 0; i < sp->ndirs; i++)
 		if (strcmp(sp->dirs[i].name, name) == 0)
 			return sp->dirs[i].fd;
-	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == 0)
-		(void)fsync(sp->dfd);	/* the new entry survives a crash */
-	else if (!sp->rdonly && errno != EEXIST)
+	/* A new entry survives a crash once the spool's directory is synced. */
+	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == 0) {
+		if (fsync(sp->dfd) == -1)
+			return fail(sp, err, ".", NULL);
+	} else if (!sp->rdonly && errno != EEXIST)
 		return fail(sp, err, name, NULL);
 	if ((fd = openat(sp->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
