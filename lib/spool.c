@@ -161,7 +161,10 @@ fail(struct cx_spool *sp, struct cx_err *err, const char *dir,
 	    AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISLNK(st.st_mode) ? "a symbolic link; within a spool the tools "
 	    "follow links only to read etc/" : strerror(e);
-	cx_seterr(err, "%s/%s: %s", sp->path, rel.p, why);
+	if (strcmp(rel.p, ".") == 0)
+		cx_seterr(err, "%s: %s", sp->path, why);
+	else
+		cx_seterr(err, "%s/%s: %s", sp->path, rel.p, why);
 	cx_buf_free(&rel);
 	errno = e;
 	return -1;
