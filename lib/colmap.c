@@ -4,6 +4,7 @@
  * headers match without regard to ASCII case or surrounding blanks.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,14 +323,23 @@ scan(const char *dir, const struct cx_csvrow *hdr, struct cx_colmap **best,
 	DIR *dp;
 	int s, r = 0;
 
-	if ((dp = opendir(dir)) == NULL)
-		return 0;
-	while ((d = readdir(dp)) != NULL) {
+	/* No directory is no maps; one that cannot be read is an error. */
+	if ((dp = opendir(dir)) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		cx_seterr(err, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0) {
 		len = strlen(d->d_name);
 		if (len > 4 && strcmp(d->d_name + len - 4, ".map") == 0) {
 			names = cx_grow(names, n, sizeof(*names));
 			names[n++] = cx_strndup(d->d_name, len);
 		}
+	}
+	if (errno != 0) {
+		cx_seterr(err, "%s: %s", dir, strerror(errno));
+		r = -1;
 	}
 	closedir(dp);
 	qsort(names, n, sizeof(*names), cmpstr);
