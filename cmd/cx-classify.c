@@ -300,8 +300,9 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	if (modelfile != NULL)
 		path = strcmp(modelfile, "none") == 0 ? NULL :
 		    cx_strndup(modelfile, strlen(modelfile));
-	else if ((path = cx_conf_path(G.t.spool, "model")) != NULL &&
-	    !shipped) {
+	else if (cx_conf_path(G.t.spool, "model", &path, &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	else if (path != NULL && !shipped) {
 		cx_buf_printf(&G.tmp, "%s/model", cx_share_dir());
 		if (strcmp(path, cx_buf_str(&G.tmp)) == 0) {
 			free(path);

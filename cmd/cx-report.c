@@ -467,9 +467,11 @@ main(int argc, char *argv[])
 	free(path);
 	G.v.tax = tax;
 	/* The spool's own list of improvement actions, if it has one. */
-	if (G.v.improvements == NULL && G.t.spool != NULL)
-		G.v.improvements = imp = cx_conf_path(G.t.spool,
-		    "improvements");
+	if (G.v.improvements == NULL && G.t.spool != NULL) {
+		if (cx_conf_path(G.t.spool, "improvements", &imp, &e) == -1)
+			errx(CX_EXIT_ERR, "%s", e.msg);
+		G.v.improvements = imp;
+	}
 	agg_init(&G.a);
 	if (G.merge)
 		merge(argc, argv);

@@ -450,8 +450,8 @@ setup(const char *policy)
 	if ((G.pol = cx_sla_load(path, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	free(path);
-	if ((G.extpath = cx_conf_path(G.t.spool, "extensions")) != NULL &&
-	    cx_sla_ext_load(G.pol, G.extpath, &e) == -1)
+	if (cx_conf_path(G.t.spool, "extensions", &G.extpath, &e) == -1 ||
+	    (G.extpath != NULL && cx_sla_ext_load(G.pol, G.extpath, &e) == -1))
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	/* A line the extensions have already is nothing to add. */
 	if (G.extend != NULL && (rc = cx_sla_ext_known(G.pol, G.extend,

@@ -6,6 +6,7 @@
  * installed tool in PREFIX/bin uses PREFIX/share/cx, and a tool in the
  * build tree (build/bin, build/san/bin) finds the checkout's share/cx.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,22 +61,45 @@ cx_share_dir(void)
 	return sharedir;
 }
 
-char *
-cx_conf_path(const char *spool, const char *name)
+/*
+ * 1 if a configuration file is there to read, 0 if it is not there; -1
+ * and why if that cannot be told (EIO), or if it is there but cannot be
+ * read (EACCES): taken for absent, it would leave a team's own file out
+ * for the shipped one without a word.
+ */
+static int
+readable(const char *path, struct cx_err *err)
+{
+	if (access(path, R_OK) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	cx_seterr(err, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+int
+cx_conf_path(const char *spool, const char *name, char **path,
+    struct cx_err *err)
 {
 	struct cx_buf b = { 0 };
+	int k = 0;
 
+	*path = NULL;
 	if (spool != NULL) {
 		cx_buf_printf(&b, "%s/etc/%s", spool, name);
-		if (access(cx_buf_str(&b), R_OK) == 0)
-			return b.p;
-		b.len = 0;
+		k = readable(cx_buf_str(&b), err);
 	}
-	cx_buf_printf(&b, "%s/%s", cx_share_dir(), name);
-	if (access(cx_buf_str(&b), R_OK) == 0)
-		return b.p;
-	cx_buf_free(&b);
-	return NULL;
+	if (k == 0) {
+		b.len = 0;
+		cx_buf_printf(&b, "%s/%s", cx_share_dir(), name);
+		k = readable(cx_buf_str(&b), err);
+	}
+	if (k == 1)
+		*path = b.p;
+	else
+		cx_buf_free(&b);
+	return k == -1 ? -1 : 0;
 }
 
 int
@@ -335,12 +359,12 @@ cx_setting(const char *spool, const char *key, char **val, struct cx_err *err)
 	int r = 0;
 
 	cx_buf_printf(&b, "%s/cx.conf", cx_share_dir());
-	if (access(cx_buf_str(&b), R_OK) == 0)
+	if ((r = readable(cx_buf_str(&b), err)) == 1)
 		r = cx_conf_lines(b.p, setting_line, &s, err);
 	if (r == 0 && spool != NULL) {
 		b.len = 0;
 		cx_buf_printf(&b, "%s/etc/cx.conf", spool);
-		if (access(cx_buf_str(&b), R_OK) == 0)
+		if ((r = readable(cx_buf_str(&b), err)) == 1)
 			r = cx_conf_lines(b.p, setting_line, &s, err);
 	}
 	cx_buf_free(&b);
@@ -358,7 +382,7 @@ cx_conf_need(const char *spool, const char *name, struct cx_err *err)
 {
 	char *path;
 
-	if ((path = cx_conf_path(spool, name)) == NULL)
+	if (cx_conf_path(spool, name, &path, err) == 0 && path == NULL)
 		cx_seterr(err, "no %s file in %s or the spool's etc/", name,
 		    cx_share_dir());
 	return path;

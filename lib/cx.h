@@ -334,8 +334,10 @@ int	 cx_cal_is_working(const struct cx_cal *, time_t);
 long	 cx_cal_daylen(const struct cx_cal *);
 
 /* conf.c: configuration files, a spool's etc/ before the shipped share/. */
-/* Path of a configuration file; NULL if none (caller frees). */
-char	*cx_conf_path(const char *spool, const char *name);
+/* Path of a configuration file into *path, NULL if none (caller frees);
+ * -1 and why if whether it is there cannot be told. */
+int	 cx_conf_path(const char *spool, const char *name, char **path,
+	    struct cx_err *);
 const char *cx_share_dir(void);
 /* A line-oriented file: calls fn per non-blank, non-comment line. */
 int	 cx_conf_lines(const char *path,
