@@ -418,8 +418,12 @@ tool_ids_free(struct tool_ids *ids)
 int
 tool_exit(struct tool *t, const char *fmt, ...)
 {
+	struct cx_err e;
 	va_list ap;
 
+	/* Times computed in a zone that did not load are wrong: say so. */
+	if (cx_tz_ok(&e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
 	tool_flush(t);
 	cx_buf_free(&t->out);
 	if (!t->quiet) {

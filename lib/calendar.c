@@ -55,9 +55,8 @@ zone_enter(const struct cx_cal *c, struct zsave *z)
 		return;
 	z->had = cur != NULL;
 	z->old = cur != NULL ? cx_strndup(cur, strlen(cur)) : NULL;
-	if (setenv("TZ", c->tzenv, 1) == -1)
-		abort();	/* only ENOMEM: see cx.h */
-	tzset();
+	/* A zone that fails to load is remembered: see cx_tz_ok. */
+	(void)cx_tz_apply(c->tzenv, NULL);
 	z->swapped = 1;
 	inzone = 1;
 }
@@ -67,12 +66,12 @@ zone_leave(struct zsave *z)
 {
 	if (!z->swapped)
 		return;
-	if (z->had) {
-		if (setenv("TZ", z->old, 1) == -1)
-			abort();
-	} else
+	if (z->had)
+		(void)cx_tz_apply(z->old, NULL);
+	else {
 		unsetenv("TZ");
-	tzset();
+		tzset();
+	}
 	free(z->old);
 	inzone = 0;
 }

@@ -397,7 +397,6 @@ cal_check(struct cx_cal *c, const char *path, struct cx_err *err)
 	struct cx_err e2;
 	const struct cx_cal_hours *h;
 	size_t i;
-	const char *tz;
 	int d, y, m, dd, workdays = 0;
 	char *old;
 
@@ -412,10 +411,13 @@ cal_check(struct cx_cal *c, const char *path, struct cx_err *err)
 		free(old);
 		return -1;
 	}
-	(void)cx_tz_set(old, &e2);
+	if (cx_tz_set(old, &e2) == -1) {
+		cx_seterr(err, "%s", e2.msg);
+		free(old);
+		return -1;
+	}
 	free(old);
-	tz = strcmp(c->zone, "UTC") == 0 ? "UTC0" : c->zone;
-	c->tzenv = cx_strndup(tz, strlen(tz));
+	c->tzenv = cx_tz_env(c->zone);
 	if (!c->wdhours.set)
 		c->wdhours = c->week[1];
 	for (d = 0; d < 7; d++)

@@ -290,6 +290,14 @@ void	 cx_csv_close(struct cx_csv *);
  */
 int	 cx_tz_set(const char *, struct cx_err *);
 const char *cx_tz_name(void);
+/* What TZ says for a zone: "UTC0", or its file's absolute path. */
+char	*cx_tz_env(const char *);
+/* TZ set to what cx_tz_env said, and applied; -1 and why if the zone's
+ * file could not be read (the C library would go on in UTC). */
+int	 cx_tz_apply(const char *env, struct cx_err *);
+/* 0 if every zone applied so far was loaded, else -1 and why of the
+ * first that was not: a run must commit nothing computed since. */
+int	 cx_tz_ok(struct cx_err *);
 /* Parse the formats exports use; *t seconds since the epoch. */
 int	 cx_time_parse(const char *, size_t, time_t *, struct cx_err *);
 /* The zone's offset from UTC at an instant, in seconds (cached). */

@@ -499,6 +499,9 @@ cx_spool_commit(struct cx_spool *sp, struct cx_err *err)
 
 	if (sp->rdonly || sp->nops == 0)
 		return 0;
+	/* Nothing computed in a zone that did not load is committed. */
+	if (cx_tz_ok(err) == -1)
+		return -1;
 	if (sp->puts.len > 0 && sync_all(sp, err) == -1)
 		return -1;
 	cx_buf_printf(&st, "cx-state %d\ncommit %lu\n", STATE_VERSION,

@@ -516,15 +516,86 @@ fail(struct cx_err *err, const char *why, const char *s, size_t n)
 	return -1;
 }
 
-static void
-tz_apply(const char *name)
+/*
+ * A zone's file: below TZDIR, where the C library looks.  The character
+ * set keeps out paths ("..", "/etc/passwd").  NULL if the name cannot be
+ * a zone's.
+ */
+static char *
+zone_path(const char *name)
 {
+	struct cx_buf path = { 0 };
+	const char *dir;
+
+	if (name[0] == '\0' || name[0] == '/' ||
+	    name[strspn(name, ZONECHARS)] != '\0')
+		return NULL;
+	if ((dir = getenv("TZDIR")) == NULL || dir[0] == '\0')
+		dir = "/usr/share/zoneinfo";
+	cx_buf_printf(&path, "%s/%s", dir, name);
+	return (char *)cx_buf_str(&path);
+}
+
+char *
+cx_tz_env(const char *name)
+{
+	char *path;
+
 	/* "UTC0" is a POSIX rule, so UTC needs no zoneinfo file. */
-	if (setenv("TZ", strcmp(name, "UTC") == 0 ? "UTC0" : name, 1) == -1)
+	if (strcmp(name, "UTC") == 0 || (path = zone_path(name)) == NULL)
+		return cx_strndup("UTC0", 4);
+	return path;
+}
+
+/* The first zone the C library could not load, for cx_tz_ok. */
+static struct cx_err tzerr;
+static int tzbad;
+
+int
+cx_tz_apply(const char *env, struct cx_err *err)
+{
+	if (setenv("TZ", env, 1) == -1)
 		abort();	/* only ENOMEM: see cx.h */
+	errno = 0;
 	tzset();
+	/*
+	 * glibc takes a zone file it cannot read for no file, and TZ for a
+	 * POSIX rule: UTC, without a word.  Named by its absolute path, such
+	 * a zone is left with no name at all, which no zone file gives.
+	 */
+	if (env[0] == '/' && (tzname[0] == NULL || tzname[0][0] == '\0')) {
+		if (!tzbad)
+			cx_seterr(&tzerr, "%s: %s", env, errno != 0 ?
+			    strerror(errno) : "not a time zone file");
+		tzbad = 1;
+		if (err != NULL)
+			*err = tzerr;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cx_tz_ok(struct cx_err *err)
+{
+	if (!tzbad)
+		return 0;
+	if (err != NULL)
+		*err = tzerr;
+	return -1;
+}
+
+static int
+tz_apply(const char *name, struct cx_err *err)
+{
+	char *env = cx_tz_env(name);
+	int r;
+
+	r = cx_tz_apply(env, err);
+	free(env);
 	offcache_clear();
 	zone_ready = 1;
+	return r;
 }
 
 /* The C library's zone is the environment's until the first use here. */
@@ -532,33 +603,25 @@ static void
 tz_init(void)
 {
 	if (!zone_ready)
-		tz_apply("UTC");
+		(void)tz_apply("UTC", NULL);	/* a rule: no file to fail */
 }
 
 /*
- * A name is known if it names a TZif file below TZDIR, where the C library
- * looks.  The character set keeps out paths ("..", "/etc/passwd") and the
- * magic keeps out the other files there (zone.tab), which glibc would
- * silently read as UTC.
+ * A name is known if it names a TZif file; the magic keeps out the other
+ * files there (zone.tab), which glibc would silently read as UTC.
  */
 static int
 zone_known(const char *name, struct cx_err *err)
 {
-	struct cx_buf path = { 0 };
-	const char *dir;
-	char magic[4];
+	char magic[4], *path;
 	ssize_t n;
 	int fd, ok = 0;
 
-	if (name[0] == '\0' || name[0] == '/' ||
-	    name[strspn(name, ZONECHARS)] != '\0')
+	if ((path = zone_path(name)) == NULL)
 		return 0;
-	if ((dir = getenv("TZDIR")) == NULL || dir[0] == '\0')
-		dir = "/usr/share/zoneinfo";
-	cx_buf_printf(&path, "%s/%s", dir, name);
 	/* Not there is unknown; a file that cannot be read is an error,
 	 * not an answer. */
-	if ((fd = open(cx_buf_str(&path), O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		ok = errno == ENOENT || errno == ENOTDIR || errno == EISDIR ?
 		    0 : -1;
 	} else if ((n = read(fd, magic, sizeof(magic))) == -1)
@@ -567,10 +630,10 @@ zone_known(const char *name, struct cx_err *err)
 		ok = n == (ssize_t)sizeof(magic) &&
 		    memcmp(magic, "TZif", sizeof(magic)) == 0;
 	if (ok == -1)
-		cx_seterr(err, "%s: %s", path.p, strerror(errno));
+		cx_seterr(err, "%s: %s", path, strerror(errno));
 	if (fd != -1)
 		close(fd);
-	cx_buf_free(&path);
+	free(path);
 	return ok;
 }
 
@@ -584,7 +647,8 @@ cx_tz_set(const char *name, struct cx_err *err)
 			cx_seterr(err, "unknown time zone \"%s\"", name);
 		return -1;
 	}
-	tz_apply(name);
+	if (tz_apply(name, err) == -1)
+		return -1;
 	free(zone_name);
 	zone_name = strcmp(name, "UTC") == 0 ? NULL :
 	    cx_strndup(name, strlen(name));
