@@ -15,11 +15,16 @@ SHAREDIR ?=	$(PREFIX)/share/cx
 VERSION =	0.5.0
 
 CC ?=		cc
+CXX ?=		c++
 OPT ?=		-O2 -g
 CFLAGS ?=	$(OPT)
 CX_CFLAGS =	-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 		-DCX_SHAREDIR=\"$(SHAREDIR)\"
-LDLIBS =	-lcsv -lz -lopencc -llinear -lm
+LDLIBS =	-lcsv -lz -lopencc -lstdc++ -llinear -lm
+
+# OpenCC's configurations and dictionaries, which lib/cc.c reads itself.
+OPENCC_PREFIX != pkg-config --variable=prefix opencc 2>/dev/null || echo /usr
+OPENCCDIR ?=	$(OPENCC_PREFIX)/share/opencc
 
 # O= builds elsewhere: the sanitizer build lives in build/san.
 O ?=		build
@@ -28,7 +33,7 @@ BIN =		$(O)/bin
 TOOLS =	cx-classify cx-close cx-follow cx-ingest cx-learn cx-mail cx-report cx-route \
 	cx-show cx-sla cx-status
 LIBSRC =	$(wildcard lib/*.c)
-LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o)
+LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/lib/opencc-shim.o
 UNITSRC =	$(wildcard tests/unit/t_*.c)
 UNITS =		$(UNITSRC:tests/unit/%.c=$(O)/tests/%)
 HELPERS =	$(O)/tests/cxgen $(O)/tests/reportgen $(O)/bench/roundtrip
@@ -44,6 +49,14 @@ bin: $(TOOLS:%=$(BIN)/%)
 $(O)/lib/%.o: lib/%.c lib/cx.h lib/priv.h
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/lib/cc.o: lib/cc.h
+$(O)/lib/cc.o: CX_CFLAGS += -DCX_OPENCC_DIR=\"$(OPENCCDIR)\"
+
+# OpenCC throws: its C++ is kept behind C functions (lib/cc.h) that do not.
+$(O)/lib/opencc-shim.o: lib/opencc-shim.cc lib/cc.h
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -Ilib $(CFLAGS) -c -o $@ $<
 
 $(O)/libcx.a: $(LIBOBJ)
 	rm -f $@

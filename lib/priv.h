@@ -12,6 +12,14 @@
 /* hash.c: the mixer of content keys, for hash tables and random draws. */
 uint64_t cx_mix64(uint64_t);
 
+/* cc.c: OpenCC's conversions by configuration name ("t2s.json"); NULL
+ * and why, with the file's path, if one cannot be loaded. */
+struct cx_cc;
+struct cx_cc *cx_cc_load(const char *const *names, size_t, struct cx_err *);
+/* s by the ith conversion (malloc'd), or NULL if OpenCC could not. */
+char	*cx_cc_convert(const struct cx_cc *, size_t i, const char *, size_t);
+void	 cx_cc_free(struct cx_cc *);
+
 /* A subdirectory's descriptor, made if missing (and the spool writable). */
 int	 cx_spool_dir(struct cx_spool *, const char *, struct cx_err *);
 

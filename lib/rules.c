@@ -9,7 +9,6 @@
  * Only candidates are then tried, in file order, so the cost per record
  * follows what matched rather than how many rules there are.
  */
-#include <opencc/opencc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +75,7 @@ struct cx_rules {
 	uint32_t	*tok;		/* the word each byte is in or before */
 	size_t		 captok;
 	unsigned	 tokgen;	/* tok is of this record */
-	void		*cc[8];		/* OpenCC converters */
+	struct cx_cc	*cc;		/* OpenCC's conversions, convs[] */
 	struct cx_buf	 text;
 };
 
@@ -368,10 +367,10 @@ convert(struct cx_rules *rs, int i, const char *s, size_t n)
 {
 	char *c, *r;
 
-	if ((c = opencc_convert_utf8((opencc_t)rs->cc[i], s, n)) == NULL)
+	if ((c = cx_cc_convert(rs->cc, (size_t)i, s, n)) == NULL)
 		return cx_strndup(s, n);
 	r = cx_strndup(c, strlen(c));
-	opencc_convert_utf8_free(c);
+	free(c);
 	return r;
 }
 
@@ -538,7 +537,7 @@ add_variants(struct cx_rules *rs, int id)
 		return;
 	} else if (is_ascii(k))
 		inflect(rs->ac, k, n, id, flags);
-	if (rs->cc[0] == NULL || !cx_utf8_valid(k, n)) {
+	if (rs->cc == NULL || !cx_utf8_valid(k, n)) {
 		cx_ac_add(rs->ac, k, n, id, flags);
 		return;
 	}
@@ -562,13 +561,8 @@ build(struct cx_rules *rs, struct cx_err *err)
 	for (i = 0; i < rs->nkw; i++)
 		if (!is_ascii(rs->kw[i]))
 			needcc = 1;
-	for (i = 0; needcc && i < (int)NCONV; i++)
-		if ((rs->cc[i] = opencc_open(convs[i])) == (opencc_t)-1) {
-			rs->cc[i] = NULL;
-			cx_seterr(err, "cannot load OpenCC's %s (package "
-			    "libopencc-data)", convs[i]);
-			return -1;
-		}
+	if (needcc && (rs->cc = cx_cc_load(convs, NCONV, err)) == NULL)
+		return -1;
 	for (i = 0; i < rs->nr; i++)
 		if (rs->r[i].context && !rs->r[i].waits) {
 			cx_seterr(err, ":%lu: rule %s: near: and not near: are "
@@ -675,9 +669,7 @@ cx_rules_free(struct cx_rules *rs)
 	free(rs->later);
 	free(rs->occ);
 	free(rs->tok);
-	for (i = 0; i < 8; i++)
-		if (rs->cc[i] != NULL)
-			opencc_close((opencc_t)rs->cc[i]);
+	cx_cc_free(rs->cc);
 	cx_ac_free(rs->ac);
 	cx_buf_free(&rs->text);
 	free(rs);

@@ -49,3 +49,17 @@ setup() {
 	# finishes, finds the registry rebuilt, and commits nothing.
 	eio_loop base cx-ingest --rebuild-keys --force
 }
+
+@test "EIO: a dictionary of OpenCC that cannot be read stops cx-classify with its path, not an abort" {
+	local dict=/usr/share/opencc/STPhrases.ocd2
+	[ -f "$dict" ] || skip "OpenCC's dictionaries are not in /usr/share/opencc"
+	cx-ingest -q -s sp examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
+	cp -a sp before
+	run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -qq -o /dev/null -P "$dict" -e trace=read \
+	    -e inject=read:error=EIO:when=2 cx-classify -q -s sp
+	check_status 2
+	check_stderr "cx-classify: $CX_SHARE/rules: $dict: Input/output error"
+	same_files before sp
+	cx-classify -q -s sp
+}
