@@ -85,6 +85,8 @@ keep(const char *hash, const guint8 *data, size_t n)
 	cx_buf_printf(&path, "%s/%s", G.dir, hash);
 	if (access(cx_buf_str(&path), F_OK) == 0)
 		goto out;
+	if (errno != ENOENT)
+		err(CX_EXIT_ERR, "%s", path.p);
 	cx_buf_printf(&tmp, "%s/.%s.%ld", G.dir, hash, (long)getpid());
 	if ((fd = open(cx_buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC |
 	    O_NOFOLLOW | O_CLOEXEC, 0640)) == -1)
