@@ -342,7 +342,8 @@ scan(const char *dir, const struct cx_csvrow *hdr, struct cx_colmap **best,
 		r = -1;
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(*names), cmpstr);
+	if (n > 0)		/* names is NULL then, which qsort may not get */
+		qsort(names, n, sizeof(*names), cmpstr);
 	for (i = 0; i < n; i++) {
 		path.len = 0;
 		cx_buf_printf(&path, "%s/%s", dir, names[i]);
