@@ -690,10 +690,11 @@ recover(struct cx_spool *sp, struct cx_err *err)
 		closedir(dp);
 		goto out;
 	}
+	/* A directory is none of a writer's, and is left as it is. */
 	rewinddir(dp);
 	for (errno = 0; (d = readdir(dp)) != NULL; errno = 0)
 		if (d->d_name[0] != '.' && unlinkat(tfd, d->d_name, 0) == -1 &&
-		    errno != ENOENT) {
+		    errno != ENOENT && errno != EISDIR && errno != EPERM) {
 			fail(sp, err, "tmp", d->d_name);
 			closedir(dp);
 			goto out;
