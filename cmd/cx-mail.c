@@ -428,12 +428,15 @@ maildir(const char *path)
 				continue;
 			err(CX_EXIT_ERR, "%s", d.p);
 		}
-		while ((de = readdir(dir)) != NULL) {
+		for (errno = 0; (de = readdir(dir)) != NULL; errno = 0) {
 			if (de->d_name[0] == '.')
 				continue;
 			names = cx_reserve(names, n + 1, &cap, sizeof(*names));
 			names[n++] = cx_strndup(de->d_name, strlen(de->d_name));
 		}
+		/* A listing cut short would leave mail out without a word. */
+		if (errno != 0)
+			err(CX_EXIT_ERR, "%s", d.p);
 		closedir(dir);
 		seen += k < 2;
 		if (n > 1)
@@ -441,7 +444,11 @@ maildir(const char *path)
 		for (i = 0; i < n; i++) {
 			f.len = 0;
 			cx_buf_printf(&f, "%s/%s", d.p, names[i]);
-			if (stat(f.p, &st) == 0 && S_ISREG(st.st_mode))
+			/* One gone since the listing was moved by a reader. */
+			if (stat(f.p, &st) == -1) {
+				if (errno != ENOENT)
+					err(CX_EXIT_ERR, "%s", f.p);
+			} else if (S_ISREG(st.st_mode))
 				mailfile(f.p);
 			free(names[i]);
 		}
