@@ -49,10 +49,12 @@ setup() {
 	io_loop base cx-follow -q -s .
 }
 
-@test "I/O errors: cx-mail keeping an attachment" {
+@test "I/O errors: cx-mail reading a maildir and keeping an attachment" {
 	mkdir -m 750 base
-	IO_COMMIT='^rename\(' io_loop base cx-mail -q --attachments . \
-	    ../data/mail/multipart.eml
+	mkdir -p md/cur md/new md/tmp
+	cp data/mail/latin1.eml md/cur/1.x
+	cp data/mail/multipart.eml md/new/2.x
+	IO_COMMIT='^rename\(' io_loop base cx-mail -q --attachments . ../md
 }
 
 @test "EIO: cx-ingest --rebuild-keys reading every ticket, routed, closed and archived" {
