@@ -465,7 +465,7 @@ main(int argc, char *argv[])
 	    NULL };
 	struct cx_buf spooldir = { 0 };
 	struct stat st;
-	int ch, i;
+	int ch, i, isdir;
 
 	while ((ch = tool_getopt(&G.t, argc, argv)) != -1)
 		if (ch == OPT_ATTACH)
@@ -481,7 +481,9 @@ main(int argc, char *argv[])
 	/* Made if missing, readable by its group at most, as a spool is. */
 	if (G.dir != NULL && mkdir(G.dir, 0750) == -1 && errno != EEXIST)
 		err(CX_EXIT_ERR, "--attachments: %s", G.dir);
-	if (G.dir != NULL && (stat(G.dir, &st) == -1 || !S_ISDIR(st.st_mode)))
+	if (G.dir != NULL && stat(G.dir, &st) == -1)
+		err(CX_EXIT_ERR, "--attachments: %s", G.dir);
+	if (G.dir != NULL && !S_ISDIR(st.st_mode))
 		errx(CX_EXIT_ERR, "--attachments: %s: not a directory", G.dir);
 	g_mime_init();
 	G.po = g_mime_parser_options_new();
@@ -491,8 +493,14 @@ main(int argc, char *argv[])
 	if (argc == 0)
 		mailfile("-");
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
+		/* One not there is said so by mailfile; another error here,
+		 * not as a directory read as a file. */
+		isdir = 0;
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0)
+			isdir = S_ISDIR(st.st_mode);
+		else if (strcmp(argv[i], "-") != 0 && errno != ENOENT)
+			err(CX_EXIT_ERR, "%s", argv[i]);
+		if (isdir)
 			maildir(argv[i]);
 		else
 			mailfile(argv[i]);
