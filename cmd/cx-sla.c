@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,7 +326,10 @@ keep_extension(void)
 
 	/* A link is the team's own file kept elsewhere: not to be replaced. */
 	cx_buf_printf(&b, "%s/etc/extensions", cx_spool_path(G.sp));
-	if (lstat(cx_buf_str(&b), &st) == 0 && S_ISLNK(st.st_mode))
+	if (lstat(cx_buf_str(&b), &st) == -1) {
+		if (errno != ENOENT)	/* no answer: a link may be there */
+			err(CX_EXIT_ERR, "%s", b.p);
+	} else if (S_ISLNK(st.st_mode))
 		errx(CX_EXIT_ERR, "%s: a symbolic link, which -x would replace: "
 		    "add the extension to the file it names", b.p);
 	b.len = 0;
