@@ -432,8 +432,11 @@ rebuild(int argc)
 	if (G.t.spool == NULL)
 		errx(CX_EXIT_ERR, "--rebuild-keys needs a spool (-s)");
 	/* One not there is not made, to hold nothing. */
-	if (access(G.t.spool, F_OK) == -1 && errno == ENOENT)
-		errx(CX_EXIT_ERR, "%s: no such spool", G.t.spool);
+	if (access(G.t.spool, F_OK) == -1) {
+		if (errno == ENOENT)
+			errx(CX_EXIT_ERR, "%s: no such spool", G.t.spool);
+		err(CX_EXIT_ERR, "%s", G.t.spool);
+	}
 	if (cx_spool_begin(&sp, G.t.spool, G.dry ? CX_SPOOL_READ : 0, &e) ==
 	    -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
