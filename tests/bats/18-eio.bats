@@ -57,7 +57,7 @@ setup() {
 	IO_COMMIT='^rename\(' io_loop base cx-mail -q --attachments . ../md
 }
 
-@test "EIO: cx-ingest --rebuild-keys reading every ticket, routed, closed and archived" {
+@test "I/O errors: cx-ingest --rebuild-keys reading every ticket, routed, closed and archived" {
 	routed_spool base examples/helpdesk-zh.csv examples/chat.csv examples/helpdesk-log-zh.csv
 	cx-close -q -s base -i CX-20261124-0001 -a 刘经理 resolve explanation
 	cx-close -q -s base -i CX-20261124-0001 confirm
@@ -67,7 +67,7 @@ setup() {
 	rm base/keys base/seq
 	# --force: a rerun after the commit point, which its next run
 	# finishes, finds the registry rebuilt, and commits nothing.
-	eio_loop base cx-ingest --rebuild-keys --force
+	io_loop base cx-ingest -q -s . --rebuild-keys --force
 }
 
 @test "EIO: a dictionary of OpenCC that cannot be read stops cx-classify with its path, not an abort" {
