@@ -458,11 +458,23 @@ maildir(const char *path)
 	cx_buf_free(&f);
 }
 
-int
-main(int argc, char *argv[])
+/* GMime, and how it is to read mail. */
+static void
+mime_begin(void)
 {
 	static const char *fallback[] = { "UTF-8", "GB18030", "ISO-8859-1",
 	    NULL };
+
+	g_mime_init();
+	G.po = g_mime_parser_options_new();
+	g_mime_parser_options_set_fallback_charsets(G.po, fallback);
+	g_mime_parser_options_set_rfc2047_compliance_mode(G.po,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+}
+
+int
+main(int argc, char *argv[])
+{
 	struct cx_buf spooldir = { 0 };
 	struct stat st;
 	int ch, i, isdir;
@@ -485,11 +497,7 @@ main(int argc, char *argv[])
 		err(CX_EXIT_ERR, "--attachments: %s", G.dir);
 	if (G.dir != NULL && !S_ISDIR(st.st_mode))
 		errx(CX_EXIT_ERR, "--attachments: %s: not a directory", G.dir);
-	g_mime_init();
-	G.po = g_mime_parser_options_new();
-	g_mime_parser_options_set_fallback_charsets(G.po, fallback);
-	g_mime_parser_options_set_rfc2047_compliance_mode(G.po,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
+	mime_begin();
 	if (argc == 0)
 		mailfile("-");
 	for (i = 0; i < argc; i++) {
