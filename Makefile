@@ -4,6 +4,7 @@
 #   make demo       install what is missing, build, run the main job on examples/
 #   make check      install what is missing, build, run every test (also under
 #                   AddressSanitizer and UndefinedBehaviorSanitizer)
+#   make fuzz       the fuzz harnesses, FUZZ_TIME seconds each (60)
 #   make bench      the benchmarks (ratios against jq, Miller, wc)
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
 
@@ -117,6 +118,33 @@ $(O)/bench/roundtrip: bench/roundtrip.c $(O)/libcx.a
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
 
+# Fuzzing (tests/fuzz/README): a libFuzzer harness per input the tools
+# read, built with clang into build/fuzz, the library with them.  `make
+# fuzz` runs each for FUZZ_TIME seconds.
+FUZZ =		json
+FUZZCC ?=	clang
+FUZZ_TIME ?=	60
+FUZZSAN =	-O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-omit-frame-pointer -fno-sanitize-recover=all
+
+fuzz-build:
+	@$(MAKE) -s O=build/fuzz CC=$(FUZZCC) CFLAGS="$(FUZZSAN)" \
+	    LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzzers
+
+fuzzers: $(FUZZ:%=$(O)/fuzz-%)
+
+$(O)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h $(O)/libcx.a lib/cx.h lib/priv.h
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/fuzz -o $@ $< \
+	    $(filter %.o,$^) $(O)/libcx.a $(LDLIBS)
+$(O)/fuzz-json: LDLIBS += -ljq
+
+fuzz: deps
+	@sh tests/fuzz/probe $(FUZZCC) || { echo "cx: make fuzz needs" \
+	    "$(FUZZCC) with libFuzzer (libclang-rt-dev): make deps" >&2; \
+	    exit 1; }
+	@$(MAKE) -s fuzz-build
+	@sh tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ)
+
 deps:
 	@sh tools/deps
 
@@ -161,4 +189,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all bin deps demo check bench model lint install clean maillibs
+.PHONY: all bin deps demo check bench model lint install clean maillibs \
+	fuzz fuzz-build fuzzers
