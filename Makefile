@@ -121,7 +121,7 @@ $(O)/bench/roundtrip: bench/roundtrip.c $(O)/libcx.a
 # Fuzzing (tests/fuzz/README): a libFuzzer harness per input the tools
 # read, built with clang into build/fuzz, the library with them.  `make
 # fuzz` runs each for FUZZ_TIME seconds.
-FUZZ =		json csv time rules calendar policy
+FUZZ =		json csv time rules calendar policy colmap
 FUZZCC ?=	clang
 FUZZ_TIME ?=	60
 FUZZSAN =	-O1 -g -fsanitize=fuzzer-no-link,address,undefined \
