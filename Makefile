@@ -121,7 +121,7 @@ $(O)/bench/roundtrip: bench/roundtrip.c $(O)/libcx.a
 # Fuzzing (tests/fuzz/README): a libFuzzer harness per input the tools
 # read, built with clang into build/fuzz, the library with them.  `make
 # fuzz` runs each for FUZZ_TIME seconds.
-FUZZ =		json csv time rules calendar policy colmap
+FUZZ =		json csv time rules calendar policy colmap mail
 FUZZCC ?=	clang
 FUZZ_TIME ?=	60
 FUZZSAN =	-O1 -g -fsanitize=fuzzer-no-link,address,undefined \
@@ -137,6 +137,11 @@ $(O)/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h $(O)/libcx.a lib/cx.h lib/priv.h
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -Itests/fuzz -o $@ $< \
 	    $(filter %.o,$^) $(O)/libcx.a $(LDLIBS)
 $(O)/fuzz-json: LDLIBS += -ljq
+# The mail reader is cx-mail's own code, its main renamed.
+$(O)/fuzz-mail: $(O)/cmd/tool.o $(O)/cmd/mail-text.o $(O)/cmd/mail-head.o \
+	cmd/cx-mail.c cmd/mail.h cmd/tool.h | maillibs
+$(O)/fuzz-mail: CX_CFLAGS += $(MAILCFLAGS) -Icmd
+$(O)/fuzz-mail: LDLIBS += $(MAILLIBS)
 
 fuzz: deps
 	@sh tests/fuzz/probe $(FUZZCC) || { echo "cx: make fuzz needs" \
