@@ -71,6 +71,22 @@ test_invalid(void)
 	cx_rec_free(&r);
 }
 
+/* A record with n arrays, or n objects, one in another. */
+static void
+nested(struct cx_buf *b, size_t n, int obj)
+{
+	size_t i;
+
+	b->len = 0;
+	cx_buf_adds(b, "{\"a\":");
+	for (i = 0; i < n; i++)
+		cx_buf_adds(b, obj ? "{\"a\":" : "[");
+	cx_buf_addc(b, '1');
+	for (i = 0; i < n; i++)
+		cx_buf_addc(b, obj ? '}' : ']');
+	cx_buf_addc(b, '}');
+}
+
 static void
 test_depth(void)
 {
@@ -78,13 +94,19 @@ test_depth(void)
 	struct cx_buf b = { 0 };
 	size_t i;
 
-	cx_buf_adds(&b, "{\"a\":");
-	for (i = 0; i < 254; i++)
-		cx_buf_addc(&b, '[');
-	for (i = 0; i < 254; i++)
-		cx_buf_addc(&b, ']');
-	cx_buf_addc(&b, '}');
-	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0, "255 deep parses");
+	/* As deep as jq 1.6 reads, and no deeper: it counts keys too. */
+	nested(&b, 254, 0);
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0,
+	    "254 arrays one in another parse");
+	nested(&b, 255, 0);
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == -1,
+	    "255 arrays are refused, as jq refuses them");
+	nested(&b, 127, 1);
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0,
+	    "127 objects one in another parse");
+	nested(&b, 128, 1);
+	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == -1,
+	    "128 objects are refused, as jq refuses them");
 	b.len = 0;
 	cx_buf_adds(&b, "{\"a\":");
 	for (i = 0; i < 100000; i++)
