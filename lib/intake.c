@@ -369,7 +369,14 @@ extras(struct cx_buf *b, const struct cx_intake *t)
 	for (i = 0; i < t->nextra; i++) {
 		if (i > 0)
 			cx_buf_addc(b, ',');
-		cx_json_addstr(b, t->extra[i].k, t->extra[i].kn);
+		/* A header read in the wrong charset names it: the row is
+		 * set aside, as for a value, never stored as no JSON. */
+		if (cx_json_addstr_utf8(b, t->extra[i].k, t->extra[i].kn)
+		    == -1) {
+			if (badfield == NULL)
+				badfield = "a column name kept under extra";
+			cx_buf_adds(b, "\"\"");
+		}
 		cx_buf_addc(b, ':');
 		if (cx_json_addstr_utf8(b, t->extra[i].v, t->extra[i].vn)
 		    == -1) {

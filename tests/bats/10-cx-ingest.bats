@@ -338,6 +338,18 @@ make_gbk() {
 	    "hex $(printf 'C-1,U1,Bad,caf\351 au lait' | od -An -tx1 | tr -d ' \n')"
 }
 
+@test "csv: a column name that is no UTF-8 sets aside the rows it names" {
+	# Its rows would be stored with no JSON for a key (found by
+	# tests/fuzz/colmap.c); a row with nothing in the column is fine.
+	printf 'Conversation ID,Customer ID,Subject,Message,Mo\377d\nC-1,U1,Bad,text,angry\nC-2,U2,Good,ok,\n' > h.csv
+	run --separate-stderr run_to out.jsonl cx-ingest h.csv
+	check_status 1
+	check_stderr $'cx-ingest: h.csv:1: unknown column "Mo\377d", kept under extra' \
+	    'cx-ingest: h.csv:2: invalid UTF-8 in a column name kept under extra' \
+	    'cx-ingest: 1 registered, 0 follow-ups, 0 replies, 0 duplicates, 1 rejected'
+	check_eq kept "$(jq -r .source.ext out.jsonl)" C-2
+}
+
 @test "csv: an unterminated quote at end of file costs only its record" {
 	printf '%s\n' 'Conversation ID,Started At,Customer ID,Subject,Message' \
 	    'C-1,2026-11-23T08:05:00+08:00,U1,A,B' \
