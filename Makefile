@@ -3,7 +3,8 @@
 #   make            build bin/cx-* and the library
 #   make demo       install what is missing, build, run the main job on examples/
 #   make check      install what is missing, build, run every test (also under
-#                   AddressSanitizer and UndefinedBehaviorSanitizer)
+#                   AddressSanitizer and UndefinedBehaviorSanitizer), the
+#                   fuzz harnesses briefly
 #   make fuzz       the fuzz harnesses, FUZZ_TIME seconds each (60)
 #   make bench      the benchmarks (ratios against jq, Miller, wc)
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
@@ -120,7 +121,7 @@ $(O)/bench/roundtrip: bench/roundtrip.c $(O)/libcx.a
 
 # Fuzzing (tests/fuzz/README): a libFuzzer harness per input the tools
 # read, built with clang into build/fuzz, the library with them.  `make
-# fuzz` runs each for FUZZ_TIME seconds.
+# fuzz` runs each for FUZZ_TIME seconds; the suite runs each briefly.
 FUZZ =		json csv time rules calendar policy colmap mail
 FUZZCC ?=	clang
 FUZZ_TIME ?=	60
@@ -162,6 +163,7 @@ SAN =	-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 check: deps
 	@$(MAKE) -s all
 	@$(MAKE) -s O=build/san CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" all
+	@if sh tests/fuzz/probe $(FUZZCC); then $(MAKE) -s fuzz-build; fi
 	@sh tests/run
 
 bench: deps
