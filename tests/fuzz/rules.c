@@ -52,7 +52,8 @@ opencc_close(opencc_t cc)
 /* Records for input that brings none: Chinese, English, an amount, a
  * channel and a tier, as the rules test them. */
 static const char defrecs[] =
-    "{\"id\":\"a\",\"subject\":\"奶粉發黴\",\"text\":\"罐子打开就这样，很多人\"}\n"
+    "{\"id\":\"a\",\"subject\":\"奶粉發黴\","
+    "\"text\":\"罐子打开就这样，很多人\"}\n"
     "{\"id\":\"b\",\"text\":\"The parcel is LATE, delivery failed\","
     "\"channel\":\"weibo\",\"customer\":{\"tier\":\"vip\"}}\n"
     "{\"id\":\"c\",\"text\":\"退款\",\"amount\":1299.00,"
