@@ -10,6 +10,10 @@
  * append, a delete and a cx_json_setmember, against the same edits made
  * by jq's API.
  *
+ * A record read is then taken as cx-ingest takes one of a JSON Lines
+ * export or of cx-mail (lib/intake.c, thread.c): made a ticket body in
+ * place, and a message if it is a mail's; both are still records.
+ *
  * The codec refuses, on purpose, some lines jq 1.6 lets through (json.c,
  * cx(7), tests/bats/05-codec.bats): a line must be one JSON object by
  * RFC 8259, in UTF-8.  Each is recognised here on its own terms, never
@@ -342,6 +346,39 @@ check_edits(struct cx_rec *r, jv v)
 	cx_buf_free(&set);
 }
 
+static struct cx_intake_ctx ctx;
+
+/* A record as cx-ingest takes it (its jsonl_file and mail_item). */
+static void
+intake(const char *s, size_t n)
+{
+	struct cx_rec r = { 0 };
+	struct cx_intake_msg m = { 0 };
+	struct cx_buf out = { 0 };
+	struct cx_key key, okey;
+	struct cx_err e;
+	int has_order;
+
+	if (cx_rec_parse(&r, s, n, NULL, NULL) == -1)
+		fuzz_fail("a record read once is not read again");
+	if (cx_intake_rec(&r, &ctx, "in.jsonl", 1, &key, &has_order, &okey,
+	    &e) == 0) {
+		cx_rec_write(&r, &out);
+		fuzz_record("a record taken in", out.p, out.len - 1);
+		if (cx_intake_mail(&r, &m, &e) == 1) {
+			if (cx_json_check(m.elem.p, m.elem.len, &e) !=
+			    m.elem.len || m.elem.len == 0)
+				fuzz_fail("a mail's message is no JSON");
+			if (cx_json_check(m.hist.p, m.hist.len, &e) !=
+			    m.hist.len || m.hist.len == 0)
+				fuzz_fail("a mail's history entry is no JSON");
+		}
+	}
+	cx_intake_msg_free(&m);
+	cx_rec_free(&r);
+	cx_buf_free(&out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -401,16 +438,40 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		jv_free(k);
 	}
 	check_edits(&r, v);
+	intake(s, n);
 out:
 	cx_rec_free(&r);
 	return 0;
 }
 
+static struct cx_alias *
+alias(const char *name)
+{
+	struct cx_alias *a;
+	struct cx_err e;
+	char *path;
+
+	if ((path = cx_conf_path(NULL, name)) == NULL ||
+	    (a = cx_alias_load(path, &e)) == NULL)
+		fuzz_fail("no shipped %s", name);
+	free(path);
+	return a;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct cx_err e;
+
 	(void)argc;
 	(void)argv;
+	if (cx_clock_setup(NULL, "Asia/Shanghai", "2026-11-24T09:00:00+08:00",
+	    ctx.nowtext, &e) == -1)
+		fuzz_fail("%s", e.msg);
+	ctx.now = cx_now();
+	ctx.channels = alias("channels");
+	ctx.remedies = alias("remedies");
+	ctx.outcomes = alias("outcomes");
 	return 0;
 }
 
