@@ -129,7 +129,7 @@ alias(const char *name)
 	struct cx_err e;
 	char *path;
 
-	if ((path = cx_conf_path(NULL, name)) == NULL ||
+	if (cx_conf_path(NULL, name, &path, &e) == -1 || path == NULL ||
 	    (a = cx_alias_load(path, &e)) == NULL)
 		fuzz_fail("no shipped %s", name);
 	free(path);

@@ -76,7 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	np = fuzz_split(d, n, part, len, 3);
 	if (np == 3)
 		taxpath = fuzz_file(2, part[2], len[2]);
-	else if ((taxpath = shipped = cx_conf_path(NULL, "taxonomy")) == NULL)
+	else if (cx_conf_path(NULL, "taxonomy", &shipped, &e) == -1 ||
+	    (taxpath = shipped) == NULL)
 		fuzz_fail("no shipped taxonomy");
 	tax = cx_taxonomy_load(taxpath, &e);
 	free(shipped);
