@@ -396,6 +396,14 @@ calendar_line(struct cx_sla_policy *p, const char *l, const char *end,
 		cx_seterr(err, "calendar: expected DEPARTMENT (or *) and FILE");
 		return -1;
 	}
+	/* A file of the spool's etc/ or the shipped directory, by name: no
+	 * path leads out of them. */
+	if (memchr(f, '/', fn) != NULL || (fn <= 2 && f[0] == '.' &&
+	    (fn == 1 || f[1] == '.'))) {
+		cx_seterr(err, "calendar: \"%.*s\" is no file name: the file is "
+		    "named as it is in etc/, without a directory", (int)fn, f);
+		return -1;
+	}
 	p->cal = cx_grow(p->cal, p->ncal, sizeof(*p->cal));
 	p->cal[p->ncal].dept = cx_strndup(d, dn);
 	p->cal[p->ncal].file = cx_strndup(f, fn);

@@ -892,6 +892,12 @@ test_policy_errors(void)
 		    "2: calendar: expected DEPARTMENT (or *) and FILE" },
 		{ "clock a from=received stop=x\ncalendar * a b\n",
 		    "2: calendar: expected DEPARTMENT (or *) and FILE" },
+		{ "clock a from=received stop=x\ncalendar * ../../etc/x\n",
+		    "2: calendar: \"../../etc/x\" is no file name: the file "
+		    "is named as it is in etc/, without a directory" },
+		{ "clock a from=received stop=x\ncalendar 物流部 ..\n",
+		    "2: calendar: \"..\" is no file name: the file is named "
+		    "as it is in etc/, without a directory" },
 		{ "clock a from=received stop=x\ndeadline a 1h\n",
 		    "2: unknown line \"deadline\" (clock, target, warn, "
 		    "escalate, calendar)" },
