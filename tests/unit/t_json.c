@@ -271,23 +271,23 @@ test_deep_duplicates(void)
 
 	cx_buf_adds(&b, "{\"a\":");
 	cx_buf_adds(&want, "{\"a\":");
-	for (i = 0; i < 254; i++) {
+	for (i = 0; i < 168; i++) {
 		cx_buf_adds(&b, i % 2 ? "[" : "{\"k\":0,\"k\":");
 		cx_buf_adds(&want, i % 2 ? "[" : "{\"k\":");
 	}
 	cx_buf_adds(&b, "{\"z\":1,\"z\":2}");
 	cx_buf_adds(&want, "{\"z\":2}");
-	for (i = 254; i-- > 0;) {
+	for (i = 168; i-- > 0;) {
 		cx_buf_adds(&b, i % 2 ? "]" : "}");
 		cx_buf_adds(&want, i % 2 ? "]" : "}");
 	}
 	cx_buf_adds(&b, "}");
 	cx_buf_adds(&want, "}\n");
 	ok(cx_rec_parse(&r, b.p, b.len, NULL, NULL) == 0,
-	    "256 deep, a repeat at each object, parses");
+	    "as deep as jq reads, a repeat at each object, parses");
 	cx_rec_write(&r, &out);
 	ok(out.len == want.len && memcmp(out.p, want.p, out.len) == 0,
-	    "256 deep: each object written with its last only");
+	    "as deep as jq reads: each object written with its last only");
 	b.len = 0;
 	cx_buf_adds(&b, "{\"a\":");
 	for (i = 0; i < 256; i++)
