@@ -135,7 +135,11 @@ out:
 	return rc;
 }
 
-/* Staged with the batch: the reopened tickets to classified/. */
+/*
+ * Staged with the batch: the reopened tickets to classified/, under a
+ * name of their own: the commit's new tickets go there too, under
+ * B<serial>.jsonl, when they are classified.
+ */
 void
 commit_reopened(void)
 {
@@ -145,7 +149,7 @@ commit_reopened(void)
 
 	if (G.reopened.len == 0)
 		return;
-	cx_buf_printf(&name, "B%010lu.jsonl", cx_spool_serial(G.sp));
+	cx_buf_printf(&name, "B%010lu.reopened.jsonl", cx_spool_serial(G.sp));
 	if (cx_spool_stage(G.sp, "classified", cx_buf_str(&name),
 	    G.reopened.p, G.reopened.len, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);

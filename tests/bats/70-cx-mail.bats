@@ -120,8 +120,12 @@ fields() {
 	    [.status, .history[-2].action, .history[-2].by, .conversation[-1].message_id]')" \
 	    '["reopened","reopened","cx-ingest","<m81@example.cn>"]'
 	check_eq new "$(cat sp/new/*.jsonl | jq -r '.mail.ticket')" "$T2"
+	# The commit's new ticket, classified, does not take the place of
+	# the reopened one in classified/.
+	cx-classify -q -s sp
 	cx-route -q -s sp
 	check_eq routed "$(jq -r .status sp/open/$T1)" assigned
+	check_eq new_routed "$(jq -r 'select(.mail.ticket == "'$T2'") | .status' sp/open/*)" assigned
 }
 
 @test "real mail: every message of ../shared/data/email a record or automatic, no crash, valid UTF-8 out" {
