@@ -170,17 +170,27 @@ fail(struct cx_spool *sp, struct cx_err *err, const char *dir,
 	return -1;
 }
 
-int
-cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
+/* The subdirectory, if it is open already; else -1. */
+static int
+dir_open(const struct cx_spool *sp, const char *name)
 {
 	size_t i;
-	int fd;
 
 	if (strcmp(name, ".") == 0)
 		return sp->dfd;
 	for (i = 0; i < sp->ndirs; i++)
 		if (strcmp(sp->dirs[i].name, name) == 0)
 			return sp->dirs[i].fd;
+	return -1;
+}
+
+int
+cx_spool_dir(struct cx_spool *sp, const char *name, struct cx_err *err)
+{
+	int fd;
+
+	if ((fd = dir_open(sp, name)) != -1)
+		return fd;
 	/* A new entry survives a crash once the spool's directory is synced. */
 	if (!sp->rdonly && mkdirat(sp->dfd, name, DIRMODE) == 0) {
 		if (fsync(sp->dfd) == -1)
@@ -900,7 +910,8 @@ cx_spool_has(struct cx_spool *sp, const char *dir, const char *name,
 	if (check_names(sp, dir, name, NULL) == -1)
 		return 0;		/* no file of the spool has that name */
 	/* A question makes no directory: one not there holds nothing. */
-	if (faccessat(sp->dfd, dir, F_OK, AT_SYMLINK_NOFOLLOW) == -1)
+	if (dir_open(sp, dir) == -1 && faccessat(sp->dfd, dir, F_OK,
+	    AT_SYMLINK_NOFOLLOW) == -1)
 		return errno == ENOENT ? 0 : fail(sp, err, dir, NULL);
 	if ((dfd = cx_spool_dir(sp, dir, err)) == -1)
 		return -1;
