@@ -175,6 +175,7 @@ csv_row(struct cx_cols *c, const char *file, struct cx_csvrow *row,
 	it.rawn = row->rawn;
 	it.msg = m;
 	it.status = o->status;
+	it.closed = o->status != NULL && strcmp(o->status, "closed") == 0;
 	it.events = o->events.p;
 	register_item(&it);
 }
@@ -273,7 +274,7 @@ jsonl_file(struct cx_in *in)
 {
 	struct cx_rec r = { 0 };
 	struct cx_intake_msg m = { 0 };
-	struct cx_buf body = { 0 }, ticket = { 0 }, sender = { 0 };
+	struct cx_buf body = { 0 }, ticket = { 0 }, sender = { 0 }, st = { 0 };
 	struct cx_err e, e2;
 	struct item it;
 	const char *l;
@@ -309,6 +310,8 @@ jsonl_file(struct cx_in *in)
 			reject(in->name, in->lineno, e2.msg, l, n);
 			continue;
 		}
+		it.closed = it.rec != NULL && cx_rec_getstr(&r, "status",
+		    &st) == 0 && strcmp(st.p, "closed") == 0;
 		it.file = in->name;
 		it.line = in->lineno;
 		it.raw = l;
@@ -324,6 +327,7 @@ jsonl_file(struct cx_in *in)
 	cx_buf_free(&body);
 	cx_buf_free(&ticket);
 	cx_buf_free(&sender);
+	cx_buf_free(&st);
 }
 
 static void

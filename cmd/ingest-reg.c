@@ -270,10 +270,12 @@ open_ticket(const struct item *it)
 		;		/* filter mode keeps a ticket's number */
 	else
 		cx_reg_ticket_id(G.reg, G.prefix, G.ctx.nowtext, &id);
-	cx_buf_str(&id);
-	cx_reg_add(G.reg, CX_REG_SOURCE, it->key, id.p);
+	/* One that comes in closed is in no batch a follow-up may join. */
+	e.id = cx_buf_str(&id);
+	e.serial = it->closed ? 0 : G.sp != NULL ? cx_spool_serial(G.sp) : 1;
+	cx_reg_add_to(G.reg, CX_REG_SOURCE, it->key, &e);
 	if (it->has_order)
-		cx_reg_add(G.reg, CX_REG_ORDER, it->okey, id.p);
+		cx_reg_add_to(G.reg, CX_REG_ORDER, it->okey, &e);
 	G.nreg++;
 	with_thread(it, 0, &piece, &body);
 	if (G.t.spool != NULL) {
@@ -283,11 +285,11 @@ open_ticket(const struct item *it)
 		ticket_text(&piece, id.p, 0, &G.t.out);
 	/* The messages that answer it, or its conversation, may go. */
 	if (it->msg != NULL && it->msg->threaded && it->msg->has_self) {
-		cx_reg_add(G.reg, CX_REG_MESSAGE, it->msg->self, id.p);
+		cx_reg_add_to(G.reg, CX_REG_MESSAGE, it->msg->self, &e);
 		release(&it->msg->self);
 	}
 	if (it->msg != NULL && it->msg->threaded && it->msg->has_conv) {
-		cx_reg_add(G.reg, CX_REG_MESSAGE, it->msg->conv, id.p);
+		cx_reg_add_to(G.reg, CX_REG_MESSAGE, it->msg->conv, &e);
 		release(&it->msg->conv);
 	}
 out:

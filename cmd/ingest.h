@@ -24,6 +24,7 @@ struct item {
 	const char		*raw;	/* the row as read */
 	size_t			 rawn;
 	const char		*status;	/* CSV: "closed", or NULL */
+	int			 closed;	/* it comes in closed */
 	const char		*events;	/* CSV: the export's history */
 	struct cx_intake_msg	*msg;	/* a message of a conversation */
 	const char		*ticket;	/* a mail: the ticket it names */

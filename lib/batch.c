@@ -23,6 +23,8 @@ cx_batch_ticket(struct cx_batch *b, const char *id, const char *text,
 	b->t[b->nt].id = cx_strndup(id, strlen(id));
 	b->t[b->nt].text = cx_strndup(text, len);
 	b->t[b->nt].len = len;
+	cx_keyset_put_replace(&b->tidx, cx_key_of(id, strlen(id)),
+	    (uint32_t)b->nt);
 	b->nt++;
 }
 
@@ -48,31 +50,24 @@ cx_ticket_join(const char *text, size_t len, const struct cx_join *j,
 	return b.p;
 }
 
-static int has_id(const char *, size_t, const char *);
-
+/* 1 if the ticket is one of this commit's, joined; else 0.  (One that
+ * came in closed is in none: its keys name commit 0.) */
 static int
 in_batch(struct cx_batch *b, const char *id, const struct cx_join *j)
 {
-	size_t i, n;
+	uint32_t i;
+	size_t n;
 	char *t;
 
-	for (i = b->nt; i-- > 0;)
-		if (strcmp(b->t[i].id, id) == 0) {
-			/* One that came in closed is no longer open. */
-			if (has_id(b->t[i].text, b->t[i].len - 1, id) != 1)
-				return -1;
-			t = cx_ticket_join(b->t[i].text, b->t[i].len - 1, j,
-			    &n);
-			if (t == NULL)
-				return 0;
-			free(b->t[i].text);
-			b->t[i].text = t;
-			b->t[i].len = n;
-			return 1;
-		}
-	return 0;
+	if (!cx_keyset_get(&b->tidx, cx_key_of(id, strlen(id)), &i) ||
+	    (t = cx_ticket_join(b->t[i].text, b->t[i].len - 1, j, &n)) ==
+	    NULL)
+		return 0;
+	free(b->t[i].text);
+	b->t[i].text = t;
+	b->t[i].len = n;
+	return 1;
 }
-
 
 /* The open tickets' ids of a batch file, read the first time asked. */
 static struct cx_keyset *
@@ -133,8 +128,8 @@ batch_has(struct cx_batch *b, struct cx_spool *sp, const char *dir,
 
 /*
  * Where an open ticket lives: open/ID, or the batch it came in, in new/
- * or classified/; -1 if it is in none, -2 and why if one of them cannot
- * be read.
+ * or classified/; -1 if it is in none (or came in closed: commit 0), -2
+ * and why if one of them cannot be read.
  */
 static int
 locate(struct cx_batch *bt, struct cx_spool *sp,
@@ -153,6 +148,8 @@ locate(struct cx_batch *bt, struct cx_spool *sp,
 		*name = cx_strndup(e->id, strlen(e->id));
 		return 0;
 	}
+	if (e->serial == 0)
+		return -1;
 	cx_buf_printf(&b, "B%010lu.jsonl", e->serial);
 	for (i = 0; i < 2; i++)
 		if ((r = batch_has(bt, sp, stages[i], cx_buf_str(&b), e->id,
@@ -178,9 +175,8 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 	char *dir, *name;
 	int r;
 
-	if (e->serial == cx_spool_serial(sp) && (r = in_batch(b, e->id, j))
-	    != 0)
-		return r == 1 ? 0 : -1;
+	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, j))
+		return 0;
 	if ((r = locate(b, sp, e, &dir, &name, err)) != 0)
 		return r;
 	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
@@ -193,28 +189,6 @@ cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
 	f->j.hist = cx_strndup(j->hist, strlen(j->hist));
 	f->j.at = j->at;
 	return 0;
-}
-
-/* 1 if the line is the ticket id, open; 2 if it is, closed; else 0. */
-static int
-has_id(const char *line, size_t len, const char *id)
-{
-	struct cx_rec r = { 0 };
-	const struct cx_field *f;
-	struct cx_buf b = { 0 };
-	int yes = 0;
-
-	if (cx_rec_parse(&r, line, len, NULL, NULL) == 0 &&
-	    (f = cx_rec_get(&r, "id")) != NULL &&
-	    cx_json_str(f->v, f->vlen, &b) == 0 &&
-	    strcmp(cx_buf_str(&b), id) == 0) {
-		b.len = 0;
-		yes = cx_rec_getstr(&r, "status", &b) == 0 &&
-		    strcmp(cx_buf_str(&b), "closed") == 0 ? 2 : 1;
-	}
-	cx_rec_free(&r);
-	cx_buf_free(&b);
-	return yes;
 }
 
 static void
@@ -402,6 +376,7 @@ cx_batch_clear(struct cx_batch *b)
 	}
 	for (i = 0; i < b->nfu; i++)
 		fu_free(&b->fu[i]);
+	cx_keyset_free(&b->tidx);
 	b->nt = b->nfu = 0;
 	b->rejects.len = 0;
 }

@@ -442,7 +442,8 @@ void	 cx_spool_list_free(char **);
 struct cx_reg;
 struct cx_reg_entry {
 	const char	*id;		/* the ticket */
-	unsigned long	 serial;	/* the commit that registered it */
+	unsigned long	 serial;	/* the commit that registered it; 0:
+					 * it came in closed, in no batch */
 };
 #define CX_REG_SOURCE	's'
 #define CX_REG_ORDER	'c'

@@ -517,6 +517,7 @@ struct cx_batch {
 	}			*fu;	/* what joins earlier tickets */
 	size_t			 nfu, capfu;
 	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
+	struct cx_keyset	 tidx;	/* a new ticket's id to its index */
 	/*
 	 * The open tickets of each batch file a follow-up looked in, read
 	 * once a run: a follow-up costs a lookup, not a read and a parse

@@ -158,11 +158,26 @@ H-7 closed 商品部 - 3'
 	printf '%s\n' '工单号,投诉时间,客户ID,订单号,问题描述' 'N-1,2026-11-23 09:00,U1,O9,耳机又坏了' >new.csv
 	printf '%s\n' '工单号,发送方,发送人,发送时间,内容' 'H-1,客户,U1,2026-11-23 10:00,又坏了' >log.csv
 	cx-ingest -q -s sp hist.csv
+	# Its keys name commit 0, no batch: nothing joins it in new/.
+	check_eq keys "$(awk '{ print $1, $2, $4 }' sp/keys)" '0 s CX-20261124-0001
+0 c CX-20261124-0001'
+	cp -a sp v1
 	run --separate-stderr cx-ingest -s sp new.csv log.csv
 	check_status 0
 	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	check_eq new "$(ls sp/new | tr '\n' ' ')" 'B0000000001.jsonl B0000000002.jsonl '
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_stderr 'cx-route: 2 routed, 0 queued without an agent, 1 filed closed, 0 unread'
 	check_eq closed "$(jq -c '[.source.ext, .followups, .conversation]' sp/closed/*)" '["H-1",null,null]'
+	# In one run, the same.
+	run --separate-stderr cx-ingest -s one hist.csv new.csv log.csv
+	check_stderr 'cx-ingest: 3 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	# A registry of format 1 gave the closed ticket its batch's number:
+	# that batch is read, and the ticket found closed there.
+	sed -i 's/^0 /1 /' v1/keys
+	printf 'cx-seq 1\nkeys %s\nseq 20261124 1\n' "$(stat -c %s v1/keys)" >v1/seq
+	run --separate-stderr cx-ingest -s v1 new.csv log.csv
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	check_eq v1 "$(ls v1/new | tr '\n' ' ')" 'B0000000001.jsonl B0000000002.jsonl '
 }
