@@ -38,7 +38,8 @@ LIBSRC =	$(wildcard lib/*.c)
 LIBOBJ =	$(LIBSRC:lib/%.c=$(O)/lib/%.o) $(O)/lib/opencc-shim.o
 UNITSRC =	$(wildcard tests/unit/t_*.c)
 UNITS =		$(UNITSRC:tests/unit/%.c=$(O)/tests/%)
-HELPERS =	$(O)/tests/cxgen $(O)/tests/reportgen $(O)/bench/roundtrip
+HELPERS =	$(O)/tests/cxgen $(O)/tests/reportgen $(O)/tests/spoolcat \
+		$(O)/bench/roundtrip
 
 all: $(TOOLS:%=$(BIN)/%) $(UNITS) $(HELPERS) bin
 
@@ -115,6 +116,10 @@ $(O)/tests/cxgen: tests/cxgen.c $(O)/libcx.a
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
 
 $(O)/tests/reportgen: tests/reportgen.c $(O)/libcx.a
+	@mkdir -p $(@D)
+	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
+
+$(O)/tests/spoolcat: tests/spoolcat.c $(O)/libcx.a
 	@mkdir -p $(@D)
 	$(CC) $(CX_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcx.a $(LDLIBS)
 

@@ -140,19 +140,28 @@ process(void *arg, const char *file, unsigned long lineno,
 /*
  * One file of the spool, its tickets classified: moved from new/ to
  * classified/ (to NULL: left where it is, and rewritten if it changed).
+ * A batch's tickets are read with the follow-ups journaled for them
+ * (names: the listing of its directory), and written with them.
  */
 static void
 spool_file(struct cx_spool *sp, const char *dir, const char *name,
-    const char *to)
+    const char *to, char *const *names)
 {
 	struct cx_buf in = { 0 }, out = { 0 }, label = { 0 };
+	struct cx_joins *js = NULL;
 	struct cx_err e;
 	const char *p, *end, *l;
 	unsigned long lineno = 0;
 	size_t n;
 
-	if (cx_spool_read(sp, dir, name, &in, &e) == -1)
+	if ((names != NULL && (js = cx_joins_load(sp, dir, name, names,
+	    &e)) == NULL) || cx_joins_read(sp, dir, name, js, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (cx_joins_check(js, sp, name, &e) == -1) {
+		warnx("%s; batch left in %s/", e.msg, dir);
+		G.t.nbad++;
+		goto out;
+	}
 	cx_buf_printf(&label, "%s/%s/%s", cx_spool_path(sp), dir, name);
 	for (p = in.p, end = p + in.len; cx_line(&p, end, &l, &n);)
 		if (++lineno, n > 0)
@@ -162,12 +171,16 @@ spool_file(struct cx_spool *sp, const char *dir, const char *name,
 		tool_flush(&G.t);
 	} else if (to != NULL) {
 		if (cx_spool_stage(sp, to, name, out.p, out.len, &e) == -1 ||
-		    cx_spool_remove(sp, dir, name, &e) == -1)
+		    cx_spool_remove(sp, dir, name, &e) == -1 ||
+		    cx_joins_remove(js, sp, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	} else if (out.len != in.len || memcmp(out.p, in.p, in.len) != 0) {
-		if (cx_spool_stage(sp, dir, name, out.p, out.len, &e) == -1)
+		if (cx_spool_stage(sp, dir, name, out.p, out.len, &e) == -1 ||
+		    cx_joins_remove(js, sp, &e) == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 	}
+out:
+	cx_joins_free(js);
 	cx_buf_free(&in);
 	cx_buf_free(&out);
 	cx_buf_free(&label);
@@ -183,7 +196,8 @@ spool_dir(struct cx_spool *sp, const char *dir, const char *to)
 	if ((names = cx_spool_list(sp, dir, &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)
-		spool_file(sp, dir, names[i], to);
+		if (!cx_joins_file(names[i], NULL))	/* with its batch */
+			spool_file(sp, dir, names[i], to, names);
 	cx_spool_list_free(names);
 }
 
@@ -237,7 +251,7 @@ spool(void)
 			case -1:
 				errx(CX_EXIT_ERR, "%s", e.msg);
 			case 1:
-				spool_file(sp, "open", G.ids.id[i], NULL);
+				spool_file(sp, "open", G.ids.id[i], NULL, NULL);
 			}
 		if (!G.explain && cx_spool_pending(sp) > 0)
 			index_open(sp);

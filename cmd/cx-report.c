@@ -265,11 +265,15 @@ ticket(void *arg, const char *file, unsigned long line, const char *l,
 		tool_bad(&G.t, file, line, e.msg, "left out");
 }
 
-/* Every ticket of a spool directory: a file each, or batches of lines. */
+/*
+ * Every ticket of a spool directory: a file each, or batches of lines,
+ * read with the follow-ups journaled beside them.
+ */
 static void
-spool_dir(struct cx_spool *sp, const char *dir)
+spool_dir(struct cx_spool *sp, const char *dir, int batches)
 {
-	struct cx_buf path = { 0 }, shown = { 0 };
+	struct cx_buf path = { 0 }, shown = { 0 }, joined = { 0 };
+	struct cx_joins *js = NULL;
 	struct cx_err e;
 	struct cx_in in;
 	const char *l;
@@ -284,6 +288,11 @@ spool_dir(struct cx_spool *sp, const char *dir)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	}
 	for (i = 0; names[i] != NULL; i++) {
+		if (batches && cx_joins_file(names[i], NULL))
+			continue;	/* with its batch */
+		if (batches && (js = cx_joins_load(sp, dir, names[i], names,
+		    &e)) == NULL)
+			errx(CX_EXIT_ERR, "%s", e.msg);
 		path.len = shown.len = 0;
 		cx_buf_printf(&path, "%s/%s", dir, names[i]);
 		cx_buf_printf(&shown, "%s/%s/%s", cx_spool_path(sp), dir,
@@ -298,16 +307,27 @@ spool_dir(struct cx_spool *sp, const char *dir)
 				cx_cut_why(&e, "a line");
 				tool_bad(&G.t, in.name, in.lineno, e.msg,
 				    "left out");
-			} else if (n > 0)
+			} else if (n > 0 && (joined.len = 0, cx_joins_apply(js,
+			    l, n, &joined)))
+				ticket(NULL, in.name, in.lineno, joined.p,
+				    joined.len - 1, NULL);
+			else if (n > 0)
 				ticket(NULL, in.name, in.lineno, l, n, NULL);
 		}
 		if (rc == -1)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		cx_in_close(&in);
+		if (cx_joins_check(js, sp, names[i], &e) == -1) {
+			warnx("%s; left out", e.msg);
+			G.t.nbad++;
+		}
+		cx_joins_free(js);
+		js = NULL;
 	}
 	cx_spool_list_free(names);
 	cx_buf_free(&path);
 	cx_buf_free(&shown);
+	cx_buf_free(&joined);
 }
 
 static void
@@ -322,7 +342,7 @@ spool(void)
 	if (cx_spool_begin(&sp, G.t.spool, CX_SPOOL_READ, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		spool_dir(sp, dirs[i]);
+		spool_dir(sp, dirs[i], i < 2);
 	cx_spool_end(sp);
 }
 

@@ -364,19 +364,30 @@ batch_bad(const struct cx_buf *in)
 	return bad;
 }
 
-/* A batch: each ticket into open/, the batch out of classified/. */
+/*
+ * A batch, with the follow-ups journaled for its tickets (names: the
+ * listing of classified/): each ticket into open/, the batch and its
+ * journals out of classified/.
+ */
 static void
-route_batch(const char *name)
+route_batch(const char *name, char *const *names)
 {
 	struct cx_buf in = { 0 }, out = { 0 }, id = { 0 }, label = { 0 };
+	struct cx_joins *js;
 	struct cx_rec r = { 0 };
 	struct cx_err e;
 	const char *p, *end, *l;
 	unsigned long bad;
 	size_t n;
 
-	if (cx_spool_read(G.sp, "classified", name, &in, &e) == -1)
+	if ((js = cx_joins_load(G.sp, "classified", name, names, &e)) ==
+	    NULL || cx_joins_read(G.sp, "classified", name, js, &in, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
+	if (cx_joins_check(js, G.sp, name, &e) == -1) {
+		warnx("%s; batch left in classified/", e.msg);
+		G.t.nbad++;
+		goto out;
+	}
 	if ((bad = batch_bad(&in)) > 0) {
 		cx_buf_printf(&label, "%s/classified/%s", cx_spool_path(G.sp),
 		    name);
@@ -399,9 +410,11 @@ route_batch(const char *name)
 			errx(CX_EXIT_ERR, "%s", e.msg);
 		cx_index_set(G.index, id.p, closed(&r) ? NULL : &r);
 	}
-	if (cx_spool_remove(G.sp, "classified", name, &e) == -1)
+	if (cx_spool_remove(G.sp, "classified", name, &e) == -1 ||
+	    cx_joins_remove(js, G.sp, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 out:
+	cx_joins_free(js);
 	cx_rec_free(&r);
 	cx_buf_free(&in);
 	cx_buf_free(&out);
@@ -476,7 +489,8 @@ spool(void)
 	if ((names = cx_spool_list(G.sp, "classified", &e)) == NULL)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	for (i = 0; names[i] != NULL; i++)
-		route_batch(names[i]);
+		if (!cx_joins_file(names[i], NULL))	/* with its batch */
+			route_batch(names[i], names);
 	cx_spool_list_free(names);
 	cx_index_sweep_end(G.index);
 	if (G.rr && cx_spool_pending(G.sp) > 0)

@@ -193,7 +193,7 @@ join(const struct item *it, const struct cx_reg_entry *found, int by)
 			cx_buf_printf(&G.t.out, ",\"conversation\":[%s],"
 			    "\"history\":[%s]}\n", j.elem, j.hist);
 		}
-	} else if ((r = cx_batch_join(G.b, G.sp, &e, &j, &err)) != 0) {
+	} else if ((r = cx_batch_join(G.b, G.reg, G.sp, &e, &j, &err)) != 0) {
 		if (r == -2)
 			errx(CX_EXIT_ERR, "%s", err.msg);
 		if (!m->team && reopen(it, id, j.elem) == 0)

@@ -162,7 +162,7 @@ followup(const struct item *it, const struct cx_reg_entry *e)
 	history(&hist, "followup");
 	j.elem = cx_buf_str(&elem);
 	j.hist = cx_buf_str(&hist);
-	r = cx_batch_join(G.b, G.sp, e, &j, &err);
+	r = cx_batch_join(G.b, G.reg, G.sp, e, &j, &err);
 	if (r == -2)		/* a read error is no "not open" */
 		errx(CX_EXIT_ERR, "%s", err.msg);
 	cx_buf_free(&elem);

@@ -3,8 +3,12 @@
  *
  * New tickets go to a batch file in new/; rejected rows to a file in
  * rejects/; a follow-up or a message of its conversation joining a ticket
- * registered earlier rewrites the file that ticket lives in (its batch in
- * new/ or classified/, or open/ID).
+ * registered earlier rewrites the ticket's file in open/, or, while the
+ * ticket is in its batch in new/ or classified/, is a line of a journal
+ * beside the batch (joins.c): a batch is never rewritten for what joins
+ * one of its tickets, nor read (but for the keys of a registry of format
+ * 1, see locate), so a follow-up costs what a new ticket costs, however
+ * many tickets the spool holds.
  * All of it is staged in one spool transaction with the registry's keys
  * (reg.c), so a crash leaves the spool before or after the whole batch.
  */
@@ -126,63 +130,109 @@ batch_has(struct cx_batch *b, struct cx_spool *sp, const char *dir,
 	return cx_keyset_get(ids, cx_key_of(id, strlen(id)), NULL);
 }
 
+static const char *const stages[] = { "new", "classified" };
+
 /*
- * Where an open ticket lives: open/ID, or the batch it came in, in new/
- * or classified/; -1 if it is in none (or came in closed: commit 0), -2
- * and why if one of them cannot be read.
+ * The stage the batch of a commit is in: 1 new/, 2 classified/, 0 none;
+ * -1 and why if that cannot be looked at (a read error is no "not
+ * there").  Looked at once a run for a batch committed before: while the
+ * run holds the spool's lock only its own commits change the spool, and
+ * they add batches of their own numbers, never move one.
  */
 static int
-locate(struct cx_batch *bt, struct cx_spool *sp,
-    const struct cx_reg_entry *e, char **dir, char **name,
+batch_stage(struct cx_batch *b, struct cx_spool *sp, unsigned long serial,
     struct cx_err *err)
 {
-	static const char *const stages[] = { "new", "classified" };
-	struct cx_buf b = { 0 };
-	size_t i;
-	int r;
+	struct cx_key k = cx_key_of(&serial, sizeof(serial));
+	char name[32];
+	uint32_t v;
+	int r = 0;
 
-	if ((r = cx_spool_has(sp, "open", e->id, err)) != 0) {
-		if (r == -1)
-			return -2;
-		*dir = cx_strndup("open", 4);
-		*name = cx_strndup(e->id, strlen(e->id));
-		return 0;
-	}
-	if (e->serial == 0)
+	if (cx_keyset_get(&b->where, k, &v))
+		return (int)v;
+	(void)snprintf(name, sizeof(name), "B%010lu.jsonl", serial);
+	for (v = 0; v < 2; v++)
+		if ((r = cx_spool_has(sp, stages[v], name, err)) != 0)
+			break;
+	if (r == -1)
 		return -1;
-	cx_buf_printf(&b, "B%010lu.jsonl", e->serial);
+	v = r == 1 ? v + 1 : 0;
+	if (serial < cx_spool_serial(sp))
+		cx_keyset_put_replace(&b->where, k, v);
+	return (int)v;
+}
+
+/*
+ * Where an open ticket lives: 0 its file in open/, 1 or 2 the batch it
+ * came in, in new/ or classified/ (batch_stage); -1 if it is in none, -2
+ * and why if where it is cannot be looked at.  A ticket is in its batch,
+ * open, until cx-route moves the batch to open/ in one commit, so its
+ * batch is where to look first; but for a key of a registry of format 1
+ * (cx_reg_since), which gave a ticket that came in closed the number of
+ * its batch, the batch is read, and open/ looked at first: a run of the
+ * first release that died could leave a ticket in both.
+ */
+static int
+locate(struct cx_batch *bt, const struct cx_reg *g, struct cx_spool *sp,
+    const struct cx_reg_entry *e, struct cx_err *err)
+{
+	char name[32];
+	int r, i;
+
+	if (e->serial != 0 && e->serial >= cx_reg_since(g)) {
+		if ((r = batch_stage(bt, sp, e->serial, err)) != 0)
+			return r == -1 ? -2 : r;
+	}
+	if ((r = cx_spool_has(sp, "open", e->id, err)) != 0)
+		return r == -1 ? -2 : 0;
+	if (e->serial == 0 || e->serial >= cx_reg_since(g))
+		return -1;		/* it came in closed, or is done */
+	(void)snprintf(name, sizeof(name), "B%010lu.jsonl", e->serial);
 	for (i = 0; i < 2; i++)
-		if ((r = batch_has(bt, sp, stages[i], cx_buf_str(&b), e->id,
-		    err)) != 0) {
-			if (r == -1) {
-				cx_buf_free(&b);
-				return -2;
-			}
-			*dir = cx_strndup(stages[i], strlen(stages[i]));
-			*name = b.p;
-			return 0;
-		}
-	cx_buf_free(&b);
+		if ((r = batch_has(bt, sp, stages[i], name, e->id, err)) != 0)
+			return r == -1 ? -2 : i + 1;
 	return -1;
 }
 
+/* A line of this commit's journal beside the batch of a commit. */
+static void
+journal(struct cx_batch *b, int stage, unsigned long serial, const char *id,
+    const struct cx_join *j)
+{
+	struct cx_key k = cx_key_of(&serial, sizeof(serial));
+	uint32_t i;
+
+	if (!cx_keyset_get(&b->jidx, k, &i)) {
+		b->jn = cx_reserve(b->jn, b->njn, &b->capjn, sizeof(*b->jn));
+		i = (uint32_t)b->njn++;
+		memset(&b->jn[i], 0, sizeof(b->jn[i]));
+		b->jn[i].stage = stage;
+		b->jn[i].serial = serial;
+		cx_keyset_put_replace(&b->jidx, k, i);
+	}
+	cx_joins_line(&b->jn[i].lines, id, j);
+}
+
 int
-cx_batch_join(struct cx_batch *b, struct cx_spool *sp,
-    const struct cx_reg_entry *e, const struct cx_join *j,
-    struct cx_err *err)
+cx_batch_join(struct cx_batch *b, const struct cx_reg *g,
+    struct cx_spool *sp, const struct cx_reg_entry *e,
+    const struct cx_join *j, struct cx_err *err)
 {
 	struct cx_followup *f;
-	char *dir, *name;
 	int r;
 
 	if (e->serial == cx_spool_serial(sp) && in_batch(b, e->id, j))
 		return 0;
-	if ((r = locate(b, sp, e, &dir, &name, err)) != 0)
+	if ((r = locate(b, g, sp, e, err)) < 0)
 		return r;
+	if (r > 0) {
+		journal(b, r, e->serial, e->id, j);
+		return 0;
+	}
 	b->fu = cx_reserve(b->fu, b->nfu, &b->capfu, sizeof(*b->fu));
 	f = &b->fu[b->nfu++];
-	f->dir = dir;
-	f->name = name;
+	f->dir = cx_strndup("open", 4);
+	f->name = cx_strndup(e->id, strlen(e->id));
 	f->id = cx_strndup(e->id, strlen(e->id));
 	f->j.into = cx_strndup(j->into, strlen(j->into));
 	f->j.elem = cx_strndup(j->elem, strlen(j->elem));
@@ -266,9 +316,8 @@ apply_line(struct cx_batch *b, const char *line, size_t len,
 }
 
 /*
- * Rewrite each file that got follow-ups and stage it with the batch:
- * each file read once, each of its lines parsed for its id once, so a
- * follow-up costs what a ticket costs, not a pass over its batch.
+ * Rewrite each ticket file of open/ that got follow-ups and stage it with
+ * the batch, each read once, its follow-ups joined in the order they came.
  */
 static int
 stage_followups(struct cx_batch *b, struct cx_spool *sp, struct cx_err *err)
@@ -337,7 +386,8 @@ cx_batch_commit(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 	int r = -1;
 
 	if (sp == NULL || cx_spool_readonly(sp) || (b->nt == 0 &&
-	    b->nfu == 0 && b->rejects.len == 0 && !cx_reg_pending(g))) {
+	    b->nfu == 0 && b->njn == 0 && b->rejects.len == 0 &&
+	    !cx_reg_pending(g))) {
 		cx_batch_clear(b);
 		return 0;	/* nothing new: the spool is not touched */
 	}
@@ -353,6 +403,14 @@ cx_batch_commit(struct cx_batch *b, struct cx_reg *g, struct cx_spool *sp,
 		cx_buf_printf(&name, "R%010lu.jsonl", cx_spool_serial(sp));
 		if (stage(sp, "rejects", cx_buf_str(&name), &b->rejects,
 		    err) == -1)
+			goto out;
+	}
+	for (i = 0; i < b->njn; i++) {
+		name.len = 0;
+		cx_buf_printf(&name, "F%010lu-B%010lu.jsonl",
+		    cx_spool_serial(sp), b->jn[i].serial);
+		if (stage(sp, stages[b->jn[i].stage - 1], cx_buf_str(&name),
+		    &b->jn[i].lines, err) == -1)
 			goto out;
 	}
 	if (stage_followups(b, sp, err) == -1 || cx_reg_commit(g, err) == -1)
@@ -376,8 +434,11 @@ cx_batch_clear(struct cx_batch *b)
 	}
 	for (i = 0; i < b->nfu; i++)
 		fu_free(&b->fu[i]);
+	for (i = 0; i < b->njn; i++)
+		cx_buf_free(&b->jn[i].lines);
 	cx_keyset_free(&b->tidx);
-	b->nt = b->nfu = 0;
+	cx_keyset_free(&b->jidx);
+	b->nt = b->nfu = b->njn = 0;
 	b->rejects.len = 0;
 }
 
@@ -413,8 +474,10 @@ cx_batch_free(struct cx_batch *b)
 		cx_keyset_free(&b->seen[i].ids);
 	}
 	free(b->seen);
+	cx_keyset_free(&b->where);
 	free(b->t);
 	free(b->fu);
+	free(b->jn);
 	cx_buf_free(&b->rejects);
 	free(b);
 }

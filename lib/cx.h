@@ -459,6 +459,9 @@ struct cx_reg *cx_reg_open(struct cx_spool *, struct cx_err *);
 struct cx_reg *cx_reg_open_named(struct cx_spool *, const char *keys,
 	    const char *seq, struct cx_err *);
 void	 cx_reg_free(struct cx_reg *);
+/* The first commit whose keys say 0 for a ticket that came in closed:
+ * an earlier one's serial may name a closed ticket's batch. */
+unsigned long cx_reg_since(const struct cx_reg *);
 /* 1 if the key is known; for CX_REG_ORDER and _MESSAGE, e says which
  * ticket. */
 int	 cx_reg_find(const struct cx_reg *, int kind, struct cx_key,
@@ -485,9 +488,11 @@ int	 cx_reg_pending(const struct cx_reg *);
 int	 cx_reg_commit(struct cx_reg *, struct cx_err *);
 /* A registry to rebuild: no keys, the counters of what can be read of
  * seq.  Keys added to it are, with cx_reg_stage_all, the whole of keys,
- * and seq with them, staged in the spool's transaction uncommitted. */
+ * and seq with them and since (cx_reg_since), staged in the spool's
+ * transaction uncommitted. */
 struct cx_reg *cx_reg_salvage(struct cx_spool *, struct cx_err *);
-int	 cx_reg_stage_all(struct cx_reg *, struct cx_err *);
+int	 cx_reg_stage_all(struct cx_reg *, unsigned long since,
+	    struct cx_err *);
 /* A day's counter ("20261124") raised to n, if it is lower. */
 void	 cx_reg_count(struct cx_reg *, const char *date, unsigned long n);
 /* The day and number of a ticket id PREFIX-YYYYMMDD-NNNN; -1 if none. */
@@ -645,11 +650,14 @@ struct cx_join {
 	const char	*hist;
 	time_t		 at;
 };
-/* To the ticket in this batch, in new/, classified/ or open/; -1 if it
- * is no longer open, -2 and why if where it is cannot be read. */
-int	 cx_batch_join(struct cx_batch *, struct cx_spool *,
-	    const struct cx_reg_entry *, const struct cx_join *,
-	    struct cx_err *);
+/*
+ * To the ticket in this batch, in open/, or (a line of a journal beside
+ * it) in its batch of new/ or classified/; -1 if it is no longer open, -2
+ * and why if where it is cannot be read.
+ */
+int	 cx_batch_join(struct cx_batch *, const struct cx_reg *,
+	    struct cx_spool *, const struct cx_reg_entry *,
+	    const struct cx_join *, struct cx_err *);
 /* A rejected row, as a line for rejects/ (nowtext: a JSON string). */
 void	 cx_batch_reject(struct cx_batch *, const char *nowtext, const char *,
 	    unsigned long, const char *why, const char *, size_t);
@@ -660,6 +668,35 @@ int	 cx_batch_commit(struct cx_batch *, struct cx_reg *, struct cx_spool *,
 	    struct cx_err *);
 void	 cx_batch_clear(struct cx_batch *);
 void	 cx_batch_free(struct cx_batch *);
+
+/*
+ * joins.c: the follow-ups journaled beside a batch of new/ or classified/
+ * (F<commit>-<batch>), which every reader of the batch joins to its
+ * tickets, and a writer that moves or rewrites it removes.
+ */
+struct cx_joins;
+/* 1 if a file of new/ or classified/ is a journal (its batch's name in
+ * *batch), not a batch. */
+int	 cx_joins_file(const char *name, const char **batch);
+/* The journals of a batch, from its directory's listing (cx_spool_list);
+ * NULL and why if one cannot be read. */
+struct cx_joins *cx_joins_load(struct cx_spool *, const char *dir,
+	    const char *batch, char *const *names, struct cx_err *);
+/* A line of the batch with what waits for its ticket joined: 1 and the
+ * ticket, with its newline, appended to out; 0 if nothing waits. */
+int	 cx_joins_apply(struct cx_joins *, const char *line, size_t,
+	    struct cx_buf *out);
+/* The batch read whole into out, its tickets joined. */
+int	 cx_joins_read(struct cx_spool *, const char *dir, const char *name,
+	    struct cx_joins *, struct cx_buf *out, struct cx_err *);
+/* After every line of the batch was joined: -1 and where, if a line of a
+ * journal is unreadable or joined no ticket of the batch. */
+int	 cx_joins_check(struct cx_joins *, struct cx_spool *,
+	    const char *batch, struct cx_err *);
+/* The journals removed in the transaction: the batch holds them now. */
+int	 cx_joins_remove(const struct cx_joins *, struct cx_spool *,
+	    struct cx_err *);
+void	 cx_joins_free(struct cx_joins *);
 
 /* colmap.c: column maps, an export's headers to our fields. */
 struct cx_colmap;

@@ -518,11 +518,24 @@ struct cx_batch {
 	size_t			 nfu, capfu;
 	struct cx_buf		 rejects;	/* JSON Lines, for rejects/ */
 	struct cx_keyset	 tidx;	/* a new ticket's id to its index */
+	/* Follow-ups to tickets in a batch of new/ or classified/: the
+	 * lines of the journal this commit writes beside each batch. */
+	struct cx_journal {
+		int		 stage;		/* 1 new/, 2 classified/ */
+		unsigned long	 serial;	/* the batch's commit */
+		struct cx_buf	 lines;
+	}			*jn;
+	size_t			 njn, capjn;
+	struct cx_keyset	 jidx;	/* the batch's commit to its journal */
+	/* The stage each batch a follow-up looked for is in, 0 none: only
+	 * this run's commits change the spool, and they move no batch. */
+	struct cx_keyset	 where;
 	/*
-	 * The open tickets of each batch file a follow-up looked in, read
-	 * once a run: a follow-up costs a lookup, not a read and a parse
-	 * of its ticket's batch.  The run holds the spool's lock, and its
-	 * own commits add to tickets, never move or close them.
+	 * The open tickets of each batch file a follow-up looked in, for
+	 * the keys of a registry of format 1 (cx_reg_since), which may name
+	 * the batch of a ticket that came in closed: read once a run.  The
+	 * run holds the spool's lock, and its own commits add to tickets,
+	 * never move or close them.
 	 */
 	struct cx_seen_batch {
 		char		*dir, *name;
@@ -533,5 +546,7 @@ struct cx_batch {
 /* A ticket's text with what joins it added. */
 char	*cx_ticket_join(const char *, size_t, const struct cx_join *,
 	    size_t *);
+/* A follow-up as a line of a journal (joins.c). */
+void	 cx_joins_line(struct cx_buf *, const char *id, const struct cx_join *);
 
 #endif

@@ -202,6 +202,24 @@ piece(void *arg, const char *v, size_t n)
 		b->out->bare++;
 }
 
+/* A ticket of id b->tmp read, in the batch of that commit (0: none). */
+static struct tk *
+tk_new(struct rb *b, unsigned long serial)
+{
+	struct tk *t;
+
+	b->t = cx_reserve(b->t, b->nt, &b->capt, sizeof(*b->t));
+	t = &b->t[b->nt++];
+	memset(t, 0, sizeof(*t));
+	t->id = b->ids.len;
+	cx_buf_add(&b->ids, cx_buf_str(&b->tmp), b->tmp.len + 1);
+	t->serial = serial;
+	if (cx_reg_id_number(b->tmp.p, t->date, &t->num) == -1)
+		t->date[0] = '\0';
+	t->k0 = b->nk;
+	return t;
+}
+
 /* A ticket's keys gathered; -1 and why if the text is no ticket. */
 static int
 ticket(struct rb *b, const char *text, size_t len, unsigned long serial,
@@ -220,15 +238,7 @@ ticket(struct rb *b, const char *text, size_t len, unsigned long serial,
 		cx_seterr(err, "%s:%lu: a ticket without its id", where, line);
 		return -1;
 	}
-	b->t = cx_reserve(b->t, b->nt, &b->capt, sizeof(*b->t));
-	t = &b->t[b->nt++];
-	memset(t, 0, sizeof(*t));
-	t->id = b->ids.len;
-	cx_buf_add(&b->ids, b->tmp.p, b->tmp.len + 1);
-	t->serial = serial;
-	if (cx_reg_id_number(b->tmp.p, t->date, &t->num) == -1)
-		t->date[0] = '\0';
-	t->k0 = b->nk;
+	t = tk_new(b, serial);
 	if ((f = cx_rec_get(&b->r, "source")) == NULL ||
 	    source_keys(b, f->v, f->vlen) == -1)
 		b->out->bare++;
@@ -240,6 +250,35 @@ ticket(struct rb *b, const char *text, size_t len, unsigned long serial,
 		(void)cx_json_each(f->v, f->vlen, piece, b);
 	t->nk = b->nk - t->k0;
 	b->out->tickets++;
+	return 0;
+}
+
+/*
+ * A line of a journal beside a batch (joins.c): a follow-up, or a message
+ * of a conversation, that joined a ticket of the batch.  Its keys are its
+ * ticket's, as they were registered; the ticket itself is read in the
+ * batch, once.  -1 and why if the line is none.
+ */
+static int
+journal_line(struct rb *b, const char *l, size_t n, unsigned long serial,
+    const char *where, unsigned long line, struct cx_err *err)
+{
+	static const char *const keys[] = { "followup_of", "entry" };
+	const char *v[2];
+	size_t vn[2];
+	struct tk *t;
+
+	b->tmp.len = 0;
+	if (cx_json_check(l, n, NULL) != n || cx_json_fields(l, n, keys, 2, v,
+	    vn) == -1 || v[0] == NULL || v[1] == NULL ||
+	    cx_json_str(v[0], vn[0], &b->tmp) == -1 || b->tmp.len == 0 ||
+	    cx_json_type(v[1], vn[1]) != CX_J_OBJ) {
+		cx_seterr(err, "%s:%lu: no follow-up", where, line);
+		return -1;
+	}
+	t = tk_new(b, serial);
+	piece(b, v[1], vn[1]);
+	t->nk = b->nk - t->k0;
 	return 0;
 }
 
@@ -298,8 +337,9 @@ reject_row(struct rb *b, struct cx_reg *g, const char *l, size_t n,
 }
 
 /*
- * Each line of a file of dir (a batch in new/ or classified/, a month of
- * the archive, the rejects of a batch), or the file whole (a ticket of
+ * Each line of a file of dir (a batch in new/ or classified/, or a
+ * journal beside one, a month of the archive, the rejects of a batch), or
+ * the file whole (a ticket of
  * open/ or closed/), read; -1 and why.
  */
 static int
@@ -310,10 +350,10 @@ read_dir(struct rb *b, struct cx_reg *g, const char *dir, int whole,
 	struct cx_err e;
 	struct cx_in in;
 	unsigned long serial;
-	const char *l;
+	const char *l, *batch;
 	char **names = NULL;
 	size_t i, n;
-	int dfd, fd, r, rc = -1;
+	int dfd, fd, r, journal, rc = -1;
 
 	if ((r = cx_spool_empty(b->sp, dir, err)) != 0)
 		return r == 1 ? 0 : -1;	/* one not there is not made */
@@ -340,8 +380,11 @@ read_dir(struct rb *b, struct cx_reg *g, const char *dir, int whole,
 		if (strcmp(dir, "rejects") == 0 &&
 		    (serial = serial_of(names[i], 'R')) == 0)
 			continue;	/* cx-close's, of its registry */
+		/* A journal's lines join the batch it names. */
+		journal = dir[0] != 'r' && cx_joins_file(names[i], &batch);
 		serial = strcmp(dir, "archive") == 0 ? 0 :
-		    serial_of(names[i], dir[0] == 'r' ? 'R' : 'B');
+		    serial_of(journal ? batch : names[i], dir[0] == 'r' ?
+		    'R' : 'B');
 		if ((fd = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW |
 		    O_CLOEXEC)) == -1) {
 			cx_seterr(err, "%s: %s", where.p, strerror(errno));
@@ -359,6 +402,9 @@ read_dir(struct rb *b, struct cx_reg *g, const char *dir, int whole,
 				r = -1;
 			} else if (n == 0)
 				continue;
+			else if (journal)
+				r = journal_line(b, l, n, serial, where.p,
+				    in.lineno, err) == -1 ? -1 : 1;
 			else if (dir[0] != 'r')
 				r = ticket(b, l, n, serial, where.p, in.lineno,
 				    err) == -1 ? -1 : 1;
@@ -431,6 +477,14 @@ emit(struct rb *b, struct cx_reg *g)
 	}
 }
 
+/*
+ * The keys rebuilt name the batch a ticket is in, in new/ or classified/,
+ * as format 1 did, whether or not it came in closed: seq's since is past
+ * the last commit they name, so that a follow-up of one has its batch
+ * read, as for a key of format 1 (cx_reg_since); and 0, as in a registry
+ * begun by this release, where they name none.  Later commits' keys are
+ * past it, as their numbers are past every batch's.
+ */
 int
 cx_reg_rebuild(struct cx_spool *sp, struct cx_rebuilt *out,
     struct cx_err *err)
@@ -441,6 +495,7 @@ cx_reg_rebuild(struct cx_spool *sp, struct cx_rebuilt *out,
 	};
 	struct rb b;
 	struct cx_reg *g;
+	unsigned long since = 0;
 	size_t i;
 	int rc = -1;
 
@@ -454,8 +509,11 @@ cx_reg_rebuild(struct cx_spool *sp, struct cx_rebuilt *out,
 		if (read_dir(&b, g, dirs[i].dir, dirs[i].whole, err) == -1)
 			goto out;
 	emit(&b, g);
+	for (i = 0; i < b.nt; i++)
+		if (b.t[i].serial != 0 && b.t[i].serial >= since)
+			since = b.t[i].serial + 1;
 	if (read_dir(&b, g, "rejects", 0, err) == -1 ||
-	    cx_reg_stage_all(g, err) == -1)
+	    cx_reg_stage_all(g, since, err) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -7,7 +7,8 @@
  * and order), m (a message of a conversation, or the conversation) or r
  * (a rejected row); SERIAL is the commit that registered the ticket.
  * "seq" is small and replaced whole: how many bytes of "keys" are
- * committed, and the per-day ticket counters.
+ * committed, the per-day ticket counters, and since which commit the keys
+ * of a ticket that came in closed name commit 0, no batch.
  *
  * A commit appends its keys to the log (flushed), stages the new "seq" in
  * the transaction, and commits it: keys past the committed length belong
@@ -36,6 +37,9 @@ struct cx_reg {
 	int			 dry;		/* read only: nothing written */
 	int			 noseq;		/* no seq file: nothing committed */
 	off_t			 keyslen;	/* committed bytes of keys */
+	int			 version;	/* of seq: 0 none, 1, 2 */
+	unsigned long		 since;		/* cx_reg_since() */
+	int			 has_since;	/* seq has its line */
 	struct {
 		char		 date[9];	/* YYYYMMDD */
 		unsigned long	 n;
@@ -106,12 +110,23 @@ seq_line(struct cx_reg *g, const char *l, size_t n, unsigned long line)
 
 	for (k = 0; k < 4 && cx_word(&p, end, &w[k], &wl[k]); k++)
 		;
-	if (line == 1)
-		return k == 2 && cx_tokeq(w[0], wl[0], "cx-seq") &&
-		    cx_tokeq(w[1], wl[1], "1") ? 0 : -1;
+	if (line == 1) {
+		if (k != 2 || !cx_tokeq(w[0], wl[0], "cx-seq") ||
+		    (!cx_tokeq(w[1], wl[1], "1") && !cx_tokeq(w[1], wl[1],
+		    "2")))
+			return -1;
+		g->version = w[1][0] - '0';
+		return 0;
+	}
 	if (k == 2 && cx_tokeq(w[0], wl[0], "keys") &&
 	    cx_digits(w[1], wl[1], &v) == 0) {
 		g->keyslen = (off_t)v;
+		return 0;
+	}
+	if (g->version == 2 && k == 2 && cx_tokeq(w[0], wl[0], "since") &&
+	    cx_digits(w[1], wl[1], &v) == 0) {
+		g->since = v;
+		g->has_since = 1;
 		return 0;
 	}
 	if (k == 3 && cx_tokeq(w[0], wl[0], "seq") && date_ok(w[1], wl[1]) &&
@@ -154,13 +169,17 @@ read_seq(struct cx_reg *g, struct cx_err *err)
 	for (p = b.p, end = p + b.len; r == 0 && cx_line(&p, end, &l, &n);)
 		if (seq_line(g, l, n, ++line) == -1)
 			r = damaged(err, line == 1 ? "%s/%s:%lu: \"%.*s\" is no "
-			    "registry this release reads (cx-seq 1)" :
+			    "registry this release reads (cx-seq 1 or 2)" :
 			    "%s/%s:%lu: unreadable line \"%.*s\": the registry "
 			    "is damaged", cx_spool_path(g->sp), g->seqname, line,
 			    (int)(n > 60 ? 60 : n), l);
 	if (r == 0 && line == 0)
 		r = damaged(err, "%s/%s: empty: the registry is damaged",
 		    cx_spool_path(g->sp), g->seqname);
+	/* Without it every key would be taken to name its batch right. */
+	if (r == 0 && g->version == 2 && !g->has_since)
+		r = damaged(err, "%s/%s: no \"since\" line: the registry is "
+		    "damaged", cx_spool_path(g->sp), g->seqname);
 	cx_buf_free(&b);
 	return r;
 }
@@ -352,6 +371,10 @@ reg_open(struct cx_spool *sp, const char *keys, const char *seq,
 		errno = e;
 		return NULL;
 	}
+	/* Format 1 named a closed ticket's batch like any other's: every
+	 * key committed so far may. */
+	if (g->version == 1)
+		g->since = cx_spool_serial(sp);
 	return g;
 }
 
@@ -368,6 +391,12 @@ cx_reg_open_named(struct cx_spool *sp, const char *keys, const char *seq,
     struct cx_err *err)
 {
 	return reg_open(sp, keys, seq, 0, err);
+}
+
+unsigned long
+cx_reg_since(const struct cx_reg *g)
+{
+	return g->since;
 }
 
 void
@@ -585,7 +614,8 @@ cx_reg_commit(struct cx_reg *g, struct cx_err *err)
 	if (g->log.len > 0 && append_keys(g, &len, err) == -1)
 		return -1;
 	if (g->log.len > 0 || g->seqdirty) {
-		cx_buf_printf(&b, "cx-seq 1\nkeys %lld\n", (long long)len);
+		cx_buf_printf(&b, "cx-seq 2\nkeys %lld\nsince %lu\n",
+		    (long long)len, g->since);
 		for (i = 0; i < g->nseq; i++)
 			cx_buf_printf(&b, "seq %s %lu\n", g->seq[i].date,
 			    g->seq[i].n);
@@ -699,13 +729,14 @@ same_file(struct cx_reg *g, const char *name, const struct cx_buf *want,
  * with nothing to change commits nothing.
  */
 int
-cx_reg_stage_all(struct cx_reg *g, struct cx_err *err)
+cx_reg_stage_all(struct cx_reg *g, unsigned long since, struct cx_err *err)
 {
 	struct cx_buf b = { 0 };
 	size_t i;
 	int r, k, q;
 
-	cx_buf_printf(&b, "cx-seq 1\nkeys %zu\n", g->log.len);
+	cx_buf_printf(&b, "cx-seq 2\nkeys %zu\nsince %lu\n", g->log.len,
+	    since);
 	for (i = 0; i < g->nseq; i++)
 		cx_buf_printf(&b, "seq %s %lu\n", g->seq[i].date, g->seq[i].n);
 	if ((k = same_file(g, g->keysname, &g->log, err)) == -1 ||

@@ -67,7 +67,7 @@ EXAMPLES_RUN='cx-ingest -s sp examples/helpdesk-zh.csv examples/chat.csv'
 CHAT_RUN='cx-ingest -s sp examples/chat.csv'
 
 # A spool holding examples/helpdesk-zh.csv: chat.csv then adds a follow-up
-# to its ticket CX-20261124-0001, rewriting new/B0000000001.jsonl.
+# to its ticket CX-20261124-0001, a journal beside new/B0000000001.jsonl.
 helpdesk_spool() {
 	cx-ingest -q -s helpdesk examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
 }
@@ -119,22 +119,25 @@ helpdesk_spool() {
 
 # Regression (it lost data): recovery moved any file the last commit had
 # staged and that was still in tmp/ into place, and a follow-up to a
-# ticket of that batch rewrites the batch under the same name; a run dying
+# ticket of that batch rewrote the batch under the same name; a run dying
 # while staging it had its empty file published.  Staged files are now
-# named for their commit and place in tmp/ ("2.new.B0000000001.jsonl"), so a dead batch's
-# file is never taken for the committed one's.
+# named for their commit and place in tmp/ ("2.new.B0000000001.jsonl"), so
+# a dead batch's file is never taken for the committed one's; and a
+# follow-up is a journal beside the batch, which is never rewritten.
 @test "crash: killed while staging a follow-up to the last batch, the next run loses no ticket" {
 	need_strace
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
 	check_status 1
-	DIE_ON=$T/sp/tmp/2.new.B0000000001.jsonl run --separate-stderr die_at write 1 cx-ingest -s sp examples/chat.csv
+	cp sp/new/B0000000001.jsonl batch
+	DIE_ON=$T/sp/tmp/2.new.F0000000002-B0000000001.jsonl run --separate-stderr die_at write 1 cx-ingest -s sp examples/chat.csv
 	check_status 137
 	run --separate-stderr cx-ingest -s sp examples/chat.csv
 	check_status 0
 	check_stderr 'cx-ingest: 2 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
-	check_eq ids "$(jq -r .id sp/new/*.jsonl | tr '\n' ' ')" \
+	cmp batch sp/new/B0000000001.jsonl
+	check_eq ids "$(tickets sp | jq -r .id | tr '\n' ' ')" \
 	    'CX-20261124-0001 CX-20261124-0002 CX-20261124-0003 CX-20261124-0004 CX-20261124-0005 CX-20261124-0006 CX-20261124-0007 CX-20261124-0008 CX-20261124-0009 CX-20261124-0010 '
-	check_eq followups "$(jq -c 'select(.followups) | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
+	check_eq followups "$(tickets sp | jq -c 'select(.followups) | [.followups[].source.ext]')" \
 	    '["GD-1007","C-88001"]'
 }
 
@@ -148,6 +151,8 @@ helpdesk_spool() {
 #   cx-ingest -s /tmp/sp /tmp/more.csv
 #   jq -c 'select(.followups) | [.followups[].source.ext]' /tmp/sp/new/B0000000001.jsonl
 #   # ["GD-1007","C-88001","C-88009","C-88009"]
+# (A follow-up is now a journal of its commit beside the batch: the dead
+# run's is never published, and the batch never rewritten.)
 @test "crash: a follow-up staged by a run that died before its commit is added once" {
 	need_strace
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
@@ -161,7 +166,9 @@ helpdesk_spool() {
 	run --separate-stderr cx-ingest -s sp more.csv
 	check_status 0
 	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 replies, 0 duplicates, 0 rejected'
-	check_eq followups "$(jq -c 'select(.followups) | [.followups[].source.ext]' sp/new/B0000000001.jsonl)" \
+	check_eq journals "$(ls sp/new | tr '\n' ' ')" \
+	    'B0000000001.jsonl B0000000002.jsonl F0000000002-B0000000001.jsonl F0000000003-B0000000001.jsonl '
+	check_eq followups "$(tickets sp | jq -c 'select(.followups) | [.followups[].source.ext]')" \
 	    '["GD-1007","C-88001","C-88009"]'
 }
 
@@ -189,19 +196,19 @@ helpdesk_spool() {
 	    '["GD-1007","C-88001"]'
 }
 
-@test "EIO: a batch a follow-up's ticket is in that cannot be read stops the run; nothing committed; a rerun joins it" {
+@test "EIO: a batch a follow-up's ticket is in that cannot be looked at stops the run; nothing committed; a rerun joins it" {
 	need_strace
 	cx-ingest -q -s sp examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
 	cp -a sp before
 	cp -a sp ref
 	cx-ingest -q -s ref examples/chat.csv
-	eio_at B0000000001.jsonl cx-ingest -q -s sp examples/chat.csv
+	EIO_CALL=faccessat2 eio_at B0000000001.jsonl cx-ingest -q -s sp examples/chat.csv
 	check_status 2
 	check_stderr 'cx-ingest: sp/new/B0000000001.jsonl: Input/output error'
 	same_tree before sp
 	cx-ingest -q -s sp examples/chat.csv
 	same_tree ref sp
-	check_eq joined "$(jq -r 'select(.id == "CX-20261124-0001") | .followups[-1].source.ext' sp/new/B0000000001.jsonl)" C-88001
+	check_eq joined "$(tickets sp | jq -r 'select(.id == "CX-20261124-0001") | .followups[-1].source.ext')" C-88001
 }
 
 @test "EIO: a time zone file that cannot be read is said as such, not as an unknown zone" {

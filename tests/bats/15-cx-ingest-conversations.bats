@@ -156,7 +156,16 @@ team 小李'
 	run --separate-stderr cx-ingest -s sp2 examples/helpdesk-log-zh.csv
 	check_status 0
 	check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 9 replies, 0 duplicates, 0 rejected'
-	check_eq same "$(jq -c '[.id, .conversation]' sp2/new/*.jsonl)" "$(jq -c '[.id, .conversation]' sp/new/*.jsonl)"
+	check_eq same "$(tickets sp2 | jq -c '[.id, .conversation]')" "$(tickets sp | jq -c '[.id, .conversation]')"
+	# The replies wait beside the batch, and cx-report reads them there:
+	# its briefing is the one run's (and another without them).
+	check_eq journal "$(ls sp2/new | tr '\n' ' ')" 'B0000000001.jsonl F0000000002-B0000000001.jsonl '
+	cx-report -s sp --now 2026-11-30T09:00+08:00 >one.txt 2>&1
+	cx-report -s sp2 --now 2026-11-30T09:00+08:00 >two.txt 2>&1
+	diff -u one.txt two.txt
+	cp -a sp2 bare
+	rm bare/new/F0000000002-B0000000001.jsonl
+	! cx-report -s bare --now 2026-11-30T09:00+08:00 2>&1 | cmp -s - one.txt
 	# Found once, known after: the registry holds the message now.
 	check_eq known "$(grep -c ' m ' sp2/keys)" 8
 	cx-classify -q -s sp2
@@ -203,7 +212,7 @@ team 小李'
 	run --separate-stderr cx-ingest -s sp log.csv
 	check_status 0
 	check_stderr 'cx-ingest: 0 registered, 0 follow-ups, 2 replies, 0 duplicates, 0 rejected'
-	check_eq thread "$(jq -c '[.id, [.conversation[].text]]' sp/new/*.jsonl)" \
+	check_eq thread "$(tickets sp | jq -c '[.id, [.conversation[].text]]')" \
 	    '["CX-20261124-0001",["已催促","明天到"]]'
 	# The follow-up's row key names the ticket's batch, not its own run's.
 	check_eq keys "$(awk '$2 == "s" { print $1, $4 }' sp/keys | uniq -c | sed 's/^ *//')" '4 1 CX-20261124-0001'

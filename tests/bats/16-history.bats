@@ -162,6 +162,7 @@ H-7 closed 商品部 - 3'
 	check_eq keys "$(awk '{ print $1, $2, $4 }' sp/keys)" '0 s CX-20261124-0001
 0 c CX-20261124-0001'
 	cp -a sp v1
+	cp -a sp v
 	run --separate-stderr cx-ingest -s sp new.csv log.csv
 	check_status 0
 	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
@@ -180,4 +181,15 @@ H-7 closed 商品部 - 3'
 	run --separate-stderr cx-ingest -s v1 new.csv log.csv
 	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
 	check_eq v1 "$(ls v1/new | tr '\n' ' ')" 'B0000000001.jsonl B0000000002.jsonl '
+	# Rebuilt, its keys name its batch again, as format 1 did, and
+	# since is past that batch: it is read, and the ticket found closed.
+	cp -a v rebuilt
+	rm rebuilt/keys
+	cx-ingest -q -s rebuilt --rebuild-keys
+	check_eq rebuilt_keys "$(awk '{ print $1, $2, $4 }' rebuilt/keys)" '1 s CX-20261124-0001
+1 c CX-20261124-0001'
+	check_eq since "$(sed -n 3p rebuilt/seq)" 'since 2'
+	run --separate-stderr cx-ingest -s rebuilt new.csv log.csv
+	check_stderr 'cx-ingest: 2 registered, 0 follow-ups, 0 replies, 0 duplicates, 0 rejected'
+	check_eq rebuilt_new "$(ls rebuilt/new | tr '\n' ' ')" 'B0000000001.jsonl B0000000003.jsonl '
 }

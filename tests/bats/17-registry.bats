@@ -62,15 +62,25 @@ again() {
 }
 
 @test "seq: an unknown version, a bad line, or empty is refused" {
-	sed -i '1s/.*/cx-seq 2/' sp/seq
+	sed -i '1s/.*/cx-seq 3/' sp/seq
 	again
 	check_status 2
-	check_stderr 'cx-ingest: sp/seq:1: "cx-seq 2" is no registry this release reads (cx-seq 1); rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
+	check_stderr 'cx-ingest: sp/seq:1: "cx-seq 3" is no registry this release reads (cx-seq 1 or 2); rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
 	cp before/seq sp/seq
 	printf 'seq 2026112X 5\n' >>sp/seq
 	again
 	check_status 2
-	check_stderr 'cx-ingest: sp/seq:4: unreadable line "seq 2026112X 5": the registry is damaged; rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
+	check_stderr 'cx-ingest: sp/seq:5: unreadable line "seq 2026112X 5": the registry is damaged; rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
+	# Format 2 without its since would take every key to name its
+	# batch right; format 1 has none.
+	sed '/^since /d' before/seq >sp/seq
+	again
+	check_status 2
+	check_stderr 'cx-ingest: sp/seq: no "since" line: the registry is damaged; rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
+	sed '1s/.*/cx-seq 1/' before/seq >sp/seq
+	again
+	check_status 2
+	check_stderr 'cx-ingest: sp/seq:3: unreadable line "since 0": the registry is damaged; rebuild it from the tickets: cx-ingest -s sp --rebuild-keys'
 	: >sp/seq
 	again
 	check_status 2
@@ -141,7 +151,7 @@ again() {
 	printf 'seq 2026112X 5\n' >>sp/close-seq
 	run --separate-stderr cx-close -s sp acts.csv
 	check_status 2
-	check_stderr 'cx-close: sp/close-seq:3: unreadable line "seq 2026112X 5": the registry is damaged; move close-keys and close-seq aside for a new one, which knows no row applied before (cx-spool(5))'
+	check_stderr 'cx-close: sp/close-seq:4: unreadable line "seq 2026112X 5": the registry is damaged; move close-keys and close-seq aside for a new one, which knows no row applied before (cx-spool(5))'
 	# As it says: a new registry, which applies the row again.
 	mv sp/close-seq .
 	cp close-keys sp/close-keys
@@ -186,7 +196,10 @@ latest() {
 	# came, the rebuilt one is in the order of the tickets' numbers.
 	check_eq registry "$(registry lost)" "$(registry sp3)"
 	check_eq batches "$(batched lost)" "$(batched sp3)"
-	check_eq counters "$(sed 1,2d lost/seq)" "$(sed 1,2d sp3/seq)"
+	check_eq counters "$(sed 1,3d lost/seq)" "$(sed 1,3d sp3/seq)"
+	# Its keys name the batch of a ticket that came in closed, as
+	# format 1 did: since is past the last batch they name.
+	check_eq since "$(sed -n 3p lost/seq)" "since $(ls lost/new lost/classified | sed -n 's/^B0*\([0-9]*\)\.jsonl$/\1/p' | sort -n | tail -n 1 | awk '{ print $1 + 1 }')"
 	check_eq length "$(sed -n 2p lost/seq)" "keys $(stat -c %s lost/keys)"
 	# A rebuild's order is its own: made again, the same bytes, and so
 	# nothing to commit.
@@ -253,7 +266,7 @@ CX-20261124-0014'
 	printf '%s\n' 'seq 2026112X 5' 'seq 20261125 40' 'seq 20261124 3' >>sp/seq
 	run --separate-stderr cx-ingest -s sp --rebuild-keys
 	check_status 0
-	check_eq seq "$(sed 1,2d sp/seq)" 'seq 20261124 10
+	check_eq seq "$(sed 1,3d sp/seq)" 'seq 20261124 10
 seq 20261125 40'
 	CX_NOW=2026-11-25T09:00:00+08:00 cx-ingest -q -s sp -m data/dm.map data/dm.csv 2>/dev/null || [ $? -eq 1 ]
 	check_eq next "$(latest sp | jq -r .id | head -n 1)" CX-20261125-0041
@@ -324,4 +337,47 @@ seq 20261125 40'
 	done
 	echo "# $kills crashes" >&3
 	[ "$kills" -gt 0 ]
+}
+
+@test "follow-ups waiting in journals beside their batch, in new/ and classified/: rebuilt once each, neither lost nor counted twice" {
+	# fu1 joins a ticket of batch 1 and waits in new/; cx-classify joins
+	# it in; fu2 then waits in classified/.  new.csv opens a ticket of a
+	# new customer in batch 5, which fu3 joins in new/.
+	sed -n '1p;7p' examples/helpdesk-zh.csv | sed 's/GD-1006/GD-1106/' >fu1.csv
+	sed -n '1p;7p' examples/helpdesk-zh.csv | sed 's/GD-1006/GD-1206/' >fu2.csv
+	sed -n '1p;7p' examples/helpdesk-zh.csv | sed 's/GD-1006/GD-1306/; s/U50555/U60666/' >new.csv
+	sed -n '1p;7p' examples/helpdesk-zh.csv | sed 's/GD-1006/GD-1406/; s/U50555/U60666/' >fu3.csv
+	cx-ingest -q -s sp fu1.csv
+	cx-classify -q -s sp
+	for f in fu2 new fu3; do
+		cx-ingest -q -s sp $f.csv
+	done
+	check_eq journals "$(cd sp && ls new/F* classified/F*)" 'classified/F0000000004-B0000000001.jsonl
+new/F0000000006-B0000000005.jsonl'
+	cp -a sp kept
+	rm sp/keys
+	run --separate-stderr cx-ingest -s sp --rebuild-keys
+	check_status 0
+	check_stderr 'cx-ingest: rebuilt 27 keys from 11 tickets and 2 rows set aside: 16 source, 9 customer and order, 0 message, 2 rejected'
+	check_eq registry "$(registry sp)" "$(registry kept)"
+	check_eq batches "$(batched sp)" "$(batched kept)"
+	check_eq since "$(sed -n 3p sp/seq)" 'since 6'
+	# Read again, each is a duplicate; a later follow-up joins as it
+	# would have, beside the same batches.
+	sed -n '1p;7p' examples/helpdesk-zh.csv | sed 's/GD-1006/GD-1506/; s/U50555/U60666/' >fu4.csv
+	for s in kept sp; do
+		run --separate-stderr cx-ingest -s $s fu1.csv fu2.csv new.csv fu3.csv
+		check_stderr 'cx-ingest: 0 registered, 0 follow-ups, 0 replies, 4 duplicates, 0 rejected'
+		run --separate-stderr cx-ingest -s $s fu2.csv fu4.csv
+		check_stderr 'cx-ingest: 0 registered, 1 follow-ups, 0 replies, 1 duplicates, 0 rejected'
+	done
+	check_eq joined "$(cat sp/new/F0000000008-B0000000005.jsonl)" "$(cat kept/new/F0000000007-B0000000005.jsonl)"
+	# Joined by the readers, each once (0001 has two of chat.csv).
+	for s in kept sp; do
+		cx-classify -q -s $s
+		cx-route -q -s $s
+	done
+	check_eq followups "$(jq -r '[.id, (.followups | length)] | @tsv' sp/open/* | sort)" \
+	    "$(jq -r '[.id, (.followups | length)] | @tsv' kept/open/* | sort)"
+	check_eq counts "$(jq -r 'select(.followups | length > 0) | [.id, (.followups | length)] | @tsv' sp/open/* | sort)" "$(printf '%s\t2\n' CX-20261124-0001 CX-20261124-0006 CX-20261124-0011)"
 }

@@ -62,10 +62,19 @@ quick_rules() {
 }
 
 # ticket DIR EXT FILTER: jq FILTER on the ticket of source row EXT in the
-# spool DIR, in whichever of new/, classified/ and open/ it is.
+# spool DIR, in whichever of new/, classified/ and open/ it is (in a batch,
+# with the follow-ups journaled beside it).
 ticket() {
-	cat "$1"/new/* "$1"/classified/* "$1"/open/* 2>/dev/null |
+	{ tickets "$1" new; tickets "$1" classified; cat "$1"/open/*; } 2>/dev/null |
 	    jq -c --arg e "$2" "select(.source.ext == \$e) | $3"
+}
+
+# followup DIR: a follow-up of CX-20261124-0001 in a run of its own, a
+# journal beside that ticket's batch.
+followup() {
+	printf '%s\n' 'Conversation ID,Customer ID,Order ID,Message' \
+	    'C-88009,U10086,OD202611220001,Fourth message' >more.csv
+	cx-ingest -q -s "$1" more.csv
 }
 
 # --- the rules, on the table of cases ------------------------------------
@@ -910,7 +919,14 @@ commit 2'
 	ingest_examples base
 	quick_rules base
 	cx-ingest -q -s base data/shop.csv -m data/shop.map 2>/dev/null || [ $? -eq 1 ]
+	followup base
+	check_eq journal "$(ls base/new | tr '\n' ' ')" \
+	    'B0000000001.jsonl B0000000002.jsonl F0000000003-B0000000001.jsonl '
 	crash_loop "write fsync /^renameat unlinkat" base cx-classify
+	check_eq moved "$(ls -A sp/new) / $(ls sp/classified | tr '\n' ' ')" \
+	    ' / B0000000001.jsonl B0000000002.jsonl '
+	check_eq joined "$(ticket sp GD-1001 '[.followups[].source.ext]')" \
+	    '["GD-1007","C-88001","C-88009"]'
 }
 
 @test "crash: a correction by hand, killed at any of those calls, is made once" {
@@ -918,7 +934,13 @@ commit 2'
 	ingest_examples base
 	quick_rules base
 	cx-classify -q -s base
+	followup base
 	crash_loop "write /^renameat unlinkat" base cx-classify -a 小王 -S priority=urgent -i CX-20261124-0002
+	# Its batch rewritten, with the follow-up journaled beside it.
+	check_eq classified "$(ls sp/classified | tr '\n' ' ')" 'B0000000001.jsonl '
+	check_eq joined "$(jq -c 'select(.followups) | [.id, [.followups[].source.ext]]' sp/classified/B0000000001.jsonl)" \
+	    '["CX-20261124-0001",["GD-1007","C-88001","C-88009"]]'
+	check_eq corrected "$(ticket sp GD-1002 .priority)" '"urgent"'
 }
 
 @test "default priority: a ticket nothing places has cx.conf's default_priority, said as by default; a bad one is exit 2" {

@@ -804,6 +804,37 @@ B - queued'
 	check_eq open "$(ls -A sp/open)" C
 }
 
+@test "spool: follow-ups journaled beside a batch join their tickets, in time where they say; a journal that joins no ticket of its batch keeps it in classified/, exit 1" {
+	sp sp
+	tk A quality >b1.jsonl
+	tk B quality >b2.jsonl
+	tk C quality >b3.jsonl
+	batch sp b1.jsonl
+	batch sp b2.jsonl
+	batch sp b3.jsonl
+	local h='"history":{"at":"2026-11-24T08:00:00+08:00","by":"cx-ingest","action":"followup"}'
+	printf '%s\n' "{\"followup_of\":\"A\",\"into\":\"followups\",\"entry\":{\"text\":\"again\"},$h}" \
+	    '{"followup_of":"A","into":"conversation","at":"2026-11-20T11:00:00+08:00","entry":{"at":"2026-11-20T11:00:00+08:00","from":"customer","text":"hello"},"history":{"at":"2026-11-20T11:00:00+08:00","by":"customer","action":"customer_reply"}}' \
+	    >sp/classified/F0000000004-B0000000001.jsonl
+	echo 'not json' >sp/classified/F0000000004-B0000000002.jsonl
+	printf '%s\n' "{\"followup_of\":\"Z\",\"into\":\"followups\",\"entry\":{\"text\":\"lost\"},$h}" \
+	    >sp/classified/F0000000004-B0000000003.jsonl
+	run --separate-stderr run_to report.txt cx-report -s sp --now 2026-11-30T09:00+08:00
+	check_status 1
+	check_stderr 'cx-report: sp/classified/F0000000004-B0000000002.jsonl:1: unreadable follow-up; left out' \
+	    'cx-report: sp/classified/F0000000004-B0000000003.jsonl:1: a follow-up of Z, which is no ticket of classified/B0000000003.jsonl; left out' \
+	    'cx-report: 3 tickets read, 0 left out by --where, 2 unread'
+	run --separate-stderr cx-route -s sp
+	check_status 1
+	check_stderr 'cx-route: sp/classified/F0000000004-B0000000002.jsonl:1: unreadable follow-up; batch left in classified/' \
+	    'cx-route: sp/classified/F0000000004-B0000000003.jsonl:1: a follow-up of Z, which is no ticket of classified/B0000000003.jsonl; batch left in classified/' \
+	    'cx-route: 1 routed, 0 queued without an agent, 0 filed closed, 2 unread'
+	check_eq classified "$(ls sp/classified | tr '\n' ' ')" \
+	    'B0000000002.jsonl B0000000003.jsonl F0000000004-B0000000002.jsonl F0000000004-B0000000003.jsonl '
+	check_eq joined "$(jq -c '[[.followups[].text], [.conversation[].text], [.history[].action]]' sp/open/A)" \
+	    '[["again"],["hello"],["customer_reply","followup","routed"]]'
+}
+
 @test "spool: cx-ingest follow-ups to a routed ticket land in its file in open/" {
 	sp sp
 	run --separate-stderr cx-ingest -s sp examples/helpdesk-zh.csv
@@ -898,7 +929,8 @@ B - queued'
 }
 
 # examples_spool DIR: both examples ingested into DIR and classified, in
-# two batches, ready to route.
+# two batches, ready to route; chat.csv's follow-up of CX-20261124-0001
+# waits in a journal beside the first batch.
 examples_spool() {
 	cx-ingest -q -s "$1" examples/helpdesk-zh.csv 2>/dev/null || [ $? -eq 1 ]
 	cx-classify -q -s "$1"
@@ -922,10 +954,14 @@ owners() {
 @test "crash: killed before each rename, unlink or fsync, a second run files every ticket once, owners and agents as they were" {
 	need_strace
 	examples_spool base
+	check_eq classified "$(ls base/classified | tr '\n' ' ')" \
+	    'B0000000001.jsonl B0000000003.jsonl F0000000003-B0000000001.jsonl '
 	cp -a base ref
 	run --separate-stderr cx-route -s ref
 	check_status 0
 	check_stderr 'cx-route: 10 routed, 0 queued without an agent, 0 filed closed, 0 unread'
+	check_eq followups "$(jq -c '[.followups[].source.ext]' ref/open/CX-20261124-0001)" \
+	    '["GD-1007","C-88001"]'
 	local sc n st failed='' kills=0
 	for sc in '/^renameat' unlinkat fsync; do
 		for ((n = 1; n <= 60; n++)); do

@@ -142,9 +142,11 @@ unfile() {
 	sed 's/"source":{"file":"[^"]*"/"source":{"file":"-"/' "$1"
 }
 
-# tickets SPOOL: every record in SPOOL/new, batch by batch.
+# tickets SPOOL [DIR]: every ticket of the batches of SPOOL/new (or DIR),
+# batch by batch, with the follow-ups journaled beside each joined, as the
+# tools read them (tests/spoolcat.c).
 tickets() {
-	cat "$1"/new/*.jsonl
+	"$CX_BUILD/tests/spoolcat" "$@"
 }
 
 # same_tree A B: two spools hold the same files with the same bytes
