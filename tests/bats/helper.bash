@@ -191,20 +191,22 @@ die_at() {
 
 # eio_at NAME CMD...: CMD, its first openat of a file named NAME failing
 # with EIO (the call's number found by a first, traced run on a copy of
-# sp/); sets status and stderr as `run --separate-stderr` does.
+# sp/); sets status and stderr as `run --separate-stderr` does.  EIO_CALL
+# fails another call that names a file (faccessat2: where a file is
+# looked for).
 eio_at() {
-	local name=$1 n
+	local name=$1 n call=${EIO_CALL:-openat}
 	shift
 	rm -rf eio-probe
 	cp -a sp eio-probe
 	ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -qq -o eio-trace \
-	    -e trace=openat "${@/#sp/eio-probe}" >/dev/null 2>&1 || true
-	n=$(grep -n "openat([^\"]*\"$name\"" eio-trace | head -n 1 | cut -d: -f1)
+	    -e trace="$call" "${@/#sp/eio-probe}" >/dev/null 2>&1 || true
+	n=$(grep -n "$call([^\"]*\"$name\"" eio-trace | head -n 1 | cut -d: -f1)
 	rm -rf eio-probe eio-trace
-	[ -n "$n" ] || { echo "eio_at: no openat of $name" >&2; return 1; }
+	[ -n "$n" ] || { echo "eio_at: no $call of $name" >&2; return 1; }
 	run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
-	    strace -qq -o /dev/null -e trace=openat \
-	    -e inject=openat:error=EIO:when="$n" "$@"
+	    strace -qq -o /dev/null -e trace="$call" \
+	    -e inject="$call":error=EIO:when="$n" "$@"
 }
 
 # same_files A B [keys]: the same files with the same bytes; the lock,
