@@ -475,7 +475,7 @@ finish(void)
 	unhold();
 	commit();
 	if (G.rejf != NULL && fclose(G.rejf) == EOF) {
-		warn("rejects file");
+		warn("%s", G.rejpath);
 		G.failed = 1;
 	}
 	if (G.nold > 0)
@@ -548,6 +548,7 @@ main(int argc, char *argv[])
 		    O_CLOEXEC, 0600)) == -1 || (G.rejf = fdopen(fd, "a")) ==
 		    NULL)
 			err(CX_EXIT_ERR, "%s", rejects);
+		G.rejpath = rejects;
 	}
 	G.b = cx_batch_new();
 	G.wait = cx_wait_new();

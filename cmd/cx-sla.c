@@ -75,6 +75,7 @@ static struct {
 	struct tool_ids		 ids;		/* -i */
 	int			 explain, dry;
 	FILE			*alertf;	/* -A */
+	const char		*alertpath;
 	struct cx_buf		 alerts;	/* not yet written or staged */
 	struct cx_buf		 parts;		/* staged, NUL-separated */
 	int			 nparts;
@@ -194,7 +195,7 @@ write_alerts(void)
 {
 	if (G.alertf != NULL && G.alerts.len > 0 && fwrite(G.alerts.p, 1,
 	    G.alerts.len, G.alertf) != G.alerts.len)
-		err(CX_EXIT_ERR, "alerts");
+		err(CX_EXIT_ERR, "%s", G.alertpath);
 	G.alerts.len = 0;
 }
 
@@ -545,6 +546,7 @@ main(int argc, char *argv[])
 	if (alerts != NULL && !G.explain && (G.alertf = fopen(alerts, "w")) ==
 	    NULL)
 		err(CX_EXIT_ERR, "%s", alerts);
+	G.alertpath = alerts;
 	if (G.t.spool != NULL)
 		spool(&w);
 	else

@@ -55,7 +55,7 @@ reject(const char *file, unsigned long line, const char *why,
 	    rawlen);
 	if (G.rejf != NULL) {
 		if (fwrite(b->p, 1, b->len, G.rejf) != b->len) {
-			warn("rejects file");
+			warn("%s", G.rejpath);
 			G.failed = 1;
 		}
 		b->len = 0;

@@ -43,6 +43,7 @@ struct ingest {
 	int			 dry;
 	int			 rebuild, force;	/* --rebuild-keys, --force */
 	FILE			*rejf;
+	const char		*rejpath;	/* -r */
 	struct cx_batch		*b;
 	size_t			 batch;
 	struct cx_wait		*wait;		/* messages held */

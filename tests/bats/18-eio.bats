@@ -117,3 +117,20 @@ setup() {
 	cx-sla -q -s sp || [ $? -eq 1 ]
 	same_files ref sp
 }
+
+@test "I/O errors: a file a writer makes outside the spool that cannot be written stops it, named" {
+	routed_spool base examples/helpdesk-zh.csv
+	# cx-sla -A writes its alerts after the commit: the spool has them
+	# (outbox/), the file is said to be short.
+	run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -f -qq -o /dev/null -P "$PWD/al.jsonl" -e trace=write \
+	    -e inject=write:error=ENOSPC:when=1 cx-sla -q -s base -A "$PWD/al.jsonl"
+	check_status 2
+	check_stderr "cx-sla: $PWD/al.jsonl: No space left on device"
+	run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -f -qq -o /dev/null -P "$PWD/rej.jsonl" -e trace=write \
+	    -e inject=write:error=ENOSPC:when=1 cx-ingest -q -r "$PWD/rej.jsonl" \
+	    examples/helpdesk-zh.csv
+	check_status 2
+	check_stderr "$HELPDESK_REJECTS" "cx-ingest: $PWD/rej.jsonl: No space left on device"
+}
