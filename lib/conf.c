@@ -15,17 +15,23 @@
 #include "priv.h"
 
 static char *sharedir;
+static int shareerr;		/* why sharedir could not be told */
 
+/* 1 if dir has the file, 0 if not, -1 if that cannot be told. */
 static int
 isdir_with(const char *dir, const char *file)
 {
 	struct cx_buf b = { 0 };
-	int ok;
+	int r = 1, e;
 
 	cx_buf_printf(&b, "%s/%s", dir, file);
-	ok = access(cx_buf_str(&b), R_OK) == 0;
+	if (access(cx_buf_str(&b), R_OK) == -1)
+		r = errno == ENOENT || errno == ENOTDIR || errno == EACCES ?
+		    0 : -1;
+	e = errno;
 	cx_buf_free(&b);
-	return ok;
+	errno = e;
+	return r;
 }
 
 const char *
@@ -37,6 +43,7 @@ cx_share_dir(void)
 	const char *env;
 	ssize_t n;
 	size_t i;
+	int r;
 
 	if (sharedir != NULL)
 		return sharedir;
@@ -49,7 +56,11 @@ cx_share_dir(void)
 		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
 			b.len = 0;
 			cx_buf_printf(&b, "%s%s/share/cx", exe, up[i]);
-			if (isdir_with(cx_buf_str(&b), "cx.conf")) {
+			/* One that cannot be told is taken, so that the
+			 * read that follows says what is wrong with it,
+			 * rather than another directory's files used. */
+			if ((r = isdir_with(cx_buf_str(&b), "cx.conf")) != 0) {
+				shareerr = r == -1 ? errno : 0;
 				sharedir = cx_strndup(b.p, b.len);
 				break;
 			}
@@ -89,6 +100,10 @@ cx_conf_path(const char *spool, const char *name, char **path,
 	if (spool != NULL) {
 		cx_buf_printf(&b, "%s/etc/%s", spool, name);
 		k = readable(cx_buf_str(&b), err);
+	}
+	if (k == 0 && cx_share_dir() != NULL && shareerr != 0) {
+		cx_seterr(err, "%s/cx.conf: %s", sharedir, strerror(shareerr));
+		k = -1;
 	}
 	if (k == 0) {
 		b.len = 0;
