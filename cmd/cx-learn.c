@@ -442,8 +442,11 @@ save(const char *path, int lin, unsigned seed, const char *taxfile,
 	cx_buf_printf(&tmp, "%s.%ld", path, (long)getpid());
 	if ((fp = fopen(cx_buf_str(&tmp), "w")) == NULL ||
 	    fwrite(b.p, 1, b.len, fp) != b.len || fclose(fp) == EOF ||
-	    rename(tmp.p, path) == -1)
-		err(CX_EXIT_ERR, "%s", path);
+	    rename(tmp.p, path) == -1) {
+		warn("%s", path);
+		(void)unlink(tmp.p);	/* no half model left beside it */
+		exit(CX_EXIT_ERR);
+	}
 	cx_buf_printf(said, "; %s: %zu classes, %s", path, cx_model_nclass(m),
 	    cx_model_kind(m));
 	cx_model_free(m);
