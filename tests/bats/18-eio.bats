@@ -134,3 +134,38 @@ setup() {
 	check_status 2
 	check_stderr "$HELPDESK_REJECTS" "cx-ingest: $PWD/rej.jsonl: No space left on device"
 }
+
+@test "I/O errors: cx-learn -o on a full disk or a failed rename is exit 2, named, and leaves no half model" {
+	printf '%s\n' label,text 'logistics.late,the parcel is late' \
+	    'quality.defect,it broke' 'logistics.late,still not here' \
+	    'quality.defect,cracked lid' >l.csv
+	for inject in write:error=ENOSPC rename:error=EIO; do
+		run --separate-stderr env ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+		    strace -qq -o /dev/null -e trace="${inject%%:*}" \
+		    -e inject="$inject":when=1 cx-learn -q -o m.nb l.csv
+		check_status 2
+		if [ "$inject" = write:error=ENOSPC ]; then
+			check_stderr 'cx-learn: m.nb: No space left on device'
+		else
+			check_stderr 'cx-learn: m.nb: Input/output error'
+		fi
+		check_eq left "$(find . -maxdepth 1 -name 'm.nb*')" ''
+	done
+}
+
+@test "I/O errors: where the shipped files are looked for, an error is no \"not there\"" {
+	echo '{"id":"A","text":"快递太慢"}' >in.jsonl
+	env -u CX_SHARE ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -qq -o tr -e trace=access cx-classify -q in.jsonl >/dev/null
+	n=$(grep -n 'access(".*/share/cx/cx.conf"' tr | head -n 1 | cut -d: -f1)
+	where=$(sed -n "${n}s/^access(\"\\(.*\\)\", .*/\\1/p" tr)
+	[ -n "$where" ]
+	# The first place looked at cannot be told: the run stops, naming it,
+	# and uses no other directory's files.
+	run --separate-stderr env -u CX_SHARE ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+	    strace -qq -o /dev/null -e trace=access \
+	    -e inject=access:error=EIO:when="$n" cx-classify -q in.jsonl
+	check_status 2
+	check_stderr "cx-classify: $where: Input/output error"
+	[ -z "$output" ]
+}
