@@ -122,33 +122,11 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	return 0;
 }
 
-static struct cx_alias *
-alias(const char *name)
-{
-	struct cx_alias *a;
-	struct cx_err e;
-	char *path;
-
-	if (cx_conf_path(NULL, name, &path, &e) == -1 || path == NULL ||
-	    (a = cx_alias_load(path, &e)) == NULL)
-		fuzz_fail("no shipped %s", name);
-	free(path);
-	return a;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct cx_err e;
-
 	(void)argc;
 	(void)argv;
-	if (cx_clock_setup(NULL, "Asia/Shanghai", "2026-11-24T09:00:00+08:00",
-	    ctx.nowtext, &e) == -1)
-		fuzz_fail("%s", e.msg);
-	ctx.now = cx_now();
-	ctx.channels = alias("channels");
-	ctx.remedies = alias("remedies");
-	ctx.outcomes = alias("outcomes");
+	fuzz_intake_ctx(&ctx);
 	return 0;
 }

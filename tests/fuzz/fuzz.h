@@ -137,4 +137,34 @@ fuzz_records(const char *what, const char *s, size_t n)
 		fuzz_record(what, l, ln);
 }
 
+/* A shipped alias table (channels, remedies, outcomes). */
+static __attribute__((unused)) struct cx_alias *
+fuzz_alias(const char *name)
+{
+	struct cx_alias *a;
+	struct cx_err e;
+	char *path;
+
+	if (cx_conf_path(NULL, name, &path, &e) == -1 || path == NULL ||
+	    (a = cx_alias_load(path, &e)) == NULL)
+		fuzz_fail("no shipped %s", name);
+	free(path);
+	return a;
+}
+
+/* The context cx-ingest reads records in: its clock and alias tables. */
+static __attribute__((unused)) void
+fuzz_intake_ctx(struct cx_intake_ctx *ctx)
+{
+	struct cx_err e;
+
+	if (cx_clock_setup(NULL, "Asia/Shanghai", "2026-11-24T09:00:00+08:00",
+	    ctx->nowtext, &e) == -1)
+		fuzz_fail("%s", e.msg);
+	ctx->now = cx_now();
+	ctx->channels = fuzz_alias("channels");
+	ctx->remedies = fuzz_alias("remedies");
+	ctx->outcomes = fuzz_alias("outcomes");
+}
+
 #endif
