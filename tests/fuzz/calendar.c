@@ -98,11 +98,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	cx_cal_free(c);
 	return 0;
 }
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}

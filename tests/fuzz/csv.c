@@ -124,11 +124,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	cx_buf_free(&ref.data);
 	return 0;
 }
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}

@@ -24,6 +24,7 @@
 #include "cx.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+/* Only harnesses that set something up define it: libFuzzer's is weak. */
 int	 LLVMFuzzerInitialize(int *, char ***);
 
 static void fuzz_fail(const char *, ...)

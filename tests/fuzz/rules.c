@@ -115,11 +115,3 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	cx_classifier_free(cl);
 	return 0;
 }
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}

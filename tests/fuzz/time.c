@@ -77,11 +77,3 @@ out:
 	cx_buf_free(&pad);
 	return 0;
 }
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
