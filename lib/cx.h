@@ -943,6 +943,10 @@ struct cx_model *cx_model_load(const char *path, struct cx_err *);
 struct cx_model *cx_model_of(struct cx_nb *, struct cx_lin *);
 const char *cx_model_predict(const struct cx_model *, const char *, size_t,
 	    double *confidence);
+/* Each class's probability, into p (cx_model_nclass of them, in label
+ * order); the most likely class, or SIZE_MAX if the model has none. */
+size_t	 cx_model_probs(const struct cx_model *, const char *, size_t,
+	    double *p);
 size_t	 cx_model_nclass(const struct cx_model *);
 const char *cx_model_label(const struct cx_model *, size_t);
 const char *cx_model_kind(const struct cx_model *);	/* its learner */
@@ -1011,6 +1015,8 @@ void	 cx_nb_finish(struct cx_nb *);
  */
 const char *cx_nb_predict(const struct cx_nb *, const char *, size_t,
 	    double *confidence);
+/* Each class's probability into p, as cx_model_probs. */
+size_t	 cx_nb_probs(const struct cx_nb *, const char *, size_t, double *p);
 size_t	 cx_nb_nclass(const struct cx_nb *);
 const char *cx_nb_label(const struct cx_nb *, size_t);
 /* The model as text (cx-nb(5)), appended; -1 if not finished. */
@@ -1053,6 +1059,7 @@ struct cx_lin *cx_lin_train(const char **labels, const char **texts,
 	    const size_t *fold, size_t skip);
 const char *cx_lin_predict(const struct cx_lin *, const char *, size_t,
 	    double *confidence);
+size_t	 cx_lin_probs(const struct cx_lin *, const char *, size_t, double *p);
 size_t	 cx_lin_nclass(const struct cx_lin *);
 const char *cx_lin_label(const struct cx_lin *, size_t);
 int	 cx_lin_save(const struct cx_lin *, struct cx_buf *);

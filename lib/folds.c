@@ -141,3 +141,16 @@ cx_held_free(struct cx_held *h)
 	free(h->nc);
 	free(h->truth);
 }
+
+/* Scores into probabilities in place, tempered: a softmax about best. */
+void
+cx_softmax(double *score, size_t nc, size_t best, double temp)
+{
+	double sum = 0, top = score[best];
+	size_t c;
+
+	for (c = 0; c < nc; c++)
+		sum += score[c] = exp((score[c] - top) / temp);
+	for (c = 0; c < nc; c++)
+		score[c] /= sum;
+}

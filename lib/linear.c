@@ -387,6 +387,18 @@ cx_lin_predict(const struct cx_lin *m, const char *text, size_t n,
 }
 
 size_t
+cx_lin_probs(const struct cx_lin *m, const char *text, size_t n, double *p)
+{
+	size_t best;
+
+	if (m->nc == 0)
+		return SIZE_MAX;
+	best = decide(m, text, n, p);
+	cx_softmax(p, m->nc, best, m->temp);
+	return best;
+}
+
+size_t
 cx_lin_nclass(const struct cx_lin *m)
 {
 	return m->nc;

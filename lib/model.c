@@ -65,6 +65,14 @@ cx_model_predict(const struct cx_model *m, const char *text, size_t n,
 }
 
 size_t
+cx_model_probs(const struct cx_model *m, const char *text, size_t n,
+    double *p)
+{
+	return m->lin != NULL ? cx_lin_probs(m->lin, text, n, p) :
+	    cx_nb_probs(m->nb, text, n, p);
+}
+
+size_t
 cx_model_nclass(const struct cx_model *m)
 {
 	return m->lin != NULL ? cx_lin_nclass(m->lin) : cx_nb_nclass(m->nb);

@@ -433,6 +433,19 @@ cx_nb_predict(const struct cx_nb *nb, const char *text, size_t n,
 }
 
 size_t
+cx_nb_probs(const struct cx_nb *nb, const char *text, size_t n, double *p)
+{
+	double scale;
+	size_t best;
+
+	if (!nb->done || nb->nc == 0)
+		return SIZE_MAX;
+	best = scores(nb, text, n, p, &scale);
+	cx_softmax(p, nb->nc, best, nb->temp * scale);
+	return best;
+}
+
+size_t
 cx_nb_nclass(const struct cx_nb *nb)
 {
 	return nb->nc;

@@ -449,6 +449,8 @@ void	 cx_held_add(struct cx_held *, const double *score, size_t nc,
 	    size_t best, double scale, size_t truth);
 /* The temperature under which softmax(d / T) fits the truth best. */
 double	 cx_held_temp(const struct cx_held *);
+/* Scores into probabilities in place, tempered, best the highest. */
+void	 cx_softmax(double *score, size_t nc, size_t best, double temp);
 void	 cx_held_free(struct cx_held *);
 
 /* ac.c: Aho-Corasick over UTF-8 bytes, ASCII case folded. */

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "priv.h"	/* white-box: the library's insides too */
@@ -55,8 +56,8 @@ test_obvious(void)
 	};
 	struct cx_lin *m = train_small();
 	const char *got;
-	double conf;
-	size_t i;
+	double conf, p[4], sum;
+	size_t i, c, best;
 
 	ok(cx_lin_nclass(m) == 4, "four classes");
 	is_str(cx_lin_label(m, 0), "broken 100%", "classes in label order");
@@ -65,6 +66,12 @@ test_obvious(void)
 		is_str(got, t[i].want, t[i].text);
 		ok(conf > 0.25 && conf <= 1, "%s: confidence %.3f", t[i].text,
 		    conf);
+		best = cx_lin_probs(m, t[i].text, strlen(t[i].text), p);
+		for (c = 0, sum = 0; c < 4; c++)
+			sum += p[c];
+		ok(best < 4 && strcmp(cx_lin_label(m, best), got) == 0 &&
+		    fabs(p[best] - conf) < 1e-9 && fabs(sum - 1) < 1e-9,
+		    "%s: probabilities, the best's the confidence", t[i].text);
 	}
 	cx_lin_free(m);
 }

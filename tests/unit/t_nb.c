@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,8 +78,8 @@ test_obvious(void)
 		{ "ＢＲＯＫＥＮ　ｓｃｒｅｅｎ", "broken 100%" },
 	};
 	struct cx_nb *nb;
-	double conf;
-	size_t i;
+	double conf, p[4], sum;
+	size_t i, c, best;
 	char name[128];
 
 	nb = train_zh();
@@ -89,6 +90,12 @@ test_obvious(void)
 		is_str(predict(nb, t[i].text, &conf), t[i].want, name);
 		ok(conf > 0.25 && conf <= 1, "%s: confidence %.3f", t[i].text,
 		    conf);
+		best = cx_nb_probs(nb, t[i].text, strlen(t[i].text), p);
+		for (c = 0, sum = 0; c < 4; c++)
+			sum += p[c];
+		ok(best < 4 && strcmp(cx_nb_label(nb, best), t[i].want) == 0 &&
+		    fabs(p[best] - conf) < 1e-9 && fabs(sum - 1) < 1e-9,
+		    "%s: probabilities, the best's the confidence", t[i].text);
 	}
 	predict(nb, "快递慢，物流太慢了，还没到", &conf);
 	ok(conf > 0.9, "many clues, sure: %.3f", conf);
@@ -97,6 +104,7 @@ test_obvious(void)
 	nb = cx_nb_new();
 	ok(predict(nb, "x", &conf) == NULL && conf == 0,
 	    "an empty model predicts nothing");
+	ok(cx_nb_probs(nb, "x", 1, p) == SIZE_MAX, "nor gives probabilities");
 	add(nb, "", "ignored: no label");
 	cx_nb_finish(nb);
 	ok(cx_nb_nclass(nb) == 0, "an empty label is no class");
