@@ -114,27 +114,95 @@ by_what(struct cx_buf *b, const char *what, const char *by)
 	cx_buf_printf(b, "{\"by\":\"%s\"}", by);
 }
 
-/* The model, for a text no rule placed; 0 and a category if it knows. */
-static int
-predict(const struct cx_classifier *c, const struct cx_rec *r,
-    const char **code, double *conf)
+/*
+ * The model's probability of each of its classes for a record's subject
+ * and text, into *p (to be freed); the likeliest, SIZE_MAX if none.
+ */
+static size_t
+probs(const struct cx_classifier *c, const struct cx_rec *r, double **p)
 {
 	struct cx_buf t = { 0 }, s = { 0 };
-	int rc = -1;
+	size_t best;
 
-	if (c->model == NULL)
-		return -1;
+	*p = cx_alloc((cx_model_nclass(c->model) + 1) * sizeof(**p));
 	if (cx_rec_getstr(r, "subject", &s) == 0)
 		cx_buf_add(&t, s.p, s.len);
 	cx_buf_addc(&t, '\n');
 	if (cx_rec_getstr(r, "text", &s) == 0)
 		cx_buf_add(&t, s.p, s.len);
-	*code = cx_model_predict(c->model, t.p, t.len, conf);
-	if (*code != NULL && cx_taxonomy_get(c->tax, *code) != NULL)
-		rc = 0;
+	best = cx_model_probs(c->model, t.p, t.len, *p);
 	cx_buf_free(&t);
 	cx_buf_free(&s);
-	return rc;
+	return best;
+}
+
+/* The model's probability of a code: a category's, its codes' together. */
+static double
+code_prob(const struct cx_classifier *c, const double *p, const char *code,
+    struct cx_buf *tmp)
+{
+	size_t j, n = cx_model_nclass(c->model);
+	double sum = 0;
+	const char *l;
+
+	for (j = 0; j < n; j++) {
+		l = cx_model_label(c->model, j);
+		category_of(l, tmp);
+		if (strcmp(l, code) == 0 || (strchr(code, '.') == NULL &&
+		    strcmp(tmp->p, code) == 0))
+			sum += p[j];
+	}
+	return sum;
+}
+
+/*
+ * What the model says of a text no rule placed.  Its likeliest code, when
+ * at least the threshold sure; else, when a category's codes together are,
+ * that category, its subcategory left for a person: "quality" at 0.7 when
+ * quality.defect has 0.4 and quality.mismatch 0.3.
+ */
+struct guess {
+	const char	*code;		/* what it places, or NULL */
+	double		 conf;
+	const char	*unsure;	/* the likeliest code, when unsure of it */
+	double		 uconf;
+};
+
+static void
+predict(const struct cx_classifier *c, const struct cx_rec *r,
+    struct guess *g)
+{
+	struct cx_buf cat = { 0 };
+	const struct cx_taxon *tx;
+	size_t n, i, best;
+	double *p, sum;
+
+	memset(g, 0, sizeof(*g));
+	if (c->model == NULL || (n = cx_model_nclass(c->model)) == 0)
+		return;
+	if ((best = probs(c, r, &p)) == SIZE_MAX ||
+	    cx_taxonomy_get(c->tax, cx_model_label(c->model, best)) == NULL)
+		goto out;
+	if (p[best] >= c->threshold) {
+		g->code = cx_model_label(c->model, best);
+		g->conf = p[best];
+		goto out;
+	}
+	g->unsure = cx_model_label(c->model, best);
+	g->uconf = p[best];
+	for (i = 0; i < n; i++) {
+		category_of(cx_model_label(c->model, i), &cat);
+		if ((tx = cx_taxonomy_get(c->tax, cat.p)) == NULL)
+			continue;
+		if ((sum = code_prob(c, p, tx->code, &cat)) >= c->threshold &&
+		    sum > g->conf) {
+			g->code = tx->code;
+			g->conf = sum;
+		}
+	}
+out:
+	free(p);
+	cx_buf_free(&cat);
 }
 
 /* How each field was decided goes in classified_by. */
@@ -145,8 +213,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	struct cx_buf cb = { 0 }, cat = { 0 }, tags = { 0 };
 	char *mcat, *mpri, *mscope;
 	const struct cx_taxon *t;
-	const char *code = NULL, *unsure = NULL;
-	double conf = 0;
+	struct guess g = { 0 };
 	int bymodel = 0, bydefault = 0, placed;
 
 	cx_rules_apply(c->rules, r, &v);
@@ -157,13 +224,12 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	mscope = manual(r, "scope");
 	/* The model, for what no rule placed: below its threshold, a
 	 * person decides, and classified_by says what it would have given. */
-	if (v.category == NULL && mcat == NULL && predict(c, r, &code, &conf)
-	    == 0) {
-		if (conf >= c->threshold) {
-			v.category = code;
+	if (v.category == NULL && mcat == NULL) {
+		predict(c, r, &g);
+		if (g.code != NULL) {
+			v.category = g.code;
 			bymodel = 1;
-		} else
-			unsure = code;
+		}
 	}
 	/* No rule set the priority: the default of the category decided
 	 * (by the model, or by hand), raised by the scope. */
@@ -180,18 +246,24 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	placed = mcat != NULL || v.category != NULL;
 	if (mcat != NULL)
 		by_what(&cb, "category", "agent");
-	else if (bymodel) {
-		cx_json_addkey(&cb, 0, "category");
-		cx_buf_printf(&cb, "{\"by\":\"model\",\"confidence\":%.3f}",
-		    conf);
-	} else if (v.crule >= 0)
+	else if (v.crule >= 0)
 		by_rule(c, &cb, "category", v.crule, 1);
-	else if (unsure != NULL) {
+	else if (bymodel || g.unsure != NULL) {
 		cx_json_addkey(&cb, 0, "category");
-		cx_buf_adds(&cb, "{\"by\":\"none\",\"model\":");
-		cx_json_addstr(&cb, unsure, strlen(unsure));
-		cx_buf_printf(&cb, ",\"confidence\":%.3f,\"threshold\":%.2f}",
-		    conf, c->threshold);
+		cx_buf_printf(&cb, "{\"by\":\"%s\"", bymodel ? "model" :
+		    "none");
+		if (bymodel)
+			cx_buf_printf(&cb, ",\"confidence\":%.3f", g.conf);
+		if (g.unsure != NULL) {
+			cx_buf_adds(&cb, ",\"model\":");
+			cx_json_addstr(&cb, g.unsure, strlen(g.unsure));
+			cx_buf_printf(&cb, ",\"%s\":%.3f", bymodel ?
+			    "model_confidence" : "confidence", g.uconf);
+		}
+		if (!bymodel || g.unsure != NULL)
+			cx_buf_printf(&cb, ",\"threshold\":%.2f",
+			    c->threshold);
+		cx_buf_addc(&cb, '}');
 	} else
 		by_what(&cb, "category", "none");
 	if (mcat == NULL && v.category != NULL) {

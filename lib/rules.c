@@ -1096,10 +1096,17 @@ cx_classified_explain(const struct cx_rec *r, struct cx_buf *b)
 				cx_buf_printf(b, ", words %.*s", (int)rn, raw);
 		} else if (cx_json_getstr(v, n, "by", &s) == 0)
 			cx_buf_printf(b, " (%.*s)", (int)s.len, s.p);
+		/* The model sure of the category, not of its subcategory. */
+		if (cx_json_member(v, n, "model_confidence", &raw, &rn) == 0 &&
+		    cx_json_member(v, n, "confidence", &raw, &rn) == 0)
+			cx_buf_printf(b, ", confidence %.*s; its subcategory "
+			    "left for a person:", (int)rn, raw);
+		else if (cx_json_getstr(v, n, "model", &s) == 0)
+			cx_buf_adds(b, ", left for a person:");
 		if (cx_json_getstr(v, n, "model", &s) == 0)
-			cx_buf_printf(b, ", the model's %.*s left for a person",
-			    (int)s.len, s.p);
-		if (cx_json_member(v, n, "confidence", &raw, &rn) == 0)
+			cx_buf_printf(b, " the model's %.*s", (int)s.len, s.p);
+		if (cx_json_member(v, n, "model_confidence", &raw, &rn) == 0 ||
+		    cx_json_member(v, n, "confidence", &raw, &rn) == 0)
 			cx_buf_printf(b, ", confidence %.*s", (int)rn, raw);
 		if (cx_json_member(v, n, "threshold", &raw, &rn) == 0)
 			cx_buf_printf(b, " under %.*s", (int)rn, raw);

@@ -691,7 +691,7 @@ M4 model'
 	check_stderr 'cx-classify: 2 tickets, 2 changed, 1 not placed, 0 passed through unclassified'
 	check_eq m7 "$(jq -c 'select(.id == "M7") | [.category, .priority, (.classified_by.category | keys), .classified_by.category.by, .classified_by.category.threshold]' out.jsonl)" \
 	    '[null,"normal",["by","confidence","model","threshold"],"none",0.6]'
-	[[ "$(tc -M m.nb --explain -i M7 in.jsonl)" =~ ^'M7: category - (none), the model'"'"'s '[a-z.]+' left for a person, confidence '0\.[0-9]{3}' under 0.60; priority normal (default); scope one (default)'$ ]]
+	[[ "$(tc -M m.nb --explain -i M7 in.jsonl)" =~ ^'M7: category - (none), left for a person: the model'"'"'s '[a-z.]+', confidence '0\.[0-9]{3}' under 0.60; priority normal (default); scope one (default)'$ ]]
 	# A spool's cx.conf sets it: at 0 the model places everything.
 	mkdir -p sp/etc
 	cp data/t-rules sp/etc/rules
@@ -707,6 +707,27 @@ M4 model'
 	check_status 2
 	check_stderr 'cx-classify: cx.conf: model_threshold: "101" is not a number from 0 to 100'
 	[[ "$conf" > 0.6 ]]
+}
+
+@test "model: sure of a category but of none of its subcategories, it places the category and leaves the subcategory for a person" {
+	# The same complaint taught as quality.defect and as quality.safety:
+	# the model is sure it is quality, of neither subcategory.
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		echo '{"text":"质量差，坏了","subcategory":"quality.defect","category":"quality"}'
+		echo '{"text":"质量差，坏了","subcategory":"quality.safety","category":"quality"}'
+		echo '{"text":"送得太慢，等了很久","subcategory":"logistics.late","category":"logistics"}'
+	done >l.jsonl
+	cx-learn -q -o m l.jsonl
+	printf '%s\n' '{"id":"Q","text":"质量差，坏了"}' '{"id":"L","text":"送得太慢"}' >in.jsonl
+	run --separate-stderr run_to out.jsonl cx-classify -R /dev/null -T data/t-taxonomy -M m in.jsonl
+	check_status 0
+	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 not placed, 0 passed through unclassified'
+	check_eq q "$(jq -c 'select(.id == "Q") | [.category, .subcategory, .priority, .classified_by.category]' out.jsonl)" \
+	    '["quality",null,"normal",{"by":"model","confidence":0.999,"model":"quality.defect","model_confidence":0.5,"threshold":0.6}]'
+	check_eq l "$(jq -c 'select(.id == "L") | [.subcategory, (.classified_by.category | keys)]' out.jsonl)" \
+	    '["logistics.late",["by","confidence"]]'
+	check_eq explain "$(cx-classify -R /dev/null -T data/t-taxonomy -M m -E -i Q in.jsonl 2>/dev/null)" \
+	    'Q: category quality (model), confidence 0.999; its subcategory left for a person: the model'"'"'s quality.defect, confidence 0.500 under 0.60; priority normal (model); scope one (default)'
 }
 
 @test "model: a spool's etc/model or the shipped one is used without -M; -M none uses none" {
@@ -831,7 +852,7 @@ commit 2'
 	check_eq where "$(ls sp/new)" B0000000001.jsonl
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 9 changed, 5 not placed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 10 tickets, 9 changed, 4 not placed, 0 passed through unclassified'
 	check_eq kept "$(ticket sp GD-1002 '[.subcategory, .priority]')" '["logistics.lost","urgent"]'
 	# In classified/ and in open/ too, the file rewritten where it is.
 	run --separate-stderr cx-classify -q -s sp -a 小王 -S priority=low -i CX-20261124-0002
@@ -863,7 +884,7 @@ commit 2'
 	check_stderr \
 	    'cx-classify: sp/new/B0000000001.jsonl:2: not a JSON object at column 1; passed through unclassified' \
 	    'cx-classify: sp/new/B0000000001.jsonl:3: no subject and no text; passed through unclassified' \
-	    'cx-classify: 11 tickets, 10 changed, 5 not placed, 2 passed through unclassified'
+	    'cx-classify: 11 tickets, 10 changed, 4 not placed, 2 passed through unclassified'
 	b=sp/classified/B0000000001.jsonl
 	check_eq kept "$(sed -n 2,3p $b)" '[not a record]
 {"id":"CX-X","status":"new"}'
@@ -955,7 +976,7 @@ commit 2'
 ["L","normal",{"by":"taxonomy"}]'
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 10 tickets, 10 changed, 5 not placed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 10 tickets, 10 changed, 4 not placed, 0 passed through unclassified'
 	check_eq low "$(cat sp/classified/*.jsonl | jq -r 'select(.category == null) | .priority' | sort -u)" low
 	echo 'default_priority = high' >>sp/etc/cx.conf
 	run --separate-stderr cx-classify -s sp
