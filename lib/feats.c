@@ -65,12 +65,39 @@ cx_feats_char(const unsigned char *p, const unsigned char *end, size_t *n)
 	return c;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
+/*
+ * The buckets in order, tmp as long for scratch: a radix sort a byte a
+ * pass, the passes whose byte is the same throughout left out.  A text
+ * has hundreds of features, and qsort's calls cost more than reading them.
+ */
+static void
+sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t cnt[256], i, sum, t;
+	uint32_t *src = a, *dst = tmp, *sw, all = 0;
+	unsigned shift;
 
-	return x < y ? -1 : x > y;
+	for (i = 0; i < n; i++)
+		all |= a[i] ^ a[0];	/* the bits that differ anywhere */
+	for (shift = 0; shift < 32; shift += 8) {
+		if (((all >> shift) & 0xff) == 0)
+			continue;
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(src[i] >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			t = cnt[i];
+			cnt[i] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i] >> shift) & 0xff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
 }
 
 void
@@ -80,7 +107,7 @@ cx_feats_count(struct cx_feats *f)
 
 	if (f->n == 0)
 		return;
-	qsort(f->b, f->n, sizeof(*f->b), cmp_u32);
+	sort_u32(f->b, f->tf, f->n);
 	f->tf[0] = 1;
 	for (i = j = 1; i < f->n; i++) {
 		if (f->b[i] == f->b[j - 1])
