@@ -16,7 +16,10 @@ struct cx_classifier {
 	struct cx_model		*model;
 	const char		*defprio;	/* when nothing else decides */
 	double			 threshold;	/* the model's least confidence */
+	const struct cx_taxon	**cat;		/* each class's category */
 };
+
+static void category_of(const char *, struct cx_buf *);
 
 struct cx_classifier *
 cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
@@ -28,6 +31,17 @@ cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
 	c->rules = rules;
 	c->model = model;
 	c->defprio = cx_priority_name("normal", 6);
+	if (model != NULL) {
+		struct cx_buf b = { 0 };
+		size_t i, n = cx_model_nclass(model);
+
+		c->cat = cx_alloc((n + 1) * sizeof(*c->cat));
+		for (i = 0; i < n; i++) {
+			category_of(cx_model_label(model, i), &b);
+			c->cat[i] = cx_taxonomy_get(tax, b.p);
+		}
+		cx_buf_free(&b);
+	}
 	return c;
 }
 
@@ -56,6 +70,7 @@ cx_classifier_free(struct cx_classifier *c)
 	cx_rules_free(c->rules);
 	cx_taxonomy_free(c->tax);
 	cx_model_free(c->model);
+	free(c->cat);
 	free(c);
 }
 
@@ -136,25 +151,6 @@ probs(const struct cx_classifier *c, const struct cx_rec *r, double **p)
 	return best;
 }
 
-/* The model's probability of a code: a category's, its codes' together. */
-static double
-code_prob(const struct cx_classifier *c, const double *p, const char *code,
-    struct cx_buf *tmp)
-{
-	size_t j, n = cx_model_nclass(c->model);
-	double sum = 0;
-	const char *l;
-
-	for (j = 0; j < n; j++) {
-		l = cx_model_label(c->model, j);
-		category_of(l, tmp);
-		if (strcmp(l, code) == 0 || (strchr(code, '.') == NULL &&
-		    strcmp(tmp->p, code) == 0))
-			sum += p[j];
-	}
-	return sum;
-}
-
 /*
  * What the model says of a text no rule placed.  Its likeliest code, when
  * at least the threshold sure; else, when a category's codes together are,
@@ -172,9 +168,7 @@ static void
 predict(const struct cx_classifier *c, const struct cx_rec *r,
     struct guess *g)
 {
-	struct cx_buf cat = { 0 };
-	const struct cx_taxon *tx;
-	size_t n, i, best;
+	size_t n, i, j, best;
 	double *p, sum;
 
 	memset(g, 0, sizeof(*g));
@@ -191,18 +185,18 @@ predict(const struct cx_classifier *c, const struct cx_rec *r,
 	g->unsure = cx_model_label(c->model, best);
 	g->uconf = p[best];
 	for (i = 0; i < n; i++) {
-		category_of(cx_model_label(c->model, i), &cat);
-		if ((tx = cx_taxonomy_get(c->tax, cat.p)) == NULL)
+		if (c->cat[i] == NULL)
 			continue;
-		if ((sum = code_prob(c, p, tx->code, &cat)) >= c->threshold &&
-		    sum > g->conf) {
-			g->code = tx->code;
+		for (j = 0, sum = 0; j < n; j++)
+			if (c->cat[j] == c->cat[i])
+				sum += p[j];
+		if (sum >= c->threshold && sum > g->conf) {
+			g->code = c->cat[i]->code;
 			g->conf = sum;
 		}
 	}
 out:
 	free(p);
-	cx_buf_free(&cat);
 }
 
 /* How each field was decided goes in classified_by. */
