@@ -334,6 +334,10 @@ setup(const char *taxfile, const char *rulefile, const char *modelfile)
 	    &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	cx_classifier_threshold(G.cl, (double)pct / 100);
+	if (cx_setting_number(G.t.spool, "model_overrides", 0, 0, 100, &pct,
+	    &e) == -1)
+		errx(CX_EXIT_ERR, "%s", e.msg);
+	cx_classifier_overrides(G.cl, (double)pct / 100);
 	if (cx_setting(G.t.spool, "default_priority", &prio, &e) == -1)
 		errx(CX_EXIT_ERR, "%s", e.msg);
 	if (prio != NULL && cx_classifier_default(G.cl, prio) == -1)

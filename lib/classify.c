@@ -16,6 +16,7 @@ struct cx_classifier {
 	struct cx_model		*model;
 	const char		*defprio;	/* when nothing else decides */
 	double			 threshold;	/* the model's least confidence */
+	double			 overrides;	/* over a rule's; 0: never */
 	const struct cx_taxon	**cat;		/* each class's category */
 };
 
@@ -60,6 +61,12 @@ void
 cx_classifier_threshold(struct cx_classifier *c, double threshold)
 {
 	c->threshold = threshold;
+}
+
+void
+cx_classifier_overrides(struct cx_classifier *c, double confidence)
+{
+	c->overrides = confidence;
 }
 
 void
@@ -199,6 +206,31 @@ out:
 	free(p);
 }
 
+/*
+ * A rule placed the ticket; with overrides set, a model at least that sure
+ * of another code places it instead, and "over" names the rule.
+ */
+static int
+override(const struct cx_classifier *c, const struct cx_rec *r,
+    struct guess *g)
+{
+	size_t best;
+	double *p;
+
+	memset(g, 0, sizeof(*g));
+	if (c->model == NULL || c->overrides <= 0 ||
+	    cx_model_nclass(c->model) == 0)
+		return 0;
+	if ((best = probs(c, r, &p)) != SIZE_MAX &&
+	    p[best] >= c->overrides && cx_taxonomy_get(c->tax,
+	    cx_model_label(c->model, best)) != NULL) {
+		g->code = cx_model_label(c->model, best);
+		g->conf = p[best];
+	}
+	free(p);
+	return g->code != NULL;
+}
+
 /* How each field was decided goes in classified_by. */
 int
 cx_classify(struct cx_classifier *c, struct cx_rec *r)
@@ -208,7 +240,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	char *mcat, *mpri, *mscope;
 	const struct cx_taxon *t;
 	struct guess g = { 0 };
-	int bymodel = 0, bydefault = 0, placed;
+	int bymodel = 0, bydefault = 0, placed, overruled = -1;
 
 	cx_rules_apply(c->rules, r, &v);
 	mcat = manual(r, "subcategory");
@@ -224,6 +256,12 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 			v.category = g.code;
 			bymodel = 1;
 		}
+	} else if (mcat == NULL && override(c, r, &g) &&
+	    strcmp(g.code, v.category) != 0) {
+		v.category = g.code;
+		overruled = v.crule;
+		v.crule = -1;
+		bymodel = 1;
 	}
 	/* No rule set the priority: the default of the category decided
 	 * (by the model, or by hand), raised by the scope. */
@@ -248,6 +286,11 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		    "none");
 		if (bymodel)
 			cx_buf_printf(&cb, ",\"confidence\":%.3f", g.conf);
+		if (overruled >= 0) {
+			cx_buf_adds(&cb, ",\"over\":");
+			cx_json_addstr(&cb, cx_rules_name(c->rules, overruled),
+			    strlen(cx_rules_name(c->rules, overruled)));
+		}
 		if (g.unsure != NULL) {
 			cx_buf_adds(&cb, ",\"model\":");
 			cx_json_addstr(&cb, g.unsure, strlen(g.unsure));

@@ -967,6 +967,9 @@ void	 cx_classifier_free(struct cx_classifier *);
 int	 cx_classifier_default(struct cx_classifier *, const char *);
 /* The least confidence at which the model places a ticket (0). */
 void	 cx_classifier_threshold(struct cx_classifier *, double);
+/* The least at which it places a ticket a rule placed otherwise (0:
+ * never, the default). */
+void	 cx_classifier_overrides(struct cx_classifier *, double);
 /*
  * Category, subcategory, priority, scope and "classified_by" set in place:
  * what a hand set ("manual") first, then the rules, then the model; 1 if

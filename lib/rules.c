@@ -1096,6 +1096,8 @@ cx_classified_explain(const struct cx_rec *r, struct cx_buf *b)
 				cx_buf_printf(b, ", words %.*s", (int)rn, raw);
 		} else if (cx_json_getstr(v, n, "by", &s) == 0)
 			cx_buf_printf(b, " (%.*s)", (int)s.len, s.p);
+		if (cx_json_getstr(v, n, "over", &s) == 0)
+			cx_buf_printf(b, " over rule %.*s", (int)s.len, s.p);
 		/* The model sure of the category, not of its subcategory. */
 		if (cx_json_member(v, n, "model_confidence", &raw, &rn) == 0 &&
 		    cx_json_member(v, n, "confidence", &raw, &rn) == 0)
