@@ -249,7 +249,8 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 	mpri = manual(r, "priority");
 	mscope = manual(r, "scope");
 	/* The model, for what no rule placed: below its threshold, a
-	 * person decides, and classified_by says what it would have given. */
+	 * person decides, and classified_by says what it would have given.
+	 * With model_overrides, also over what a rule placed. */
 	if (v.category == NULL && mcat == NULL) {
 		predict(c, r, &g);
 		if (g.code != NULL) {
