@@ -142,7 +142,7 @@ H-7 closed 商品部 - 3'
 	cx-classify -q -s sp
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 661 routed, 414 queued without an agent, 8174 filed closed, 0 unread'
+	check_stderr 'cx-route: 661 routed, 417 queued without an agent, 8174 filed closed, 0 unread'
 	run --separate-stderr timeout 120 cx-sla -s sp -A alerts.jsonl
 	check_status 0
 	check_stderr 'cx-sla: 661 tickets, 661 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 661 history'
