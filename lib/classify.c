@@ -200,7 +200,18 @@ predict(const struct cx_classifier *c, const struct cx_rec *r,
 		if (sum >= c->threshold && sum > g->conf) {
 			g->code = c->cat[i]->code;
 			g->conf = sum;
+			best = i;
 		}
+	}
+	/* Placed in a category: the likeliest of its own codes is the one
+	 * left for a person. */
+	for (i = 0; g->code != NULL && i < n; i++)
+		if (c->cat[i] == c->cat[best] && p[i] > p[best])
+			best = i;
+	if (g->code != NULL) {
+		g->unsure = strchr(cx_model_label(c->model, best), '.') ?
+		    cx_model_label(c->model, best) : NULL;
+		g->uconf = p[best];
 	}
 out:
 	free(p);
@@ -229,6 +240,23 @@ override(const struct cx_classifier *c, const struct cx_rec *r,
 	}
 	free(p);
 	return g->code != NULL;
+}
+
+/* The higher of two priorities. */
+static const char *
+higher(const char *a, const char *b)
+{
+	static const char *order[] = { "low", "normal", "urgent" };
+	int i, ia = 1, ib = 1;
+
+	for (i = 0; i < 3; i++) {
+		if (a != NULL && strcmp(a, order[i]) == 0)
+			ia = i;
+		if (b != NULL && strcmp(b, order[i]) == 0)
+			ib = i;
+	}
+	return cx_priority_name(order[ia > ib ? ia : ib],
+	    strlen(order[ia > ib ? ia : ib]));
 }
 
 /* How each field was decided goes in classified_by. */
@@ -265,10 +293,15 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		bymodel = 1;
 	}
 	/* No rule set the priority: the default of the category decided
-	 * (by the model, or by hand), raised by the scope. */
+	 * (by the model, or by hand), raised by the scope.  A category the
+	 * model placed alone takes its likeliest code's if higher: a likely
+	 * safety complaint is urgent while a person reads it. */
 	if (v.prule < 0 && (mcat != NULL || bymodel)) {
 		t = cx_taxonomy_get(c->tax, mcat ? mcat : v.category);
 		v.base = t ? t->priority : NULL;
+		if (mcat == NULL && g.unsure != NULL && (t = cx_taxonomy_get(
+		    c->tax, g.unsure)) != NULL)
+			v.base = higher(v.base, t->priority);
 	}
 	/* Nothing placed it: a ticket has a priority all the same. */
 	if (v.base == NULL) {

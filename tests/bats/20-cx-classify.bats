@@ -728,6 +728,19 @@ M4 model'
 	    '["logistics.late",["by","confidence"]]'
 	check_eq explain "$(cx-classify -R /dev/null -T data/t-taxonomy -M m -E -i Q in.jsonl 2>/dev/null)" \
 	    'Q: category quality (model), confidence 0.999; its subcategory left for a person: the model'"'"'s quality.defect, confidence 0.500 under 0.60; priority normal (model); scope one (default)'
+	# The subcategory named is the category's own likeliest, even where
+	# a code of another category is as likely; a likely safety complaint
+	# is urgent while a person reads it.
+	for i in 1 2 3 4; do
+		echo '{"text":"又慢又少","subcategory":"logistics.late","category":"logistics"}'
+		echo '{"text":"又慢又少","subcategory":"quality.safety","category":"quality"}'
+	done >u.jsonl
+	for i in 1 2 3; do
+		echo '{"text":"又慢又少","subcategory":"quality.defect","category":"quality"}'
+	done >>u.jsonl
+	cx-learn -q -o mu u.jsonl
+	check_eq own "$(echo '{"id":"U","text":"又慢又少"}' | cx-classify -q -R /dev/null -T data/t-taxonomy -M mu |
+	    jq -c '[.category, .subcategory, .classified_by.category.model, .priority]')" '["quality",null,"quality.safety","urgent"]'
 }
 
 @test "model: with model_overrides, a model that sure of another code places a ticket a rule placed; the rule's priority stands" {
