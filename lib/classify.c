@@ -219,26 +219,37 @@ out:
 
 /*
  * A rule placed the ticket; with overrides set, a model at least that sure
- * of another code places it instead, and "over" names the rule.
+ * (and at least its threshold) of another code places it instead, and
+ * "over" names the rule.  Not an urgent ticket's: safety, funds and
+ * account theft stay where their rules put them.  Nor where the model
+ * only says the category of the rule's code.
  */
 static int
 override(const struct cx_classifier *c, const struct cx_rec *r,
-    struct guess *g)
+    const struct cx_verdict *v, struct guess *g)
 {
+	struct cx_buf cat = { 0 };
+	const char *code;
 	size_t best;
 	double *p;
 
 	memset(g, 0, sizeof(*g));
 	if (c->model == NULL || c->overrides <= 0 ||
-	    cx_model_nclass(c->model) == 0)
+	    cx_model_nclass(c->model) == 0 ||
+	    (v->base != NULL && strcmp(v->base, "urgent") == 0))
 		return 0;
 	if ((best = probs(c, r, &p)) != SIZE_MAX &&
-	    p[best] >= c->overrides && cx_taxonomy_get(c->tax,
-	    cx_model_label(c->model, best)) != NULL) {
-		g->code = cx_model_label(c->model, best);
-		g->conf = p[best];
+	    p[best] >= c->overrides && p[best] >= c->threshold &&
+	    cx_taxonomy_get(c->tax, (code = cx_model_label(c->model, best)))
+	    != NULL && strcmp(code, v->category) != 0) {
+		category_of(v->category, &cat);
+		if (strcmp(code, cat.p) != 0) {
+			g->code = code;
+			g->conf = p[best];
+		}
 	}
 	free(p);
+	cx_buf_free(&cat);
 	return g->code != NULL;
 }
 
@@ -285,12 +296,14 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 			v.category = g.code;
 			bymodel = 1;
 		}
-	} else if (mcat == NULL && override(c, r, &g) &&
-	    strcmp(g.code, v.category) != 0) {
+	} else if (mcat == NULL && override(c, r, &v, &g)) {
 		v.category = g.code;
 		overruled = v.crule;
 		v.crule = -1;
 		bymodel = 1;
+		/* The overruled rule's priority was for its category. */
+		if (v.prule == overruled)
+			v.prule = -1;
 	}
 	/* No rule set the priority: the default of the category decided
 	 * (by the model, or by hand), raised by the scope.  A category the

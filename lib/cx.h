@@ -972,7 +972,8 @@ void	 cx_classifier_threshold(struct cx_classifier *, double);
 void	 cx_classifier_overrides(struct cx_classifier *, double);
 /*
  * Category, subcategory, priority, scope and "classified_by" set in place:
- * what a hand set ("manual") first, then the rules, then the model; 1 if
+ * what a hand set ("manual") first, then the rules (which a sure model
+ * may override, cx_classifier_overrides), then the model; 1 if
  * a category was decided, 0 if none placed the ticket (it still has a
  * priority, the default's at least).
  */

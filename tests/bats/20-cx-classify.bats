@@ -743,31 +743,57 @@ M4 model'
 	    jq -c '[.category, .subcategory, .classified_by.category.model, .priority]')" '["quality",null,"quality.safety","urgent"]'
 }
 
-@test "model: with model_overrides, a model that sure of another code places a ticket a rule placed; the rule's priority stands" {
+@test "model: with model_overrides, a model that sure of another code places a ticket a rule placed; an urgent one stays the rule's" {
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		echo '{"text":"分量太少，量少","subcategory":"quality.defect","category":"quality"}'
 		echo '{"text":"送得太慢，等了很久","subcategory":"logistics.late","category":"logistics"}'
 	done >a.jsonl
 	cx-learn -q -o m a.jsonl
 	mkdir -p sp/etc
-	printf 'rule slow\n\tany: 慢\n\tcategory: logistics.late\n\tpriority: urgent\n' >sp/etc/rules
+	printf '%s\n' 'rule mould' '	any: 发霉' '	category: quality.safety' \
+	    'rule slow' '	any: 慢' '	category: logistics.late' '	priority: low' >sp/etc/rules
 	cp data/t-taxonomy sp/etc/taxonomy
 	cp m sp/etc/model
-	printf '%s\n' '{"id":"A","text":"有点慢，分量太少，量少"}' '{"id":"B","text":"送得太慢了"}' >in.jsonl
+	printf '%s\n' '{"id":"A","text":"有点慢，分量太少，量少"}' '{"id":"B","text":"送得太慢了"}' \
+	    '{"id":"C","text":"发霉了，分量太少，量少"}' >in.jsonl
 	cx-ingest -q -s sp in.jsonl
 	# Unset, the rules decide what they place.
 	check_eq off "$(cx-classify -q -s sp -E | cut -d';' -f1)" \
 	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]
-CX-20261124-0002: category logistics.late by rule slow, words ["慢"]'
+CX-20261124-0002: category logistics.late by rule slow, words ["慢"]
+CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
+	# Set, A is the model's, with its category's priority, not the
+	# overruled rule's; B the model agrees with; C is urgent (safety),
+	# and stays the rule's however sure the model is of quality.defect.
 	echo "model_overrides = 90" >sp/etc/cx.conf
 	run --separate-stderr cx-classify -s sp
 	check_status 0
-	check_stderr 'cx-classify: 2 tickets, 2 changed, 0 not placed, 0 passed through unclassified'
+	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 not placed, 0 passed through unclassified'
 	check_eq on "$(jq -c '[.subcategory, .priority, .classified_by.category, .classified_by.priority.by]' sp/classified/*.jsonl)" \
-	    '["quality.defect","urgent",{"by":"model","confidence":1,"over":"slow"},"rules"]
-["logistics.late","urgent",{"by":"rules","rule":"slow","words":["慢"]},"rules"]'
+	    '["quality.defect","normal",{"by":"model","confidence":1,"over":"slow"},"model"]
+["logistics.late","low",{"by":"rules","rule":"slow","words":["慢"]},"rules"]
+["quality.safety","urgent",{"by":"rules","rule":"mould","words":["发霉"]},"taxonomy"]'
 	check_eq explain "$(cx-classify -s sp -E -i CX-20261124-0001 2>/dev/null)" \
-	    'CX-20261124-0001: category quality.defect (model) over rule slow, confidence 1.000; priority urgent by rule slow, words ["慢"]; scope one (default)'
+	    'CX-20261124-0001: category quality.defect (model) over rule slow, confidence 1.000; priority normal (model); scope one (default)'
+	# Under model_threshold it is model_threshold that counts: a model
+	# 0.636 sure of quality.defect overrides at 60, not at 70.
+	for i in 1 2 3 4 5 6; do
+		echo '{"text":"又慢又少","subcategory":"quality.defect","category":"quality"}'
+		echo '{"text":"送得太慢，等了很久","subcategory":"logistics.late","category":"logistics"}'
+	done >b.jsonl
+	for i in 1 2 3 4 5; do
+		echo '{"text":"又慢又少","subcategory":"logistics.late","category":"logistics"}'
+	done >>b.jsonl
+	mkdir sp2
+	cp -R sp/etc sp2/etc
+	cx-learn -q -o sp2/etc/model b.jsonl
+	echo '{"id":"F","text":"又慢又少"}' | cx-ingest -q -s sp2
+	printf 'model_overrides = 1\nmodel_threshold = 70\n' >sp2/etc/cx.conf
+	check_eq at70 "$(cx-classify -q -s sp2 -E | cut -d';' -f1)" \
+	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]'
+	printf 'model_overrides = 1\nmodel_threshold = 60\n' >sp2/etc/cx.conf
+	check_eq at60 "$(cx-classify -q -s sp2 -E | cut -d';' -f1)" \
+	    'CX-20261124-0001: category quality.defect (model) over rule slow, confidence 0.636'
 	echo "model_overrides = 101" >sp/etc/cx.conf
 	run --separate-stderr cx-classify -s sp
 	check_status 2

@@ -56,9 +56,9 @@ pct() {
 	check_stderr
 	printf '# %s\n' "${lines[@]}" >&3
 	at_least "$(pct zh 1)" 92.2
-	at_least "$(pct zh 2)" 73.3
-	at_least "$(pct zh 3)" 85.8
+	at_least "$(pct zh 2)" 73.2
+	at_least "$(pct zh 3)" 85.7
 	at_least "$(pct en 1)" 74.8
-	at_least "$(pct en 2)" 67.2
-	at_least "$(pct en 3)" 74.7
+	at_least "$(pct en 2)" 65.4
+	at_least "$(pct en 3)" 73.0
 }
