@@ -253,23 +253,6 @@ override(const struct cx_classifier *c, const struct cx_rec *r,
 	return g->code != NULL;
 }
 
-/* The higher of two priorities. */
-static const char *
-higher(const char *a, const char *b)
-{
-	static const char *order[] = { "low", "normal", "urgent" };
-	int i, ia = 1, ib = 1;
-
-	for (i = 0; i < 3; i++) {
-		if (a != NULL && strcmp(a, order[i]) == 0)
-			ia = i;
-		if (b != NULL && strcmp(b, order[i]) == 0)
-			ib = i;
-	}
-	return cx_priority_name(order[ia > ib ? ia : ib],
-	    strlen(order[ia > ib ? ia : ib]));
-}
-
 /* How each field was decided goes in classified_by. */
 int
 cx_classify(struct cx_classifier *c, struct cx_rec *r)
@@ -314,7 +297,7 @@ cx_classify(struct cx_classifier *c, struct cx_rec *r)
 		v.base = t ? t->priority : NULL;
 		if (mcat == NULL && g.unsure != NULL && (t = cx_taxonomy_get(
 		    c->tax, g.unsure)) != NULL)
-			v.base = higher(v.base, t->priority);
+			v.base = cx_priority_max(v.base, t->priority);
 	}
 	/* Nothing placed it: a ticket has a priority all the same. */
 	if (v.base == NULL) {

@@ -923,6 +923,8 @@ const char *cx_scope_name(const char *, size_t);
 const char *cx_priority_scoped(const char *, const char *scope);
 /* The next priority up (an unknown one counts as normal). */
 const char *cx_priority_raised(const char *);
+/* The higher of two priorities (NULL or unknown counts as normal). */
+const char *cx_priority_max(const char *, const char *);
 
 /* rules.c: the classification rules (cx-rules(5)). */
 struct cx_rules;

@@ -59,6 +59,15 @@ cx_priority_raised(const char *priority)
 	return priorities[level < 2 ? level + 1 : 2];
 }
 
+/* The higher of two priorities; NULL counts as normal. */
+const char *
+cx_priority_max(const char *a, const char *b)
+{
+	int la = a ? prio_level(a) : 1, lb = b ? prio_level(b) : 1;
+
+	return priorities[la > lb ? la : lb];
+}
+
 static int
 prio_level(const char *p)
 {
