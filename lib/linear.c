@@ -391,21 +391,17 @@ const char *
 cx_lin_predict(const struct cx_lin *m, const char *text, size_t n,
     double *confidence)
 {
-	double *d, sum = 0;
-	size_t best, c;
+	double *p;
+	size_t best;
 
 	if (confidence != NULL)
 		*confidence = 0;
-	if (m->nc == 0)
-		return NULL;
-	d = cx_alloc((m->nc + 1) * sizeof(*d));
-	best = decide(m, text, n, d);
-	for (c = 0; c < m->nc; c++)
-		sum += exp((d[c] - d[best]) / m->temp);
-	if (confidence != NULL)
-		*confidence = 1 / sum;
-	free(d);
-	return m->cl[best].label;
+	p = cx_alloc((m->nc + 1) * sizeof(*p));
+	if ((best = cx_lin_probs(m, text, n, p)) != SIZE_MAX &&
+	    confidence != NULL)
+		*confidence = p[best];
+	free(p);
+	return best != SIZE_MAX ? m->cl[best].label : NULL;
 }
 
 size_t

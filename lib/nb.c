@@ -400,36 +400,21 @@ scores(const struct cx_nb *nb, const char *text, size_t n, double *score,
 	return best;
 }
 
-/* P(best | text) from the scores, tempered: log-sum-exp. */
-static double
-posterior(const double *score, size_t nc, size_t best, double temp)
-{
-	double sum = 0;
-	size_t c;
-
-	for (c = 0; c < nc; c++)
-		sum += exp((score[c] - score[best]) / temp);
-	return 1 / sum;
-}
-
 const char *
 cx_nb_predict(const struct cx_nb *nb, const char *text, size_t n,
     double *confidence)
 {
-	double *score, scale;
+	double *p;
 	size_t best;
 
 	if (confidence != NULL)
 		*confidence = 0;
-	if (!nb->done || nb->nc == 0)
-		return NULL;
-	score = cx_alloc(nb->nc * sizeof(*score));
-	best = scores(nb, text, n, score, &scale);
-	if (confidence != NULL)
-		*confidence = posterior(score, nb->nc, best,
-		    nb->temp * scale);
-	free(score);
-	return nb->c[best].label;
+	p = cx_alloc((nb->nc + 1) * sizeof(*p));
+	if ((best = cx_nb_probs(nb, text, n, p)) != SIZE_MAX &&
+	    confidence != NULL)
+		*confidence = p[best];
+	free(p);
+	return best != SIZE_MAX ? nb->c[best].label : NULL;
 }
 
 size_t
