@@ -20,7 +20,16 @@ struct cx_classifier {
 	const struct cx_taxon	**cat;		/* each class's category */
 };
 
-static void category_of(const char *, struct cx_buf *);
+/* The category part of a code: "logistics" of "logistics.late". */
+static void
+category_of(const char *code, struct cx_buf *b)
+{
+	const char *dot = strchr(code, '.');
+
+	b->len = 0;
+	cx_buf_add(b, code, dot ? (size_t)(dot - code) : strlen(code));
+	cx_buf_str(b);
+}
 
 struct cx_classifier *
 cx_classifier_new(struct cx_taxonomy *tax, struct cx_rules *rules,
@@ -86,17 +95,6 @@ static void
 set_str(struct cx_rec *r, const char *key, const char *s)
 {
 	cx_rec_set_str(r, key, s, strlen(s));
-}
-
-/* The category part of a code: "logistics" of "logistics.late". */
-static void
-category_of(const char *code, struct cx_buf *b)
-{
-	const char *dot = strchr(code, '.');
-
-	b->len = 0;
-	cx_buf_add(b, code, dot ? (size_t)(dot - code) : strlen(code));
-	cx_buf_str(b);
 }
 
 /* The string at a member of the record's "manual", or NULL. */
