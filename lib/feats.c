@@ -9,14 +9,16 @@
 #include "priv.h"
 
 void
-cx_feats_put(struct cx_feats *f, struct cx_key k, uint32_t buckets)
+cx_feats_put(struct cx_feats *f, uint64_t h, uint32_t buckets)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 256;
 		f->b = cx_realloc(f->b, f->cap * sizeof(*f->b));
 		f->tf = cx_realloc(f->tf, f->cap * sizeof(*f->tf));
 	}
-	f->b[f->n++] = (uint32_t)(k.h[0] % buckets);
+	/* A power of two (as cx writes) needs no division. */
+	f->b[f->n++] = (uint32_t)((buckets & (buckets - 1)) == 0 ?
+	    h & (buckets - 1) : h % buckets);
 }
 
 int
@@ -41,16 +43,10 @@ cx_charclass(uint32_t c)
 	return CX_CH_RUN;
 }
 
-struct cx_key
+uint64_t
 cx_feats_tagged(int tag, const void *p, size_t n)
 {
-	unsigned char b[64];
-
-	if (n > sizeof(b) - 1)
-		n = sizeof(b) - 1;
-	b[0] = (unsigned char)tag;
-	memcpy(b + 1, p, n);
-	return cx_key_of(b, n + 1);
+	return cx_hash64_tagged(tag, p, n > 63 ? 63 : n);
 }
 
 uint32_t

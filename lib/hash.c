@@ -23,30 +23,126 @@ cx_mix64(uint64_t x)
 	return x;
 }
 
+/*
+ * The n < 8 bytes at p as a word, as memcpy into a zeroed word would give
+ * them: on a little-endian machine two loads that may overlap rather than
+ * a byte at a time, whose stores the word's load then waits for.
+ */
+static uint64_t
+tail(const unsigned char *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t lo, hi;
+	uint16_t a, b;
+
+	if (n >= 4) {
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + n - 4, 4);
+		return lo | (uint64_t)hi << (8 * (n - 4));
+	}
+	if (n >= 2) {
+		memcpy(&a, p, 2);
+		memcpy(&b, p + n - 2, 2);
+		return a | (uint64_t)b << (8 * (n - 2));
+	}
+	return n > 0 ? p[0] : 0;
+#else
+	uint64_t w = 0;
+
+	memcpy(&w, p, n);
+	return w;
+#endif
+}
+
+/* A word into the two halves of a key. */
+static inline void
+mixin(uint64_t *a, uint64_t *b, uint64_t w)
+{
+	*a = (*a ^ w) * 0x100000001b3ULL;
+	*a = (*a << 29) | (*a >> 35);
+	*b = (*b + w) * 0xff51afd7ed558ccdULL;
+	*b ^= *b >> 33;
+}
+
+/* The last word, of n < 8 bytes, into the halves, before their finalisers. */
+static inline void
+last(uint64_t *a, uint64_t *b, uint64_t w, size_t n)
+{
+	*a = (*a ^ w ^ ((uint64_t)n << 56)) * 0x100000001b3ULL;
+	*b = (*b + w + n) * 0xff51afd7ed558ccdULL;
+}
+
+/* The two halves of a key before their finalisers. */
+static void
+key_state(const unsigned char *p, size_t n, uint64_t *a, uint64_t *b)
+{
+	uint64_t w;
+
+	*a = 0x9e3779b97f4a7c15ULL ^ n;
+	*b = 0xc2b2ae3d27d4eb4fULL + n;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		mixin(a, b, w);
+	}
+	last(a, b, tail(p, n), n);
+}
+
 struct cx_key
 cx_key_of(const void *data, size_t n)
 {
-	const unsigned char *p = data;
 	struct cx_key k;
-	uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL + n;
-	uint64_t w;
+	uint64_t a, b;
 
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		a = (a ^ w) * 0x100000001b3ULL;
-		a = (a << 29) | (a >> 35);
-		b = (b + w) * 0xff51afd7ed558ccdULL;
-		b ^= b >> 33;
-		p += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	a = (a ^ w ^ ((uint64_t)n << 56)) * 0x100000001b3ULL;
-	b = (b + w + n) * 0xff51afd7ed558ccdULL;
+	key_state(data, n, &a, &b);
 	k.h[0] = cx_mix64(a ^ cx_mix64(b));
 	k.h[1] = cx_mix64(b + cx_mix64(a));
 	return k;
+}
+
+uint64_t
+cx_hash64(const void *data, size_t n)
+{
+	uint64_t a, b;
+
+	key_state(data, n, &a, &b);
+	return cx_mix64(a ^ cx_mix64(b));
+}
+
+/*
+ * cx_hash64 of the byte tag followed by the n bytes at p, without copying
+ * them behind the tag: the copy's stores, read back at once as words, cost
+ * more than the hash (the classifiers hash hundreds of features a text).
+ */
+uint64_t
+cx_hash64_tagged(int tag, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t a, b, w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t len = n + 1;
+
+	a = 0x9e3779b97f4a7c15ULL ^ len;
+	b = 0xc2b2ae3d27d4eb4fULL + len;
+	if (len < 8) {
+		last(&a, &b, (unsigned char)tag | tail(p, n) << 8, len);
+		return cx_mix64(a ^ cx_mix64(b));
+	}
+	mixin(&a, &b, (unsigned char)tag | tail(p, 7) << 8);
+	for (p += 7, len -= 8; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		mixin(&a, &b, w);
+	}
+	last(&a, &b, tail(p, len), len);
+#else
+	unsigned char *t = cx_alloc(n + 1);
+
+	t[0] = (unsigned char)tag;
+	memcpy(t + 1, p, n);
+	key_state(t, n + 1, &a, &b);
+	free(t);
+	(void)w;
+#endif
+	return cx_mix64(a ^ cx_mix64(b));
 }
 
 void

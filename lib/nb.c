@@ -15,8 +15,8 @@
  * separates; emoji and dingbats, which say a lot in a review, are
  * features of their own.
  *
- * Each feature is hashed (cx_key_of) into a fixed number of buckets, so a
- * model never holds more than buckets x classes weights whatever the
+ * Each feature is hashed (cx_hash64) into a fixed number of buckets, so
+ * a model never holds more than buckets x classes weights whatever the
  * vocabulary; at 2^20 buckets collisions cost nothing measurable, at 2^16
  * under half a point.
  *
@@ -123,7 +123,7 @@ featurize(const char *text, size_t len, uint32_t buckets, struct cx_feats *f)
 			runlen = 0;
 			if (nchar < 2)
 				continue;
-			cx_feats_put(f, cx_key_of(f->word.p, f->word.len), buckets);
+			cx_feats_put(f, cx_hash64(f->word.p, f->word.len), buckets);
 			continue;
 		}
 		if (cls == CX_CH_RUN) {

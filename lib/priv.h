@@ -11,6 +11,9 @@
 
 /* hash.c: the mixer of content keys, for hash tables and random draws. */
 uint64_t cx_mix64(uint64_t);
+/* The first half of cx_key_of's key, and of the byte tag and the bytes. */
+uint64_t cx_hash64(const void *, size_t);
+uint64_t cx_hash64_tagged(int tag, const void *, size_t);
 
 /* cc.c: OpenCC's conversions by configuration name ("t2s.json"); NULL
  * and why, with the file's path, if one cannot be loaded. */
@@ -413,9 +416,9 @@ int	 cx_charclass(uint32_t);
 /* The next character, full-width letters and digits read as ASCII. */
 uint32_t cx_feats_char(const unsigned char *, const unsigned char *end,
 	    size_t *len);
-/* The key of tagged bytes (up to 63): tags keep kinds of feature apart. */
-struct cx_key cx_feats_tagged(int tag, const void *, size_t);
-void	 cx_feats_put(struct cx_feats *, struct cx_key, uint32_t buckets);
+/* The hash of tagged bytes (up to 63): tags keep kinds of feature apart. */
+uint64_t cx_feats_tagged(int tag, const void *, size_t);
+void	 cx_feats_put(struct cx_feats *, uint64_t hash, uint32_t buckets);
 void	 cx_feats_count(struct cx_feats *);
 void	 cx_feats_free(struct cx_feats *);
 

@@ -166,6 +166,49 @@ test_keys(void)
 	cx_keyset_free(&s);
 }
 
+/*
+ * The keys are kept in spools and the feature hashes in models: the same
+ * bytes must give the same key on every version.  Known answers, and the
+ * hashes that skip the copy or the second half against cx_key_of.
+ */
+static void
+test_hash(void)
+{
+	static const struct { const char *s; uint64_t h0, h1; } kat[] = {
+		{ "", 0x1f61290f0cc40e95ULL, 0xb6e36dfa29e48e03ULL },
+		{ "x", 0x8cbd758b0ce43f82ULL, 0xe19cd994c3827479ULL },
+		{ "0123456", 0x0cc7177394525bdaULL, 0x2570043dbce88942ULL },
+		{ "01234567", 0x60fc3853a64f75feULL, 0x53cf89a536903b5cULL },
+		{ "0123456789abcdef0", 0x8c58022cbd0b8b5eULL,
+		    0xf9e3c9e00795357aULL },
+		{ "退款太慢了，等了一个多月还没有到账", 0xe394a43edf6a1fb5ULL,
+		    0x0fa764719a2d0e3cULL },
+	};
+	unsigned char b[80];
+	struct cx_key k;
+	size_t i, n;
+	int bad = 0, badt = 0;
+
+	for (i = 0; i < sizeof(kat) / sizeof(*kat); i++) {
+		k = cx_key_of(kat[i].s, strlen(kat[i].s));
+		if (k.h[0] != kat[i].h0 || k.h[1] != kat[i].h1)
+			bad++;
+	}
+	ok(bad == 0, "cx_key_of gives the keys it always gave");
+	for (i = 0; i < sizeof(b); i++)
+		b[i] = (unsigned char)(i * 37 + 11);
+	bad = 0;
+	for (n = 0; n < sizeof(b) - 1; n++) {
+		if (cx_hash64(b, n) != cx_key_of(b, n).h[0])
+			bad++;
+		if (cx_hash64_tagged(b[0], b + 1, n) !=
+		    cx_key_of(b, n + 1).h[0])
+			badt++;
+	}
+	ok(bad == 0, "cx_hash64 is the first half of cx_key_of, 0 to 78 bytes");
+	ok(badt == 0, "cx_hash64_tagged is cx_hash64 of the tag and the bytes");
+}
+
 static int
 count(const char *dir)
 {
@@ -511,6 +554,7 @@ main(void)
 	test_csv();
 	test_norm();
 	test_keys();
+	test_hash();
 	test_spool();
 	test_spool_v1();
 	test_registry();
