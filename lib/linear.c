@@ -258,7 +258,9 @@ vector(const struct cx_lin *m, const struct cx_feats *f,
 		if ((j = feature(m, f->b[i])) < 0)
 			continue;
 		x[k].index = (int)j + 1;
-		x[k].value = (1 + log((double)f->tf[i])) * m->idf[j];
+		/* Most features are once in a text: no log of 1. */
+		x[k].value = f->tf[i] == 1 ? m->idf[j] :
+		    (1 + log((double)f->tf[i])) * m->idf[j];
 		norm += x[k].value * x[k].value;
 		k++;
 	}
