@@ -295,7 +295,13 @@ decide(const struct cx_lin *m, const char *text, size_t len, double *d)
 				PREFETCH(w + c);
 		}
 		w = m->w + (size_t)(x[i].index - 1) * m->nc;
-		for (c = 0; c < m->nc; c++)
+		for (c = 0; c + 4 <= m->nc; c += 4) {
+			d[c] += v * w[c];
+			d[c + 1] += v * w[c + 1];
+			d[c + 2] += v * w[c + 2];
+			d[c + 3] += v * w[c + 3];
+		}
+		for (; c < m->nc; c++)
 			d[c] += v * w[c];
 	}
 	for (c = 1; c < m->nc; c++)
