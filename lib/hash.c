@@ -1,5 +1,6 @@
 /*
- * hash.c: 128-bit content keys, for dedupe, and an open-addressing set.
+ * hash.c: 128-bit content keys, for dedupe, and an open-addressing set;
+ * their first 64 bits alone, the classifiers' feature hashes.
  *
  * The keys decide that two rows are the same complaint, so they are wide
  * enough that an accidental collision (which would silently merge two
@@ -117,9 +118,10 @@ uint64_t
 cx_hash64_tagged(int tag, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	uint64_t a, b, w;
+	uint64_t a, b;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	size_t len = n + 1;
+	uint64_t w;
 
 	a = 0x9e3779b97f4a7c15ULL ^ len;
 	b = 0xc2b2ae3d27d4eb4fULL + len;
@@ -140,7 +142,6 @@ cx_hash64_tagged(int tag, const void *data, size_t n)
 	memcpy(t + 1, p, n);
 	key_state(t, n + 1, &a, &b);
 	free(t);
-	(void)w;
 #endif
 	return cx_mix64(a ^ cx_mix64(b));
 }

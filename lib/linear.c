@@ -35,24 +35,8 @@
 #define BUCKETS		(1u << 20)
 #define MIN_DF		2		/* texts a feature must be in */
 #define AHEAD		4		/* features fetched ahead in decide() */
-#if defined(__GNUC__)
 #define popcount64(x)	((uint32_t)__builtin_popcountll(x))
-#else
-static uint32_t
-popcount64(uint64_t x)
-{
-	uint32_t n = 0;
-
-	for (; x != 0; x &= x - 1)
-		n++;
-	return n;
-}
-#endif
-#if defined(__GNUC__)
 #define PREFETCH(p)	__builtin_prefetch(p)
-#else
-#define PREFETCH(p)	((void)(p))
-#endif
 
 struct linclass {
 	char		*label;
@@ -237,12 +221,10 @@ map_buckets(struct cx_lin *m)
 
 	if (m->buckets > (1u << 22))	/* more than cx writes: a search */
 		return;
-	m->bits = cx_alloc((nw + 1) * sizeof(*m->bits));
+	m->bits = cx_alloc((nw + 1) * sizeof(*m->bits));	/* zeroed */
 	m->rank = cx_alloc((nw + 1) * sizeof(*m->rank));
-	memset(m->bits, 0, (nw + 1) * sizeof(*m->bits));
 	for (j = 0; j < m->nf; j++)
 		m->bits[m->fb[j] / 64] |= (uint64_t)1 << (m->fb[j] % 64);
-	m->rank[0] = 0;
 	for (j = 1; j <= nw; j++)
 		m->rank[j] = m->rank[j - 1] + popcount64(m->bits[j - 1]);
 }
