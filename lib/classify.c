@@ -2,7 +2,9 @@
  * classify.c: what decides a ticket's category, priority and scope, and
  * says so in "classified_by": a correction by hand first (kept in
  * "manual", never undone by a later run), then the rules an admin writes,
- * then a model learnt from the team's history, for what no rule placed.
+ * then a model learnt from the team's history, for what no rule placed
+ * and, at least model_overrides sure, over a rule that placed a ticket
+ * not urgent.
  */
 #include <stdio.h>
 #include <stdlib.h>
