@@ -757,9 +757,17 @@ M4 model'
 	printf '%s\n' '{"id":"A","text":"有点慢，分量太少，量少"}' '{"id":"B","text":"送得太慢了"}' \
 	    '{"id":"C","text":"发霉了，分量太少，量少"}' >in.jsonl
 	cx-ingest -q -s sp in.jsonl
-	# At 0, the rules decide what they place.
+	# At 0, the rules decide what they place; and where no cx.conf
+	# sets it at all.
 	echo "model_overrides = 0" >sp/etc/cx.conf
 	check_eq off "$(cx-classify -q -s sp -E | cut -d';' -f1)" \
+	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]
+CX-20261124-0002: category logistics.late by rule slow, words ["慢"]
+CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
+	cp -R "$CX_SHARE" unset
+	sed -i '/^model_overrides/d' unset/cx.conf
+	rm sp/etc/cx.conf
+	check_eq unset "$(CX_SHARE=$PWD/unset cx-classify -q -s sp -E | cut -d';' -f1)" \
 	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0002: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
@@ -767,7 +775,6 @@ CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
 	# not the overruled rule's; B the model agrees with; C is urgent
 	# (safety), and stays the rule's however sure the model is of
 	# quality.defect.
-	rm sp/etc/cx.conf
 	run --separate-stderr cx-classify -s sp
 	check_status 0
 	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 not placed, 0 passed through unclassified'

@@ -51,7 +51,7 @@ pct() {
 	at_least "$(pct en 4)" 70.9
 }
 
-@test "held out: with model_overrides = 0 the rules have the last word, and fewer are right" {
+@test "held out: with model_overrides = 0 the rules have the last word" {
 	cp -R "$CX_SHARE" share
 	echo "model_overrides = 0" >>share/cx.conf
 	run --separate-stderr env CX_SHARE="$PWD/share" "$TOP/learn/measure" test <lab.jsonl
