@@ -139,10 +139,12 @@ H-7 closed 商品部 - 3'
 	mkdir -p sp/etc
 	echo 'history_before = 2026-11-01' >sp/etc/cx.conf
 	cx-ingest -q -s sp "$a" "$b" "$DATA" 2>/dev/null || [ $? -eq 1 ]
-	cx-classify -q -s sp
+	# -M none: the routing counts are the rules', not those of whatever
+	# the shipped model is learnt from.
+	cx-classify -q -s sp -M none
 	run --separate-stderr cx-route -s sp
 	check_status 0
-	check_stderr 'cx-route: 661 routed, 417 queued without an agent, 8174 filed closed, 0 unread'
+	check_stderr 'cx-route: 661 routed, 420 queued without an agent, 8174 filed closed, 0 unread'
 	run --separate-stderr timeout 120 cx-sla -s sp -A alerts.jsonl
 	check_status 0
 	check_stderr 'cx-sla: 661 tickets, 661 changed, 0 unread: 0 warnings, 0 breaches, 0 escalations; 0 in breach, 661 history'
