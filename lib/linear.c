@@ -660,6 +660,10 @@ weight(struct load *ld, const char *s, size_t n, float *x)
 {
 	char *e;
 
+	if (n == 1 && *s == '0') {	/* half a model's weights */
+		*x = 0;
+		return 0;
+	}
 	ld->tmp.len = 0;
 	cx_buf_add(&ld->tmp, s, n);
 	*x = strtof(cx_buf_str(&ld->tmp), &e);
