@@ -4,9 +4,9 @@
  * The rules an admin writes (cx-rules(5)) decide first, and the record
  * says which rule decided and which words it matched; a model learnt from
  * the team's own labelled history (cx-learn(1)) decides what no rule did,
- * and says with what confidence; at least model_overrides sure (90% as
- * shipped, cx-conf(5)) it also places a ticket a rule placed, unless the
- * ticket is urgent.  What an agent set by hand (-S) is kept
+ * and says with what confidence; at least model_overrides sure (0, never,
+ * as shipped, cx-conf(5)) it also places a ticket a rule placed, unless
+ * the ticket is urgent.  What an agent set by hand (-S) is kept
  * in "manual" and never changed by a later run.  The deciding is
  * lib/classify.c's; this is the tool around it.
  *

@@ -743,7 +743,7 @@ M4 model'
 	    jq -c '[.category, .subcategory, .classified_by.category.model, .priority]')" '["quality",null,"quality.safety","urgent"]'
 }
 
-@test "model: with model_overrides (90 as shipped), a model that sure of another code places a ticket a rule placed; an urgent one stays the rule's" {
+@test "model: with model_overrides, a model that sure of another code places a ticket a rule placed; an urgent one stays the rule's" {
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		echo '{"text":"分量太少，量少","subcategory":"quality.defect","category":"quality"}'
 		echo '{"text":"送得太慢，等了很久","subcategory":"logistics.late","category":"logistics"}'
@@ -757,24 +757,22 @@ M4 model'
 	printf '%s\n' '{"id":"A","text":"有点慢，分量太少，量少"}' '{"id":"B","text":"送得太慢了"}' \
 	    '{"id":"C","text":"发霉了，分量太少，量少"}' >in.jsonl
 	cx-ingest -q -s sp in.jsonl
-	# At 0, the rules decide what they place; and where no cx.conf
-	# sets it at all.
-	echo "model_overrides = 0" >sp/etc/cx.conf
+	# As shipped (0), the rules decide what they place; and where no
+	# cx.conf sets it at all.
 	check_eq off "$(cx-classify -q -s sp -E | cut -d';' -f1)" \
 	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0002: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
 	cp -R "$CX_SHARE" unset
 	sed -i '/^model_overrides/d' unset/cx.conf
-	rm sp/etc/cx.conf
 	check_eq unset "$(CX_SHARE=$PWD/unset cx-classify -q -s sp -E | cut -d';' -f1)" \
 	    'CX-20261124-0001: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0002: category logistics.late by rule slow, words ["慢"]
 CX-20261124-0003: category quality.safety by rule mould, words ["发霉"]'
-	# At the shipped 90, A is the model's, with its category's priority,
-	# not the overruled rule's; B the model agrees with; C is urgent
-	# (safety), and stays the rule's however sure the model is of
-	# quality.defect.
+	# At 90, A is the model's, with its category's priority, not the
+	# overruled rule's; B the model agrees with; C is urgent (safety),
+	# and stays the rule's however sure the model is of quality.defect.
+	echo "model_overrides = 90" >sp/etc/cx.conf
 	run --separate-stderr cx-classify -s sp
 	check_status 0
 	check_stderr 'cx-classify: 3 tickets, 3 changed, 0 not placed, 0 passed through unclassified'
