@@ -654,20 +654,11 @@ load_header(struct load *ld, const char *l, const char *end,
 	return 0;
 }
 
-/* A float as saved: strtof, so that it is the float that was written. */
+/* A float as saved: as strtof reads it, the float that was written. */
 static int
 weight(struct load *ld, const char *s, size_t n, float *x)
 {
-	char *e;
-
-	if (n == 1 && *s == '0') {	/* half a model's weights */
-		*x = 0;
-		return 0;
-	}
-	ld->tmp.len = 0;
-	cx_buf_add(&ld->tmp, s, n);
-	*x = strtof(cx_buf_str(&ld->tmp), &e);
-	return *e != '\0' || !isfinite(*x) ? -1 : 0;
+	return cx_num_float(s, n, &ld->tmp, x);
 }
 
 /* Weights, one a class, after the words read so far; -1 if not nc. */

@@ -47,6 +47,7 @@
  * the accuracy, and by a temperature that cx_nb_calibrate fits to
  * held-out texts.  Neither changes which label wins.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -593,6 +594,87 @@ cx_num_positive(const char *s, size_t n, struct cx_buf *tmp, double *v)
 	cx_buf_add(tmp, s, n);
 	*v = strtod(cx_buf_str(tmp), &e);
 	return *e != '\0' || !(*v > 0) || !isfinite(*v) ? -1 : 0;
+}
+
+/*
+ * The float of at most 6 significant digits times 10^e, -11 <= e <= 10,
+ * as strtof reads it, without strtof (most of loading a model): m / 10^-e
+ * or m * 10^e in double is one correct rounding, and no such number lies
+ * near enough the middle of two floats for rounding it again to a float
+ * to differ from rounding it once.  (m < 2^20; a float's middle has 25
+ * bits; their distance, relative, is at least 2^-20 or 1/(2^25 5^-e) for
+ * e < 0, and 1/(2^20 5^e) for e > 0: above 2^-51, where the double is
+ * within 2^-53.)  -1 for anything else, which strtof reads.
+ */
+static int
+float_fast(const char *s, size_t n, float *x)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11 };
+	const char *p = s, *end = s + n;
+	uint32_t m = 0;
+	int digits = 0, e = 0, ev = 0, eneg = 0, neg = 0, seen = 0, frac = 0;
+	double d;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; p < end && (isdigit((unsigned char)*p) || (*p == '.' &&
+	    !frac)); p++) {
+		if (*p == '.') {
+			frac = 1;
+			continue;
+		}
+		seen = 1;
+		if (m == 0 && *p == '0') {	/* not significant */
+			e -= frac;
+			continue;
+		}
+		if (++digits > 6)
+			return -1;
+		m = m * 10 + (uint32_t)(*p - '0');
+		e -= frac;
+	}
+	if (!seen)
+		return -1;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		if (p == end)
+			return -1;
+		for (; p < end && isdigit((unsigned char)*p); p++)
+			if ((ev = ev * 10 + (*p - '0')) > 99)
+				return -1;
+	}
+	if (p != end)
+		return -1;
+	e += eneg ? -ev : ev;
+	if (m == 0)
+		d = 0;
+	else if (e >= -11 && e < 0)
+		d = (double)m / p10[-e];
+	else if (e >= 0 && e <= 10)
+		d = (double)m * p10[e];
+	else
+		return -1;
+	*x = (float)(neg ? -d : d);
+	return 0;
+}
+
+int
+cx_num_float(const char *s, size_t n, struct cx_buf *tmp, float *x)
+{
+	char *e;
+
+	if (float_fast(s, n, x) == 0)
+		return 0;
+	if (n == 0)			/* strtof would read it as 0 */
+		return -1;
+	tmp->len = 0;
+	cx_buf_add(tmp, s, n);
+	*x = strtof(cx_buf_str(tmp), &e);
+	return *e != '\0' || !isfinite(*x) ? -1 : 0;
 }
 
 static int

@@ -432,6 +432,8 @@ int	 cx_label_get(const char *, size_t, struct cx_buf *);
 int	 cx_num_uint(const char *, size_t, uint64_t max, uint64_t *);
 /* A finite number above 0; tmp holds it as a string for strtod. */
 int	 cx_num_positive(const char *, size_t, struct cx_buf *tmp, double *);
+/* A finite float, as strtof reads it; -1 if the bytes are none. */
+int	 cx_num_float(const char *, size_t, struct cx_buf *tmp, float *);
 
 /* folds.c: cross-validation's folds and the fit of a temperature. */
 #define CX_CAL_MAX	20000		/* texts enough to fit one number */

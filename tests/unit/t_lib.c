@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,62 @@ test_hash(void)
 		}
 	ok(bad == 0, "cx_hash64 is the first half of cx_key_of, 0 to 78 bytes");
 	ok(badt == 0, "cx_hash64_tagged is cx_hash64 of the tag and the bytes");
+}
+
+/*
+ * cx_num_float reads what strtof reads, bit for bit: the weights of a
+ * model as cx writes them (%.4g and the shortest form), and numbers of
+ * 1 to 9 digits at every exponent its quick way takes and around it.
+ */
+static void
+test_num_float(void)
+{
+	static const char *bad[] = { "", "-", ".", "e5", "1e", "1e+", "1.2.3",
+	    "1x", "inf", "nan", "1e99999", "--1" };
+	struct cx_buf tmp = { 0 }, b = { 0 };
+	uint64_t r = 0x9e3779b97f4a7c15ULL;
+	char s[64];
+	float x, y;
+	double d;
+	int i, k, e, digits, differ = 0, n = 0, rejected = 0;
+
+	for (i = 0; i < 400000; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		digits = 1 + (int)(r % 9);
+		e = (int)((r >> 8) % 50) - 30;
+		d = (double)((r >> 16) % 1000000000ULL) *
+		    pow(10, e - digits);
+		k = (int)((r >> 40) % 4);
+		if (k == 0)
+			snprintf(s, sizeof(s), "%.4g", (r >> 50) & 1 ? -d : d);
+		else if (k == 1)
+			snprintf(s, sizeof(s), "%.*g", digits, d);
+		else if (k == 2)
+			snprintf(s, sizeof(s), "%.*f", digits, d);
+		else {
+			b.len = 0;
+			cx_num_put(&b, (float)d, 1);
+			snprintf(s, sizeof(s), "%s", cx_buf_str(&b));
+		}
+		y = strtof(s, NULL);
+		if (!isfinite(y))
+			continue;
+		n++;
+		if (cx_num_float(s, strlen(s), &tmp, &x) != 0 ||
+		    memcmp(&x, &y, sizeof(x)) != 0)
+			differ++;
+	}
+	ok(differ == 0, "cx_num_float reads %d numbers as strtof does", n);
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(*bad)); i++)
+		rejected += cx_num_float(bad[i], strlen(bad[i]), &tmp, &x) == -1;
+	ok(rejected == (int)(sizeof(bad) / sizeof(*bad)),
+	    "cx_num_float takes no bad number, nor an infinite one");
+	ok(cx_num_float("-0", 2, &tmp, &x) == 0 && x == 0 && signbit(x),
+	    "-0 is a negative zero");
+	cx_buf_free(&tmp);
+	cx_buf_free(&b);
 }
 
 static int
@@ -561,6 +618,7 @@ main(void)
 	test_norm();
 	test_keys();
 	test_hash();
+	test_num_float();
 	test_spool();
 	test_spool_v1();
 	test_registry();
