@@ -76,6 +76,9 @@ struct cx_rules {
 	size_t		 captok;
 	unsigned	 tokgen;	/* tok is of this record */
 	struct cx_cc	*cc;		/* OpenCC's conversions, convs[] */
+	struct cx_keyset memo;		/* convert()'s answers, by conversion */
+	char		**memov;	/* and text, and the answers */
+	size_t		 nmemo;
 	struct cx_buf	 text;
 };
 
@@ -362,15 +365,34 @@ static const char *convs[] = { "t2s.json", "s2t.json", "s2tw.json",
 #define NCONV	(sizeof(convs) / sizeof(convs[0]))
 #define MAXVAR	32
 
+/*
+ * Conversion i of s, newly allocated.  Each is asked of OpenCC once: the
+ * same characters come back in keyword after keyword, and OpenCC's calls
+ * were most of the time it takes to load the rules.
+ */
 static char *
 convert(struct cx_rules *rs, int i, const char *s, size_t n)
 {
+	struct cx_buf k = { 0 };
+	struct cx_key key;
+	uint32_t at;
 	char *c, *r;
 
+	cx_buf_addc(&k, '0' + i);
+	cx_buf_add(&k, s, n);
+	key = cx_key_of(k.p, k.len);
+	cx_buf_free(&k);
+	if (cx_keyset_get(&rs->memo, key, &at))
+		return cx_strndup(rs->memov[at], strlen(rs->memov[at]));
 	if ((c = cx_cc_convert(rs->cc, (size_t)i, s, n)) == NULL)
-		return cx_strndup(s, n);
-	r = cx_strndup(c, strlen(c));
-	free(c);
+		r = cx_strndup(s, n);
+	else {
+		r = cx_strndup(c, strlen(c));
+		free(c);
+	}
+	rs->memov = cx_grow(rs->memov, rs->nmemo, sizeof(*rs->memov));
+	rs->memov[rs->nmemo] = cx_strndup(r, strlen(r));
+	cx_keyset_put(&rs->memo, key, (uint32_t)rs->nmemo++, NULL);
 	return r;
 }
 
@@ -670,6 +692,10 @@ cx_rules_free(struct cx_rules *rs)
 	free(rs->occ);
 	free(rs->tok);
 	cx_cc_free(rs->cc);
+	for (i = 0; i < (int)rs->nmemo; i++)
+		free(rs->memov[i]);
+	free(rs->memov);
+	cx_keyset_free(&rs->memo);
 	cx_ac_free(rs->ac);
 	cx_buf_free(&rs->text);
 	free(rs);
