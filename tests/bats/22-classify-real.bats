@@ -20,6 +20,9 @@ setup() {
 }
 
 @test "make model: the default model is learnt again byte for byte from the labels" {
+	# Half a minute under the sanitizers, which see the same learning in
+	# 21-cx-learn's runs on the real sets; the plain pass checks the bytes.
+	[[ "$CX_BIN" != */san/* ]] || skip "the plain pass learns the model again"
 	run --separate-stderr "$TOP/learn/train" -o model "$SHARED_DATA"
 	check_status 0
 	check_stderr 'cx-learn: 6963 examples, 0 without label or text, 0 unreadable; model: 32 classes, linear (5-fold accuracy 0.7116, naive Bayes 0.6491)'
