@@ -781,7 +781,6 @@ load_line(void *arg, const char *l, size_t len, unsigned long lineno,
 	uint64_t v[3];
 	double *cnt;
 	float x;
-	char *e;
 
 	(void)lineno;
 	if (!ld->header)
@@ -825,11 +824,8 @@ load_line(void *arg, const char *l, size_t len, unsigned long lineno,
 		cx_seterr(err, "bucket %lu out of range", (unsigned long)v[1]);
 		return -1;
 	}
-	/* strtof, not strtod: the count must be the float that was saved. */
-	ld->tmp.len = 0;
-	cx_buf_add(&ld->tmp, w[2], n[2]);
-	x = strtof(cx_buf_str(&ld->tmp), &e);
-	if (*e != '\0' || !(x > 0) || !isfinite(x)) {
+	/* A float, not a double: the count must be the float that was saved. */
+	if (cx_num_float(w[2], n[2], &ld->tmp, &x) == -1 || !(x > 0)) {
 		cx_seterr(err, "bad count %.*s", (int)n[2], w[2]);
 		return -1;
 	}
