@@ -160,16 +160,6 @@ cmp_label(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Four significant digits: a smaller file that reads back the same. */
-static float
-round4(double d)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%.4g", d);
-	return strtof(s, NULL);
-}
-
 static void
 quiet(const char *s)
 {
@@ -363,7 +353,7 @@ cx_lin_train(const char **labels, const char **texts, const size_t *lens,
 	for (c = 0, k = 0; c < m->buckets; c++)
 		if (df[c] >= mindf) {
 			m->fb[k] = c;
-			m->idf[k++] = round4(log((1.0 + (double)used) /
+			m->idf[k++] = cx_round4(log((1.0 + (double)used) /
 			    (1.0 + df[c])) + 1);
 		}
 	free(df);
@@ -407,9 +397,9 @@ cx_lin_train(const char **labels, const char **texts, const size_t *lens,
 			at[lab[k]] = (long)k;
 		for (c = 0; c < m->nc; c++) {
 			for (j = 0; j < m->nf; j++)
-				m->w[j * m->nc + c] = round4(get_decfun_coef(lm,
-				    (int)j + 1, (int)at[c]));
-			m->bias[c] = round4(get_decfun_bias(lm, (int)at[c]));
+				m->w[j * m->nc + c] = cx_round4(
+				    get_decfun_coef(lm, (int)j + 1, (int)at[c]));
+			m->bias[c] = cx_round4(get_decfun_bias(lm, (int)at[c]));
 		}
 		free(at);
 		free(lab);

@@ -265,9 +265,9 @@ cx_nb_add(struct cx_nb *nb, const char *label, const char *text, size_t n)
 	cx_feats_free(&f);
 }
 
-/* Four, for a count: its file is smaller and reads back the same. */
-static float
-round4(double d)
+/* Four significant digits: a smaller file that reads back the same. */
+float
+cx_round4(double d)
 {
 	char s[32];
 
@@ -331,7 +331,7 @@ cx_nb_finish(struct cx_nb *nb)
 		/* off[b] runs ahead while filling and is put back below. */
 		i = nb->off[b]++;
 		nb->e[i].cls = perm[(nb->hk[h] >> 32) - 1];
-		nb->e[i].n = round4(nb->hn[h]);
+		nb->e[i].n = cx_round4(nb->hn[h]);
 	}
 	for (b = nb->buckets; b > 0; b--)
 		nb->off[b] = nb->off[b - 1];

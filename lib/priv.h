@@ -432,6 +432,8 @@ int	 cx_label_get(const char *, size_t, struct cx_buf *);
 int	 cx_num_uint(const char *, size_t, uint64_t max, uint64_t *);
 /* A finite number above 0; tmp holds it as a string for strtod. */
 int	 cx_num_positive(const char *, size_t, struct cx_buf *tmp, double *);
+/* d to four significant digits: a smaller file that reads back the same. */
+float	 cx_round4(double);
 /* A finite float, as strtof reads it; -1 if the bytes are none. */
 int	 cx_num_float(const char *, size_t, struct cx_buf *tmp, float *);
 
