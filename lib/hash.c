@@ -55,6 +55,21 @@ tail(const unsigned char *p, size_t n)
 #endif
 }
 
+/* The two halves of the key of n bytes, before any is read. */
+static inline void
+start(uint64_t *a, uint64_t *b, size_t n)
+{
+	*a = 0x9e3779b97f4a7c15ULL ^ n;
+	*b = 0xc2b2ae3d27d4eb4fULL + n;
+}
+
+/* The first half of a key, from the halves of its state. */
+static inline uint64_t
+first(uint64_t a, uint64_t b)
+{
+	return cx_mix64(a ^ cx_mix64(b));
+}
+
 /* A word into the two halves of a key. */
 static inline void
 mixin(uint64_t *a, uint64_t *b, uint64_t w)
@@ -79,8 +94,7 @@ key_state(const unsigned char *p, size_t n, uint64_t *a, uint64_t *b)
 {
 	uint64_t w;
 
-	*a = 0x9e3779b97f4a7c15ULL ^ n;
-	*b = 0xc2b2ae3d27d4eb4fULL + n;
+	start(a, b, n);
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&w, p, 8);
 		mixin(a, b, w);
@@ -95,7 +109,7 @@ cx_key_of(const void *data, size_t n)
 	uint64_t a, b;
 
 	key_state(data, n, &a, &b);
-	k.h[0] = cx_mix64(a ^ cx_mix64(b));
+	k.h[0] = first(a, b);
 	k.h[1] = cx_mix64(b + cx_mix64(a));
 	return k;
 }
@@ -106,7 +120,7 @@ cx_hash64(const void *data, size_t n)
 	uint64_t a, b;
 
 	key_state(data, n, &a, &b);
-	return cx_mix64(a ^ cx_mix64(b));
+	return first(a, b);
 }
 
 /*
@@ -123,11 +137,10 @@ cx_hash64_tagged(int tag, const void *data, size_t n)
 	size_t len = n + 1;
 	uint64_t w;
 
-	a = 0x9e3779b97f4a7c15ULL ^ len;
-	b = 0xc2b2ae3d27d4eb4fULL + len;
+	start(&a, &b, len);
 	if (len < 8) {
 		last(&a, &b, (unsigned char)tag | tail(p, n) << 8, len);
-		return cx_mix64(a ^ cx_mix64(b));
+		return first(a, b);
 	}
 	mixin(&a, &b, (unsigned char)tag | tail(p, 7) << 8);
 	for (p += 7, len -= 8; len >= 8; p += 8, len -= 8) {
@@ -143,7 +156,7 @@ cx_hash64_tagged(int tag, const void *data, size_t n)
 	key_state(t, n + 1, &a, &b);
 	free(t);
 #endif
-	return cx_mix64(a ^ cx_mix64(b));
+	return first(a, b);
 }
 
 void
