@@ -8,6 +8,11 @@
  * candidates; rules with no keyword to wait for are candidates always.
  * Only candidates are then tried, in file order, so the cost per record
  * follows what matched rather than how many rules there are.
+ *
+ * A file that says "order text" gives the category to the problem the
+ * customer names first: of the rules that match, one that makes the
+ * ticket urgent decides, in file order; else the one with a subcategory whose word comes first in
+ * the text; else the one with a top category whose word comes first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +49,7 @@ struct rule {
 	int		 waits;		/* has any: or all: keywords */
 	int		 context;	/* has near: or not near: */
 	int		 window;
+	int		 urgent;	/* makes a ticket urgent */
 };
 
 /* Where a keyword hit: its first and last bytes. */
@@ -55,6 +61,7 @@ struct occ {
 struct cx_rules {
 	struct rule	*r;
 	int		 nr;
+	int		 bytext;	/* "order text" */
 	char		**kw;		/* keywords as written */
 	int		 nkw;
 	int		**kwrule;	/* rules waiting for each keyword */
@@ -70,6 +77,9 @@ struct cx_rules {
 		unsigned char category, priority, scope, tags;
 	}		*later;		/* set by this rule or a later one */
 	unsigned	 gen;
+	int		 best;		/* "order text": the category so far */
+	int		 btier;
+	size_t		 bpos;
 	struct occ	*occ;		/* every hit of this record */
 	size_t		 nocc, capocc;
 	uint32_t	*tok;		/* the word each byte is in or before */
@@ -86,6 +96,7 @@ struct cx_rules {
 struct loader {
 	struct cx_rules	*rs;
 	struct rule	*cur;
+	unsigned long	 order;		/* the line of "order", or 0 */
 };
 
 static int
@@ -344,6 +355,26 @@ rule_line(void *arg, const char *l, size_t n, unsigned long line,
 		memset(ld->cur, 0, sizeof(*ld->cur));
 		ld->cur->name = cx_strndup(name, nn);
 		ld->cur->line = line;
+		return 0;
+	}
+	/* A line of its own, anywhere, about the whole file. */
+	if (n > 6 && memcmp(l, "order", 5) == 0 && (l[5] == ' ' ||
+	    l[5] == '\t')) {
+		name = l + 6;
+		nn = n - 6;
+		cx_trim(&name, &nn);
+		if (nn != 4 || (memcmp(name, "text", 4) != 0 &&
+		    memcmp(name, "file", 4) != 0)) {
+			cx_seterr(err, "order: text or file");
+			return -1;
+		}
+		if (ld->order != 0 && rs->bytext != (name[0] == 't')) {
+			cx_seterr(err, "order given otherwise on line %lu",
+			    ld->order);
+			return -1;
+		}
+		rs->bytext = name[0] == 't';
+		ld->order = line;
 		return 0;
 	}
 	if (ld->cur == NULL) {
@@ -622,6 +653,17 @@ build(struct cx_rules *rs, struct cx_err *err)
 		rs->later[i].scope |= rs->r[i].scope != NULL;
 		rs->later[i].tags |= rs->r[i].ntag > 0;
 	}
+	for (i = 0; i < rs->nr; i++) {
+		const struct rule *r = &rs->r[i];
+		const struct cx_taxon *t;
+
+		/* The priority the rule gives, its own or its category's. */
+		rs->r[i].urgent = r->priority != NULL ?
+		    strcmp(r->priority, "urgent") == 0 :
+		    r->category != NULL &&
+		    (t = cx_taxonomy_get(rs->tax, r->category)) != NULL &&
+		    strcmp(t->priority, "urgent") == 0;
+	}
 	/* Rules with no keyword to wait for are tried for every record. */
 	rs->nwords = (size_t)rs->nr / 64 + 1;
 	rs->always = cx_alloc(rs->nwords * sizeof(*rs->always));
@@ -808,30 +850,92 @@ near(struct cx_rules *rs, const struct cond *c, const struct occ *o,
 	return 0;
 }
 
+/* A hit in the context the rule asks, if it asks one. */
+static int
+hit_in_context(struct cx_rules *rs, const struct rule *r,
+    const struct occ *o)
+{
+	int j;
+
+	if (!r->context)
+		return 1;
+	words_of(rs);
+	for (j = 0; j < r->nc; j++)
+		if ((r->c[j].kind == C_NEAR || r->c[j].kind == C_FAR) &&
+		    near(rs, &r->c[j], o, (uint32_t)(r->window ? r->window :
+		    WINDOW)) != (r->c[j].kind == C_NEAR))
+			return 0;
+	return 1;
+}
+
 /* A keyword's hit, in the context the rule asks, if it has one. */
 static int
 in_context(struct cx_rules *rs, const struct rule *r, int kw)
 {
 	size_t i;
-	int j, ok;
 
 	if (rs->hit[kw] != rs->gen)
 		return 0;
 	if (!r->context)
 		return 1;
-	words_of(rs);
-	for (i = 0; i < rs->nocc; i++) {
-		if (rs->occ[i].id != kw)
-			continue;
-		for (j = 0, ok = 1; j < r->nc && ok; j++)
-			if (r->c[j].kind == C_NEAR || r->c[j].kind == C_FAR)
-				ok = near(rs, &r->c[j], &rs->occ[i],
-				    (uint32_t)(r->window ? r->window : WINDOW)) ==
-				    (r->c[j].kind == C_NEAR);
-		if (ok)
+	for (i = 0; i < rs->nocc; i++)
+		if (rs->occ[i].id == kw && hit_in_context(rs, r, &rs->occ[i]))
 			return 1;
-	}
 	return 0;
+}
+
+/* Where the first of a rule's any: and all: words is, in context. */
+static size_t
+first_word(struct cx_rules *rs, const struct rule *r)
+{
+	size_t i, at = (size_t)-1;
+	int j, k;
+
+	for (i = 0; i < rs->nocc; i++) {
+		if (rs->occ[i].start >= at)
+			continue;
+		for (j = 0; j < r->nc; j++) {
+			if (r->c[j].kind != C_ANY && r->c[j].kind != C_ALL)
+				continue;
+			for (k = 0; k < r->c[j].nkw; k++)
+				if (r->c[j].kw[k] == rs->occ[i].id)
+					break;
+			if (k < r->c[j].nkw &&
+			    hit_in_context(rs, r, &rs->occ[i])) {
+				at = rs->occ[i].start;
+				break;
+			}
+		}
+	}
+	return at;
+}
+
+/*
+ * "order text": rule k, which matched, against the category so far.  An
+ * urgent rule decides at once (the first in the file); the others wait
+ * for the end of the record.
+ */
+static void
+by_text(struct cx_rules *rs, int k, struct cx_verdict *v)
+{
+	const struct rule *r = &rs->r[k];
+	size_t at;
+	int tier;
+
+	if (r->urgent) {
+		v->category = r->category;
+		v->crule = k;
+		return;
+	}
+	tier = strchr(r->category, '.') != NULL ? 0 : 1;
+	if (rs->best >= 0 && tier > rs->btier)
+		return;
+	at = first_word(rs, r);
+	if (rs->best < 0 || tier < rs->btier || at < rs->bpos) {
+		rs->best = k;
+		rs->btier = tier;
+		rs->bpos = at;
+	}
 }
 
 static int
@@ -909,8 +1013,12 @@ try_rule(struct cx_rules *rs, int k, const struct cx_rec *rec,
 	if (!matches(rs, r, rec))
 		return 0;
 	if (v->category == NULL && r->category != NULL) {
-		v->category = r->category;
-		v->crule = k;
+		if (rs->bytext)
+			by_text(rs, k, v);
+		else {
+			v->category = r->category;
+			v->crule = k;
+		}
 	}
 	if (v->priority == NULL && r->priority != NULL) {
 		v->priority = r->priority;
@@ -937,6 +1045,7 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 
 	memset(v, 0, sizeof(*v));
 	v->crule = v->prule = v->srule = -1;
+	rs->best = -1;
 	if (++rs->gen == 0) {
 		memset(rs->hit, 0, (size_t)rs->nkw * sizeof(*rs->hit));
 		rs->gen = 1;
@@ -959,6 +1068,10 @@ cx_rules_apply(struct cx_rules *rs, const struct cx_rec *rec,
 				goto done;
 		}
 done:
+	if (v->category == NULL && rs->best >= 0) {
+		v->category = rs->r[rs->best].category;
+		v->crule = rs->best;
+	}
 	if (v->priority == NULL && v->category != NULL &&
 	    (t = cx_taxonomy_get(rs->tax, v->category)) != NULL)
 		v->priority = t->priority;

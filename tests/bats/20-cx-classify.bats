@@ -229,6 +229,61 @@ null
 	check_eq category "$(row stop '[.category, .subcategory]')" '["suggestion",null]'
 }
 
+@test "rules: order text: the category of the problem named first; urgent rules first, a subcategory before a category" {
+	cat >text.rules <<-'EOF'
+	# Anywhere in the file, about all of it.
+	rule defect
+	    any: 难吃, tasteless
+	    category: quality.defect
+	order text
+	rule late
+	    any: 送餐慢, late
+	    not near: fee
+	    category: logistics.late
+	rule hair
+	    any: 头发, hair
+	    category: quality.safety
+	rule goods
+	    any: 东西, stuff
+	    category: quality
+	rule slow
+	    any: 慢
+	    category: logistics
+	rule cold
+	    any: 难吃
+	    category: logistics.late
+	EOF
+	sed 's/^order text$/order file/' text.rules >file.rules
+	cat >in.jsonl <<-'EOF'
+	{"id":"late-first","text":"送餐慢，菜也难吃"}
+	{"id":"defect-first","text":"菜难吃，送餐慢"}
+	{"id":"in-subject","subject":"late","text":"tasteless"}
+	{"id":"urgent-last","text":"送餐慢，难吃，还有头发"}
+	{"id":"specific-later","text":"东西难吃"}
+	{"id":"general-only","text":"东西慢"}
+	{"id":"tie","text":"难吃"}
+	{"id":"out-of-context","text":"a late fee, tasteless food, and it came late"}
+	EOF
+	run --separate-stderr run_to text.jsonl cx-classify -q -R text.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr ''
+	check_eq text "$(jq -r '[.id, .subcategory // .category, .classified_by.category.rule] | join(" ")' text.jsonl | paste -sd,)" \
+	    "late-first logistics.late late,defect-first quality.defect defect,in-subject logistics.late late,urgent-last quality.safety hair,specific-later quality.defect defect,general-only quality goods,tie quality.defect defect,out-of-context quality.defect defect"
+	# The priority is still the first rule's that sets one, here the
+	# taxonomy's of the category: the urgent safety problem.
+	check_eq priority "$(jq -r 'select(.id == "urgent-last") | .priority' text.jsonl)" urgent
+	# Without the line, or with "order file", the first rule in the file.
+	run --separate-stderr run_to file.jsonl cx-classify -q -R file.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_stderr ''
+	check_eq file "$(jq -r '[.id, .subcategory // .category] | join(" ")' file.jsonl | paste -sd,)" \
+	    "late-first quality.defect,defect-first quality.defect,in-subject quality.defect,urgent-last quality.defect,specific-later quality.defect,general-only quality,tie quality.defect,out-of-context quality.defect"
+	grep -v '^order' text.rules >none.rules
+	run --separate-stderr cx-classify -q -R none.rules -T data/t-taxonomy in.jsonl
+	check_status 0
+	check_eq none "$output" "$(cat file.jsonl)"
+}
+
 @test "rules: tags add up in rule order; stop ends the rules" {
 	check_eq tags "$(row tags .tags)" '["safety","big","vip"]'
 	# stopper sets suggestion and stops: after-stop (tag never) is not tried.
@@ -368,6 +423,8 @@ d - -'
 	rule a\n\tany: 发霉\n\n\tstop now\n|4: expected "KEY: VALUE"
 	rule a\n\tany: x\n\tcategory: suggestion\n\tcategory: logistics\n|4: category set twice in one rule
 	rule a\n\tany: x\n\tpriority: low\n\tpriority: urgent\n|4: priority set twice in one rule
+	order words\n|1: order: text or file
+	order text\nrule a\n\tany: x\norder file\n|4: order given otherwise on line 1
 	EOF
 }
 
