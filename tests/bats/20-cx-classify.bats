@@ -229,13 +229,16 @@ null
 	check_eq category "$(row stop '[.category, .subcategory]')" '["suggestion",null]'
 }
 
-@test "rules: order text: the category of the problem named first; urgent rules first, a subcategory before a category" {
+@test "rules: order text: the category of the problem named first; urgent rules first, a subcategory before a category; stop still stops" {
 	cat >text.rules <<-'EOF'
 	# Anywhere in the file, about all of it.
 	rule defect
 	    any: 难吃, tasteless
 	    category: quality.defect
 	order text
+	rule halt
+	    any: 到此为止
+	    stop
 	rule late
 	    any: 送餐慢, late
 	    not near: fee
@@ -263,12 +266,13 @@ null
 	{"id":"general-only","text":"东西慢"}
 	{"id":"tie","text":"难吃"}
 	{"id":"out-of-context","text":"a late fee, tasteless food, and it came late"}
+	{"id":"stopped","text":"送餐慢，菜难吃，到此为止"}
 	EOF
 	run --separate-stderr run_to text.jsonl cx-classify -q -R text.rules -T data/t-taxonomy in.jsonl
 	check_status 0
 	check_stderr ''
 	check_eq text "$(jq -r '[.id, .subcategory // .category, .classified_by.category.rule] | join(" ")' text.jsonl | paste -sd,)" \
-	    "late-first logistics.late late,defect-first quality.defect defect,in-subject logistics.late late,urgent-last quality.safety hair,specific-later quality.defect defect,general-only quality goods,tie quality.defect defect,out-of-context quality.defect defect"
+	    "late-first logistics.late late,defect-first quality.defect defect,in-subject logistics.late late,urgent-last quality.safety hair,specific-later quality.defect defect,general-only quality goods,tie quality.defect defect,out-of-context quality.defect defect,stopped quality.defect defect"
 	# The priority is still the first rule's that sets one, here the
 	# taxonomy's of the category: the urgent safety problem.
 	check_eq priority "$(jq -r 'select(.id == "urgent-last") | .priority' text.jsonl)" urgent
@@ -277,7 +281,7 @@ null
 	check_status 0
 	check_stderr ''
 	check_eq file "$(jq -r '[.id, .subcategory // .category] | join(" ")' file.jsonl | paste -sd,)" \
-	    "late-first quality.defect,defect-first quality.defect,in-subject quality.defect,urgent-last quality.defect,specific-later quality.defect,general-only quality,tie quality.defect,out-of-context quality.defect"
+	    "late-first quality.defect,defect-first quality.defect,in-subject quality.defect,urgent-last quality.defect,specific-later quality.defect,general-only quality,tie quality.defect,out-of-context quality.defect,stopped quality.defect"
 	grep -v '^order' text.rules >none.rules
 	run --separate-stderr cx-classify -q -R none.rules -T data/t-taxonomy in.jsonl
 	check_status 0
