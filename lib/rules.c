@@ -374,7 +374,8 @@ rule_line(void *arg, const char *l, size_t n, unsigned long line,
 			return -1;
 		}
 		rs->bytext = name[0] == 't';
-		ld->order = line;
+		if (ld->order == 0)
+			ld->order = line;
 		return 0;
 	}
 	if (ld->cur == NULL) {

@@ -428,7 +428,7 @@ d - -'
 	rule a\n\tany: x\n\tcategory: suggestion\n\tcategory: logistics\n|4: category set twice in one rule
 	rule a\n\tany: x\n\tpriority: low\n\tpriority: urgent\n|4: priority set twice in one rule
 	order words\n|1: order: text or file
-	order text\nrule a\n\tany: x\norder file\n|4: order given otherwise on line 1
+	order text\nrule a\n\tany: x\norder text\norder file\n|5: order given otherwise on line 1
 	EOF
 }
 
