@@ -10,9 +10,10 @@
  * follows what matched rather than how many rules there are.
  *
  * A file that says "order text" gives the category to the problem the
- * customer names first: of the rules that match, one that makes the
- * ticket urgent decides, in file order; else the one with a subcategory whose word comes first in
- * the text; else the one with a top category whose word comes first.
+ * customer names first.  Of the rules that match, one that gives the
+ * urgent priority decides, in file order; else the one whose word comes
+ * first in the text, of those with a subcategory, then of those with a
+ * top category, then of those that give the low priority.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ enum { C_ANY, C_ALL, C_NONE, C_CHANNEL, C_TIER, C_FIELD, C_AMOUNT, C_NEAR,
 	C_FAR };
 #define WINDOW	3		/* words or CJK characters, either side */
 enum { OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ };
+enum { L_URGENT, L_SUB, L_TOP, L_LOW };	/* a category's rule, first first */
 
 struct cond {
 	int	 kind;
@@ -49,7 +51,7 @@ struct rule {
 	int		 waits;		/* has any: or all: keywords */
 	int		 context;	/* has near: or not near: */
 	int		 window;
-	int		 urgent;	/* makes a ticket urgent */
+	int		 level;		/* "order text": L_URGENT to L_LOW */
 };
 
 /* Where a keyword hit: its first and last bytes. */
@@ -78,7 +80,7 @@ struct cx_rules {
 	}		*later;		/* set by this rule or a later one */
 	unsigned	 gen;
 	int		 best;		/* "order text": the category so far */
-	int		 btier;
+	int		 blevel;
 	size_t		 bpos;
 	struct occ	*occ;		/* every hit of this record */
 	size_t		 nocc, capocc;
@@ -657,13 +659,17 @@ build(struct cx_rules *rs, struct cx_err *err)
 	for (i = 0; i < rs->nr; i++) {
 		const struct rule *r = &rs->r[i];
 		const struct cx_taxon *t;
+		const char *p;
 
 		/* The priority the rule gives, its own or its category's. */
-		rs->r[i].urgent = r->priority != NULL ?
-		    strcmp(r->priority, "urgent") == 0 :
-		    r->category != NULL &&
-		    (t = cx_taxonomy_get(rs->tax, r->category)) != NULL &&
-		    strcmp(t->priority, "urgent") == 0;
+		p = r->priority;
+		if (p == NULL && r->category != NULL &&
+		    (t = cx_taxonomy_get(rs->tax, r->category)) != NULL)
+			p = t->priority;
+		rs->r[i].level = p != NULL && strcmp(p, "urgent") == 0 ?
+		    L_URGENT : p != NULL && strcmp(p, "low") == 0 ? L_LOW :
+		    r->category != NULL && strchr(r->category, '.') ? L_SUB :
+		    L_TOP;
 	}
 	/* Rules with no keyword to wait for are tried for every record. */
 	rs->nwords = (size_t)rs->nr / 64 + 1;
@@ -921,20 +927,18 @@ by_text(struct cx_rules *rs, int k, struct cx_verdict *v)
 {
 	const struct rule *r = &rs->r[k];
 	size_t at;
-	int tier;
 
-	if (r->urgent) {
+	if (r->level == L_URGENT) {
 		v->category = r->category;
 		v->crule = k;
 		return;
 	}
-	tier = strchr(r->category, '.') != NULL ? 0 : 1;
-	if (rs->best >= 0 && tier > rs->btier)
+	if (rs->best >= 0 && r->level > rs->blevel)
 		return;
 	at = first_word(rs, r);
-	if (rs->best < 0 || tier < rs->btier || at < rs->bpos) {
+	if (rs->best < 0 || r->level < rs->blevel || at < rs->bpos) {
 		rs->best = k;
-		rs->btier = tier;
+		rs->blevel = r->level;
 		rs->bpos = at;
 	}
 }
