@@ -891,28 +891,27 @@ in_context(struct cx_rules *rs, const struct rule *r, int kw)
 	return 0;
 }
 
-/* Where the first of a rule's any: and all: words is, in context. */
+/*
+ * Where the first of rule k's any: and all: words is, in context: a hit
+ * is one of them when the keyword's rules (kwrule, which made k a
+ * candidate) include k.
+ */
 static size_t
-first_word(struct cx_rules *rs, const struct rule *r)
+first_word(struct cx_rules *rs, int k)
 {
+	const struct occ *o;
 	size_t i, at = (size_t)-1;
-	int j, k;
+	int j;
 
 	for (i = 0; i < rs->nocc; i++) {
-		if (rs->occ[i].start >= at)
+		o = &rs->occ[i];
+		if (o->start >= at)
 			continue;
-		for (j = 0; j < r->nc; j++) {
-			if (r->c[j].kind != C_ANY && r->c[j].kind != C_ALL)
-				continue;
-			for (k = 0; k < r->c[j].nkw; k++)
-				if (r->c[j].kw[k] == rs->occ[i].id)
-					break;
-			if (k < r->c[j].nkw &&
-			    hit_in_context(rs, r, &rs->occ[i])) {
-				at = rs->occ[i].start;
+		for (j = 0; j < rs->nkwrule[o->id]; j++)
+			if (rs->kwrule[o->id][j] == k)
 				break;
-			}
-		}
+		if (j < rs->nkwrule[o->id] && hit_in_context(rs, &rs->r[k], o))
+			at = o->start;
 	}
 	return at;
 }
@@ -935,7 +934,7 @@ by_text(struct cx_rules *rs, int k, struct cx_verdict *v)
 	}
 	if (rs->best >= 0 && r->level > rs->blevel)
 		return;
-	at = first_word(rs, r);
+	at = first_word(rs, k);
 	if (rs->best < 0 || r->level < rs->blevel || at < rs->bpos) {
 		rs->best = k;
 		rs->blevel = r->level;
